@@ -1,0 +1,1 @@
+"""The language layer: tree-sitter parsing of C and Java, symbol tables, transformations."""

@@ -1,0 +1,36 @@
+from dataclasses import dataclass
+
+import pytest
+
+from metacompress.errors import ConfigError
+from metacompress.registry import Registry, check_choice, check_range, get_params
+
+
+def test_register_create_and_round_trip():
+    registry: Registry = Registry("widget")
+
+    @registry.register("square", "squares a number")
+    @dataclass(frozen=True)
+    class Square:
+        power: int = 2
+
+        def __post_init__(self):
+            check_range("power", self.power, 1, 4)
+
+    assert registry.names() == ["square"]
+    widget = registry.create("square", power=3)
+    assert type(widget)(**get_params(widget)) == widget
+    assert registry.entry("square").description == "squares a number"
+    with pytest.raises(ConfigError, match="no parameter 'colour'"):
+        registry.create("square", colour=1)
+    with pytest.raises(ConfigError, match=r"power must be in \[1, 4\], got 9"):
+        registry.create("square", power=9)
+    with pytest.raises(ConfigError, match="unknown widget 'circle'; expected one of: square"):
+        registry.get("circle")
+
+
+def test_checks_name_expected_and_received():
+    with pytest.raises(ConfigError, match="must be a number, got 'x'"):
+        check_range("tau", "x", 0, 1)
+    with pytest.raises(ConfigError, match=r"kind must be one of \['a', 'b'\], got 'c'"):
+        check_choice("kind", "c", ["a", "b"])
