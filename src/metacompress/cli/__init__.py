@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 from metacompress import __version__
 from metacompress.errors import ConfigError
+from metacompress.progress import set_quiet
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_USAGE, EXIT_NOT_APPLICABLE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    set_quiet(args.quiet)
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)
