@@ -66,7 +66,10 @@ _SCRIPT = """
     });
     counter.textContent = shown + ' of ' + items.length + ' shown';
   }
-  [text, relation, origin].forEach(function (el) { el.addEventListener('input', apply); });
+  [text, relation, origin].forEach(function (el) {
+    el.addEventListener('input', apply);
+    el.addEventListener('change', apply);
+  });
   apply();
 })();
 """
