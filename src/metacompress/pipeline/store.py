@@ -40,14 +40,18 @@ Tables of run.sqlite (SQL types; JSON columns hold UTF-8 JSON text):
   raised; reason holds the exception) or ``timeout`` (exceeded the per-input time limit).
   ``edits`` is a list per input of ``{start, end, replacement}`` (byte offsets into the source
   input); ``input_key`` is `input_key(inputs)`, the key of ``outputs``.
-- ``outputs(model TEXT, input_key TEXT, p_positive REAL NULL, predicted INTEGER NULL,
-  truncated INTEGER NULL, hidden BLOB NULL, status TEXT, reason TEXT, PK(model, input_key))``:
-  one row per model (``teacher``/``student``) and unique input; status ``ok`` or ``error``;
-  predicted = 1 when p_positive >= 0.5; truncated is 1/0, NULL when the model does not say;
-  hidden is the pooled representation as little-endian float32 (only when a relation needs it).
+- ``outputs(model TEXT, input_key TEXT, p_negative REAL NULL, p_positive REAL NULL,
+  predicted INTEGER NULL, truncated INTEGER NULL, hidden BLOB NULL, status TEXT, reason TEXT,
+  PK(model, input_key))``: one row per model (``teacher``/``student``) and unique input; status
+  ``ok`` or ``error`` (reason holds the exception); the two class probabilities exactly as the
+  model returned them; predicted = argmax with ties to class 0 (`stats.metrics`), i.e. 1 iff
+  p_positive > p_negative; truncated is 1/0, NULL when the model does not say; hidden is the
+  pooled representation as little-endian float32 (only when a relation needs it).
 - ``verdicts(variant_id TEXT, relation TEXT, example_id TEXT, followup TEXT, applicable INTEGER,
-  holds INTEGER, score REAL NULL, PK(variant_id, relation))``: one row per relation and
-  evaluated (source, follow-up) pair; holds is meaningful only where applicable = 1.
+  holds INTEGER, score REAL NULL, reason TEXT, details JSON, PK(variant_id, relation))``: one
+  row per input-level relation and evaluated (source, follow-up) pair; a pair the relation does
+  not apply to has applicable = 0, holds = 1 (vacuous), score NULL and the reason; a violation
+  is applicable = 1 and holds = 0; details holds the relation's extra per-pair numbers.
 - ``set_level(relation TEXT, followup TEXT, key TEXT, value REAL, PK(relation, followup, key))``:
   the data-set level numbers a relation reports (e.g. ECE difference).
 - ``rates(relation TEXT, followup TEXT, pair TEXT, applicable INTEGER, violations INTEGER,
@@ -113,13 +117,13 @@ CREATE TABLE IF NOT EXISTS variants (
   edits TEXT NOT NULL, inputs TEXT, input_key TEXT);
 CREATE INDEX IF NOT EXISTS variants_by_followup ON variants (followup, example_id);
 CREATE TABLE IF NOT EXISTS outputs (
-  model TEXT NOT NULL, input_key TEXT NOT NULL, p_positive REAL, predicted INTEGER,
-  truncated INTEGER, hidden BLOB, status TEXT NOT NULL, reason TEXT NOT NULL,
+  model TEXT NOT NULL, input_key TEXT NOT NULL, p_negative REAL, p_positive REAL,
+  predicted INTEGER, truncated INTEGER, hidden BLOB, status TEXT NOT NULL, reason TEXT NOT NULL,
   PRIMARY KEY (model, input_key));
 CREATE TABLE IF NOT EXISTS verdicts (
   variant_id TEXT NOT NULL, relation TEXT NOT NULL, example_id TEXT NOT NULL,
   followup TEXT NOT NULL, applicable INTEGER NOT NULL, holds INTEGER NOT NULL, score REAL,
-  PRIMARY KEY (variant_id, relation));
+  reason TEXT NOT NULL, details TEXT NOT NULL, PRIMARY KEY (variant_id, relation));
 CREATE TABLE IF NOT EXISTS set_level (
   relation TEXT NOT NULL, followup TEXT NOT NULL, key TEXT NOT NULL, value REAL,
   PRIMARY KEY (relation, followup, key));
@@ -180,14 +184,15 @@ EXPORTS: tuple[Export, ...] = (
     ),
     Export(
         "predictions",
-        "SELECT v.variant_id, v.example_id, v.followup, o.model, o.p_positive, o.predicted,"
-        " o.truncated, o.status, o.reason FROM variants v JOIN outputs o"
+        "SELECT v.variant_id, v.example_id, v.followup, o.model, o.p_negative, o.p_positive,"
+        " o.predicted, o.truncated, o.status, o.reason FROM variants v JOIN outputs o"
         " ON o.input_key = v.input_key WHERE v.status = 'ok' ORDER BY v.variant_id, o.model",
         (
             ("variant_id", "string"),
             ("example_id", "string"),
             ("followup", "string"),
             ("model", "string"),
+            ("p_negative", "float64"),
             ("p_positive", "float64"),
             ("predicted", "int64"),
             ("truncated", "int64"),
@@ -197,8 +202,8 @@ EXPORTS: tuple[Export, ...] = (
     ),
     Export(
         "verdicts",
-        "SELECT variant_id, example_id, followup, relation, applicable, holds, score"
-        " FROM verdicts ORDER BY variant_id, relation",
+        "SELECT variant_id, example_id, followup, relation, applicable, holds, score, reason,"
+        " details FROM verdicts ORDER BY variant_id, relation",
         (
             ("variant_id", "string"),
             ("example_id", "string"),
@@ -207,6 +212,8 @@ EXPORTS: tuple[Export, ...] = (
             ("applicable", "int64"),
             ("holds", "int64"),
             ("score", "float64"),
+            ("reason", "string"),
+            ("details", "string"),
         ),
     ),
     Export(
