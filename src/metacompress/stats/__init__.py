@@ -1,0 +1,1 @@
+"""Pure functions on numpy arrays: metrics, divergences, calibration, bootstrap, tests, CKA."""

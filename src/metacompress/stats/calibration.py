@@ -1,0 +1,94 @@
+"""Expected calibration error and reliability-diagram bins, with equal-width bins.
+
+The confidence c_i = max_k p_i[k] of each prediction falls in one of B equal-width bins of
+[0, 1]: bin b holds (b/B, (b+1)/B], and bin 0 also holds c = 0. For bin b with n_b predictions,
+acc_b is the fraction of them that are correct and conf_b their mean confidence. Then
+
+    ECE = sum_b (n_b / n) |acc_b - conf_b|        (Guo et al. 2017, "On calibration of
+                                                   modern neural networks")
+
+with empty bins contributing nothing, and ECE = NaN for n = 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from metacompress.stats.metrics import confidences, predicted_labels
+
+
+@dataclass(frozen=True, eq=False)
+class ReliabilityBins:
+    """Per-bin facts of a reliability diagram: B + 1 edges, then B counts, means, accuracies.
+
+    `mean_confidence` and `accuracy` are NaN for an empty bin.
+    """
+
+    edges: np.ndarray
+    counts: np.ndarray
+    mean_confidence: np.ndarray
+    accuracy: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return int(self.counts.sum())
+
+    def ece(self) -> float:
+        """sum_b (n_b / n) |acc_b - conf_b|; NaN when every bin is empty."""
+        if self.n == 0:
+            return float("nan")
+        filled = self.counts > 0
+        gaps = np.abs(self.accuracy[filled] - self.mean_confidence[filled])
+        return float(np.sum(self.counts[filled] / self.n * gaps))
+
+
+def _check_bins(n_bins: int) -> None:
+    if isinstance(n_bins, bool) or not isinstance(n_bins, int | np.integer) or n_bins < 1:
+        raise ValueError(f"n_bins must be an integer >= 1, got {n_bins!r}")
+
+
+def bin_index(confidence: np.ndarray, n_bins: int = 10) -> np.ndarray:
+    """The bin of each confidence: b with b/B < c <= (b+1)/B (c = 0 goes to bin 0)."""
+    _check_bins(n_bins)
+    confidence = np.asarray(confidence, dtype=float)
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    return np.clip(np.searchsorted(edges, confidence, side="left") - 1, 0, n_bins - 1)
+
+
+def reliability_bins(
+    confidence: np.ndarray, correct: np.ndarray, n_bins: int = 10
+) -> ReliabilityBins:
+    """Reliability-diagram bins of predictions with these confidences and correctness flags."""
+    confidence = np.asarray(confidence, dtype=float)
+    correct = np.asarray(correct, dtype=bool)
+    if confidence.shape != correct.shape or confidence.ndim != 1:
+        raise ValueError(
+            f"confidence and correct must be (n,) arrays of one shape, "
+            f"got {confidence.shape} and {correct.shape}"
+        )
+    if np.any((confidence < 0) | (confidence > 1)) or not np.all(np.isfinite(confidence)):
+        raise ValueError("confidences must be finite and in [0, 1]")
+    bins = bin_index(confidence, n_bins)
+    counts = np.bincount(bins, minlength=n_bins)
+    conf_sum = np.bincount(bins, weights=confidence, minlength=n_bins)
+    correct_sum = np.bincount(bins, weights=correct.astype(float), minlength=n_bins)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_conf = np.where(counts > 0, conf_sum / counts, np.nan)
+        acc = np.where(counts > 0, correct_sum / counts, np.nan)
+    return ReliabilityBins(np.linspace(0.0, 1.0, n_bins + 1), counts, mean_conf, acc)
+
+
+def expected_calibration_error(probs: np.ndarray, labels: np.ndarray, n_bins: int = 10) -> float:
+    """ECE of (n, k) probabilities against true labels in 0..k-1 (see the module docstring)."""
+    probs = np.asarray(probs, dtype=float)
+    labels = np.asarray(labels, dtype=int)
+    if probs.ndim != 2 or labels.shape != (probs.shape[0],):
+        raise ValueError(
+            f"expected (n, k) probs and (n,) labels, got {probs.shape}, {labels.shape}"
+        )
+    if np.any((labels < 0) | (labels >= probs.shape[1])):
+        raise ValueError(f"labels must be class indices in 0..{probs.shape[1] - 1}")
+    correct = predicted_labels(probs) == labels
+    return reliability_bins(confidences(probs), correct, n_bins).ece()

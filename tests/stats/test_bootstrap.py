@@ -1,0 +1,87 @@
+import numpy as np
+import pytest
+from scipy.stats import bootstrap as scipy_bootstrap
+
+from metacompress.stats.bootstrap import (
+    bootstrap_ci,
+    paired_bootstrap_ci,
+    ratio_bootstrap_ci,
+)
+
+
+def test_percentile_interval_agrees_with_scipy_percentile_bootstrap():
+    values = np.random.default_rng(0).normal(size=200)
+    ours = bootstrap_ci(np.mean, values, n_boot=4000, seed=1)
+    theirs = scipy_bootstrap(
+        (values,), np.mean, n_resamples=4000, method="percentile", random_state=2
+    ).confidence_interval
+    assert ours.estimate == pytest.approx(values.mean())
+    assert ours.low == pytest.approx(theirs.low, abs=0.02)
+    assert ours.high == pytest.approx(theirs.high, abs=0.02)
+    assert ours.low < values.mean() < ours.high
+
+
+def test_percentile_interval_is_quantiles_of_resampled_statistics():
+    values = np.array([1.0, 2.0, 4.0, 8.0, 16.0])
+    rng = np.random.default_rng(7)
+    replicates = [values[rng.integers(0, 5, size=5)].mean() for _ in range(300)]
+    ours = bootstrap_ci(np.mean, values, n_boot=300, seed=7, confidence=0.9)
+    assert (ours.low, ours.high) == pytest.approx(tuple(np.quantile(replicates, [0.05, 0.95])))
+
+
+def test_seeded_and_constant_data():
+    values = np.random.default_rng(0).random(30)
+    assert bootstrap_ci(np.mean, values, seed=3) == bootstrap_ci(np.mean, values, seed=3)
+    assert bootstrap_ci(np.mean, values, seed=3) != bootstrap_ci(np.mean, values, seed=4)
+    flat = bootstrap_ci(np.mean, np.full(10, 0.25), n_boot=50)
+    assert (flat.estimate, flat.low, flat.high) == (0.25, 0.25, 0.25)
+
+
+def test_cluster_bootstrap_of_copied_rows_equals_plain_bootstrap_of_clusters():
+    per_cluster = np.random.default_rng(5).random(12)
+    rows = np.repeat(per_cluster, 3)
+    ids = np.repeat([f"ex{i}" for i in range(12)], 3)
+    clustered = bootstrap_ci(np.mean, rows, clusters=ids, n_boot=500, seed=9)
+    plain = bootstrap_ci(np.mean, per_cluster, n_boot=500, seed=9)
+    assert (clustered.low, clustered.high) == pytest.approx((plain.low, plain.high))
+    naive = bootstrap_ci(np.mean, rows, n_boot=500, seed=9)
+    assert naive.high - naive.low < clustered.high - clustered.low
+
+
+def test_ratio_bootstrap_matches_generic_ratio_statistic():
+    rng = np.random.default_rng(2)
+    applicable = rng.random(60) < 0.8
+    violated = applicable & (rng.random(60) < 0.3)
+    ids = rng.integers(0, 20, 60)
+    fast = ratio_bootstrap_ci(violated, applicable, clusters=ids, n_boot=400, seed=4)
+    slow = bootstrap_ci(
+        lambda v, a: v.sum() / a.sum() if a.sum() else np.nan,
+        violated.astype(float),
+        applicable.astype(float),
+        clusters=ids,
+        n_boot=400,
+        seed=4,
+    )
+    assert fast.estimate == pytest.approx(violated.sum() / applicable.sum())
+    # same clusters in first-appearance order and the same draws: the same replicates
+    assert (fast.low, fast.high) == pytest.approx((slow.low, slow.high))
+
+
+def test_paired_bootstrap_of_a_difference():
+    rng = np.random.default_rng(11)
+    teacher = rng.random(100) < 0.8
+    student = teacher & (rng.random(100) < 0.9)
+    gap = paired_bootstrap_ci(teacher.astype(float), student.astype(float), n_boot=500)
+    assert gap.estimate == pytest.approx(teacher.mean() - student.mean())
+    assert 0 <= gap.low <= gap.estimate <= gap.high  # student is never right where teacher is not
+
+
+def test_empty_and_all_nan_inputs_give_nan_intervals():
+    empty = bootstrap_ci(np.mean, np.zeros(0))
+    assert np.isnan(empty.estimate) and np.isnan(empty.low)
+    none = ratio_bootstrap_ci(np.zeros(4), np.zeros(4), n_boot=20)
+    assert np.isnan(none.estimate) and np.isnan(none.high)
+    with pytest.raises(ValueError, match="n_boot"):
+        bootstrap_ci(np.mean, np.ones(3), n_boot=0)
+    with pytest.raises(ValueError, match="confidence"):
+        ratio_bootstrap_ci(np.ones(3), np.ones(3), confidence=1.5)

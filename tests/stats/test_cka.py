@@ -1,0 +1,54 @@
+import numpy as np
+import pytest
+from scipy.stats import ortho_group
+
+from metacompress.stats.cka import linear_cka
+
+
+def _hsic_cka(x, y):
+    """Independent reference: the Gram-matrix form with an explicit centring matrix H."""
+    n = x.shape[0]
+    h = np.eye(n) - np.ones((n, n)) / n
+    k, m = h @ x @ x.T @ h, h @ y @ y.T @ h
+    return np.trace(k @ m) / np.sqrt(np.trace(k @ k) * np.trace(m @ m))
+
+
+@pytest.mark.parametrize("n,d1,d2", [(40, 5, 3), (6, 20, 30), (10, 10, 4)])
+def test_cka_matches_gram_form(n, d1, d2):
+    rng = np.random.default_rng(n + d1)
+    x, y = rng.normal(size=(n, d1)), rng.normal(size=(n, d2))
+    assert linear_cka(x, y) == pytest.approx(_hsic_cka(x, y), rel=1e-9)
+
+
+def test_cka_invariances_give_one_for_identical_representations():
+    rng = np.random.default_rng(0)
+    for n in (50, 8):  # both the feature and the Gram path
+        x = rng.normal(size=(n, 16))
+        q = ortho_group.rvs(16, random_state=1)
+        assert linear_cka(x, x) == pytest.approx(1.0)
+        assert linear_cka(x, x @ q) == pytest.approx(1.0)
+        assert linear_cka(x, 3.7 * x) == pytest.approx(1.0)
+        assert linear_cka(x, 0.2 * x @ q + 5.0) == pytest.approx(1.0)
+
+
+def test_cka_is_not_invariant_to_anisotropic_scaling():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(100, 4))
+    assert linear_cka(x, x * np.array([1.0, 10.0, 0.1, 1.0])) < 0.9
+
+
+def test_cka_hand_value():
+    # centred x = (-1, 0, 1), y = (1, -2, 1): orthogonal -> 0; y = x -> 1
+    x = np.array([[0.0], [1.0], [2.0]])
+    assert linear_cka(x, np.array([[1.0], [-2.0], [1.0]])) == pytest.approx(0.0, abs=1e-12)
+    # 2-d y = (x, z) with z orthogonal to x and |z| = |x|: CKA = ||y^T x||^2 / (||x^T x|| ||y^T y||)
+    # = 4 / (2 * sqrt(2^2 + 2^2)) = 1 / sqrt(2)
+    z = np.array([1.0, -2.0, 1.0]) / np.sqrt(3)
+    y = np.column_stack([x[:, 0] - 1, z])
+    assert linear_cka(x, y) == pytest.approx(1 / np.sqrt(2))
+
+
+def test_cka_degenerate_inputs_are_nan():
+    assert np.isnan(linear_cka(np.ones((1, 3)), np.ones((1, 3))))
+    assert np.isnan(linear_cka(np.ones((5, 3)), np.random.default_rng(0).normal(size=(5, 2))))
+    assert np.isnan(linear_cka(np.zeros((0, 3)), np.zeros((0, 3))))
