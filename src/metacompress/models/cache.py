@@ -1,0 +1,277 @@
+"""A content-addressed prediction cache in front of any Classifier.
+
+Key of one prediction: sha256 over the model fingerprint and the exact inputs,
+    key = sha256(fingerprint || 0x00 || for each input: len(utf8) ":" utf8),
+so a change of weights, tokenizer or adapter settings (which changes the fingerprint) or of a
+single character of an input is a different key. A hit returns the stored float64 values, which
+are the very values returned when the entry was computed: hits and misses give identical arrays.
+
+Storage is a dict in memory, or an SQLite file (WAL journal, a busy timeout): several processes
+may read while one writes. Counters: `queries` (inputs asked, hits + misses; attack budgets
+count these, so a warm cache never changes what an attack does), `hits` and `misses` (inputs
+computed by the inner model; duplicates within one batch are computed once).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from metacompress.errors import ConfigError
+from metacompress.models.base import Classifier, Prediction, check_batch, predict
+
+
+def cache_key(fingerprint: str, inputs: tuple[str, ...]) -> str:
+    """The content address of `inputs` under the model `fingerprint` (hex sha256)."""
+    digest = hashlib.sha256(fingerprint.encode("utf-8"))
+    digest.update(b"\0")
+    for text in inputs:
+        data = text.encode("utf-8", errors="surrogatepass")
+        digest.update(f"{len(data)}:".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, eq=False)
+class Record:
+    """One stored prediction. `hidden` is None when never asked for, an empty array when the
+    model has no hidden representation to give."""
+
+    probs: np.ndarray
+    truncated: bool
+    visible_chars: np.ndarray | None
+    hidden: np.ndarray | None
+
+
+class MemoryStore:
+    """Records in a dict (lost when the process ends)."""
+
+    def __init__(self) -> None:
+        self._data: dict[str, Record] = {}
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Record]:
+        return {k: self._data[k] for k in keys if k in self._data}
+
+    def put_many(self, records: dict[str, Record]) -> None:
+        self._data.update(records)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS predictions (
+    key TEXT PRIMARY KEY,
+    probs BLOB NOT NULL,
+    truncated INTEGER NOT NULL,
+    visible BLOB,
+    hidden BLOB,
+    hidden_dtype TEXT
+)
+"""
+
+
+def _blob(array: np.ndarray | None) -> bytes | None:
+    return None if array is None else np.ascontiguousarray(array).tobytes()
+
+
+class SQLiteStore:
+    """Records in an SQLite file: one connection per process and thread, WAL journal."""
+
+    def __init__(self, path: str | Path, timeout_s: float = 60.0) -> None:
+        self.path = Path(path)
+        self.timeout_s = timeout_s
+        self._local = threading.local()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._connection()
+
+    def _connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None or getattr(self._local, "pid", None) != os.getpid():
+            try:
+                conn = sqlite3.connect(str(self.path), timeout=self.timeout_s)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute(f"PRAGMA busy_timeout={int(self.timeout_s * 1000)}")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute(_SCHEMA)
+                conn.commit()
+            except sqlite3.DatabaseError as error:
+                raise ConfigError(
+                    f"prediction cache {self.path} is not a usable SQLite file: {error}"
+                ) from None
+            self._local.conn = conn
+            self._local.pid = os.getpid()
+        return conn
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Record]:
+        keys = list(keys)
+        found: dict[str, Record] = {}
+        conn = self._connection()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = conn.execute(
+                "SELECT key, probs, truncated, visible, hidden, hidden_dtype FROM predictions "
+                f"WHERE key IN ({marks})",
+                chunk,
+            )
+            for key, probs, truncated, visible, hidden, hidden_dtype in rows:
+                found[key] = Record(
+                    probs=np.frombuffer(probs, dtype=np.float64).copy(),
+                    truncated=bool(truncated),
+                    visible_chars=None
+                    if visible is None
+                    else np.frombuffer(visible, dtype=np.int64).copy(),
+                    hidden=None
+                    if hidden is None
+                    else np.frombuffer(hidden, dtype=np.dtype(hidden_dtype)).copy(),
+                )
+        return found
+
+    def put_many(self, records: dict[str, Record]) -> None:
+        if not records:
+            return
+        rows = [
+            (
+                key,
+                _blob(r.probs),
+                int(r.truncated),
+                _blob(r.visible_chars),
+                _blob(r.hidden),
+                None if r.hidden is None else r.hidden.dtype.str,
+            )
+            for key, r in records.items()
+        ]
+        conn = self._connection()
+        with conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO predictions "
+                "(key, probs, truncated, visible, hidden, hidden_dtype) VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def __len__(self) -> int:
+        return int(self._connection().execute("SELECT COUNT(*) FROM predictions").fetchone()[0])
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"path": self.path, "timeout_s": self.timeout_s}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.path = state["path"]
+        self.timeout_s = state["timeout_s"]
+        self._local = threading.local()
+
+
+class CachedClassifier:
+    """`inner` behind a prediction cache (SQLite at `cache_path`, else in memory).
+
+    Same fingerprint as `inner`; `predict_proba` and `predict_detailed` return exactly what
+    `inner` returned when the entry was first computed.
+    """
+
+    def __init__(self, inner: Classifier, cache_path: str | Path | None = None) -> None:
+        if not isinstance(inner, Classifier):
+            raise ConfigError(
+                f"CachedClassifier needs a Classifier (predict_proba and fingerprint), "
+                f"got {type(inner).__name__}"
+            )
+        self.inner = inner
+        self.cache_path = None if cache_path is None else Path(cache_path)
+        self.store: MemoryStore | SQLiteStore = (
+            MemoryStore() if cache_path is None else SQLiteStore(cache_path)
+        )
+        self.hits = 0
+        self.misses = 0
+        self.queries = 0
+        self._lock = threading.Lock()
+
+    @property
+    def fingerprint(self) -> str:
+        return self.inner.fingerprint
+
+    def reset_counters(self) -> None:
+        with self._lock:
+            self.hits = self.misses = self.queries = 0
+
+    def counters(self) -> dict[str, int]:
+        return {"queries": self.queries, "hits": self.hits, "misses": self.misses}
+
+    def predict_proba(self, batch: Sequence[tuple[str, ...]]) -> np.ndarray:
+        return self.predict_detailed(batch).probs
+
+    def predict_detailed(
+        self, batch: Sequence[tuple[str, ...]], return_hidden: bool = False
+    ) -> Prediction:
+        batch = list(batch)
+        check_batch(batch, f"cached model {type(self.inner).__name__}")
+        fingerprint = self.inner.fingerprint
+        keys = [cache_key(fingerprint, inputs) for inputs in batch]
+        unique = list(dict.fromkeys(keys))
+        stored = self.store.get_many(unique)
+        missing = [
+            k for k in unique if k not in stored or (return_hidden and stored[k].hidden is None)
+        ]
+        if missing:
+            first: dict[str, tuple[str, ...]] = {}
+            for key, inputs in zip(keys, batch, strict=True):
+                first.setdefault(key, inputs)
+            fresh = predict(self.inner, [first[k] for k in missing], return_hidden=return_hidden)
+            new = {
+                k: _record(fresh, i, return_hidden, stored.get(k)) for i, k in enumerate(missing)
+            }
+            self.store.put_many(new)
+            stored.update(new)
+        with self._lock:
+            self.queries += len(batch)
+            self.misses += len(missing)
+            self.hits += len(batch) - len(missing)
+        return _assemble([stored[k] for k in keys], return_hidden)
+
+    def describe(self) -> dict[str, Any]:
+        inner = getattr(self.inner, "describe", None)
+        info = dict(inner()) if inner is not None else {"fingerprint": self.fingerprint}
+        info["cache"] = str(self.cache_path) if self.cache_path else "memory"
+        return info
+
+    def __repr__(self) -> str:
+        return f"CachedClassifier({self.inner!r}, cache={self.describe()['cache']!r})"
+
+
+def _record(fresh: Prediction, i: int, return_hidden: bool, old: Record | None) -> Record:
+    hidden = None
+    if return_hidden:
+        hidden = (
+            np.zeros(0, dtype=np.float32)
+            if fresh.hidden is None
+            else np.asarray(fresh.hidden[i], dtype=np.float32)
+        )
+    elif old is not None:
+        hidden = old.hidden
+    visible = None if fresh.visible_chars is None else fresh.visible_chars[i].astype(np.int64)
+    return Record(
+        probs=np.asarray(fresh.probs[i], dtype=np.float64).copy(),
+        truncated=bool(fresh.truncated[i]),
+        visible_chars=visible,
+        hidden=hidden,
+    )
+
+
+def _assemble(records: list[Record], return_hidden: bool) -> Prediction:
+    n = len(records)
+    probs = np.stack([r.probs for r in records]) if n else np.zeros((0, 2), dtype=np.float64)
+    truncated = np.array([r.truncated for r in records], dtype=bool)
+    visible = None
+    if n and all(r.visible_chars is not None for r in records):
+        visible = np.stack([r.visible_chars for r in records])
+    hidden = None
+    if return_hidden and n and all(r.hidden is not None and r.hidden.size for r in records):
+        hidden = np.stack([r.hidden for r in records])
+    return Prediction(probs=probs, truncated=truncated, hidden=hidden, visible_chars=visible)

@@ -1,0 +1,97 @@
+"""Reading a model spec and loading the model it describes.
+
+A spec is one of:
+- a YAML file (`metacompress-model.yaml`) with `format:` and the format's keys, paths relative
+  to the file's folder;
+- a folder holding `metacompress-model.yaml`;
+- a plain Hugging Face folder (a `config.json`, no spec file): format `transformers`;
+- a dict with the same keys (paths relative to `base_dir` when given, else the working folder);
+- a string that is no existing path but looks like a Hugging Face hub id (`owner/name`):
+  format `transformers`, downloaded by transformers (needs a network the first time).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from metacompress.errors import ConfigError
+from metacompress.models.base import Classifier
+from metacompress.models.formats import FORMATS, LoadOptions, create_format
+
+SPEC_NAME = "metacompress-model.yaml"
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
+
+
+def read_spec(spec: str | Path | dict[str, Any]) -> tuple[dict[str, Any], Path | None]:
+    """The spec's keys and the folder its paths are relative to (None for a hub id)."""
+    if isinstance(spec, dict):
+        data = dict(spec)
+        base = data.pop("base_dir", None)
+        return data, Path(base) if base is not None else Path.cwd()
+    path = Path(spec).expanduser()
+    if path.is_dir():
+        if (path / SPEC_NAME).is_file():
+            return _read_yaml(path / SPEC_NAME), path
+        if (path / "config.json").is_file():
+            return {"format": "transformers", "path": "."}, path
+        raise ConfigError(
+            f"model folder {str(path)!r} has neither {SPEC_NAME} nor a Hugging Face config.json"
+        )
+    if path.is_file():
+        return _read_yaml(path), path.parent
+    text = str(spec)
+    if _HUB_ID.match(text) and "/" in text and not text.endswith((".yaml", ".yml")):
+        return {"format": "transformers", "path": text}, None
+    raise ConfigError(
+        f"model spec {text!r} not found: expected a {SPEC_NAME} file, a folder holding one, "
+        "a Hugging Face folder or a hub id like 'owner/name'"
+    )
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ConfigError(f"cannot read model spec {str(path)!r}: {error}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"model spec {str(path)!r} must be a mapping of keys, got {data!r}")
+    if "format" not in data:
+        raise ConfigError(
+            f"model spec {str(path)!r} has no 'format' key; expected one of: "
+            f"{', '.join(FORMATS.names())}"
+        )
+    return data
+
+
+def load_model(
+    spec: str | Path | dict[str, Any],
+    device: str = "cpu",
+    *,
+    half: bool = False,
+    batch_size: int | str = "auto",
+    allow_pickle: bool = False,
+    trust_remote_code: bool = False,
+) -> Classifier:
+    """Load the model described by `spec` (see the module docstring) as a Classifier.
+
+    `device` is "cpu", "cuda", "cuda:N" or "auto"; `half` runs in float16 (GPU only);
+    `batch_size` is an integer or "auto"; `allow_pickle` and `trust_remote_code` opt in to
+    loading that can run code from the checkpoint.
+    """
+    options = LoadOptions(
+        device=device,
+        half=half,
+        batch_size=batch_size,
+        allow_pickle=allow_pickle,
+        trust_remote_code=trust_remote_code,
+    )
+    data, base_dir = read_spec(spec)
+    name = data.pop("format", None)
+    if name is None:
+        raise ConfigError(f"model spec has no 'format' key; expected one of: {FORMATS.names()}")
+    fmt = create_format(str(name), data)
+    return fmt.load(base_dir, options)
