@@ -35,7 +35,14 @@ from metacompress.registry import Registry
 
 RELATIONS: Registry[type[Relation]] = Registry(
     "relation",
-    providers=(),
+    providers=(
+        "metacompress.relations.agreement",
+        "metacompress.relations.distribution",
+        "metacompress.relations.confidence",
+        "metacompress.relations.calibration",
+        "metacompress.relations.invariance",
+        "metacompress.relations.representation",
+    ),
 )
 
 #: The `level` of a relation judging each (source, follow-up) pair, and of one judging the set.
@@ -93,6 +100,9 @@ class OutputPair:
         labels = np.full(n, -1) if self.labels is None else np.asarray(self.labels)
         if labels.shape != (n,):
             raise ValueError(f"labels must be an ({n},) array, got {labels.shape}")
+        k = arrays[0].shape[1]
+        if np.any((labels < -1) | (labels >= k)):
+            raise ValueError(f"labels must be -1 (unknown) or a class index in 0..{k - 1}")
         object.__setattr__(self, "labels", labels.astype(int))
         for name in (
             "teacher_hidden_source",
@@ -242,4 +252,11 @@ def finite_rows(*arrays: np.ndarray) -> np.ndarray:
     return mask
 
 
+def masked_probs(probs: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """`probs` with the rows outside `ok` replaced by the uniform vector, so that row-wise maths
+    on bad rows neither warns nor leaks NaN; those rows are reported not applicable anyway."""
+    return np.where(ok[:, None], probs, 1.0 / probs.shape[1])
+
+
+#: The reason given for a pair whose probabilities hold NaN or infinity.
 NON_FINITE = "non-finite probabilities"
