@@ -1,0 +1,245 @@
+"""One entry point for every data set: `load_examples(source, task, ...) -> LoadResult`.
+
+Formats (`format=`):
+- `devign`: CodeXGLUE Defect-detection JSON Lines (`func`, `target`, `idx`, `project`,
+  `commit_id`); also the files `metacompress data synth --task vulnerability` writes.
+- `bigclonebench`: CodeXGLUE BigCloneBench; `source` is `data.jsonl` and `pairs` a pair file
+  (`train.txt`, `test.txt`, ...), see `metacompress.data.bigclonebench`.
+- `jsonl`, `csv` (`.tsv` is tab-separated): generic rows with a column mapping (`columns`, see
+  `metacompress.data.rows`); the defaults read CodeXGLUE and Hugging Face field names, so the
+  clone files of `metacompress data synth --task clone` (`func1`, `func2`, `label`, `id`) need
+  no mapping.
+- `parquet`, `arrow`: local exports of the Hugging Face data sets (a file, or a folder such as
+  the `data/` of the hub repository or a `save_to_disk` folder; `split` picks the files whose
+  name starts with it or that lie in a folder of that name).
+- `hf`: a Hugging Face hub id, e.g. `google/code_x_glue_cc_defect_detection` or
+  `google/code_x_glue_cc_clone_detection_big_clone_bench`, loaded with the optional `datasets`
+  package (`split` defaults to "test").
+
+`auto` decides by the file name (a `.gz`, `.xz` or `.bz2` suffix is read through) and, for JSON
+Lines, by the fields of the first row; a `pairs` file means `bigclonebench`; a name that is not
+a file but looks like `owner/name` is a hub id. Compressed files are read directly.
+
+A missing file or an unknown format is a ConfigError naming the file and the fix. Bad rows are
+never fatal: each is recorded in `LoadResult.skipped` (file, line, reason) or, when it loads
+with a caveat, in `LoadResult.flagged`; the policy for each case is in `metacompress.data.rows`,
+`metacompress.data.textio` and `metacompress.data.bigclonebench`. With `limit`, a seeded
+stratified sample is returned (`metacompress.data.sampling`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from metacompress.data.bigclonebench import load_pairs
+from metacompress.data.readers import (
+    RawRow,
+    arrow_rows,
+    csv_rows,
+    first_char,
+    hub_rows,
+    jsonl_rows,
+    parquet_rows,
+    peek_json_keys,
+)
+from metacompress.data.result import FlaggedRow, LoadResult, SkippedRow
+from metacompress.data.rows import RowConverter, check_columns, resolve_columns
+from metacompress.data.sampling import check_limit, stratified_sample
+from metacompress.data.textio import inner_suffix
+from metacompress.data.types import TASKS, Example
+from metacompress.errors import ConfigError
+from metacompress.registry import check_choice
+
+__all__ = ["FORMATS", "FlaggedRow", "LoadResult", "SkippedRow", "detect_format", "load_examples"]
+
+FORMATS = ("auto", "devign", "bigclonebench", "jsonl", "csv", "parquet", "arrow", "hf")
+JSON_SUFFIXES = (".jsonl", ".json", ".ndjson")
+CSV_SUFFIXES = {".csv": ",", ".tsv": "\t"}
+ARROW_SUFFIXES = (".arrow", ".feather", ".ipc")
+KNOWN_SUFFIXES = (*JSON_SUFFIXES, *CSV_SUFFIXES, ".parquet", *ARROW_SUFFIXES, ".txt")
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+DEFAULT_HUB_SPLIT = "test"
+
+
+def _looks_like_hub_id(source: str) -> bool:
+    return bool(_HUB_ID.match(source)) and inner_suffix(Path(source)) not in KNOWN_SUFFIXES
+
+
+def _missing(path: Path) -> ConfigError:
+    return ConfigError(
+        f"data file not found: {path} (resolved from {os.getcwd()}); fix: check the path, "
+        "or give a Hugging Face hub id such as google/code_x_glue_cc_defect_detection"
+    )
+
+
+def _unknown_format(path: Path, why: str) -> ConfigError:
+    return ConfigError(
+        f"cannot tell the format of {path}: {why}; fix: use a file ending in "
+        ".jsonl, .csv, .tsv, .parquet or .arrow (optionally .gz/.xz/.bz2), or pass "
+        f"format= (--format) one of {', '.join(FORMATS[1:])}"
+    )
+
+
+def detect_format(source: str | os.PathLike[str], task: str, pairs: object = None) -> str:
+    """The format `auto` resolves to for `source` (see the module docstring)."""
+    if pairs is not None:
+        return "bigclonebench"
+    path = Path(source)
+    if not path.exists():
+        if _looks_like_hub_id(str(source)):
+            return "hf"
+        raise _missing(path)
+    if path.is_dir():
+        files = [p.suffix.lower() for p in path.rglob("*") if p.is_file()]
+        if ".parquet" in files:
+            return "parquet"
+        if any(s in ARROW_SUFFIXES for s in files):
+            return "arrow"
+        raise _unknown_format(path, "a folder without .parquet or .arrow files")
+    suffix = inner_suffix(path)
+    if suffix in JSON_SUFFIXES:
+        return _detect_json(path, task)
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    if suffix == ".parquet":
+        return "parquet"
+    if suffix in ARROW_SUFFIXES:
+        return "arrow"
+    if suffix == ".txt" and task == "clone":
+        raise ConfigError(
+            f"{path} looks like a BigCloneBench pair file; fix: pass the function file "
+            "(data.jsonl) as the source and this file as pairs (--pairs)"
+        )
+    raise _unknown_format(path, f"unknown suffix {suffix or '(none)'!r}")
+
+
+def _detect_json(path: Path, task: str) -> str:
+    if first_char(path) == "[":
+        raise ConfigError(
+            f"{path} is a JSON array, not JSON Lines; fix: write one JSON object per line"
+        )
+    keys = peek_json_keys(path) or set()
+    if task == "clone" and {"func", "idx"} <= keys and "func1" not in keys:
+        raise ConfigError(
+            f"{path} looks like a BigCloneBench function file (func, idx); fix: pass a pair "
+            "file such as test.txt as pairs (--pairs)"
+        )
+    if task == "vulnerability" and {"func", "target"} <= keys:
+        return "devign"
+    return "jsonl"
+
+
+def _resolve_path(source: str | os.PathLike[str], what: str) -> Path:
+    path = Path(source)
+    if not path.exists():
+        raise (
+            _missing(path)
+            if what == "source"
+            else ConfigError(
+                f"{what} file not found: {path} (resolved from {os.getcwd()}); fix: check the path"
+            )
+        )
+    return path
+
+
+def _rows(fmt: str, source: str | os.PathLike[str], split: str | None) -> Iterator[RawRow]:
+    if fmt == "hf":
+        return hub_rows(str(source), split or DEFAULT_HUB_SPLIT)
+    path = _resolve_path(source, "source")
+    if split is not None and fmt not in ("parquet", "arrow"):
+        raise ConfigError(
+            f"split={split!r} applies to hub ids and Parquet/Arrow folders, but {path} is a "
+            f"{fmt} file; fix: drop the split or point at the split's own file"
+        )
+    if fmt in ("devign", "jsonl"):
+        return jsonl_rows(path)
+    if fmt == "csv":
+        return csv_rows(path, CSV_SUFFIXES.get(inner_suffix(path), ","))
+    if fmt == "parquet":
+        return parquet_rows(path, split)
+    return arrow_rows(path, split)
+
+
+def _first_keys(rows: Iterator[RawRow]) -> tuple[set[str] | None, list[RawRow]]:
+    """Read rows until the first readable one; return its keys and the rows read so far."""
+    buffered: list[RawRow] = []
+    for row in rows:
+        buffered.append(row)
+        if row.fields is not None:
+            return set(row.fields), buffered
+    return None, buffered
+
+
+def load_examples(
+    source: str | os.PathLike[str],
+    task: str,
+    *,
+    format: str = "auto",
+    limit: int | None = None,
+    seed: int = 0,
+    columns: Mapping[str, str | None] | None = None,
+    pairs: str | os.PathLike[str] | None = None,
+    split: str | None = None,
+) -> LoadResult:
+    """Load the examples of `task` ("vulnerability" or "clone") from `source`.
+
+    `columns` maps roles to column names (`metacompress.data.rows`); `pairs` is the BigCloneBench
+    pair file; `split` picks a hub split or the files of one split in a folder; `limit` keeps a
+    stratified sample of that size, drawn with `seed` (all examples in file order when
+    `limit` >= their number).
+    """
+    check_choice("task", task, TASKS)
+    check_choice("format", format, FORMATS)
+    check_limit(limit)
+    fmt = detect_format(source, task, pairs) if format == "auto" else format
+    skipped: list[SkippedRow] = []
+    flagged: list[FlaggedRow] = []
+    if fmt == "bigclonebench":
+        examples = _load_bigclonebench(source, task, pairs, columns, split, skipped, flagged)
+    else:
+        if pairs is not None:
+            raise ConfigError(f"pairs= is only read by the bigclonebench format, not {fmt!r}")
+        if fmt == "devign" and task != "vulnerability":
+            raise ConfigError(f"the devign format holds vulnerability data, not task {task!r}")
+        given = check_columns(task, columns)
+        stream = _rows(fmt, source, split)
+        keys, head = _first_keys(stream)
+        rows = itertools.chain(head, stream)
+        resolved = resolve_columns(task, given, keys)
+        converter = RowConverter(task, resolved, _name(fmt, source), skipped, flagged)
+        examples = [e for e in map(converter.convert, rows) if e is not None]
+    sample = stratified_sample(examples, limit, seed)
+    return LoadResult(sample, skipped, flagged, format=fmt, n_valid=len(examples))
+
+
+def _name(fmt: str, source: str | os.PathLike[str]) -> str:
+    return f"hf:{source}" if fmt == "hf" else str(source)
+
+
+def _load_bigclonebench(
+    source: str | os.PathLike[str],
+    task: str,
+    pairs: str | os.PathLike[str] | None,
+    columns: Mapping[str, str | None] | None,
+    split: str | None,
+    skipped: list[SkippedRow],
+    flagged: list[FlaggedRow],
+) -> list[Example]:
+    if task != "clone":
+        raise ConfigError(f"the bigclonebench format holds clone data, not task {task!r}")
+    if pairs is None:
+        raise ConfigError(
+            f"BigCloneBench needs a pair file besides {source}; fix: pass pairs= (--pairs), "
+            "e.g. test.txt next to data.jsonl"
+        )
+    if split is not None:
+        raise ConfigError(
+            f"split={split!r} does not apply to BigCloneBench; fix: choose the pair file instead"
+        )
+    data = _resolve_path(source, "source")
+    pair_path = _resolve_path(pairs, "pairs")
+    return load_pairs(data, pair_path, columns, skipped, flagged)
