@@ -31,11 +31,17 @@ TRANSFORMS: Registry[type[Transformation]] = Registry(
 
 @dataclass(frozen=True)
 class Applied:
-    """A successful transformation: the new code and the edits (offsets into the old code)."""
+    """A successful transformation: the new code and the edits (offsets into the old code).
+
+    `steps` names each transformation applied in order and `step_edits` holds each step's
+    edits, relative to the previous step's output (the input for the first step); a single
+    transformation has one step whose edits are `edits`.
+    """
 
     code: str
     edits: tuple[Edit, ...]
     steps: tuple[str, ...] = ()
+    step_edits: tuple[tuple[Edit, ...], ...] = ()
 
     @property
     def applicable(self) -> bool:
@@ -105,7 +111,7 @@ class Transformation(abc.ABC):
             return NotApplicable("no change")
         if parse(new_code, parsed.lang).error_count > parsed.error_count:
             return NotApplicable("the result would parse worse than the input")
-        return Applied(new_code, edits, (self.name,))
+        return Applied(new_code, edits, (self.name,), (edits,))
 
     @abc.abstractmethod
     def _edits(self, parsed: ParsedCode, rng: random.Random) -> list[Edit] | NotApplicable:
