@@ -131,7 +131,9 @@ class _Binding:
 _VISIT, _PUSH, _POP, _BIND, _SCAN, _KR = range(6)
 
 _C_SCOPES = frozenset({"compound_statement", "for_statement"})
-_JAVA_SCOPES = frozenset({"block", "for_statement", "switch_block", "switch_rule"})
+_JAVA_SCOPES = frozenset(
+    {"block", "constructor_body", "for_statement", "switch_block", "switch_rule"}
+)
 _JAVA_CLASS_BODIES = frozenset(
     {"class_body", "enum_body", "interface_body", "annotation_type_body"}
 )
