@@ -1,0 +1,94 @@
+"""Stage 3: follow-up inputs found by attacks, against the teacher and against the student.
+
+One attack follow-up (ATTACK@VICTIM) runs the attack once over every example of the run, with
+the seed `unit_seed(seed, follow-up id)`: the attacks draw each example's randomness from
+(seed, attack, example id) and build their substitute vocabulary from all the examples given,
+so one call over the whole run is what makes the result independent of chunking and resumes.
+The victim is the run's cached model, so a resumed attack re-asks nothing it asked before.
+
+An attack success becomes a follow-up input (status ok); the adversarial input is then scored
+by both models, so the other model's output on it is the transferred result. A failed or
+skipped example has no follow-up (status not-applicable, with the attack's reason). An attack
+that raises marks every example of its follow-up "error" with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from metacompress.data.types import Example
+from metacompress.pipeline.config import FollowupSpec
+from metacompress.pipeline.variants import ERROR, NOT_APPLICABLE, OK, VariantOutcome, unit_seed
+
+SUCCESS = "success"
+
+
+@dataclass(frozen=True)
+class AttackOutcome:
+    """What one attack follow-up gives for one example: its variant and its attack row."""
+
+    variant: VariantOutcome
+    row: tuple | None
+
+
+def _p_positive(probs: Sequence[float] | None) -> float | None:
+    return None if probs is None or len(probs) < 2 else float(probs[1])
+
+
+def _plain_edits(edits: Any) -> tuple:
+    return tuple(
+        tuple(e.to_dict() if hasattr(e, "to_dict") else dict(e) for e in side) for side in edits
+    )
+
+
+def _outcome(spec: FollowupSpec, example: Example, result: Any, seed: int) -> AttackOutcome:
+    row = (
+        example.id,
+        spec.name,
+        spec.victim,
+        result.status,
+        result.reason or "",
+        int(result.queries),
+        int(result.identifiers_changed),
+        _p_positive(result.original_probs),
+        _p_positive(result.final_probs),
+    )
+    if result.status != SUCCESS or not result.adversarial_inputs:
+        reason = f"attack {result.status}" + (f": {result.reason}" if result.reason else "")
+        return AttackOutcome(VariantOutcome(example.id, spec.name, NOT_APPLICABLE, reason, seed),
+                             row)  # fmt: skip
+    inputs = tuple(result.adversarial_inputs)
+    edits = _plain_edits(result.edits) or tuple(() for _ in inputs)
+    steps = tuple((tuple(result.steps) or (spec.component,)) if side else () for side in edits)
+    variant = VariantOutcome(example.id, spec.name, OK, "", seed, steps,
+                             tuple((side,) if side else () for side in edits), inputs)  # fmt: skip
+    return AttackOutcome(variant, row)
+
+
+def run_attack(
+    spec: FollowupSpec, examples: Sequence[Example], victim: Any, lang: str, seed: int
+) -> list[AttackOutcome]:
+    """Run one attack follow-up over `examples`; one outcome per example, in order."""
+    from metacompress.attacks.base import ATTACKS
+
+    attack_seed = unit_seed(seed, spec.name)
+    try:
+        attack = ATTACKS.create(spec.component, **spec.params)
+        results = attack.run(list(examples), victim, lang, seed=attack_seed)
+    except Exception as error:  # the whole attack failed: every example says why
+        reason = f"{type(error).__name__}: {error}"
+        return [AttackOutcome(VariantOutcome(e.id, spec.name, ERROR, reason, attack_seed), None)
+                for e in examples]  # fmt: skip
+    by_id = {result.example_id: result for result in results}
+    outcomes = []
+    for example in examples:
+        result = by_id.get(example.id)
+        if result is None:
+            missing = VariantOutcome(example.id, spec.name, ERROR, "attack gave no result",
+                                     attack_seed)  # fmt: skip
+            outcomes.append(AttackOutcome(missing, None))
+        else:
+            outcomes.append(_outcome(spec, example, result, attack_seed))
+    return outcomes

@@ -1,0 +1,657 @@
+"""The experiment config: a YAML file, validated on load, resolved to a `RunConfig`.
+
+Every error names the file, the line (from YAML node marks), the key and what was expected::
+
+    devign.yaml:12: followups[1].against: expected one of teacher, student, both, got 'teachr'
+
+Schema (defaults in brackets; relative paths are relative to the config file's folder)::
+
+    task: vulnerability | clone          # required; the language follows (c | java)
+    seed: 0                              # [0] seeds every random choice of the run
+    data:                                # required (`metacompress.data.loaders.load_examples`)
+      format: devign                     # [auto] devign | bigclonebench | jsonl | csv | parquet
+                                         #   | arrow | hf | synth (the built-in generator)
+      path: ../shared/data/devign/test.jsonl.xz   # file, folder or hub id (not for synth)
+      pairs: test.txt                    # bigclonebench: the pair file
+      columns: {code: func, label: target}   # jsonl/csv: column mapping
+      split: test                        # parquet/arrow/hf: which split
+      n: 200                             # synth: how many examples to generate [200]
+      limit: 100                         # [none] seeded, stratified sample (--limit overrides)
+    teacher: models/teacher              # required: model spec (`metacompress.models.load_model`):
+                                         #   spec file, folder, hub id, or a mapping whose paths
+                                         #   are relative to the config file
+    student: models/student              # required
+    device: cpu                          # [cpu] cpu | cuda | auto
+    batch_size: 32                       # [32] model batch size
+    chunk_size: 64                       # [64] units of work per committed chunk
+    workers: 1                           # [1] processes for parsing and transforming
+    time_limit: 10                       # [10] seconds per input to parse and transform it
+    followups:                           # [[all]] the follow-up inputs, any mix of:
+      - all                              #   one follow-up per catalogue transformation
+      - transforms: [rename-locals, for-to-while]
+      - transform: rename-locals         #   one transformation with parameters
+        params: {}
+        id: rename-locals                #   [the transformation name] name in the tables
+        sides: all                       #   [all] clone pairs: transform all | first | second
+      - combine: 2                       #   k random applicable transformations in sequence
+        from: all                        #   [all] or a list of transformation names
+      - attack: mhm                      #   adversarial inputs found by an attack ...
+        against: both                    #   ... against teacher | student | both
+        params: {}
+    relations: all                       # [all] or a list of names / {name, params, id}
+    gates:                               # [none] release gates (see `gates`)
+      - relation: prediction-agreement
+        followup: all                    # [all] a follow-up id, or all of them pooled
+        max_violation: 0.05              # fail when the violation rate exceeds 0.05
+      - relation: label-invariance
+        fail_under: 0.95                 # fail when the rate at which it holds is below 0.95
+    statistics:
+      bootstrap: 1000                    # [1000] bootstrap resamples for the 95 % intervals
+      confidence: 0.95                   # [0.95]
+    hidden: auto                         # [auto] pooled representations: auto | always | never
+    output: runs/devign                  # [runs/CONFIG-STEM] the run directory (--out overrides)
+    report: [html, md, json, junit]      # [all four] formats written at the end
+
+Follow-up ids are unique; an attack run against both models yields two follow-ups, ATTACK@teacher
+and ATTACK@student; the unmodified input is the follow-up ``source``, always evaluated.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from metacompress.data.types import SOURCE, TASKS
+from metacompress.errors import ConfigError
+
+LANG_OF_TASK = {"vulnerability": "c", "clone": "java"}
+MODEL_ROLES = ("teacher", "student")
+DEVICES = ("cpu", "cuda", "auto")
+HIDDEN = ("auto", "always", "never")
+SIDES = ("all", "first", "second")
+REPORT_FORMATS = ("html", "md", "json", "junit")
+ALL_FOLLOWUPS = "all"
+POOLED = "all"
+#: Settings that cannot change any result: a run may be resumed with other values.
+NOT_RESULT_KEYS = ("workers", "batch_size", "output", "report")
+
+_TOP_KEYS = (
+    "task", "seed", "data", "teacher", "student", "device", "batch_size", "chunk_size",
+    "workers", "time_limit", "followups", "relations", "gates", "statistics", "hidden",
+    "output", "report",
+)  # fmt: skip
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class FollowupSpec:
+    """One kind of follow-up input; `name` is its id in every table.
+
+    kind "transform": `component` is a transformation applied with `params`; kind "combine":
+    `k` transformations drawn from `pool` applied in sequence; kind "attack": `component` is an
+    attack searching against `victim`. `sides` says which inputs of a pair are transformed.
+    """
+
+    name: str
+    kind: str
+    component: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+    victim: str | None = None
+    k: int = 1
+    pool: tuple[str, ...] = ()
+    sides: str = "all"
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.kind == "transform":
+            return {"transform": self.component, "id": self.name, "params": dict(self.params),
+                    "sides": self.sides}  # fmt: skip
+        if self.kind == "combine":
+            return {"combine": self.k, "id": self.name, "from": list(self.pool),
+                    "sides": self.sides}  # fmt: skip
+        return {"attack": self.component, "id": self.name.rsplit("@", 1)[0], "against": self.victim,
+                "params": dict(self.params)}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RelationSpec:
+    """A configured relation: `id` names it in the tables, `name` in the registry."""
+
+    id: str
+    name: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def create(self) -> Any:
+        from metacompress.relations.base import RELATIONS
+
+        return RELATIONS.create(self.name, **self.params)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "id": self.id, "params": dict(self.params)}
+
+
+@dataclass(frozen=True)
+class GateSpec:
+    """A release gate on the violation rate of `relation` on `followup` (or all pooled).
+
+    `kind` "max_violation": fails when violations / applicable > limit; "fail_under": fails when
+    the holding rate 1 - violations / applicable < limit. A gate with no applicable pair fails.
+    """
+
+    relation: str
+    kind: str
+    limit: float
+    followup: str = POOLED
+
+    @property
+    def label(self) -> str:
+        where = "" if self.followup == POOLED else f"@{self.followup}"
+        return f"{self.relation}{where} {self.kind.replace('_', '-')} {self.limit:g}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"relation": self.relation, "followup": self.followup, self.kind: self.limit}
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """A validated, resolved experiment config (see the module docstring)."""
+
+    task: str
+    data: dict[str, Any]
+    teacher: str | dict[str, Any]
+    student: str | dict[str, Any]
+    seed: int = 0
+    device: str = "cpu"
+    batch_size: int = 32
+    chunk_size: int = 64
+    workers: int = 1
+    time_limit: float = 10.0
+    followups: tuple[FollowupSpec, ...] = ()
+    relations: tuple[RelationSpec, ...] = ()
+    gates: tuple[GateSpec, ...] = ()
+    bootstrap: int = 1000
+    confidence: float = 0.95
+    hidden: str = "auto"
+    output: str = "runs/run"
+    report: tuple[str, ...] = REPORT_FORMATS
+    source: str = "<config>"
+
+    @property
+    def lang(self) -> str:
+        return LANG_OF_TASK[self.task]
+
+    @property
+    def limit(self) -> int | None:
+        return self.data.get("limit")
+
+    def followup(self, name: str) -> FollowupSpec:
+        return next(f for f in self.followups if f.name == name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The resolved config as plain values; `parse_config(to_dict())` gives it back."""
+        return {
+            "task": self.task,
+            "seed": self.seed,
+            "data": dict(self.data),
+            "teacher": self.teacher,
+            "student": self.student,
+            "device": self.device,
+            "batch_size": self.batch_size,
+            "chunk_size": self.chunk_size,
+            "workers": self.workers,
+            "time_limit": self.time_limit,
+            "followups": [f.to_dict() for f in self.followups],
+            "relations": [r.to_dict() for r in self.relations],
+            "gates": [g.to_dict() for g in self.gates],
+            "statistics": {"bootstrap": self.bootstrap, "confidence": self.confidence},
+            "hidden": self.hidden,
+            "output": self.output,
+            "report": list(self.report),
+        }
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
+
+    def result_hash(self) -> str:
+        """sha256 of every setting that can change a result (all but NOT_RESULT_KEYS)."""
+        values = {k: v for k, v in self.to_dict().items() if k not in NOT_RESULT_KEYS}
+        text = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def replace(self, **changes: Any) -> RunConfig:
+        return dataclasses.replace(self, **changes)
+
+
+class _Context:
+    """Where a value came from: the file name and the line of every key path."""
+
+    def __init__(self, source: str, lines: Mapping[Path_, int] | None = None) -> None:
+        self.source = source
+        self.lines = dict(lines or {})
+
+    def error(self, path: Path_, message: str) -> ConfigError:
+        line = None
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.lines:
+                line = self.lines[path[:end]]
+                break
+        where = f"{self.source}:{line}" if line is not None else self.source
+        key = _dotted(path) if path else "config"
+        return ConfigError(f"{where}: {key}: {message}")
+
+
+def _dotted(path: Path_) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _yaml_with_lines(text: str, source: str) -> tuple[Any, dict[Path_, int]]:
+    """Parse YAML; return the value and the 1-based line of every key path in it."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        value = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ConfigError(f"{source}{line}: not valid YAML: {problem}") from None
+    finally:
+        loader.dispose()
+    lines: dict[Path_, int] = {}
+
+    def walk(current: yaml.Node, path: Path_) -> None:
+        lines.setdefault(path, current.start_mark.line + 1)
+        if isinstance(current, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in current.value:
+                key = key_node.value
+                if key in seen:
+                    line = key_node.start_mark.line + 1
+                    raise ConfigError(f"{source}:{line}: {_dotted((*path, key))}: duplicate key")
+                seen.add(key)
+                lines[(*path, key)] = key_node.start_mark.line + 1
+                walk(value_node, (*path, key))
+        elif isinstance(current, yaml.SequenceNode):
+            for index, item in enumerate(current.value):
+                walk(item, (*path, index))
+
+    if node is not None:
+        walk(node, ())
+    return value, lines
+
+
+def _kind(value: Any) -> str:
+    return type(value).__name__ if value is not None else "nothing"
+
+
+class _Reader:
+    """Typed access to one config mapping, raising located ConfigErrors."""
+
+    def __init__(self, ctx: _Context) -> None:
+        self.ctx = ctx
+
+    def mapping(self, value: Any, path: Path_, keys: Sequence[str] | None = None) -> dict:
+        if not isinstance(value, Mapping):
+            raise self.ctx.error(path, f"expected a mapping, got {_kind(value)} {value!r}")
+        for key in value:
+            if not isinstance(key, str):
+                raise self.ctx.error(path, f"expected string keys, got {key!r}")
+            if keys is not None and key not in keys:
+                raise self.ctx.error(
+                    (*path, key), f"unknown key; expected one of: {', '.join(keys)}"
+                )
+        return dict(value)
+
+    def string(self, value: Any, path: Path_, choices: Sequence[str] | None = None) -> str:
+        if not isinstance(value, str) or not value:
+            raise self.ctx.error(path, f"expected a non-empty string, got {value!r}")
+        if choices is not None and value not in choices:
+            raise self.ctx.error(path, f"expected one of {', '.join(choices)}, got {value!r}")
+        return value
+
+    def integer(self, value: Any, path: Path_, low: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise self.ctx.error(path, f"expected an integer >= {low}, got {value!r}")
+        return value
+
+    def number(self, value: Any, path: Path_, low: float, high: float | None = None) -> float:
+        ok = not isinstance(value, bool) and isinstance(value, int | float)
+        if not ok or value < low or (high is not None and value > high):
+            bound = f"in [{low:g}, {high:g}]" if high is not None else f">= {low:g}"
+            raise self.ctx.error(path, f"expected a number {bound}, got {value!r}")
+        return float(value)
+
+    def sequence(self, value: Any, path: Path_) -> list:
+        if isinstance(value, str) or not isinstance(value, Sequence):
+            raise self.ctx.error(path, f"expected a list, got {_kind(value)} {value!r}")
+        return list(value)
+
+    def params(self, value: Any, path: Path_) -> dict[str, Any]:
+        return {} if value is None else self.mapping(value, path)
+
+    def create(self, path: Path_, factory: Any, *args: Any, **kwargs: Any) -> Any:
+        """Call a component factory, giving its ConfigError (or TypeError) a location."""
+        try:
+            return factory(*args, **kwargs)
+        except (ConfigError, TypeError, ValueError) as error:
+            raise self.ctx.error(path, str(error)) from None
+
+
+def _transform_names(lang: str) -> list[str]:
+    from metacompress.code.transform import TRANSFORMS
+
+    return [
+        e.name
+        for e in TRANSFORMS.entries()
+        if lang in e.meta.get("languages", ()) and not e.meta.get("combinator", False)
+    ]
+
+
+def _check_transform(r: _Reader, name: str, params: dict, lang: str, path: Path_) -> None:
+    from metacompress.code.transform import TRANSFORMS
+
+    if name not in TRANSFORMS:
+        known = ", ".join(TRANSFORMS.names()) or "none"
+        raise r.ctx.error(path, f"unknown transformation {name!r}; expected one of: {known}")
+    if lang not in TRANSFORMS.entry(name).meta.get("languages", ()):
+        raise r.ctx.error(path, f"transformation {name!r} does not support language {lang!r}")
+    r.create(path, TRANSFORMS.create, name, **params)
+
+
+def _check_attack(r: _Reader, name: str, params: dict, path: Path_) -> None:
+    try:
+        from metacompress.attacks.base import ATTACKS
+    except ImportError:
+        raise r.ctx.error(path, "attacks are not available in this installation") from None
+    r.create(path, ATTACKS.create, name, **params)
+
+
+def _followups(r: _Reader, raw: Any, lang: str) -> tuple[FollowupSpec, ...]:
+    path: Path_ = ("followups",)
+    items = r.sequence(raw, path)
+    specs: list[FollowupSpec] = []
+    for index, item in enumerate(items):
+        where: Path_ = (*path, index)
+        if isinstance(item, str):
+            item = {"transforms": ALL_FOLLOWUPS} if item == ALL_FOLLOWUPS else {"transform": item}
+        entry = r.mapping(item, where)
+        kinds = [k for k in ("transforms", "transform", "combine", "attack") if k in entry]
+        if len(kinds) != 1:
+            raise r.ctx.error(
+                where, "expected exactly one of the keys transforms, transform, combine, attack"
+            )
+        specs.extend(_followup(r, kinds[0], entry, where, lang))
+    names = [s.name for s in specs]
+    for index, name in enumerate(names):
+        if name in (SOURCE, POOLED) or name in names[:index]:
+            what = "is reserved" if name in (SOURCE, POOLED) else "is used twice"
+            raise r.ctx.error(path, f"follow-up id {name!r} {what}; give an explicit id")
+    return tuple(specs)
+
+
+def _followup(r: _Reader, kind: str, entry: dict, where: Path_, lang: str) -> list[FollowupSpec]:
+    if kind == "transforms":
+        r.mapping(entry, where, ("transforms", "sides"))
+        sides = r.string(entry.get("sides", "all"), (*where, "sides"), SIDES)
+        raw = entry["transforms"]
+        if raw == ALL_FOLLOWUPS:
+            names = _transform_names(lang)
+        else:
+            names = [r.string(n, (*where, "transforms", i)) for i, n in
+                     enumerate(r.sequence(raw, (*where, "transforms")))]  # fmt: skip
+        for i, name in enumerate(names):
+            _check_transform(r, name, {}, lang, (*where, "transforms", i))
+        return [FollowupSpec(name, "transform", name, {}, sides=sides) for name in names]
+    if kind == "transform":
+        r.mapping(entry, where, ("transform", "params", "id", "sides"))
+        name = r.string(entry["transform"], (*where, "transform"))
+        params = r.params(entry.get("params"), (*where, "params"))
+        _check_transform(r, name, params, lang, (*where, "transform"))
+        ident = r.string(entry.get("id", name), (*where, "id"))
+        sides = r.string(entry.get("sides", "all"), (*where, "sides"), SIDES)
+        return [FollowupSpec(ident, "transform", name, params, sides=sides)]
+    if kind == "combine":
+        r.mapping(entry, where, ("combine", "from", "id", "sides"))
+        k = r.integer(entry["combine"], (*where, "combine"), 1)
+        raw = entry.get("from", ALL_FOLLOWUPS)
+        if raw == ALL_FOLLOWUPS:
+            pool = _transform_names(lang)
+        else:
+            pool = [r.string(n, (*where, "from", i)) for i, n in
+                    enumerate(r.sequence(raw, (*where, "from")))]  # fmt: skip
+            for i, name in enumerate(pool):
+                _check_transform(r, name, {}, lang, (*where, "from", i))
+        if not pool:
+            raise r.ctx.error((*where, "from"), "expected at least one transformation")
+        ident = r.string(entry.get("id", f"combine-{k}"), (*where, "id"))
+        sides = r.string(entry.get("sides", "all"), (*where, "sides"), SIDES)
+        return [FollowupSpec(ident, "combine", "", {}, k=k, pool=tuple(pool), sides=sides)]
+    r.mapping(entry, where, ("attack", "params", "against", "id"))
+    name = r.string(entry["attack"], (*where, "attack"))
+    params = r.params(entry.get("params"), (*where, "params"))
+    _check_attack(r, name, params, (*where, "attack"))
+    against = r.string(entry.get("against", "both"), (*where, "against"), (*MODEL_ROLES, "both"))
+    victims = MODEL_ROLES if against == "both" else (against,)
+    ident = r.string(entry.get("id", name), (*where, "id"))
+    return [FollowupSpec(f"{ident}@{v}", "attack", name, params, victim=v) for v in victims]
+
+
+def _relations(r: _Reader, raw: Any) -> tuple[RelationSpec, ...]:
+    from metacompress.relations.base import RELATIONS
+
+    path: Path_ = ("relations",)
+    if raw == ALL_FOLLOWUPS:
+        items: list[Any] = list(RELATIONS.names())
+    else:
+        items = r.sequence(raw, path)
+    specs: list[RelationSpec] = []
+    for index, item in enumerate(items):
+        where: Path_ = (*path, index)
+        entry = r.mapping({"name": item} if isinstance(item, str) else item, where,
+                          ("name", "params", "id"))  # fmt: skip
+        name = r.string(entry.get("name"), (*where, "name"))
+        params = r.params(entry.get("params"), (*where, "params"))
+        r.create((*where, "name"), RELATIONS.create, name, **params)
+        ident = r.string(entry.get("id", name), (*where, "id"))
+        if ident in (s.id for s in specs):
+            raise r.ctx.error((*where, "id"), f"relation id {ident!r} is used twice")
+        specs.append(RelationSpec(ident, name, params))
+    if not specs:
+        raise r.ctx.error(path, "expected at least one relation")
+    return tuple(specs)
+
+
+def _gates(
+    r: _Reader, raw: Any, relations: Sequence[RelationSpec], followups: Sequence[FollowupSpec]
+) -> tuple[GateSpec, ...]:
+    path: Path_ = ("gates",)
+    gates: list[GateSpec] = []
+    for index, item in enumerate(r.sequence(raw, path)):
+        where: Path_ = (*path, index)
+        entry = r.mapping(item, where, ("relation", "followup", "max_violation", "fail_under"))
+        kinds = [k for k in ("max_violation", "fail_under") if k in entry]
+        if len(kinds) != 1:
+            raise r.ctx.error(where, "expected exactly one of max_violation, fail_under")
+        gates.append(
+            check_gate(
+                GateSpec(
+                    relation=r.string(entry.get("relation"), (*where, "relation")),
+                    kind=kinds[0],
+                    limit=r.number(entry[kinds[0]], (*where, kinds[0]), 0.0, 1.0),
+                    followup=r.string(entry.get("followup", POOLED), (*where, "followup")),
+                ),
+                relations,
+                followups,
+                lambda message, w=where: r.ctx.error(w, message),
+            )
+        )
+    return tuple(gates)
+
+
+def check_gate(
+    gate: GateSpec,
+    relations: Sequence[RelationSpec],
+    followups: Sequence[FollowupSpec],
+    error: Any = ConfigError,
+) -> GateSpec:
+    """Return `gate` when its relation and follow-up exist in the run; else raise `error(msg)`."""
+    ids = [r.id for r in relations]
+    if gate.relation not in ids:
+        raise error(
+            f"gate on unknown relation {gate.relation!r}; expected one of: {', '.join(ids)}"
+        )
+    names = [POOLED, SOURCE, *(f.name for f in followups)]
+    if gate.followup not in names:
+        raise error(
+            f"gate on unknown follow-up {gate.followup!r}; expected one of: {', '.join(names)}"
+        )
+    return gate
+
+
+def _model(r: _Reader, raw: Any, path: Path_, base: Path) -> str | dict[str, Any]:
+    if isinstance(raw, str) and raw:
+        candidate = Path(raw).expanduser()
+        candidate = candidate if candidate.is_absolute() else base / candidate
+        return str(candidate.resolve()) if candidate.exists() else raw
+    spec = r.mapping(raw, path)
+    spec.setdefault("base_dir", str(base))
+    return spec
+
+
+DATA_KEYS = ("format", "path", "pairs", "columns", "split", "limit", "n")
+#: Data options that name files; relative values are resolved against the config's folder.
+DATA_PATH_KEYS = ("path", "pairs")
+SYNTH = "synth"
+
+
+def _data(r: _Reader, raw: Any, base: Path, limit: int | None) -> dict[str, Any]:
+    path: Path_ = ("data",)
+    data = r.mapping(raw, path, DATA_KEYS)
+    data["format"] = r.string(data.get("format", "auto"), (*path, "format"))
+    if data["format"] == SYNTH:
+        data["n"] = r.integer(data.get("n", 200), (*path, "n"), 1)
+    else:
+        r.string(data.get("path"), (*path, "path"))
+    for key in DATA_PATH_KEYS:
+        value = data.get(key)
+        if data["format"] != "hf" and isinstance(value, str) and value:
+            candidate = Path(value).expanduser()
+            data[key] = str(candidate if candidate.is_absolute() else (base / candidate).resolve())
+    if "columns" in data:
+        r.mapping(data["columns"], (*path, "columns"))
+    if limit is not None:
+        data["limit"] = limit
+    if data.get("limit") is not None:
+        r.integer(data["limit"], (*path, "limit"), 1)
+    else:
+        data.pop("limit", None)
+    return data
+
+
+def parse_config(
+    raw: Any,
+    *,
+    source: str = "<config>",
+    base_dir: Path | None = None,
+    lines: Mapping[Path_, int] | None = None,
+    out: str | Path | None = None,
+    limit: int | None = None,
+    extra_gates: Sequence[GateSpec] = (),
+) -> RunConfig:
+    """Validate a config value (as loaded from YAML) and resolve it to a RunConfig.
+
+    `out`, `limit` and `extra_gates` are the command line's overrides; `base_dir` is where
+    relative paths start (the config file's folder).
+    """
+    base = Path(base_dir or Path.cwd()).resolve()
+    r = _Reader(_Context(source, lines))
+    top = r.mapping(raw, (), _TOP_KEYS)
+    for key in ("task", "data", "teacher", "student"):
+        if key not in top:
+            raise r.ctx.error((key,), "missing required key")
+    task = r.string(top["task"], ("task",), TASKS)
+    lang = LANG_OF_TASK[task]
+    stats = r.mapping(top.get("statistics") or {}, ("statistics",), ("bootstrap", "confidence"))
+    followups = _followups(r, top.get("followups", [ALL_FOLLOWUPS]), lang)
+    relations = _relations(r, top.get("relations", ALL_FOLLOWUPS))
+    gates = _gates(r, top.get("gates") or [], relations, followups)
+    for gate in extra_gates:
+        check_gate(gate, relations, followups)
+    if out is not None:
+        output = Path(out).expanduser()
+    elif "output" in top:
+        output = Path(r.string(top["output"], ("output",))).expanduser()
+        output = output if output.is_absolute() else base / output
+    else:
+        output = base / "runs" / Path(source).stem
+    report = top.get("report", list(REPORT_FORMATS))
+    report = tuple(
+        r.string(x, ("report", i), REPORT_FORMATS)
+        for i, x in enumerate(r.sequence(report, ("report",)))
+    )
+    return RunConfig(
+        task=task,
+        data=_data(r, top["data"], base, limit),
+        teacher=_model(r, top["teacher"], ("teacher",), base),
+        student=_model(r, top["student"], ("student",), base),
+        seed=r.integer(top.get("seed", 0), ("seed",), 0),
+        device=r.string(top.get("device", "cpu"), ("device",), DEVICES),
+        batch_size=r.integer(top.get("batch_size", 32), ("batch_size",), 1),
+        chunk_size=r.integer(top.get("chunk_size", 64), ("chunk_size",), 1),
+        workers=r.integer(top.get("workers", 1), ("workers",), 1),
+        time_limit=r.number(top.get("time_limit", 10.0), ("time_limit",), 0.001),
+        followups=followups,
+        relations=relations,
+        gates=(*gates, *extra_gates),
+        bootstrap=r.integer(stats.get("bootstrap", 1000), ("statistics", "bootstrap"), 0),
+        confidence=r.number(
+            stats.get("confidence", 0.95), ("statistics", "confidence"), 0.5, 0.999
+        ),
+        hidden=r.string(top.get("hidden", "auto"), ("hidden",), HIDDEN),
+        output=str(output.resolve()),
+        report=report,
+        source=source,
+    )
+
+
+def load_config(path: str | Path, **overrides: Any) -> RunConfig:
+    """Read and validate the YAML config at `path` (see `parse_config` for `overrides`)."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"config file {file} not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read config file {file}: {error}") from None
+    raw, lines = _yaml_with_lines(text, str(file))
+    if raw is None:
+        raise ConfigError(f"{file}: the config is empty; expected a mapping with task, data, ...")
+    return parse_config(
+        raw, source=str(file), base_dir=file.resolve().parent, lines=lines, **overrides
+    )
+
+
+def parse_gate(text: str, kind: str) -> GateSpec:
+    """A command-line gate 'RELATION[@FOLLOWUP]=RATE' of `kind` max_violation or fail_under."""
+    flag = "--" + kind.replace("_", "-")
+    name, sep, value = text.partition("=")
+    relation, _, followup = name.partition("@")
+    try:
+        limit = float(value)
+    except ValueError:
+        limit = float("nan")
+    if not sep or not relation or not 0.0 <= limit <= 1.0:
+        raise ConfigError(
+            f"{flag}: expected RELATION[@FOLLOWUP]=RATE with RATE in [0, 1], got {text!r}"
+        )
+    return GateSpec(relation=relation, kind=kind, limit=limit, followup=followup or POOLED)

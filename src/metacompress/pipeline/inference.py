@@ -1,0 +1,107 @@
+"""Stage 4: run a model on unique inputs, in batches, never losing an input to a bad one.
+
+Inputs are deduplicated by content (`store.input_key`) before they reach a model: a follow-up
+identical to its source, or to another follow-up, is scored once. A batch that raises is
+retried one input at a time, so an input the model cannot score is recorded with its reason
+(status "error") and every other input of the batch is still scored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from metacompress.models.base import Classifier, predict
+from metacompress.stats.metrics import predicted_labels
+
+OK, ERROR = "ok", "error"
+
+
+@dataclass(frozen=True)
+class ModelOutput:
+    """One model's output on one input (a row of the `outputs` table, less the model name)."""
+
+    input_key: str
+    status: str
+    reason: str = ""
+    p_negative: float | None = None
+    p_positive: float | None = None
+    predicted: int | None = None
+    truncated: int | None = None
+    hidden: bytes | None = None
+
+    def row(self, model: str) -> tuple:
+        return (
+            model,
+            self.input_key,
+            self.p_negative,
+            self.p_positive,
+            self.predicted,
+            self.truncated,
+            self.hidden,
+            self.status,
+            self.reason,
+        )
+
+
+def _outputs(keys: Sequence[str], batch: list[tuple[str, ...]], model: Classifier,
+             return_hidden: bool) -> list[ModelOutput]:  # fmt: skip
+    prediction = predict(model, batch, return_hidden=return_hidden)
+    probs = np.asarray(prediction.probs, dtype=np.float64)
+    if probs.shape != (len(batch), 2):
+        raise ValueError(f"model returned shape {probs.shape} for {len(batch)} inputs")
+    labels = predicted_labels(probs)
+    truncated = prediction.truncated
+    hidden = prediction.hidden
+    rows = []
+    for i, key in enumerate(keys):
+        vector = None
+        if return_hidden and hidden is not None:
+            vector = np.asarray(hidden[i], dtype="<f4").tobytes()
+        rows.append(
+            ModelOutput(
+                input_key=key,
+                status=OK,
+                p_negative=float(probs[i, 0]),
+                p_positive=float(probs[i, 1]),
+                predicted=int(labels[i]),
+                truncated=None if truncated is None else int(bool(truncated[i])),
+                hidden=vector,
+            )
+        )
+    return rows
+
+
+def score_inputs(
+    model: Classifier,
+    items: Sequence[tuple[str, tuple[str, ...]]],
+    batch_size: int,
+    return_hidden: bool = False,
+) -> list[ModelOutput]:
+    """Outputs of `model` on (input_key, inputs) items, in item order; errors are outputs too."""
+    results: list[ModelOutput] = []
+    for start in range(0, len(items), batch_size):
+        chunk = items[start : start + batch_size]
+        keys = [key for key, _ in chunk]
+        batch = [inputs for _, inputs in chunk]
+        try:
+            results.extend(_outputs(keys, batch, model, return_hidden))
+            continue
+        except Exception:  # one bad input must not lose the batch: retry one by one
+            pass
+        for key, inputs in chunk:
+            try:
+                results.extend(_outputs([key], [inputs], model, return_hidden))
+            except Exception as error:
+                reason = f"{type(error).__name__}: {error}"
+                results.append(ModelOutput(input_key=key, status=ERROR, reason=reason))
+    return results
+
+
+def decode_hidden(blob: bytes | None) -> np.ndarray | None:
+    """The float32 vector stored in an `outputs.hidden` cell (None when absent or empty)."""
+    if not blob:
+        return None
+    return np.frombuffer(blob, dtype="<f4").astype(np.float64)

@@ -1,0 +1,159 @@
+"""Stage 2: follow-up inputs made by transformations (pure units of work, run by an executor).
+
+Each (example, follow-up) pair is one unit. Its seed is `unit_seed(seed, example id, follow-up
+id)`, so a unit's result depends on nothing but the unit: not on the order, the chunking, the
+worker that runs it or whether the run was resumed. A unit runs under the per-input watchdog
+(`executor.time_limit`); a transformation that raises or runs out of time gives a variant with
+status "error" or "timeout" and the reason, and the run goes on.
+
+A transformation of a clone pair is applied to the inputs chosen by `sides` (all, first,
+second), each with its own seed `unit_seed(unit seed, side)`; the variant exists when at least
+one input changed. A "combine" follow-up applies k transformations drawn from its pool in a
+seeded random order, each to the previous one's output, skipping those that do not apply; it
+exists when all k steps applied.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from metacompress.pipeline.config import FollowupSpec
+from metacompress.pipeline.executor import UnitTimeout, time_limit
+
+OK, NOT_APPLICABLE, ERROR, TIMEOUT = "ok", "not-applicable", "error", "timeout"
+
+
+def unit_seed(seed: int, *parts: object) -> int:
+    """A 63-bit seed from the run seed and the names of a unit: sha256 of them, NUL-joined."""
+    text = "\0".join([str(seed), *(str(p) for p in parts)])
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big") >> 1
+
+
+def variant_id(example_id: str, followup: str) -> str:
+    return f"{example_id}/{followup}"
+
+
+@dataclass(frozen=True)
+class VariantUnit:
+    """One (example, follow-up) unit of work for a transformation follow-up."""
+
+    example_id: str
+    inputs: tuple[str, ...]
+    followup: FollowupSpec
+    lang: str
+    seed: int
+    time_limit: float
+
+
+@dataclass(frozen=True)
+class VariantOutcome:
+    """What a unit produced: a follow-up input (status ok) or why there is none.
+
+    `steps[j]` names the steps applied to input j; `edits[j][s]` are the edits of step s to
+    input j, as dicts {start, end, replacement} in byte offsets of that step's input text.
+    """
+
+    example_id: str
+    followup: str
+    status: str
+    reason: str
+    seed: int
+    steps: tuple[tuple[str, ...], ...] = ()
+    edits: tuple[tuple[tuple[dict[str, Any], ...], ...], ...] = ()
+    inputs: tuple[str, ...] | None = None
+
+    @property
+    def variant_id(self) -> str:
+        return variant_id(self.example_id, self.followup)
+
+
+def _edit_dicts(edits: Sequence[Any]) -> tuple[dict[str, Any], ...]:
+    return tuple(e.to_dict() if hasattr(e, "to_dict") else dict(e) for e in edits)
+
+
+def _steps_of(transform: Any, code: str, lang: str, seed: int) -> tuple[str, tuple, list[str]]:
+    """Apply one transformation: (new code, edits of each step, step names), or (code, (),
+    [the reason it does not apply])."""
+    result = transform.apply(code, lang, seed)
+    if not result.applicable:
+        return code, (), [result.reason]
+    names = list(result.steps) or [transform.name]
+    steps = getattr(result, "step_edits", ()) or (result.edits,)
+    return result.code, tuple(_edit_dicts(edits) for edits in steps), names
+
+
+def _side_indices(sides: str, n: int) -> list[int]:
+    if sides == "first":
+        return [0]
+    if sides == "second":
+        return [min(1, n - 1)]
+    return list(range(n))
+
+
+def _transform_side(unit: VariantUnit, code: str, side: int) -> tuple[str, tuple, tuple, str]:
+    """(code, edits per step, step names, reason when nothing applied) for one input."""
+    from metacompress.code.transform import TRANSFORMS
+
+    spec = unit.followup
+    seed = unit_seed(unit.seed, side)
+    if spec.kind == "transform":
+        transform = TRANSFORMS.create(spec.component, **spec.params)
+        new_code, edits, names = _steps_of(transform, code, unit.lang, seed)
+        if not edits:
+            return code, (), (), names[0]
+        return new_code, edits, tuple(names), ""
+    rng = random.Random(seed)
+    order = list(spec.pool)
+    rng.shuffle(order)
+    all_edits: list[tuple] = []
+    all_names: list[str] = []
+    reasons: list[str] = []
+    for name in order:
+        if len(all_edits) == spec.k:
+            break
+        transform = TRANSFORMS.create(name)
+        code_after, edits, names = _steps_of(transform, code, unit.lang, rng.randrange(2**63))
+        if edits:
+            code, all_edits, all_names = code_after, [*all_edits, *edits], [*all_names, name]
+        else:
+            reasons.append(f"{name}: {names[0]}")
+    if len(all_edits) < spec.k:
+        why = f"only {len(all_edits)} of {spec.k} steps apply"
+        return code, (), (), why + (f" ({'; '.join(reasons[:3])})" if reasons else "")
+    return code, tuple(all_edits), tuple(all_names), ""
+
+
+def _make(unit: VariantUnit) -> VariantOutcome:
+    n = len(unit.inputs)
+    new_inputs = list(unit.inputs)
+    steps: list[tuple[str, ...]] = [()] * n
+    edits: list[tuple] = [()] * n
+    reasons: list[str] = []
+    for side in _side_indices(unit.followup.sides, n):
+        code, side_edits, names, reason = _transform_side(unit, unit.inputs[side], side)
+        if side_edits:
+            new_inputs[side], steps[side], edits[side] = code, names, side_edits
+        else:
+            reasons.append(reason if n == 1 else f"input {side + 1}: {reason}")
+    name = unit.followup.name
+    if not any(edits):
+        return VariantOutcome(unit.example_id, name, NOT_APPLICABLE, "; ".join(reasons), unit.seed)
+    return VariantOutcome(
+        unit.example_id, name, OK, "", unit.seed, tuple(steps), tuple(edits), tuple(new_inputs)
+    )
+
+
+def make_variant(unit: VariantUnit) -> VariantOutcome:
+    """Run one unit under its watchdog; failures become outcomes with a reason, never raise."""
+    try:
+        with time_limit(unit.time_limit):
+            return _make(unit)
+    except UnitTimeout as error:
+        return VariantOutcome(unit.example_id, unit.followup.name, TIMEOUT, str(error), unit.seed)
+    except Exception as error:  # a bad input or a faulty transformation: record, go on
+        reason = f"{type(error).__name__}: {error}"
+        return VariantOutcome(unit.example_id, unit.followup.name, ERROR, reason, unit.seed)

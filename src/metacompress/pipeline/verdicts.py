@@ -1,0 +1,159 @@
+"""Stage 5: metamorphic relations on the saved outputs of one follow-up set.
+
+For follow-up f, row i pairs example i's source input with its f-variant; the arrays of
+`OutputPair` are the two models' probabilities on both, the label is the source's (-1 when
+unknown) and the hidden arrays are filled only when a relation needs them and both models gave
+them. For f = "source" the follow-up is the source itself: the baseline, where every relation
+between the two models (agreement, divergence, confidence) is measured on the clean inputs.
+
+A relation that raises is recorded (stage "relations") and the other relations still run.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from metacompress.pipeline.store import dumps
+
+PROBABILITY_FIELDS = ("teacher_source", "student_source", "teacher_followup", "student_followup")
+HIDDEN_FIELDS = (
+    "teacher_hidden_source",
+    "student_hidden_source",
+    "teacher_hidden_followup",
+    "student_hidden_followup",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class FollowupOutputs:
+    """Saved outputs of both models on n (source, follow-up) pairs of one follow-up set."""
+
+    followup: str
+    variant_ids: list[str]
+    example_ids: list[str]
+    labels: np.ndarray
+    teacher_source: np.ndarray
+    student_source: np.ndarray
+    teacher_followup: np.ndarray
+    student_followup: np.ndarray
+    hidden: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.variant_ids)
+
+    @classmethod
+    def concatenate(cls, followup: str, parts: Sequence[FollowupOutputs]) -> FollowupOutputs:
+        """The rows of `parts` one after another, as the set `followup`; hidden arrays are
+        kept where every part has them with one width."""
+        arrays = {
+            name: np.concatenate([getattr(p, name) for p in parts]) if parts else np.zeros((0, 2))
+            for name in PROBABILITY_FIELDS
+        }
+        hidden = {}
+        for name in HIDDEN_FIELDS:
+            values = [p.hidden.get(name) for p in parts if len(p)]
+            if (
+                values
+                and all(v is not None for v in values)
+                and len({v.shape[1] for v in values}) == 1
+            ):
+                hidden[name] = np.concatenate(values)
+        return cls(
+            followup=followup,
+            variant_ids=[v for p in parts for v in p.variant_ids],
+            example_ids=[e for p in parts for e in p.example_ids],
+            labels=np.concatenate([p.labels for p in parts]) if parts else np.zeros(0, dtype=int),
+            hidden=hidden,
+            **arrays,
+        )
+
+    def output_pair(self, with_hidden: bool) -> Any:
+        from metacompress.relations.base import OutputPair
+
+        hidden = self.hidden if with_hidden else {}
+        return OutputPair(
+            teacher_source=self.teacher_source,
+            student_source=self.student_source,
+            teacher_followup=self.teacher_followup,
+            student_followup=self.student_followup,
+            labels=self.labels,
+            **{name: hidden.get(name) for name in HIDDEN_FIELDS},
+        )
+
+
+@dataclass
+class RelationRows:
+    """Rows for the `verdicts`, `set_level` and `errors` tables."""
+
+    verdicts: list[tuple] = field(default_factory=list)
+    set_level: list[tuple] = field(default_factory=list)
+    errors: list[tuple] = field(default_factory=list)
+
+
+def needs_hidden(relation: Any) -> bool:
+    """Whether a relation reads hidden representations (its `needs_hidden` flag)."""
+    return bool(getattr(relation, "needs_hidden", False))
+
+
+def is_set_level(relation: Any) -> bool:
+    """A relation judging the follow-up set as a whole (verdict in `set_level`, no rows)."""
+    from metacompress.relations.base import SET_LEVEL
+
+    return getattr(relation, "level", None) == SET_LEVEL
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _number(value: Any) -> float | None:
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def evaluate_relations(
+    outputs: FollowupOutputs, relations: Sequence[tuple[str, Any]]
+) -> RelationRows:
+    """Run every (id, relation) on one follow-up set's outputs; never raises for a relation."""
+    rows = RelationRows()
+    if not len(outputs):
+        return rows
+    for relation_id, relation in relations:
+        try:
+            result = relation.check(outputs.output_pair(needs_hidden(relation)))
+        except Exception as error:  # a faulty relation must not stop the others
+            reason = f"{type(error).__name__}: {error}"
+            rows.errors.append(("relations", "", outputs.followup, relation_id, "error", reason))
+            continue
+        for key in sorted(result.set_level):
+            value = _number(result.set_level[key])
+            rows.set_level.append((relation_id, outputs.followup, key, value))
+        if is_set_level(relation):
+            continue
+        details = {k: np.asarray(v) for k, v in sorted(result.details.items())}
+        for i, variant in enumerate(outputs.variant_ids):
+            score = _number(result.score[i])
+            extra = {k: _plain(v[i]) for k, v in details.items()}
+            rows.verdicts.append(
+                (
+                    variant,
+                    relation_id,
+                    outputs.example_ids[i],
+                    outputs.followup,
+                    int(bool(result.applicable[i])),
+                    int(bool(result.holds[i])),
+                    score,
+                    str(result.reason[i] or ""),
+                    dumps(extra),
+                )
+            )
+    return rows
