@@ -1,5 +1,14 @@
 """Metamorphic relations between a teacher's and a student's outputs (see `base`)."""
 
+from metacompress.relations.aggregate import (
+    POOLED,
+    RelationSummary,
+    aggregate,
+    evaluate_all,
+    evaluate_and_aggregate,
+    evaluate_by_origin,
+    summarize,
+)
 from metacompress.relations.base import (
     RELATIONS,
     OutputPair,
@@ -7,5 +16,25 @@ from metacompress.relations.base import (
     RelationResult,
     relation,
 )
+from metacompress.relations.gap import BehaviourGap, CorrectnessComparison, behaviour_gap
+from metacompress.relations.sweep import sweep, sweep_param
 
-__all__ = ["RELATIONS", "OutputPair", "Relation", "RelationResult", "relation"]
+__all__ = [
+    "POOLED",
+    "RELATIONS",
+    "BehaviourGap",
+    "CorrectnessComparison",
+    "OutputPair",
+    "Relation",
+    "RelationResult",
+    "RelationSummary",
+    "aggregate",
+    "behaviour_gap",
+    "evaluate_all",
+    "evaluate_and_aggregate",
+    "evaluate_by_origin",
+    "relation",
+    "summarize",
+    "sweep",
+    "sweep_param",
+]

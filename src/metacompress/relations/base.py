@@ -9,7 +9,8 @@ outputs of both models on n such pairs (`OutputPair`) and returns a `RelationRes
 - `holds[i]`: the verdict, always equal to `holds_at(score, threshold)`; a pair the relation does
   not apply to holds vacuously, so `violations = applicable & ~holds`;
 - `set_level`: numbers about the whole set (means, ECE, CKA, a set-level verdict);
-- `details`: extra per-pair columns for the per-example tables.
+- `details`: extra per-pair columns for the per-example tables;
+- `level`: "input" (one verdict per pair) or "set" (one verdict for the whole set).
 
 Because `holds` is a pure function of `score` and one threshold, every violation rate can be
 recomputed at other thresholds from saved scores without running a model (`sweep`).
@@ -134,6 +135,7 @@ class RelationResult:
     set_level: dict[str, float] = field(default_factory=dict)
     details: dict[str, np.ndarray] = field(default_factory=dict)
     reason: np.ndarray | None = None
+    level: str = INPUT_LEVEL
 
     def __post_init__(self) -> None:
         n = len(self.applicable)
@@ -213,6 +215,7 @@ class Relation(abc.ABC):
             set_level=set_level,
             details=dict(evaluation.details),
             reason=np.where(applicable, "", np.asarray(evaluation.reason, dtype=object)),
+            level=self.level,
         )
 
     @abc.abstractmethod

@@ -44,7 +44,8 @@ class HighConfidencePreservation(Relation):
     """If max p_T >= tau on the follow-up, then p_S[y_T] >= student_tau (default: tau).
 
     Default tau = 0.9 (the issue's value): odds of 9 to 1, the usual cut-off for a "confident"
-    prediction; the student is held to the same bar unless student_tau relaxes it.
+    prediction. Default student_tau = None (= tau): the student is held to the teacher's bar,
+    the relation as the issue states it; a lower value (still above 1/2) relaxes it.
     """
 
     tau: float = 0.9

@@ -37,6 +37,9 @@ from metacompress.stats.divergences import DIVERGENCES, divergence
 class DistributionSimilarity(Relation):
     """D(p_T(follow-up), p_S(follow-up)) <= max_divergence (see the module docstring).
 
+    Default divergence = "js": bounded in [0, 1] and symmetric, so one threshold reads the same
+    whichever model is further from certainty, and finite where either model puts zero mass.
+
     max_divergence = None uses the default of the chosen divergence, in `DEFAULT_MAX`:
     js 0.05, kl 0.2, tv 0.25 (bits for js and kl). They are matched to one picture: a teacher
     at p(positive) = 0.5 and a student at 0.75 sit right at the limit (JS 0.049, KL 0.21,
