@@ -145,3 +145,16 @@ def test_non_finite_rows_are_reported_not_applicable(name, make_pair):
         # the other rows are judged as before (set-level numbers may move)
         np.testing.assert_array_equal(result.applicable[keep], clean.applicable[keep])
         np.testing.assert_array_equal(result.holds[keep], clean.holds[keep])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_needs_hidden_flag_is_truthful(name, make_pair):
+    rel = RELATIONS.create(name)
+    with_reps = rel.check(make_pair(seed=8, n=12))
+    without = rel.check(make_pair(seed=8, n=12, hidden=False))
+    if rel.needs_hidden:
+        assert with_reps.set_level.get("applicable") == 1.0
+        assert without.set_level.get("applicable") == 0.0
+    else:
+        np.testing.assert_array_equal(with_reps.score, without.score)
+        assert with_reps.set_level.keys() == without.set_level.keys()

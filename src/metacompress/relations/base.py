@@ -171,7 +171,8 @@ class Relation(abc.ABC):
     Subclasses set `higher_is_better` (holds iff score >= threshold, else score <= threshold),
     name the field that holds the threshold in `threshold_param` (None for a relation on labels
     alone, whose score is 1.0 where it holds and 0.0 where not, read at `fixed_threshold`), and
-    implement `_evaluate(pair) -> Evaluation`.
+    implement `_evaluate(pair) -> Evaluation`. A relation that reads hidden representations sets
+    `needs_hidden`.
     """
 
     name: ClassVar[str] = ""
@@ -180,6 +181,8 @@ class Relation(abc.ABC):
     higher_is_better: ClassVar[bool] = True
     threshold_param: ClassVar[str | None] = None
     fixed_threshold: ClassVar[float] = 1.0
+    #: Whether `check` reads the hidden representations (so a runner computes them only then).
+    needs_hidden: ClassVar[bool] = False
 
     @property
     def threshold(self) -> float:

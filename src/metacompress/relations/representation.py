@@ -50,6 +50,7 @@ class RepresentationDrift(Relation):
     max_drift: float = 0.1
 
     level = SET_LEVEL
+    needs_hidden = True
     higher_is_better = False
     threshold_param = "max_drift"
 
