@@ -1,0 +1,290 @@
+"""Naturalness-aware identifier substitutes from a masked language model (ALERT's generator).
+
+For one code and the byte spans of an identifier's occurrences:
+1. the code is tokenised by the MLM's tokenizer (truncated to `max_length` tokens) and run
+   through the MLM once, unmasked, as ALERT and BERT-Attack do; an occurrence is the run of
+   subword positions that exactly covers one span (occurrences past the window, or whose
+   tokens straddle the identifier's boundary, are left out);
+2. candidate subword sequences per occurrence: for a one-token identifier, the `top_k` most
+   probable tokens at its position; for a multi-token identifier, the `top_k` sequences of
+   highest summed log-probability whose token at each position is among that position's
+   `bpe_width` most probable (ALERT/BERT-Attack rank the product of the top-4 tokens per
+   position by perplexity; for a fixed length, the summed log-probability gives the same
+   order, and a beam of width `top_k` finds exactly the top `top_k` because the score is a sum
+   of independent per-position terms);
+3. contextual similarity: each candidate replaces the occurrence in the token sequence, the
+   MLM's encoder is run again, and the score is the sum over the occurrence's positions of the
+   cosine between the original and the new contextual embeddings; the `keep` most similar
+   candidates of each occurrence are kept (ALERT keeps 30 of 60). With `context_window` > 0
+   only that many tokens either side of the occurrence are encoded (faster, an approximation;
+   0 encodes the whole window as ALERT does);
+4. candidates are decoded and stripped; those that are not identifier-shaped are dropped; the
+   union over occurrences is ranked by best similarity (ties by name).
+
+All forward passes of a `generate` call are batched (`batch_size` sequences, sorted by length).
+The caller filters the names for validity in its code (unused, not reserved). Results are
+memoised per (code, spans), so attacking a teacher and then its student pays once.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from metacompress.errors import ConfigError
+
+_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
+_LOADED: dict[tuple[str, str], tuple[Any, Any]] = {}
+_LOCK = threading.Lock()
+
+Spans = tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class SubstituteRequest:
+    """One code and, per key (e.g. an identifier), the byte spans of its occurrences."""
+
+    code: str
+    spans: Mapping[Hashable, Spans]
+
+
+def resolve_mlm(spec: str | Path) -> Path:
+    """The folder of a masked LM: `spec` itself, or `spec/mlm` (train-teacher's layout)."""
+    path = Path(spec)
+    if (path / "mlm").is_dir() and not (path / "config.json").is_file():
+        path = path / "mlm"
+    if not (path / "config.json").is_file():
+        raise ConfigError(
+            f"no masked language model at {spec}: expected a Hugging Face folder with "
+            "config.json (AutoModelForMaskedLM + AutoTokenizer), or a teacher folder with mlm/"
+        )
+    return path
+
+
+def load_mlm(spec: str | Path, device: str = "cpu") -> tuple[Any, Any]:
+    """(model, tokenizer) of the masked LM at `spec`, loaded once per process."""
+    path = resolve_mlm(spec)
+    key = (str(path.resolve()), device)
+    with _LOCK:
+        if key not in _LOADED:
+            from transformers import AutoModelForMaskedLM, AutoTokenizer
+
+            tokenizer = AutoTokenizer.from_pretrained(str(path))
+            if not getattr(tokenizer, "is_fast", False):
+                raise ConfigError(f"the tokenizer at {path} must be a fast tokenizer (offsets)")
+            model = AutoModelForMaskedLM.from_pretrained(str(path)).to(device).eval()
+            _LOADED[key] = (model, tokenizer)
+        return _LOADED[key]
+
+
+@dataclass(frozen=True)
+class _Occurrence:
+    request: int
+    key: Hashable
+    positions: tuple[int, ...]
+
+
+class MLMSubstitutes:
+    """Substitute generator over one masked LM (see the module docstring)."""
+
+    def __init__(
+        self,
+        spec: str | Path,
+        *,
+        top_k: int = 60,
+        keep: int = 30,
+        bpe_width: int = 4,
+        batch_size: int = 16,
+        max_length: int = 512,
+        context_window: int = 0,
+        device: str = "cpu",
+    ) -> None:
+        self.model, self.tokenizer = load_mlm(spec, device)
+        self.top_k, self.keep, self.bpe_width = top_k, keep, bpe_width
+        self.batch_size, self.context_window, self.device = batch_size, context_window, device
+        limit = getattr(self.model.config, "max_position_embeddings", max_length)
+        offset = 2 if getattr(self.model.config, "model_type", "") == "roberta" else 0
+        self.max_length = min(max_length, limit - offset)
+        self._memo: dict[tuple[str, tuple], dict[Hashable, list[str]]] = {}
+
+    def generate(self, requests: Sequence[SubstituteRequest]) -> list[dict[Hashable, list[str]]]:
+        """Per request, per key: substitute names, most similar first."""
+        keys = [
+            (r.code, tuple(sorted((repr(k), tuple(v)) for k, v in r.spans.items())))
+            for r in requests
+        ]
+        todo = [i for i, key in enumerate(keys) if key not in self._memo]
+        if todo:
+            for i, found in zip(todo, self._generate([requests[i] for i in todo]), strict=True):
+                self._memo[keys[i]] = found
+        return [self._memo[key] for key in keys]
+
+    def _generate(self, requests: Sequence[SubstituteRequest]) -> list[dict[Hashable, list[str]]]:
+        import torch
+
+        encoded = [self._encode(r.code) for r in requests]
+        occurrences = [
+            _Occurrence(i, key, positions)
+            for i, request in enumerate(requests)
+            for key, spans in request.spans.items()
+            for positions in self._positions(request.code, encoded[i][1], spans)
+        ]
+        if not occurrences:
+            return [{} for _ in requests]
+        sequences = [ids for ids, _ in encoded]
+        wanted: list[set[int]] = [set() for _ in requests]
+        for occurrence in occurrences:
+            wanted[occurrence.request].update(occurrence.positions)
+        picks = [sorted(w) for w in wanted]
+        with torch.inference_mode():
+            picked = self._encode_batch(sequences, picks)
+            rows = [
+                dict(zip(pick, states, strict=True))
+                for pick, states in zip(picks, picked, strict=True)
+            ]
+            before = [torch.stack([rows[o.request][p] for p in o.positions]) for o in occurrences]
+            candidates = self._candidates(before)
+            scored = self._similarities(occurrences, candidates, sequences, before)
+        found: list[dict[Hashable, dict[str, float]]] = [{} for _ in requests]
+        for occurrence, ranked in zip(occurrences, scored, strict=True):
+            names = found[occurrence.request].setdefault(occurrence.key, {})
+            for sequence, similarity in ranked[: self.keep]:
+                name = self.tokenizer.decode(list(sequence)).strip()
+                if _IDENTIFIER.match(name) and similarity > names.get(name, float("-inf")):
+                    names[name] = similarity
+        return [
+            {key: sorted(names, key=lambda n: (-names[n], n)) for key, names in per.items()}
+            for per in found
+        ]
+
+    def _encode(self, code: str) -> tuple[list[int], list[tuple[int, int]]]:
+        enc = self.tokenizer(
+            code, truncation=True, max_length=self.max_length, return_offsets_mapping=True
+        )
+        offsets = []
+        for start, end in enc["offset_mapping"]:
+            while start < end and code[start].isspace():
+                start += 1
+            offsets.append((start, end))
+        return list(enc["input_ids"]), offsets
+
+    @staticmethod
+    def _positions(
+        code: str, offsets: list[tuple[int, int]], spans: Spans
+    ) -> list[tuple[int, ...]]:
+        """Per span, the token positions that exactly cover it (spans that no run of whole
+        tokens covers are left out)."""
+        data = code.encode("utf-8")
+        result = []
+        for byte_start, byte_end in spans:
+            start = len(data[:byte_start].decode("utf-8", errors="ignore"))
+            end = start + len(data[byte_start:byte_end].decode("utf-8", errors="ignore"))
+            inside = [j for j, (s, e) in enumerate(offsets) if s < e and s < end and e > start]
+            if not inside:
+                continue
+            covered = all(start <= offsets[j][0] and offsets[j][1] <= end for j in inside)
+            if covered and offsets[inside[0]][0] == start and offsets[inside[-1]][1] == end:
+                result.append(tuple(inside))
+        return result
+
+    def _encode_batch(
+        self, sequences: Sequence[Sequence[int]], picks: Sequence[Sequence[int]]
+    ) -> list[Any]:
+        """For each sequence, its last-layer contextual embeddings at the positions `picks[i]`
+        (a (len(picks[i]), d) tensor); batches of `batch_size`, sorted by length."""
+        import torch
+
+        pad = self.tokenizer.pad_token_id or 0
+        order = sorted(range(len(sequences)), key=lambda i: len(sequences[i]))
+        out: list[Any] = [None] * len(sequences)
+        base = self.model.base_model
+        for start in range(0, len(order), self.batch_size):
+            chunk = order[start : start + self.batch_size]
+            width = max(len(sequences[i]) for i in chunk)
+            ids = torch.full((len(chunk), width), pad, dtype=torch.long)
+            mask = torch.zeros((len(chunk), width), dtype=torch.long)
+            for row, i in enumerate(chunk):
+                ids[row, : len(sequences[i])] = torch.tensor(list(sequences[i]))
+                mask[row, : len(sequences[i])] = 1
+            states = base(input_ids=ids.to(self.device), attention_mask=mask.to(self.device))
+            hidden = states.last_hidden_state
+            for row, i in enumerate(chunk):
+                out[i] = hidden[row, list(picks[i])].float().cpu()
+        return out
+
+    def _head(self, states: Any) -> Any:
+        for name in ("lm_head", "cls", "predictions"):
+            head = getattr(self.model, name, None)
+            if head is not None:
+                return head(states.to(self.device)).float().cpu()
+        raise ConfigError(
+            f"cannot find the prediction head of {type(self.model).__name__} "
+            "(expected an attribute lm_head, cls or predictions)"
+        )
+
+    def _candidates(self, before: list[Any]) -> list[list[tuple[int, ...]]]:
+        """Per occurrence (its original embeddings), up to `top_k` candidate token sequences,
+        best first (see step 2 of the module docstring)."""
+        import torch
+
+        result = []
+        for states in before:
+            log_probs = torch.log_softmax(self._head(states), dim=-1)
+            width = min(self.top_k if len(states) == 1 else self.bpe_width, log_probs.shape[-1])
+            beams: list[tuple[tuple[int, ...], float]] = [((), 0.0)]
+            for row in log_probs:
+                top = torch.topk(row, width)
+                expanded = [
+                    (seq + (int(t),), score + float(s))
+                    for seq, score in beams
+                    for s, t in zip(top.values, top.indices, strict=True)
+                ]
+                expanded.sort(key=lambda item: -item[1])
+                beams = expanded[: self.top_k]
+            result.append([seq for seq, _ in beams])
+        return result
+
+    def _similarities(
+        self,
+        occurrences: list[_Occurrence],
+        candidates: list[list[tuple[int, ...]]],
+        sequences: list[list[int]],
+        before: list[Any],
+    ) -> list[list[tuple[tuple[int, ...], float]]]:
+        """Per occurrence, (candidate, summed cosine similarity), most similar first."""
+        import torch
+
+        jobs: list[tuple[int, tuple[int, ...], list[int], tuple[int, ...]]] = []
+        crops: list[list[int]] = []
+        local_positions: list[tuple[int, ...]] = []
+        for o, (occurrence, seqs) in enumerate(zip(occurrences, candidates, strict=True)):
+            ids = sequences[occurrence.request]
+            lo, hi = 0, len(ids)
+            if self.context_window > 0:
+                lo = max(0, occurrence.positions[0] - self.context_window)
+                hi = min(len(ids), occurrence.positions[-1] + 1 + self.context_window)
+            local = tuple(p - lo for p in occurrence.positions)
+            crops.append(list(ids[lo:hi]))
+            local_positions.append(local)
+            original = tuple(ids[p] for p in occurrence.positions)
+            for seq in seqs:
+                if seq == original:
+                    continue
+                new = list(ids[lo:hi])
+                for p, token in zip(local, seq, strict=True):
+                    new[p] = token
+                jobs.append((o, seq, new, local))
+        if self.context_window > 0:
+            before = self._encode_batch(crops, local_positions)
+        after = self._encode_batch([new for _, _, new, _ in jobs], [local for *_, local in jobs])
+        scored: list[list[tuple[tuple[int, ...], float]]] = [[] for _ in occurrences]
+        for (o, seq, _, _), states in zip(jobs, after, strict=True):
+            cosine = torch.nn.functional.cosine_similarity(before[o], states, dim=-1)
+            scored[o].append((seq, float(cosine.sum())))
+        for ranked in scored:
+            ranked.sort(key=lambda item: -item[1])
+        return scored
