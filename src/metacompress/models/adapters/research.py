@@ -1,0 +1,229 @@
+"""Raw checkpoints released by code-model studies: a base config, a weights file, a head
+convention. Each format declares its convention; nothing is inferred from the weights.
+
+Common spec keys: `path` (the weights file, or a folder holding model.safetensors,
+pytorch_model.bin or model.bin), `config` (a config.json, a folder holding one, or a hub id;
+default: the folder of the weights), `tokenizer` (a Hugging Face tokenizer folder or hub id, or
+a bare `tokenizers` JSON file; default: the folder of the weights), `task`, `max_length` (the
+block size, per code), `normalize_whitespace` (`" ".join(code.split())` before tokenizing, as
+the studies do), `state_dict_key` (the entry of the checkpoint holding the weights, when it
+holds more), `weights_layout`: "study" (keys as saved by the study's `Model` wrapper, prefixed
+`encoder.`) or "huggingface" (keys of the bare sequence classifier, as save_pretrained writes).
+
+Encoding: `[bos] + tokens(code)[:L-2] + [eos]` per code, bos/eos/pad being the tokenizer's
+cls/sep/pad tokens (a Hugging Face tokenizer, as CodeXGLUE does) or `<s>`, `</s>`, `<pad>` (a
+bare JSON tokenizer, as Compressor does).
+
+Formats:
+- `codexglue-defect`: RobertaForSequenceClassification with num_labels = 1,
+  P(vulnerable) = sigmoid(logit[0]); block 400.
+- `codexglue-clone`: a RobertaModel encodes each method (400 tokens each); the two first-token
+  vectors are concatenated and read by dense(2h->h)-tanh-out_proj(h->2); softmax, clone =
+  column 1.
+- `compressor` (Compressor, AVATAR, MORPH students): vulnerability:
+  RobertaForSequenceClassification with num_labels = 2, softmax, vulnerable = column 0 (the
+  studies evaluate `prob[:, 0] > 0.5`); clone: the `codexglue-clone` architecture, clone =
+  column 1. `positive_column` overrides the column.
+"""
+
+from __future__ import annotations
+
+import abc
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from metacompress.errors import ConfigError
+from metacompress.models.checkpoints import (
+    file_sha256,
+    find_weights,
+    fit_state_dict,
+    load_state_dict,
+    state_dict_sha256,
+)
+from metacompress.models.encoding import BlockEncoder, Encoder
+from metacompress.models.engine import EngineClassifier
+from metacompress.models.formats import (
+    LoadOptions,
+    ModelFormat,
+    arity_of,
+    check_task,
+    model_format,
+    resolve_path,
+)
+from metacompress.models.heads import PairModule, SequenceModule
+from metacompress.models.torch_backend import (
+    build_classifier,
+    load_backend_tokenizer,
+    load_config,
+    load_hf_tokenizer,
+)
+from metacompress.registry import check_choice, check_range
+
+LAYOUTS = ("study", "huggingface")
+
+
+@dataclass(frozen=True)
+class RawCheckpointFormat(ModelFormat):
+    """Shared loading of the research formats; subclasses build the module."""
+
+    path: str = "."
+    config: str | None = None
+    tokenizer: str | None = None
+    task: str | None = None
+    max_length: int = 400
+    normalize_whitespace: bool = True
+    state_dict_key: str | None = None
+    weights_layout: str = "study"
+
+    #: tasks this format can run
+    tasks: ClassVar[tuple[str, ...]] = ("vulnerability", "clone")
+
+    def __post_init__(self) -> None:
+        check_task(self.task)
+        if self.task is None:
+            raise ConfigError(
+                f"format {self.format_name!r} needs 'task' ({' or '.join(self.tasks)})"
+            )
+        check_choice("task", self.task, self.tasks)
+        check_range("max_length", self.max_length, 3)
+        check_choice("weights_layout", self.weights_layout, LAYOUTS)
+
+    def _weights_folder(self, base_dir: Path | None) -> Path:
+        path = resolve_path(base_dir, self.path, "weights path")
+        return path if path.is_dir() else path.parent
+
+    def make_encoder(self, base_dir: Path | None, options: LoadOptions) -> Encoder:
+        """The encoder alone (also used for an exported ONNX model)."""
+        encoder, _ = self._encoder_and_files(base_dir, options)
+        return encoder
+
+    def _encoder_and_files(
+        self, base_dir: Path | None, options: LoadOptions
+    ) -> tuple[Encoder, dict[str, str]]:
+        reference = self.tokenizer
+        if reference is None:
+            reference = str(self._weights_folder(base_dir))
+        path = Path(reference).expanduser()
+        if not path.is_absolute() and base_dir is not None:
+            path = base_dir / path
+        if path.is_file():
+            backend, files = load_backend_tokenizer(str(path), None, options.trust_remote_code)
+            specials = ("<s>", "</s>", "<pad>")
+        else:
+            hf = load_hf_tokenizer(reference, base_dir, options.trust_remote_code)
+            backend, files = hf.backend_tokenizer, {}
+            specials = (hf.cls_token, hf.sep_token, hf.pad_token)
+            if None in specials:
+                raise ConfigError(f"tokenizer {reference!r} lacks a cls, sep or pad token")
+        encoder = BlockEncoder(
+            backend,
+            self.max_length,
+            arity=arity_of(self.task),
+            normalize=self.normalize_whitespace,
+            bos=specials[0],
+            eos=specials[1],
+            pad=specials[2],
+        )
+        return encoder, files
+
+    def _config(self, base_dir: Path | None, options: LoadOptions) -> tuple[Any, str]:
+        reference = self.config or str(self._weights_folder(base_dir))
+        return load_config(reference, base_dir, options.trust_remote_code), repr(reference)
+
+    @abc.abstractmethod
+    def build_module(self, config: Any, state: dict[str, Any]) -> Any:
+        """The torch module whose state dict the checkpoint holds."""
+
+    def load(self, base_dir: Path | None, options: LoadOptions) -> EngineClassifier:
+        weights = find_weights(resolve_path(base_dir, self.path, "weights path"))
+        state = load_state_dict(weights, allow_pickle=options.allow_pickle, key=self.state_dict_key)
+        if self.weights_layout == "huggingface":
+            state = {f"encoder.{k}": v for k, v in state.items()}
+        config, config_name = self._config(base_dir, options)
+        module = self.build_module(copy.deepcopy(config), state)
+        fit_state_dict(module, state, weights, config_name)
+        encoder, files = self._encoder_and_files(base_dir, options)
+        return build_classifier(
+            module=module,
+            encoder=encoder,
+            options=options,
+            format_name=self.format_name,
+            settings=self.settings(),
+            weights_sha256=state_dict_sha256(module.state_dict()),
+            files={str(weights): file_sha256(weights), **files},
+            arity=arity_of(self.task),
+            encoder_spec={
+                "task": self.task,
+                "max_length": self.max_length,
+                "normalize_whitespace": self.normalize_whitespace,
+            },
+        )
+
+
+def _sequence_classifier(config: Any, num_labels: int) -> Any:
+    from transformers import RobertaForSequenceClassification
+
+    config.num_labels = num_labels
+    return RobertaForSequenceClassification(config)
+
+
+def _pair_module(config: Any, state: dict[str, Any], positive_column: int = 1) -> PairModule:
+    from transformers import RobertaModel
+
+    pooler = any(k.startswith("encoder.pooler.") for k in state)
+    encoder = RobertaModel(config, add_pooling_layer=pooler)
+    return PairModule(encoder, config.hidden_size, positive_column)
+
+
+@model_format("codexglue-defect", "CodeXGLUE Defect-detection checkpoint: sigmoid(logit[0])")
+@dataclass(frozen=True)
+class CodeXGLUEDefectFormat(RawCheckpointFormat):
+    task: str | None = "vulnerability"
+    tasks: ClassVar[tuple[str, ...]] = ("vulnerability",)
+
+    def build_module(self, config: Any, state: dict[str, Any]) -> SequenceModule:
+        return SequenceModule(_sequence_classifier(config, 1), "sigmoid")
+
+
+@model_format("codexglue-clone", "CodeXGLUE BigCloneBench checkpoint: two blocks, pair head")
+@dataclass(frozen=True)
+class CodeXGLUECloneFormat(RawCheckpointFormat):
+    task: str | None = "clone"
+    tasks: ClassVar[tuple[str, ...]] = ("clone",)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_choice("weights_layout", self.weights_layout, ("study",))
+
+    def build_module(self, config: Any, state: dict[str, Any]) -> PairModule:
+        return _pair_module(config, state)
+
+
+#: The positive column of Compressor-family students, per task, as their evaluation reads it.
+COMPRESSOR_POSITIVE_COLUMN = {"vulnerability": 0, "clone": 1}
+
+
+@model_format("compressor", "Compressor / AVATAR / MORPH student with a bare tokenizers JSON")
+@dataclass(frozen=True)
+class CompressorFormat(RawCheckpointFormat):
+    positive_column: int | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.positive_column is not None:
+            check_choice("positive_column", self.positive_column, (0, 1))
+        if self.task == "clone":
+            check_choice("weights_layout", self.weights_layout, ("study",))
+
+    @property
+    def column(self) -> int:
+        if self.positive_column is not None:
+            return self.positive_column
+        return COMPRESSOR_POSITIVE_COLUMN[str(self.task)]
+
+    def build_module(self, config: Any, state: dict[str, Any]) -> Any:
+        if self.task == "clone":
+            return _pair_module(config, state, self.column)
+        return SequenceModule(_sequence_classifier(config, 2), "softmax", self.column)

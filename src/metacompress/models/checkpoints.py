@@ -1,0 +1,150 @@
+"""Safe loading of weights, their checksums, and fitting them to a module.
+
+Loading rule: a `.safetensors` file is read with safetensors (no code can run); any other file
+with `torch.load(weights_only=True)`, which accepts tensors and plain containers only. A
+checkpoint that needs more (a pickled module, custom classes) is a *pickled checkpoint*: it is
+refused unless `allow_pickle=True` (`--allow-pickle`), because unpickling can run code.
+
+Checksum of loaded weights (`state_dict_sha256`): sha256 over the tensors sorted by name, each
+contributing `name`, dtype, shape and its raw bytes. It identifies the weights whatever the
+file format, and is what fingerprints and run summaries record. `file_sha256` is the plain
+checksum of a file, comparable with `sha256sum`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from metacompress.errors import ConfigError
+
+#: Weight files looked for, in this order, when a format's `path` is a folder.
+WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.bin")
+#: Keys that may be present or absent without meaning: buffers older transformers saved.
+IGNORABLE_SUFFIXES = ("embeddings.position_ids",)
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of the bytes of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def state_dict_sha256(state: Mapping[str, Any]) -> str:
+    """sha256 over (name, dtype, shape, bytes) of each tensor, in sorted name order."""
+    digest = hashlib.sha256()
+    for name in sorted(state):
+        tensor = state[name].detach().to("cpu").contiguous()
+        digest.update(name.encode("utf-8"))
+        digest.update(str(tensor.dtype).encode())
+        digest.update(repr(tuple(tensor.shape)).encode())
+        digest.update(_raw_bytes(tensor))
+    return digest.hexdigest()
+
+
+def _raw_bytes(tensor: Any) -> bytes:
+    """The bytes of a contiguous tensor of any dtype (bfloat16 included)."""
+    import torch
+
+    flat = tensor.reshape(-1)
+    return flat.view(torch.uint8).numpy().tobytes() if flat.numel() else b""
+
+
+def find_weights(path: Path) -> Path:
+    """`path` itself when a file; in a folder the first of WEIGHT_FILES that exists."""
+    if path.is_file():
+        return path
+    for name in WEIGHT_FILES:
+        if (path / name).is_file():
+            return path / name
+    raise ConfigError(
+        f"no weights file in {str(path)!r}: expected one of {', '.join(WEIGHT_FILES)}"
+    )
+
+
+def load_state_dict(
+    path: Path, *, allow_pickle: bool = False, key: str | None = None
+) -> dict[str, Any]:
+    """The tensors stored in `path` (see the module docstring for the safety rule).
+
+    `key` selects a nested entry (e.g. "state_dict") of a checkpoint that stores more than the
+    weights. Raises ConfigError naming the file on every failure.
+    """
+    import torch
+
+    if path.suffix == ".safetensors":
+        from safetensors.torch import load_file
+
+        try:
+            obj: Any = load_file(str(path))
+        except Exception as error:  # safetensors raises its own error types
+            raise ConfigError(f"cannot read safetensors file {str(path)!r}: {error}") from None
+    else:
+        try:
+            obj = torch.load(path, map_location="cpu", weights_only=True)
+        except (pickle.UnpicklingError, RuntimeError, AttributeError, TypeError) as error:
+            if not allow_pickle:
+                raise ConfigError(
+                    f"{str(path)!r} is a pickled checkpoint that torch.load(weights_only=True) "
+                    f"refuses ({str(error).splitlines()[0][:160]}); loading it could run code. "
+                    "Convert it to safetensors, or pass allow_pickle=True (--allow-pickle) "
+                    "if you trust its source"
+                ) from None
+            try:
+                obj = torch.load(path, map_location="cpu", weights_only=False)
+            except Exception as inner:  # any unpickling failure
+                raise ConfigError(f"cannot load checkpoint {str(path)!r}: {inner}") from None
+        except (OSError, EOFError, ValueError) as error:
+            raise ConfigError(f"cannot read checkpoint {str(path)!r}: {error}") from None
+    if key is not None:
+        if not isinstance(obj, Mapping) or key not in obj:
+            raise ConfigError(f"checkpoint {str(path)!r} has no entry {key!r}")
+        obj = obj[key]
+    if isinstance(obj, torch.nn.Module):
+        obj = obj.state_dict()
+    if not isinstance(obj, Mapping):
+        raise ConfigError(
+            f"checkpoint {str(path)!r} holds a {type(obj).__name__}, expected a state dict"
+        )
+    bad = [k for k, v in obj.items() if not isinstance(v, torch.Tensor)]
+    if bad:
+        raise ConfigError(
+            f"checkpoint {str(path)!r} holds entries that are not tensors ({', '.join(map(str, bad[:5]))}); "
+            "name the entry holding the weights with state_dict_key"
+        )
+    return dict(obj)
+
+
+def _ignorable(key: str) -> bool:
+    return key.endswith(IGNORABLE_SUFFIXES)
+
+
+def fit_state_dict(module: Any, state: dict[str, Any], weights: Path, config: str) -> None:
+    """Load `state` into `module`, or raise a ConfigError naming the file and the config
+    when keys are missing or unexpected or a shape differs."""
+    expected = module.state_dict()
+    missing = sorted(k for k in expected if k not in state and not _ignorable(k))
+    unexpected = sorted(k for k in state if k not in expected and not _ignorable(k))
+    shapes = [
+        f"{k}: file {tuple(state[k].shape)} vs config {tuple(expected[k].shape)}"
+        for k in sorted(expected)
+        if k in state and tuple(state[k].shape) != tuple(expected[k].shape)
+    ]
+    if missing or unexpected or shapes:
+        parts = []
+        if shapes:
+            parts.append(f"shape mismatch ({len(shapes)}): {'; '.join(shapes[:4])}")
+        if missing:
+            parts.append(f"missing keys ({len(missing)}): {', '.join(missing[:5])}")
+        if unexpected:
+            parts.append(f"unexpected keys ({len(unexpected)}): {', '.join(unexpected[:5])}")
+        raise ConfigError(
+            f"weights in {str(weights)!r} do not fit the config {config}: " + "; ".join(parts)
+        )
+    module.load_state_dict({k: v for k, v in state.items() if k in expected}, strict=False)

@@ -1,0 +1,144 @@
+"""The torch backend: a module in eval mode on a device, run under `torch.inference_mode`,
+in float32 or (GPU only) float16. Also the shared steps of the torch formats: config and
+tokenizer loading, and building the EngineClassifier."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from metacompress.errors import ConfigError
+from metacompress.models.checkpoints import file_sha256
+from metacompress.models.encoding import Encoder
+from metacompress.models.engine import Backend, EngineClassifier
+from metacompress.models.formats import DEFAULT_AUTO_TOKENS, LoadOptions
+
+
+class TorchBackend(Backend):
+    """Runs `module(**arrays) -> (probs, hidden)` on `device`."""
+
+    def __init__(self, module: Any, device: str, half: bool = False) -> None:
+        import torch
+
+        if half and not device.startswith("cuda"):
+            raise ConfigError("half precision needs device cuda (or auto with a GPU), got cpu")
+        self.torch = torch
+        self.device = device
+        self.dtype = "float16" if half else "float32"
+        module = module.to(device)
+        if half:
+            module = module.half()
+        self.module = module.eval()
+
+    def run(self, arrays: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        torch = self.torch
+        tensors = {k: torch.from_numpy(v).to(self.device) for k, v in arrays.items()}
+        with torch.inference_mode():
+            probs, hidden = self.module(**tensors)
+        return probs.float().cpu().numpy(), hidden.float().cpu().numpy()
+
+    def is_out_of_memory(self, error: BaseException) -> bool:
+        if isinstance(error, MemoryError | self.torch.cuda.OutOfMemoryError):
+            return True
+        return isinstance(error, RuntimeError) and "out of memory" in str(error).lower()
+
+    def release_memory(self) -> None:
+        super().release_memory()
+        if self.device.startswith("cuda"):
+            self.torch.cuda.empty_cache()
+
+
+def build_classifier(
+    *,
+    module: Any,
+    encoder: Encoder,
+    options: LoadOptions,
+    format_name: str,
+    settings: dict[str, Any],
+    weights_sha256: str,
+    files: dict[str, str],
+    arity: int | None,
+    encoder_spec: dict[str, Any],
+) -> EngineClassifier:
+    """The EngineClassifier running `module` with the load options."""
+    device = options.resolved_device()
+    backend = TorchBackend(module, device, options.half)
+    return EngineClassifier(
+        encoder=encoder,
+        backend=backend,
+        format_name=format_name,
+        settings=settings,
+        weights_sha256=weights_sha256,
+        files=files,
+        batch_size=options.batch_size,
+        token_budget=DEFAULT_AUTO_TOKENS["cuda" if device.startswith("cuda") else "cpu"],
+        arity=arity,
+        encoder_spec=encoder_spec,
+    )
+
+
+def load_config(reference: str, base_dir: Path | None, trust_remote_code: bool = False) -> Any:
+    """A transformers config from a JSON file, a folder holding config.json, or a hub id."""
+    from transformers import AutoConfig
+
+    path = Path(reference).expanduser()
+    if not path.is_absolute() and base_dir is not None:
+        path = base_dir / path
+    try:
+        if path.is_file():
+            return _config_file(path)
+        if path.is_dir():
+            return AutoConfig.from_pretrained(str(path), trust_remote_code=trust_remote_code)
+        return AutoConfig.from_pretrained(reference, trust_remote_code=trust_remote_code)
+    except (OSError, ValueError, KeyError) as error:
+        raise ConfigError(f"cannot load model config {reference!r}: {error}") from None
+
+
+def _config_file(path: Path) -> Any:
+    import json
+
+    from transformers import AutoConfig, RobertaConfig
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    model_type = data.pop("model_type", "roberta")
+    if model_type == "roberta":
+        return RobertaConfig(**data)
+    return AutoConfig.for_model(model_type, **data)
+
+
+def load_hf_tokenizer(reference: str, base_dir: Path | None, trust_remote_code: bool) -> Any:
+    """A Hugging Face tokenizer from a folder or a hub id."""
+    from transformers import AutoTokenizer
+
+    path = Path(reference).expanduser()
+    if not path.is_absolute() and base_dir is not None:
+        path = base_dir / path
+    target = str(path) if path.exists() else reference
+    try:
+        return AutoTokenizer.from_pretrained(target, trust_remote_code=trust_remote_code)
+    except (OSError, ValueError, KeyError) as error:
+        raise ConfigError(f"cannot load tokenizer {reference!r}: {error}") from None
+
+
+def load_backend_tokenizer(
+    reference: str, base_dir: Path | None, trust_remote_code: bool
+) -> tuple[Any, dict[str, str]]:
+    """A `tokenizers.Tokenizer` from a bare JSON file, or the backend of a Hugging Face
+    tokenizer (folder or hub id); with the sha256 of the JSON file when one was read."""
+    from tokenizers import Tokenizer
+
+    path = Path(reference).expanduser()
+    if not path.is_absolute() and base_dir is not None:
+        path = base_dir / path
+    if path.is_file():
+        try:
+            return Tokenizer.from_file(str(path)), {str(path): file_sha256(path)}
+        except Exception as error:  # tokenizers raises its own exception type
+            raise ConfigError(f"cannot read tokenizer file {str(path)!r}: {error}") from None
+    tokenizer = load_hf_tokenizer(reference, base_dir, trust_remote_code)
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+    if backend is None:
+        raise ConfigError(f"tokenizer {reference!r} has no tokenizers backend (tokenizer.json)")
+    return backend, {}

@@ -1,0 +1,133 @@
+import numpy as np
+import pytest
+import torch
+from transformers import AutoModelForSequenceClassification
+
+from metacompress.errors import ConfigError
+from metacompress.models import load_model, predict
+from metacompress.models.engine import EngineClassifier
+
+CODES = [
+    "int f(int a) { return a + 1; }",
+    "void g(char *p) { free(p); }",
+    "int main(void) { int x = 0; while (x < 10) x++; return x; }",
+    "x",
+    "static int h(int a, int b, int c) { if (a) { return b; } else { return c; } }",
+]
+
+
+def reference_probs(folder, tokenizer, codes, max_length=128):
+    """One example at a time, no padding: the plain transformers computation."""
+    model = AutoModelForSequenceClassification.from_pretrained(folder).eval()
+    out = []
+    for code in codes:
+        enc = tokenizer(code, truncation=True, max_length=max_length, return_tensors="pt")
+        with torch.no_grad():
+            out.append(torch.softmax(model(**enc).logits, -1)[0].numpy())
+    return np.array(out)
+
+
+def test_plain_hf_folder_matches_transformers(make_hf_model, tokenizer):
+    folder = make_hf_model(seed=1)
+    model = load_model(folder, batch_size=2)
+    assert isinstance(model, EngineClassifier) and model.max_length == 128
+    probs = model.predict_proba([(c,) for c in CODES])
+    np.testing.assert_allclose(probs, reference_probs(folder, tokenizer, CODES), atol=1e-5)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-6)
+
+
+def test_same_outputs_for_any_batch_size_and_order(make_hf_model):
+    folder = make_hf_model(seed=2)
+    batch = [(c,) for c in CODES]
+    reference = load_model(folder, batch_size=1).predict_proba(batch)
+    for size in (2, 3, 64, "auto"):
+        np.testing.assert_allclose(
+            load_model(folder, batch_size=size).predict_proba(batch), reference, atol=1e-6
+        )
+    order = [3, 0, 4, 2, 1]
+    shuffled = load_model(folder, batch_size=2).predict_proba([batch[i] for i in order])
+    np.testing.assert_allclose(shuffled, reference[order], atol=1e-6)
+
+
+def test_polarity_column_one_is_positive(make_hf_model):
+    folder = make_hf_model(bias=(-3.0, 3.0))
+    probs = load_model(folder).predict_proba([("int a;",)])
+    assert probs[0, 1] == pytest.approx(1 / (1 + np.exp(-6)), abs=1e-6)
+    flipped = make_hf_model(bias=(-3.0, 3.0), spec={"format": "transformers", "positive_column": 0})
+    assert load_model(flipped).predict_proba([("int a;",)])[0, 1] < 0.01
+
+
+def test_pair_input_uses_the_pair_template(make_hf_model, tokenizer):
+    folder = make_hf_model(
+        seed=3, spec={"format": "transformers", "task": "clone", "max_length": 24}
+    )
+    model = load_model(folder)
+    a, b = CODES[2], CODES[4]
+    pred = predict(model, [(a, b), (CODES[3], CODES[3])])
+    ref_model = AutoModelForSequenceClassification.from_pretrained(folder).eval()
+    enc = tokenizer(a, b, truncation="longest_first", max_length=24, return_tensors="pt")
+    with torch.no_grad():
+        expected = torch.softmax(ref_model(**enc).logits, -1)[0].numpy()
+    np.testing.assert_allclose(pred.probs[0], expected, atol=1e-5)
+    assert pred.truncated.tolist() == [True, False]
+    assert pred.visible_chars[1].tolist() == [1, 1]
+    assert 0 < pred.visible_chars[0, 0] < len(a) and 0 < pred.visible_chars[0, 1] < len(b)
+    with pytest.raises(ConfigError, match="clone"):
+        model.predict_proba([(a,)])
+
+
+def test_truncation_flags_and_visible_characters(make_hf_model, tokenizer):
+    folder = make_hf_model(spec={"format": "transformers", "max_length": 10})
+    model = load_model(folder)
+    long_code = " ".join(f"v{i}" for i in range(60))
+    pred = predict(model, [("int a;",), (long_code,)], return_hidden=True)
+    assert pred.truncated.tolist() == [False, True]
+    assert pred.visible_chars[0, 0] == len("int a;")
+    seen = pred.visible_chars[1, 0]
+    kept = tokenizer(long_code, truncation=True, max_length=10)["input_ids"]
+    assert tokenizer(long_code[:seen], truncation=True, max_length=10)["input_ids"] == kept
+    assert pred.hidden.shape == (2, 32)
+    # an edit after the window is invisible, one inside is not
+    after = long_code[:seen] + long_code[seen:].replace("v59", "zz")
+    before = long_code.replace("v0", "q", 1)
+    p = model.predict_proba([(long_code,), (after,), (before,)])
+    np.testing.assert_allclose(p[1], p[0], atol=1e-7)
+    assert not np.allclose(p[2], p[0], atol=1e-7)
+
+
+def test_hidden_is_the_first_token_state(make_hf_model, tokenizer):
+    folder = make_hf_model(seed=4)
+    pred = predict(load_model(folder, batch_size=2), [(c,) for c in CODES], return_hidden=True)
+    ref = AutoModelForSequenceClassification.from_pretrained(folder).eval()
+    enc = tokenizer(CODES[0], return_tensors="pt")
+    with torch.no_grad():
+        state = ref(**enc, output_hidden_states=True).hidden_states[-1][0, 0].numpy()
+    np.testing.assert_allclose(pred.hidden[0], state, atol=1e-5)
+    assert predict(load_model(folder), [(CODES[0],)]).hidden is None
+
+
+def test_bare_encoder_without_head_is_refused(tokenizer, config_factory, tmp_path):
+    from transformers import RobertaModel
+
+    RobertaModel(config_factory(len(tokenizer))).save_pretrained(tmp_path)
+    tokenizer.save_pretrained(tmp_path)
+    with pytest.raises(ConfigError, match="classifier"):
+        load_model(tmp_path)
+
+
+def test_single_logit_model_is_refused_with_advice(make_hf_model):
+    with pytest.raises(ConfigError, match="codexglue-defect"):
+        load_model(make_hf_model(num_labels=1))
+
+
+def test_max_length_beyond_positions_is_refused(make_hf_model):
+    folder = make_hf_model(spec={"format": "transformers", "max_length": 512})
+    with pytest.raises(ConfigError, match="positions"):
+        load_model(folder)
+
+
+def test_half_precision_needs_a_gpu(make_hf_model):
+    with pytest.raises(ConfigError, match="half"):
+        load_model(make_hf_model(), half=True)
+    with pytest.raises(ConfigError, match="device"):
+        load_model(make_hf_model(), device="tpu")
