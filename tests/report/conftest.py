@@ -62,6 +62,9 @@ def build_sample(passed: bool = True) -> ReportData:
             RelationRate(
                 "confidence-preservation", "rename-locals", 10, 0, Interval(0.0, 0.0, 0.0)
             ),
+            RelationRate("prediction-agreement", "all", 60, 20, Interval(1 / 3, 0.2, 0.45)),
+            RelationRate("label-invariance-teacher", "all", 60, 6, Interval(0.1, 0.05, 0.2)),
+            RelationRate("label-invariance-student", "all", 60, 27, Interval(0.45, 0.3, 0.6)),
         ),
         gates=(
             Gate(

@@ -15,7 +15,7 @@ from html import escape
 
 from metacompress.report import svg
 from metacompress.report.diff import diff_table
-from metacompress.report.model import ReportData, Violation
+from metacompress.report.model import POOLED, ReportData, Violation
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:0 auto;max-width:1200px;
@@ -117,15 +117,25 @@ def _header(data: ReportData) -> str:
     )
 
 
+def _rate_rows(rates) -> str:
+    return "".join(
+        f"<tr><td>{escape(r.relation)}</td><td>{escape(r.origin)}</td>"
+        f'<td class="num">{r.applicable}</td><td class="num">{r.violations}</td>'
+        f'<td class="num">{_pct(r.rate.value)}</td>'
+        f'<td class="num">[{_pct(r.rate.low)}, {_pct(r.rate.high)}]</td></tr>'
+        for r in rates
+    )
+
+
+_RATE_HEAD = (
+    "<thead><tr><th>relation</th><th>follow-up origin</th><th>applicable</th><th>violations</th>"
+    "<th>violation rate</th><th>95% interval</th></tr></thead>"
+)
+
+
 def _headline(data: ReportData) -> str:
-    rows = []
-    for r in data.relations:
-        rows.append(
-            f"<tr><td>{escape(r.relation)}</td><td>{escape(r.origin)}</td>"
-            f'<td class="num">{r.applicable}</td><td class="num">{r.violations}</td>'
-            f'<td class="num">{_pct(r.rate.value)}</td>'
-            f'<td class="num">[{_pct(r.rate.low)}, {_pct(r.rate.high)}]</td></tr>'
-        )
+    pooled = [r for r in data.relations if r.origin == POOLED]
+    detail = [r for r in data.relations if r.origin != POOLED]
     models = "".join(
         f'<tr><td>{escape(role)}: {escape(m.name)}</td><td class="num">{_pct(m.accuracy)}</td>'
         f'<td class="num">{_num(m.f1)}</td><td class="num">{_num(m.ece)}</td>'
@@ -147,9 +157,14 @@ def _headline(data: ReportData) -> str:
         "is how often the student departs from the teacher on semantics-preserving follow-ups.</p>"
         '<table id="models"><thead><tr><th>model</th><th>accuracy</th><th>F1</th><th>ECE</th>'
         f"<th>labelled</th></tr></thead><tbody>{models}</tbody></table>"
-        '<table id="headline"><thead><tr><th>relation</th><th>follow-up origin</th>'
-        "<th>applicable</th><th>violations</th><th>violation rate</th><th>95% interval</th>"
-        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f'<h3>Behaviour gap, all follow-ups pooled</h3><table id="headline">{_RATE_HEAD}'
+        f"<tbody>{_rate_rows(pooled)}</tbody></table>"
+        + (
+            f"<details><summary>Per follow-up origin ({len(detail)} rows)</summary>"
+            f'<table id="per-origin">{_RATE_HEAD}<tbody>{_rate_rows(detail)}</tbody></table></details>'
+            if detail
+            else ""
+        )
         + (
             "<h3>McNemar (teacher vs student correctness)</h3><table><thead><tr><th>inputs</th>"
             "<th>teacher right, student wrong</th><th>teacher wrong, student right</th>"
@@ -158,7 +173,9 @@ def _headline(data: ReportData) -> str:
             else ""
         )
         + (
-            "<h3>Set-level measures</h3><table><tbody>" + set_level + "</tbody></table>"
+            "<details><summary>Set-level measures</summary><table><tbody>"
+            + set_level
+            + "</tbody></table></details>"
             if set_level
             else ""
         )

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+#: The origin under which a relation's rate over every follow-up pooled is reported.
+POOLED = "all"
+
 
 @dataclass(frozen=True)
 class Interval:
@@ -132,7 +135,21 @@ class ReportData:
     def passed(self) -> bool:
         return all(gate.passed for gate in self.gates)
 
+    def pooled(self, relation: str) -> RelationRate | None:
+        """The rate of `relation` on every follow-up pooled (origin `POOLED`), if reported."""
+        return next(
+            (r for r in self.relations if r.relation == relation and r.origin == POOLED), None
+        )
+
     def worst_relation(self) -> RelationRate | None:
-        """The relation x origin with the highest violation rate (None when nothing applied)."""
-        rows = [r for r in self.relations if r.applicable]
-        return max(rows, key=lambda r: (r.rate.value, r.relation, r.origin), default=None)
+        """The teacher-vs-student relation with the highest pooled violation rate.
+
+        Label invariance judges each model on its own, so it is not a teacher-student gap and
+        is left out here (the report shows the two models' invariance side by side instead).
+        """
+        rows = [
+            r
+            for r in self.relations
+            if r.applicable and r.origin == POOLED and not r.relation.startswith("label-invariance")
+        ]
+        return max(rows, key=lambda r: (r.rate.value, r.relation), default=None)

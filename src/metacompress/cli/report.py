@@ -1,0 +1,25 @@
+"""`metacompress report RUN_DIR [--format html,md,json,junit,csv,parquet]`."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("report", help="write the reports of a run directory")
+    parser.add_argument("run_dir", help="a run directory written by `metacompress run`")
+    parser.add_argument(
+        "--format",
+        default="html,md,json,junit,csv,parquet",
+        help="comma-separated formats (default: all)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from metacompress.report import write_reports
+
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    for path in write_reports(args.run_dir, formats):
+        print(path)
+    return 0
