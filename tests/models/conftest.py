@@ -45,6 +45,7 @@ def build_tokenizer(vocab_size: int = 300):
     backend.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
         vocab_size=vocab_size,
+        show_progress=False,
         special_tokens=["<s>", "<pad>", "</s>", "<unk>"],
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
     )
@@ -89,6 +90,19 @@ def write_spec(folder: Path, **keys) -> Path:
     path = folder / "metacompress-model.yaml"
     path.write_text(yaml.safe_dump(keys, sort_keys=False))
     return path
+
+
+@pytest.fixture(scope="session")
+def tools():
+    """Helpers for building checkpoints: set_bias(linear, bias), write_spec(folder, **keys)."""
+
+    class Tools:
+        pass
+
+    found = Tools()
+    found.set_bias = set_bias
+    found.write_spec = write_spec
+    return found
 
 
 @pytest.fixture(scope="session")
