@@ -89,7 +89,8 @@ class Budget:
 
 @dataclass
 class EngineStats:
-    """Work done by one engine: victim calls, inputs sent to the victim, memo hits."""
+    """Work done by one engine: victim calls, inputs sent to the victim, inputs requested by
+    searches (within budget) and those answered without a new evaluation (memo hits)."""
 
     model_calls: int = 0
     model_inputs: int = 0
@@ -194,8 +195,10 @@ class Engine:
                     if key in self._memo:
                         answers[key] = self._memo[key]
                         self.stats.memo_hits += 1
+                    elif key in pending:
+                        self.stats.memo_hits += 1
                     else:
-                        pending.setdefault(key, inputs)
+                        pending[key] = inputs
             order = sorted(pending, key=lambda k: sum(len(text) for text in pending[k]))
             for start in range(0, len(order), self.batch_size):
                 chunk = order[start : start + self.batch_size]

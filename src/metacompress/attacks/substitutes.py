@@ -72,7 +72,12 @@ def load_mlm(spec: str | Path, device: str = "cpu") -> tuple[Any, Any]:
     with _LOCK:
         if key not in _LOADED:
             from transformers import AutoModelForMaskedLM, AutoTokenizer
+            from transformers.utils import logging as hf_logging
 
+            from metacompress.progress import enabled
+
+            if not enabled():
+                hf_logging.disable_progress_bar()
             tokenizer = AutoTokenizer.from_pretrained(str(path))
             if not getattr(tokenizer, "is_fast", False):
                 raise ConfigError(f"the tokenizer at {path} must be a fast tokenizer (offsets)")

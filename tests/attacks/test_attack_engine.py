@@ -1,0 +1,122 @@
+"""The query engine: unique-query budgets, pooling, memo, partial answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from metacompress.attacks.engine import Budget, Engine, Outcome, input_key
+
+
+class LengthVictim:
+    """P(positive) grows with the input's length; records every call."""
+
+    fingerprint = "length"
+
+    def __init__(self) -> None:
+        self.calls: list[list[tuple[str, ...]]] = []
+
+    def predict_proba(self, batch):
+        self.calls.append(list(batch))
+        p = np.array([min(len("".join(b)) / 100.0, 1.0) for b in batch])
+        return np.stack([1 - p, p], axis=1)
+
+
+def asking(requests, log):
+    """A search that sends `requests` in turn and logs how many answers it got."""
+    for request in requests:
+        probs = yield request
+        log.append(len(probs))
+        if len(probs) < len(request):
+            return Outcome("failed", "budget")
+    return Outcome("success")
+
+
+def test_budget_counts_unique_inputs_and_admits_a_prefix():
+    budget = Budget(3)
+    keys = [input_key((t,)) for t in "abcd"]
+    assert budget.admit([keys[0], keys[0], keys[1]]) == 3
+    assert budget.queries == 2
+    assert budget.admit([keys[1], keys[2], keys[3]]) == 2
+    assert budget.queries == 3
+    assert budget.admit([keys[0]]) == 1
+    assert budget.admit([keys[3]]) == 0
+
+
+def test_input_key_is_unambiguous():
+    assert input_key(("ab", "c")) != input_key(("a", "bc"))
+    assert input_key(("a",)) == input_key(("a",))
+
+
+def test_engine_pools_searches_and_memoises():
+    victim = LengthVictim()
+    engine = Engine(victim, batch_size=100)
+    shared = [("x",), ("yy",)]
+    logs: list[list[int]] = [[], []]
+    searches = [
+        (Budget(10), asking([shared, [("zzz",)]], logs[0])),
+        (Budget(10), asking([shared, shared + [("w",)]], logs[1])),
+    ]
+    outcomes = engine.run(searches)
+    assert [o.status for o in outcomes] == ["success", "success"]
+    assert logs == [[2, 1], [2, 3]]
+    # round 1: both searches' requests in one call, the shared inputs scored once
+    assert victim.calls[0] == [("x",), ("yy",)]
+    assert sorted(victim.calls[1]) == [("w",), ("zzz",)]
+    assert engine.stats.model_inputs == 4
+    assert engine.stats.memo_hits == 4
+
+
+def test_engine_without_memo_pays_again_but_budgets_count_the_same():
+    victim = LengthVictim()
+    engine = Engine(victim, batch_size=100, max_active=1, memo=False)
+    budgets = [Budget(10), Budget(10)]
+    shared = [("x",), ("yy",)]
+    engine.run(
+        [
+            (budgets[0], asking([shared, [("zzz",)]], [])),
+            (budgets[1], asking([shared, shared + [("w",)]], [])),
+        ]
+    )
+    assert [len(call) for call in victim.calls] == [2, 1, 2, 3]
+    assert [b.queries for b in budgets] == [3, 3]
+
+
+def test_partial_answer_when_the_budget_runs_out():
+    log: list[int] = []
+    budget = Budget(3)
+    outcome = Engine(LengthVictim()).run(
+        [(budget, asking([[("a",), ("b",)], [("a",), ("c",), ("d",)]], log))]
+    )[0]
+    assert outcome.reason == "budget"
+    assert log == [2, 2]
+    assert budget.queries == 3
+
+
+def test_a_search_that_asks_after_exhaustion_is_an_error():
+    def greedy_asker():
+        yield [("a",), ("b",)]
+        yield [("c",)]
+        return Outcome("failed")
+
+    with pytest.raises(RuntimeError, match="after its query budget was exhausted"):
+        Engine(LengthVictim()).run([(Budget(1), greedy_asker())])
+
+
+def test_batches_never_exceed_batch_size():
+    victim = LengthVictim()
+    engine = Engine(victim, batch_size=3)
+    request = [(str(i) * (i + 1),) for i in range(8)]
+    engine.run([(Budget(100), asking([request], []))])
+    assert [len(c) for c in victim.calls] == [3, 3, 2]
+
+
+def test_engine_rejects_a_wrong_shaped_victim():
+    class Bad:
+        fingerprint = "bad"
+
+        def predict_proba(self, batch):
+            return np.zeros((len(batch), 3))
+
+    with pytest.raises(ValueError, match="expected"):
+        Engine(Bad()).score([("a",)])
