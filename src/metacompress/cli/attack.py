@@ -1,0 +1,212 @@
+"""`metacompress attack`: run one adversarial attack on a model (or on a teacher and its student).
+
+    metacompress attack --model SPEC --data PATH --method mhm|alert|wir-random|structural
+                        [--task vulnerability|clone] [--pairs FILE] [--format FMT]
+                        [--budget N] [--limit N] [--seed S] [--mlm SPEC] [--perturb first|both]
+                        [--param KEY=VALUE ...] [--student SPEC] [--batch-size N]
+                        [--device DEV] [--allow-pickle] [--trust-remote-code] --out DIR
+
+With one model, DIR gets `results.jsonl` (one attack result per example) and `summary.json`
+(attack success rate, clean and adversarial accuracy or F1, relative drop, mean queries and
+perturbation size, skip and failure reasons, engine statistics, timings). With `--student`,
+`--model` is the teacher: both are attacked, DIR gets `teacher/results.jsonl`,
+`student/results.jsonl`, `transfer.jsonl` (adversarial examples of each evaluated on the
+other) and a `summary.json` with both summaries, how much larger the student's relative drop
+is (percent) and the transfer rates. ALERT's masked LM defaults to `--model`'s `mlm/` folder
+(where train-teacher keeps it). Exit status 0, or 2 for a usage or config error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+METHODS = ("mhm", "alert", "wir-random", "structural")
+LANGUAGES = {"vulnerability": "c", "clone": "java"}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "attack",
+        help="run an adversarial attack (MHM, ALERT, WIR-Random, structural) on a model",
+        description="Search, per example, for a semantics-preserving variant that flips the "
+        "model's prediction within a query budget; with --student, attack teacher and student "
+        "and compare their drops.",
+    )
+    parser.add_argument("--model", required=True, help="victim model spec (or the teacher)")
+    parser.add_argument("--data", required=True, help="data file (see `metacompress data`)")
+    parser.add_argument("--method", required=True, choices=METHODS, help="attack")
+    parser.add_argument("--out", required=True, help="output folder")
+    parser.add_argument("--task", choices=sorted(LANGUAGES), help="default: clone with --pairs")
+    parser.add_argument("--pairs", help="BigCloneBench pair file (clone detection)")
+    parser.add_argument("--format", default="auto", help="data format (default: auto)")
+    parser.add_argument("--budget", type=int, help="unique victim queries per example")
+    parser.add_argument("--limit", type=int, help="seeded stratified sample of N examples")
+    parser.add_argument("--seed", type=int, default=0, help="seed of sampling and search")
+    parser.add_argument("--mlm", help="masked LM for ALERT (default: MODEL/mlm when present)")
+    parser.add_argument("--perturb", choices=("first", "both"), help="clone pairs: sides")
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="attack parameter (value read as YAML), e.g. n_candidates=20",
+    )
+    parser.add_argument("--student", help="student model spec: attack both, compare, transfer")
+    parser.add_argument("--batch-size", type=int, help="inputs per model call (default 64)")
+    parser.add_argument("--device", default="cpu", help="cpu, cuda, cuda:N or auto")
+    parser.add_argument(
+        "--allow-pickle", action="store_true", help="accept pickled checkpoints (can run code)"
+    )
+    parser.add_argument(
+        "--trust-remote-code",
+        action="store_true",
+        help="run code shipped with a model or named by a callable model spec",
+    )
+    parser.set_defaults(handler=run)
+
+
+def _params(args: argparse.Namespace) -> dict[str, Any]:
+    import yaml
+
+    from metacompress.errors import ConfigError
+
+    params: dict[str, Any] = {}
+    for text in args.param:
+        key, sep, value = text.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--param must look like KEY=VALUE, got {text!r}")
+        params[key.strip()] = yaml.safe_load(value)
+    for key, value in (("budget", args.budget), ("perturb", args.perturb)):
+        if value is not None:
+            params[key] = value
+    if args.batch_size is not None:
+        params["batch_size"] = args.batch_size
+    if args.method == "alert":
+        mlm = args.mlm or (
+            str(Path(args.model) / "mlm") if (Path(args.model) / "mlm").is_dir() else None
+        )
+        if mlm is not None:
+            params.setdefault("mlm", mlm)
+        params.setdefault("device", args.device)
+    elif args.mlm is not None:
+        raise ConfigError(f"--mlm is only used by --method alert, not {args.method}")
+    return params
+
+
+def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def run(args: argparse.Namespace) -> int:
+    from metacompress.attacks import ATTACKS, Comparison, summarize, transfer, transfer_rate
+    from metacompress.data.loaders import load_examples
+    from metacompress.errors import ConfigError
+    from metacompress.models import load_model
+    from metacompress.registry import get_params
+
+    if args.limit is not None and args.limit < 1:
+        raise ConfigError(f"--limit must be an integer >= 1, got {args.limit}")
+    task = args.task or ("clone" if args.pairs else "vulnerability")
+    lang = LANGUAGES[task]
+    attack = ATTACKS.create(args.method, **_params(args))
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(f"cannot create output folder {out}: {error}") from None
+    loaded = load_examples(
+        args.data, task, format=args.format, limit=args.limit, seed=args.seed, pairs=args.pairs
+    )
+    examples = loaded.examples
+    if not examples:
+        raise ConfigError(f"no examples loaded from {args.data} ({len(loaded.skipped)} skipped)")
+    options = {
+        "allow_pickle": args.allow_pickle,
+        "trust_remote_code": args.trust_remote_code,
+    }
+    victims = (
+        {"model": args.model}
+        if args.student is None
+        else {
+            "teacher": args.model,
+            "student": args.student,
+        }
+    )
+    runs: dict[str, Any] = {}
+    for role, spec in victims.items():
+        victim = load_model(spec, args.device, **options)
+        engine = attack.engine(victim)
+        started = time.perf_counter()
+        results = attack.run(examples, victim, lang, args.seed, engine=engine)
+        seconds = time.perf_counter() - started
+        folder = out if args.student is None else out / role
+        _write_jsonl(folder / "results.jsonl", [r.to_dict() for r in results])
+        summary = summarize(results, task)
+        runs[role] = {
+            "victim": victim,
+            "results": results,
+            "summary": summary,
+            "record": {
+                "model": str(spec),
+                "summary": summary.to_dict(),
+                "engine": engine.stats.to_dict(),
+                "seconds": seconds,
+            },
+        }
+        print(
+            f"{role}: attacked {summary.attacked}, success rate "
+            f"{_fmt(summary.attack_success_rate)}, {summary.metric} {_fmt(summary.clean)} -> "
+            f"{_fmt(summary.adversarial)} (relative drop {_fmt(summary.relative_drop)}), "
+            f"mean queries {_fmt(summary.mean_queries)}"
+        )
+    report: dict[str, Any] = {
+        "attack": args.method,
+        "params": {k: v for k, v in get_params(attack).items()},
+        "task": task,
+        "data": str(args.data),
+        "seed": args.seed,
+        "examples": len(examples),
+        "data_skipped_rows": len(loaded.skipped),
+    }
+    if args.student is None:
+        report.update(runs["model"]["record"])
+    else:
+        comparison = Comparison(runs["teacher"]["summary"], runs["student"]["summary"])
+        moved = {
+            "teacher->student": transfer(
+                runs["teacher"]["results"], examples, runs["student"]["victim"]
+            ),
+            "student->teacher": transfer(
+                runs["student"]["results"], examples, runs["teacher"]["victim"]
+            ),
+        }
+        _write_jsonl(
+            out / "transfer.jsonl",
+            [{"direction": d, **t.to_dict()} for d, found in moved.items() for t in found],
+        )
+        report.update(
+            {
+                "teacher": runs["teacher"]["record"],
+                "student": runs["student"]["record"],
+                "drop_increase_percent": comparison.drop_increase_percent,
+                "transfer_rate": {d: transfer_rate(found) for d, found in moved.items()},
+            }
+        )
+        print(
+            "student's relative drop vs teacher's: "
+            f"{_fmt(comparison.drop_increase_percent)} % larger"
+        )
+    (out / "summary.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {out / 'summary.json'}")
+    return 0

@@ -1,0 +1,156 @@
+"""`metacompress attack`: results JSONL and summary JSON, teacher vs student, usage errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from metacompress.cli import main
+
+FUNCTIONS = """
+import re
+
+import numpy as np
+
+
+def _detector(name, confident):
+    pattern = re.compile(r"\\b%s\\b" % name)
+
+    def fn(batch):
+        return np.array([[1 - confident, confident] if pattern.search(b[0])
+                         else [confident, 1 - confident] for b in batch])
+
+    return fn
+
+
+teacher = _detector("buf", 0.9)
+student = _detector("total", 0.9)
+"""
+
+BUF = "int f(int n) {\n    char buf[8];\n    int total = n;\n    buf[0] = n;\n    return total + buf[0];\n}\n"
+PLAIN = "int g(int a, int b) {\n    int c = a + b;\n    return c;\n}\n"
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> Path:
+    (tmp_path / "victims.py").write_text(FUNCTIONS)
+    for role in ("teacher", "student"):
+        (tmp_path / f"{role}.yaml").write_text(
+            f"format: callable\nfunction: victims:{role}\ntask: vulnerability\n"
+        )
+    rows = [
+        {"idx": 1, "func": BUF, "target": 1},
+        {"idx": 2, "func": PLAIN, "target": 0},
+        {"idx": 3, "func": PLAIN, "target": 1},
+        {"idx": 4, "func": BUF.replace("buf", "arr"), "target": 0},
+    ]
+    (tmp_path / "data.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return tmp_path
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_attack_writes_results_and_summary(setup: Path, capsys):
+    out = setup / "out"
+    code = main(
+        [
+            "attack",
+            "--model", str(setup / "teacher.yaml"),
+            "--data", str(setup / "data.jsonl"),
+            "--method", "wir-random",
+            "--budget", "50",
+            "--seed", "2",
+            "--trust-remote-code",
+            "--out", str(out),
+        ]
+    )  # fmt: skip
+    assert code == 0
+    results = _read_jsonl(out / "results.jsonl")
+    statuses = [r["status"] for r in results]
+    assert statuses[0] == "success" and statuses[2] == "skipped"
+    assert results[2]["reason"].startswith("misclassified")
+    assert all(r["queries"] <= 50 for r in results)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["attack"] == "wir-random"
+    assert summary["params"]["budget"] == 50
+    succeeded = statuses.count("success")
+    assert summary["summary"]["attack_success_rate"] == pytest.approx(succeeded / 3)
+    assert summary["summary"]["clean"] == pytest.approx(0.75)
+    assert summary["summary"]["adversarial"] == pytest.approx((3 - succeeded) / 4)
+    assert summary["engine"]["model_inputs"] > 0
+    assert f"success rate {succeeded / 3:.3f}" in capsys.readouterr().out
+
+
+def test_teacher_and_student_are_compared_and_transferred(setup: Path):
+    out = setup / "pair"
+    code = main(
+        [
+            "attack",
+            "--model", str(setup / "teacher.yaml"),
+            "--student", str(setup / "student.yaml"),
+            "--data", str(setup / "data.jsonl"),
+            "--method", "mhm",
+            "--param", "max_iterations=20",
+            "--trust-remote-code",
+            "--out", str(out),
+        ]
+    )  # fmt: skip
+    assert code == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert set(summary) >= {"teacher", "student", "drop_increase_percent", "transfer_rate"}
+    teacher = summary["teacher"]["summary"]
+    student = summary["student"]["summary"]
+    expected = (
+        100 * (student["relative_drop"] - teacher["relative_drop"]) / teacher["relative_drop"]
+    )
+    assert summary["drop_increase_percent"] == pytest.approx(expected)
+    assert (out / "teacher" / "results.jsonl").is_file()
+    assert (out / "student" / "results.jsonl").is_file()
+    moved = _read_jsonl(out / "transfer.jsonl")
+    assert {m["direction"] for m in moved} <= {"teacher->student", "student->teacher"}
+    assert moved
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--param", "nonsense"], "KEY=VALUE"),
+        (["--param", "colour=3"], "no parameter 'colour'"),
+        (["--budget", "0"], "budget must be in"),
+        (["--limit", "0"], "--limit must be"),
+        (["--mlm", "x"], "--mlm is only used by --method alert"),
+    ],
+)
+def test_usage_errors_exit_2(setup: Path, extra, message, capsys):
+    code = main(
+        [
+            "attack",
+            "--model", str(setup / "teacher.yaml"),
+            "--data", str(setup / "data.jsonl"),
+            "--method", "mhm",
+            "--trust-remote-code",
+            "--out", str(setup / "bad"),
+            *extra,
+        ]
+    )  # fmt: skip
+    assert code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_alert_without_a_masked_lm_is_a_usage_error(setup: Path, capsys):
+    code = main(
+        [
+            "attack",
+            "--model", str(setup / "teacher.yaml"),
+            "--data", str(setup / "data.jsonl"),
+            "--method", "alert",
+            "--trust-remote-code",
+            "--out", str(setup / "alert"),
+        ]
+    )  # fmt: skip
+    assert code == 2
+    assert "alert needs a masked language model" in capsys.readouterr().err
