@@ -21,6 +21,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -78,6 +79,17 @@ def tokenizer_digest(backend: Any, extra: dict[str, Any] | None = None) -> str:
     return digest.hexdigest()
 
 
+def save_backend_or_hf(backend: Any, source: Any, folder: Path) -> str:
+    """Save a Hugging Face tokenizer (`source`) as a folder, else the bare `backend` as
+    folder/tokenizer.json; return the reference relative to the folder's parent."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if source is not None:
+        source.save_pretrained(folder)
+        return folder.name
+    backend.save(str(folder / "tokenizer.json"))
+    return f"{folder.name}/tokenizer.json"
+
+
 class Encoder(abc.ABC):
     """Encodes input tuples of a fixed arity (or any arity, when `arity` is None)."""
 
@@ -99,6 +111,11 @@ class Encoder(abc.ABC):
     @abc.abstractmethod
     def input_names(self, arity: int) -> tuple[str, ...]:
         """Names of the arrays `collate` returns, in the order the model takes them."""
+
+    @abc.abstractmethod
+    def save_tokenizer(self, folder: Path) -> str:
+        """Write the tokenizer under `folder`; return the spec's `tokenizer` value for it,
+        relative to the folder's parent."""
 
 
 def pad_rows(items: Sequence[Encoded], pad_id: int) -> tuple[np.ndarray, np.ndarray]:
@@ -147,6 +164,10 @@ class HFTemplateEncoder(Encoder):
 
     def input_names(self, arity: int) -> tuple[str, ...]:
         return ("input_ids", "attention_mask")
+
+    def save_tokenizer(self, folder: Path) -> str:
+        self.tokenizer.save_pretrained(folder)
+        return folder.name
 
     def encode_batch(self, batch: Sequence[tuple[str, ...]]) -> list[Encoded]:
         if not batch:
@@ -201,7 +222,7 @@ class BlockEncoder(Encoder):
     """Research-code blocks: `[bos] + tokens(code)[:L-2] + [eos]`, one block per input.
 
     `backend` is a `tokenizers.Tokenizer` (a bare JSON file, or the backend of a Hugging Face
-    tokenizer); `bos`, `eos`, `pad` name its special tokens; with `normalize` the code is
+    tokenizer `source`); `bos`, `eos`, `pad` name its special tokens; with `normalize` the code is
     first collapsed to single spaces (`" ".join(code.split())`), as CodeXGLUE and Compressor do.
     """
 
@@ -215,6 +236,7 @@ class BlockEncoder(Encoder):
         bos: str = "<s>",
         eos: str = "</s>",
         pad: str = "<pad>",
+        source: Any = None,
     ) -> None:
         if max_length < 3:
             raise ConfigError(f"max_length must be at least 3, got {max_length}")
@@ -230,6 +252,7 @@ class BlockEncoder(Encoder):
                 raise ConfigError(f"tokenizer has no {role} token {token!r}")
             ids[role] = int(found)
         self.bos_id, self.eos_id, self.pad_id = ids["bos"], ids["eos"], ids["pad"]
+        self.source = source
         self.max_length = max_length
         self.arity = arity
         self.normalize = normalize
@@ -248,6 +271,9 @@ class BlockEncoder(Encoder):
 
     def input_names(self, arity: int) -> tuple[str, ...]:
         return ("input_ids", "attention_mask")
+
+    def save_tokenizer(self, folder: Path) -> str:
+        return save_backend_or_hf(self.backend, self.source, folder)
 
     def encode_batch(self, batch: Sequence[tuple[str, ...]]) -> list[Encoded]:
         texts = [text for inputs in batch for text in inputs]

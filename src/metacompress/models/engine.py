@@ -139,7 +139,6 @@ class EngineClassifier:
         batch_size: int | str = "auto",
         token_budget: int = 16384,
         arity: int | None = None,
-        encoder_spec: dict[str, Any] | None = None,
     ) -> None:
         self.encoder = encoder
         self.backend = backend
@@ -150,7 +149,6 @@ class EngineClassifier:
         self.batch_size = batch_size
         self.token_budget = token_budget
         self.arity = arity
-        self.encoder_spec = dict(encoder_spec or {})
         self.queries = 0
         self._lock = threading.Lock()
         self._fingerprint = fingerprint_of(

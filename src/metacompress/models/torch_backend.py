@@ -60,7 +60,6 @@ def build_classifier(
     weights_sha256: str,
     files: dict[str, str],
     arity: int | None,
-    encoder_spec: dict[str, Any],
 ) -> EngineClassifier:
     """The EngineClassifier running `module` with the load options."""
     device = options.resolved_device()
@@ -75,7 +74,6 @@ def build_classifier(
         batch_size=options.batch_size,
         token_budget=DEFAULT_AUTO_TOKENS["cuda" if device.startswith("cuda") else "cpu"],
         arity=arity,
-        encoder_spec=encoder_spec,
     )
 
 

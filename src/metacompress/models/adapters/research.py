@@ -66,14 +66,13 @@ LAYOUTS = ("study", "huggingface")
 
 @dataclass(frozen=True)
 class RawCheckpointFormat(ModelFormat):
-    """Shared loading of the research formats; subclasses build the module."""
+    """Shared loading of the research formats; subclasses give the encoder and the module."""
 
     path: str = "."
     config: str | None = None
     tokenizer: str | None = None
     task: str | None = None
     max_length: int = 400
-    normalize_whitespace: bool = True
     state_dict_key: str | None = None
     weights_layout: str = "study"
 
@@ -94,14 +93,10 @@ class RawCheckpointFormat(ModelFormat):
         path = resolve_path(base_dir, self.path, "weights path")
         return path if path.is_dir() else path.parent
 
-    def make_encoder(self, base_dir: Path | None, options: LoadOptions) -> Encoder:
-        """The encoder alone (also used for an exported ONNX model)."""
-        encoder, _ = self._encoder_and_files(base_dir, options)
-        return encoder
-
-    def _encoder_and_files(
+    def _tokenizer_parts(
         self, base_dir: Path | None, options: LoadOptions
-    ) -> tuple[Encoder, dict[str, str]]:
+    ) -> tuple[Any, Any, dict[str, str]]:
+        """(tokenizers backend, the Hugging Face tokenizer or None, sha256 of files read)."""
         reference = self.tokenizer
         if reference is None:
             reference = str(self._weights_folder(base_dir))
@@ -110,23 +105,18 @@ class RawCheckpointFormat(ModelFormat):
             path = base_dir / path
         if path.is_file():
             backend, files = load_backend_tokenizer(str(path), None, options.trust_remote_code)
-            specials = ("<s>", "</s>", "<pad>")
-        else:
-            hf = load_hf_tokenizer(reference, base_dir, options.trust_remote_code)
-            backend, files = hf.backend_tokenizer, {}
-            specials = (hf.cls_token, hf.sep_token, hf.pad_token)
-            if None in specials:
-                raise ConfigError(f"tokenizer {reference!r} lacks a cls, sep or pad token")
-        encoder = BlockEncoder(
-            backend,
-            self.max_length,
-            arity=arity_of(self.task),
-            normalize=self.normalize_whitespace,
-            bos=specials[0],
-            eos=specials[1],
-            pad=specials[2],
-        )
-        return encoder, files
+            return backend, None, files
+        hf = load_hf_tokenizer(reference, base_dir, options.trust_remote_code)
+        return hf.backend_tokenizer, hf, {}
+
+    @abc.abstractmethod
+    def encoder_for(self, backend: Any, hf: Any) -> Encoder:
+        """The encoder over a tokenizers backend (and its Hugging Face tokenizer, if any)."""
+
+    def make_encoder(self, base_dir: Path | None, options: LoadOptions) -> Encoder:
+        """The encoder alone (also used for an exported ONNX model)."""
+        backend, hf, _ = self._tokenizer_parts(base_dir, options)
+        return self.encoder_for(backend, hf)
 
     def _config(self, base_dir: Path | None, options: LoadOptions) -> tuple[Any, str]:
         reference = self.config or str(self._weights_folder(base_dir))
@@ -136,29 +126,54 @@ class RawCheckpointFormat(ModelFormat):
     def build_module(self, config: Any, state: dict[str, Any]) -> Any:
         """The torch module whose state dict the checkpoint holds."""
 
+    def resolved(self, config: Any) -> RawCheckpointFormat:
+        """This format with settings that default to the config filled in."""
+        return self
+
     def load(self, base_dir: Path | None, options: LoadOptions) -> EngineClassifier:
         weights = find_weights(resolve_path(base_dir, self.path, "weights path"))
         state = load_state_dict(weights, allow_pickle=options.allow_pickle, key=self.state_dict_key)
         if self.weights_layout == "huggingface":
             state = {f"encoder.{k}": v for k, v in state.items()}
         config, config_name = self._config(base_dir, options)
-        module = self.build_module(copy.deepcopy(config), state)
+        fmt = self.resolved(config)
+        module = fmt.build_module(copy.deepcopy(config), state)
         fit_state_dict(module, state, weights, config_name)
-        encoder, files = self._encoder_and_files(base_dir, options)
+        backend, hf, files = fmt._tokenizer_parts(base_dir, options)
         return build_classifier(
             module=module,
-            encoder=encoder,
+            encoder=fmt.encoder_for(backend, hf),
             options=options,
-            format_name=self.format_name,
-            settings=self.settings(),
+            format_name=fmt.format_name,
+            settings=fmt.settings(),
             weights_sha256=state_dict_sha256(module.state_dict()),
             files={str(weights): file_sha256(weights), **files},
+            arity=arity_of(fmt.task),
+        )
+
+
+@dataclass(frozen=True)
+class BlockCheckpointFormat(RawCheckpointFormat):
+    """Research formats whose inputs are `[bos] + tokens[:L-2] + [eos]` blocks."""
+
+    normalize_whitespace: bool = True
+
+    def encoder_for(self, backend: Any, hf: Any) -> Encoder:
+        if hf is None:
+            specials = ("<s>", "</s>", "<pad>")
+        else:
+            specials = (hf.cls_token, hf.sep_token, hf.pad_token)
+            if None in specials:
+                raise ConfigError("the tokenizer lacks a cls, sep or pad token")
+        return BlockEncoder(
+            backend,
+            self.max_length,
             arity=arity_of(self.task),
-            encoder_spec={
-                "task": self.task,
-                "max_length": self.max_length,
-                "normalize_whitespace": self.normalize_whitespace,
-            },
+            normalize=self.normalize_whitespace,
+            bos=specials[0],
+            eos=specials[1],
+            pad=specials[2],
+            source=hf,
         )
 
 
@@ -179,7 +194,7 @@ def _pair_module(config: Any, state: dict[str, Any], positive_column: int = 1) -
 
 @model_format("codexglue-defect", "CodeXGLUE Defect-detection checkpoint: sigmoid(logit[0])")
 @dataclass(frozen=True)
-class CodeXGLUEDefectFormat(RawCheckpointFormat):
+class CodeXGLUEDefectFormat(BlockCheckpointFormat):
     task: str | None = "vulnerability"
     tasks: ClassVar[tuple[str, ...]] = ("vulnerability",)
 
@@ -189,7 +204,7 @@ class CodeXGLUEDefectFormat(RawCheckpointFormat):
 
 @model_format("codexglue-clone", "CodeXGLUE BigCloneBench checkpoint: two blocks, pair head")
 @dataclass(frozen=True)
-class CodeXGLUECloneFormat(RawCheckpointFormat):
+class CodeXGLUECloneFormat(BlockCheckpointFormat):
     task: str | None = "clone"
     tasks: ClassVar[tuple[str, ...]] = ("clone",)
 
@@ -207,7 +222,7 @@ COMPRESSOR_POSITIVE_COLUMN = {"vulnerability": 0, "clone": 1}
 
 @model_format("compressor", "Compressor / AVATAR / MORPH student with a bare tokenizers JSON")
 @dataclass(frozen=True)
-class CompressorFormat(RawCheckpointFormat):
+class CompressorFormat(BlockCheckpointFormat):
     positive_column: int | None = None
 
     def __post_init__(self) -> None:

@@ -144,7 +144,6 @@ class TransformersFormat(ModelFormat):
             weights_sha256=state_dict_sha256(model.state_dict()),
             files=weight_files(folder) if folder is not None else {},
             arity=arity_of(self.task),
-            encoder_spec={"task": self.task, "max_length": max_length},
         )
 
     def _tokenizer(self, base_dir: Path | None, options: LoadOptions) -> Any:
