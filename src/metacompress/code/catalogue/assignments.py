@@ -13,7 +13,8 @@
   operator's whole right operand, and the implicit cast of the compound form is the identity on
   a value that was assignable without it).
 - `increment-form`: `i++`, `++i` and `i += 1` (and `--`/`-= 1`) are interchanged where the
-  value is unused (an expression statement or a for update). In Java `+= 1` is involved only
+  value is unused (an expression statement or a for update); `to` picks the new form ("any":
+  one of the other two at random). In Java `+= 1` is involved only
   for a local or parameter of a primitive numeric type (`String s; s += 1` is no increment,
   and boxed `Character c; c += 1` does not compile).
 """
@@ -39,7 +40,9 @@ from metacompress.code.catalogue._syntax import (
 from metacompress.code.edits import Edit
 from metacompress.code.parsing import ParsedCode
 from metacompress.code.transform import transform
+from metacompress.registry import check_choice
 
+INCREMENT_FORMS = ("post", "pre", "compound")
 COMPOUND = frozenset({"+=", "-=", "*=", "/=", "%=", "<<=", ">>=", ">>>=", "&=", "|=", "^="})
 _EXPANDABLE_JAVA = frozenset({"int", "long", "float", "double"})
 _INT_LITERALS = frozenset(
@@ -222,6 +225,11 @@ class IncrementForm(SiteTransformation):
     """`i++` <-> `++i` <-> `i += 1` (and decrements) in statement and for-update position."""
 
     max_sites: int = 2
+    to: str = "any"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_choice("to", self.to, ("any", *INCREMENT_FORMS))
 
     site_types: ClassVar[frozenset[str]] = frozenset({"update_expression", "assignment_expression"})
     site_name: ClassVar[str] = "increment whose value is unused"
@@ -233,7 +241,7 @@ class IncrementForm(SiteTransformation):
         if not _value_unused(node):
             return "the value of the increment is used"
         form, target, sign = parts
-        forms = ["post", "pre", "compound"]
+        forms = list(INCREMENT_FORMS)
         if parsed.lang == "java" and not (
             target.type == "identifier" and java_local_type(target) in JAVA_NUMERIC_TYPES
         ):
@@ -241,6 +249,10 @@ class IncrementForm(SiteTransformation):
                 return "Java += 1 on a target not declared with a primitive numeric type"
             forms.remove("compound")
         forms.remove(form)
+        if self.to != "any":
+            if self.to not in forms:
+                return f"no increment that can take the {self.to} form"
+            forms = [self.to]
         return Site.of(node, forms=forms, target=target, sign=sign)
 
     def _rewrite(
