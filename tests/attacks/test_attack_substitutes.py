@@ -1,0 +1,75 @@
+"""The masked-LM substitute generator (ALERT's naturalness-aware substitutes)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from attack_doubles import BUF_CODE, JAVA_A
+
+from metacompress.attacks.substitutes import MLMSubstitutes, SubstituteRequest, resolve_mlm
+from metacompress.code.parsing import parse
+from metacompress.code.symbols import symbol_table
+from metacompress.errors import ConfigError
+
+
+def spans_of(code: str, lang: str) -> dict[str, tuple[tuple[int, int], ...]]:
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for symbol in symbol_table(parse(code, lang)):
+        spans.setdefault(symbol.name, []).extend(symbol.occurrences)
+    return {name: tuple(found) for name, found in spans.items()}
+
+
+def test_substitutes_are_identifiers_ranked_and_memoised(tiny_mlm):
+    generator = MLMSubstitutes(tiny_mlm, top_k=20)
+    requests = [
+        SubstituteRequest(BUF_CODE, spans_of(BUF_CODE, "c")),
+        SubstituteRequest(JAVA_A, spans_of(JAVA_A, "java")),
+    ]
+    found = generator.generate(requests)
+    assert set(found[0]) <= set(requests[0].spans)
+    assert found[0]["buf"], "the MLM proposes substitutes for buf"
+    for per_key in found:
+        for names in per_key.values():
+            assert len(names) == len(set(names))
+            assert all(re.fullmatch(r"[A-Za-z_$][A-Za-z0-9_$]*", n) for n in names)
+    # one occurrence keeps at most top_k // 2 candidates; several occurrences add up
+    single = generator.generate(
+        [SubstituteRequest(BUF_CODE, {"buf": requests[0].spans["buf"][:1]})]
+    )
+    assert 0 < len(single[0]["buf"]) <= 10
+    assert generator.generate(requests[:1]) == found[:1]
+    assert generator.generate(requests[1:]) == found[1:]
+
+
+def test_batching_does_not_change_the_substitutes(tiny_mlm):
+    requests = [
+        SubstituteRequest(BUF_CODE, spans_of(BUF_CODE, "c")),
+        SubstituteRequest(JAVA_A, spans_of(JAVA_A, "java")),
+    ]
+    together = MLMSubstitutes(tiny_mlm, top_k=12, batch_size=16).generate(requests)
+    alone = [MLMSubstitutes(tiny_mlm, top_k=12, batch_size=1).generate([r])[0] for r in requests]
+    assert together == alone
+
+
+def test_positions_cover_identifiers_exactly(tiny_mlm):
+    generator = MLMSubstitutes(tiny_mlm)
+    code = "int a_b = xy + 1;"
+    ids, offsets = generator._encode(code)
+    positions = generator._positions(code, offsets, ((4, 7), (10, 12), (3, 5)))
+    assert len(positions) == 2
+    for span, found in zip(((4, 7), (10, 12)), positions, strict=True):
+        assert offsets[found[0]][0] == span[0] and offsets[found[-1]][1] == span[1]
+
+
+def test_context_window_gives_substitutes_too(tiny_mlm):
+    generator = MLMSubstitutes(tiny_mlm, top_k=10, context_window=8)
+    (found,) = generator.generate([SubstituteRequest(BUF_CODE, spans_of(BUF_CODE, "c"))])
+    assert found["buf"]
+
+
+def test_resolving_the_masked_lm(tiny_mlm, tmp_path):
+    assert resolve_mlm(tiny_mlm.parent) == tiny_mlm
+    assert resolve_mlm(tiny_mlm) == tiny_mlm
+    with pytest.raises(ConfigError, match="no masked language model"):
+        resolve_mlm(tmp_path)
