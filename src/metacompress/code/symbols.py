@@ -116,6 +116,28 @@ def outermost_functions(parsed: ParsedCode) -> list[Node]:
     return found
 
 
+def _error_zones(parsed: ParsedCode) -> list[tuple[int, int]]:
+    """Raw byte spans of the statements (or declarations) that hold a parse error: for each
+    error node, its innermost statement-like ancestor below the enclosing block, else the
+    error node itself."""
+    zones: list[tuple[int, int]] = []
+    stack = [parsed.root]
+    while stack:
+        node = stack.pop()
+        if node.type == "ERROR" or node.is_missing:
+            zone = node
+            parent = node.parent
+            while parent is not None and parent.type not in _CONTAINERS:
+                if parent.type.endswith(_STATEMENT_SUFFIXES):
+                    zone = parent
+                    break
+                parent = parent.parent
+            zones.append((zone.start_byte, zone.end_byte))
+        elif node.has_error:
+            stack.extend(node.children)
+    return zones
+
+
 class _Binding:
     __slots__ = ("name", "kind", "decls", "uses", "scope")
 
@@ -168,6 +190,27 @@ _SKIP = frozenset(
         "goto_statement",
     }
 )
+#: A node whose type ends so is a statement or declaration: the unit an error may disturb.
+_STATEMENT_SUFFIXES = ("statement", "declaration", "_clause", "parameter", "parameters", "_list")
+#: Statement lists and other containers an error zone never widens to.
+_CONTAINERS = frozenset(
+    {
+        "compound_statement",
+        "block",
+        "constructor_body",
+        "class_body",
+        "translation_unit",
+        "program",
+        "switch_block",
+        "function_definition",
+        "declaration_list",
+        "field_declaration_list",
+        "preproc_if",
+        "preproc_ifdef",
+        "preproc_else",
+        "preproc_elif",
+    }
+)
 _C_PREPROC_DEFINITIONS = frozenset(
     {"preproc_def", "preproc_function_def", "preproc_call", "preproc_include"}
 )
@@ -184,9 +227,13 @@ class _Walker:
         self.function = function
         self.java = parsed.lang == "java"
         self.scopes: list[dict[str, _Binding]] = []
+        self.visible: dict[str, list[_Binding]] = {}
         self.scope_spans: list[Span] = []
         self.bindings: list[_Binding] = []
         self.unsafe: dict[str, str] = {}
+        self.near_error: dict[int, str] = {}
+        self.has_errors = parsed.error_count > 0
+        self.error_zones = _error_zones(parsed) if self.has_errors else []
         self.type_names: set[str] = set()
         self.stack: list[tuple] = []
 
@@ -198,11 +245,8 @@ class _Walker:
         return self.data[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
 
     def lookup(self, name: str) -> _Binding | None:
-        for scope in reversed(self.scopes):
-            binding = scope.get(name)
-            if binding is not None:
-                return binding
-        return None
+        chain = self.visible.get(name)
+        return chain[-1] if chain else None
 
     def mark_unsafe(self, name: str, reason: str) -> None:
         self.unsafe.setdefault(name, reason)
@@ -222,50 +266,59 @@ class _Walker:
 
     # -- the walk ----------------------------------------------------------------------------
     def run(self) -> None:
+        """The main loop; identifiers, skipped leaves and plain nodes are handled inline
+        because they are most of the work."""
         self.stack = [(_VISIT, self.function, None)]
         stack = self.stack
-        scopes = self.scopes
+        data, prefix, visible = self.data, self.prefix, self.visible
+        handlers = _JAVA_HANDLERS if self.java else _C_HANDLERS
+        scope_types = _JAVA_SCOPES if self.java else _C_SCOPES
+        has_errors = self.has_errors
+        collect_types = not self.java
         while stack:
             op, node, arg = stack.pop()
-            if op == _VISIT:
-                self.visit(node)
-            elif op == _PUSH:
-                scopes.append({})
-                self.scope_spans.append(self.span(node))
-            elif op == _POP:
-                scopes.pop()
-                self.scope_spans.pop()
-            elif op == _BIND:
-                self.bind(node, arg)
-            elif op == _SCAN:
-                self.scan(node, arg)
+            if op != _VISIT:
+                if op == _PUSH:
+                    self.scopes.append({})
+                    self.scope_spans.append((node.start_byte - prefix, node.end_byte - prefix))
+                elif op == _POP:
+                    for name in self.scopes.pop():
+                        visible[name].pop()
+                    self.scope_spans.pop()
+                elif op == _BIND:
+                    self.bind(node, arg)
+                elif op == _SCAN:
+                    self.scan(node, arg)
+                else:
+                    _c_kr_declaration(self, node)
+                continue
+            kind = node.type
+            if kind == "identifier":
+                start, end = node.start_byte, node.end_byte
+                chain = visible.get(data[start:end].decode("utf-8", errors="replace"))
+                if chain:
+                    binding = chain[-1]
+                    if binding.kind != _OPAQUE:
+                        binding.uses.append((start - prefix, end - prefix))
+                        if has_errors:
+                            self.check_neighbourhood(node, binding)
+                continue
+            if kind in _SKIP:
+                if collect_types and kind == "type_identifier":
+                    self.type_names.add(self.name(node))
+                continue
+            if has_errors and (kind == "ERROR" or node.is_missing):
+                self.scan(node, f"it appears in a parse error at line {self.line(node)}")
+                continue
+            handler = handlers.get(kind)
+            if handler is not None:
+                handler(self, node)
+            elif kind in scope_types:
+                stack.append((_POP, node, None))
+                stack.extend((_VISIT, child, None) for child in reversed(node.named_children))
+                stack.append((_PUSH, node, None))
             else:
-                _c_kr_declaration(self, node)
-
-    def visit(self, node: Node) -> None:
-        kind = node.type
-        if kind == "identifier":
-            binding = self.lookup(self.name(node))
-            if binding is not None and binding.kind != _OPAQUE:
-                binding.uses.append(self.span(node))
-            return
-        if kind in _SKIP:
-            if kind == "type_identifier" and not self.java:
-                self.type_names.add(self.name(node))
-            return
-        if kind == "ERROR" or node.is_missing:
-            self.scan(node, f"it appears in a parse error at line {self.line(node)}")
-            return
-        handler = (_JAVA_HANDLERS if self.java else _C_HANDLERS).get(kind)
-        if handler is not None:
-            handler(self, node)
-            return
-        if kind in (_JAVA_SCOPES if self.java else _C_SCOPES):
-            self.schedule(
-                [(_PUSH, node, None), *self.visits(node.named_children), (_POP, node, None)]
-            )
-            return
-        self.stack.extend((_VISIT, child, None) for child in reversed(node.named_children))
+                stack.extend((_VISIT, child, None) for child in reversed(node.named_children))
 
     @staticmethod
     def visits(nodes: Iterable[Node | None]) -> list[tuple]:
@@ -275,15 +328,37 @@ class _Walker:
         """Declare the identifier `node` in the innermost scope; a second declaration of a
         name in one scope (C under #if/#else) joins the first."""
         name = self.name(node)
+        if node.type != "identifier":
+            self.mark_unsafe(name, f"it is declared by a {node.type} at line {self.line(node)}")
+            return
         scope = self.scopes[-1]
         binding = scope.get(name)
         if binding is None or (binding.kind == _OPAQUE) != (kind == _OPAQUE):
             binding = _Binding(name, kind, self.scope_spans[-1])
+            chain = self.visible.setdefault(name, [])
+            if name in scope:
+                chain[-1] = binding
+            else:
+                chain.append(binding)
             scope[name] = binding
             if kind != _OPAQUE:
                 self.bindings.append(binding)
         if kind != _OPAQUE:
             binding.decls.append(self.span(node))
+            if self.has_errors:
+                self.check_neighbourhood(node, binding)
+
+    def check_neighbourhood(self, node: Node, binding: _Binding) -> None:
+        """An occurrence inside a statement that holds a parse error may be misread
+        (tree-sitter's error recovery even depends on identifier lengths): unsafe."""
+        if id(binding) in self.near_error:
+            return
+        start, end = node.start_byte, node.end_byte
+        for zone_start, zone_end in self.error_zones:
+            if zone_start <= start and end <= zone_end:
+                reason = f"an occurrence is next to a parse error at line {self.line(node)}"
+                self.near_error[id(binding)] = reason
+                return
 
     # -- results -----------------------------------------------------------------------------
     def result(self) -> tuple[list[Symbol], list[Skipped]]:
@@ -295,9 +370,11 @@ class _Walker:
                 continue
             occurrences = tuple(sorted({*binding.decls, *binding.uses}))
             reason = self.unsafe.get(binding.name)
+            if reason is None:
+                reason = self.near_error.get(id(binding))
             if reason is None and binding.name in self.type_names:
                 reason = "its name is also used as a type name in the function"
-            if reason is None:
+            if reason is None and self.has_errors:
                 for occurrence in occurrences:
                     if self.parsed.overlaps_error(occurrence):
                         line = self.parsed.line_of(occurrence[0])

@@ -25,7 +25,7 @@ from metacompress.code.parsing import ParsedCode, parse
 from metacompress.registry import Registry
 
 TRANSFORMS: Registry[type[Transformation]] = Registry(
-    "transform", providers=("metacompress.code.catalogue",)
+    "transform", providers=("metacompress.code.catalogue", "metacompress.code.combine")
 )
 
 
