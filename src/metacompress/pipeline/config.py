@@ -22,6 +22,10 @@ Schema (defaults in brackets; relative paths are relative to the config file's f
                                          #   are relative to the config file
     student: models/student              # required
     device: cpu                          # [cpu] cpu | cuda | auto
+    half: false                          # [false] float16 on GPU
+    allow_pickle: false                  # [false] accept pickled checkpoints (can run code)
+    trust_remote_code: false             # [false] run code shipped with a model or named by a
+                                         #   `callable` model spec
     batch_size: 32                       # [32] model batch size
     chunk_size: 64                       # [64] units of work per committed chunk
     workers: 1                           # [1] processes for parsing and transforming
@@ -80,10 +84,11 @@ REPORT_FORMATS = ("html", "md", "json", "junit")
 ALL_FOLLOWUPS = "all"
 POOLED = "all"
 #: Settings that cannot change any result: a run may be resumed with other values.
-NOT_RESULT_KEYS = ("workers", "batch_size", "output", "report")
+NOT_RESULT_KEYS = ("workers", "batch_size", "output", "report", "allow_pickle", "trust_remote_code")
 
 _TOP_KEYS = (
-    "task", "seed", "data", "teacher", "student", "device", "batch_size", "chunk_size",
+    "task", "seed", "data", "teacher", "student", "device", "half", "allow_pickle",
+    "trust_remote_code", "batch_size", "chunk_size",
     "workers", "time_limit", "followups", "relations", "gates", "statistics", "hidden",
     "output", "report",
 )  # fmt: skip
@@ -169,6 +174,9 @@ class RunConfig:
     student: str | dict[str, Any]
     seed: int = 0
     device: str = "cpu"
+    half: bool = False
+    allow_pickle: bool = False
+    trust_remote_code: bool = False
     batch_size: int = 32
     chunk_size: int = 64
     workers: int = 1
@@ -181,7 +189,7 @@ class RunConfig:
     hidden: str = "auto"
     output: str = "runs/run"
     report: tuple[str, ...] = REPORT_FORMATS
-    source: str = "<config>"
+    source: str = field(default="<config>", compare=False)
 
     @property
     def lang(self) -> str:
@@ -203,6 +211,9 @@ class RunConfig:
             "teacher": self.teacher,
             "student": self.student,
             "device": self.device,
+            "half": self.half,
+            "allow_pickle": self.allow_pickle,
+            "trust_remote_code": self.trust_remote_code,
             "batch_size": self.batch_size,
             "chunk_size": self.chunk_size,
             "workers": self.workers,
@@ -264,6 +275,12 @@ def _yaml_with_lines(text: str, source: str) -> tuple[Any, dict[Path_, int]]:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(error, "problem", None) or str(error)
+        context, context_mark = (
+            getattr(error, "context", None),
+            getattr(error, "context_mark", None),
+        )
+        if context and context_mark is not None:
+            problem += f" ({context} that starts at line {context_mark.line + 1})"
         raise ConfigError(f"{source}{line}: not valid YAML: {problem}") from None
     finally:
         loader.dispose()
@@ -317,6 +334,11 @@ class _Reader:
             raise self.ctx.error(path, f"expected a non-empty string, got {value!r}")
         if choices is not None and value not in choices:
             raise self.ctx.error(path, f"expected one of {', '.join(choices)}, got {value!r}")
+        return value
+
+    def boolean(self, value: Any, path: Path_) -> bool:
+        if not isinstance(value, bool):
+            raise self.ctx.error(path, f"expected true or false, got {value!r}")
         return value
 
     def integer(self, value: Any, path: Path_, low: int) -> int:
@@ -383,7 +405,12 @@ def _followups(r: _Reader, raw: Any, lang: str) -> tuple[FollowupSpec, ...]:
     for index, item in enumerate(items):
         where: Path_ = (*path, index)
         if isinstance(item, str):
-            item = {"transforms": ALL_FOLLOWUPS} if item == ALL_FOLLOWUPS else {"transform": item}
+            name = item
+            names = _transform_names(lang) if name == ALL_FOLLOWUPS else [name]
+            for name in names:
+                _check_transform(r, name, {}, lang, where)
+            specs.extend(FollowupSpec(name, "transform", name) for name in names)
+            continue
         entry = r.mapping(item, where)
         kinds = [k for k in ("transforms", "transform", "combine", "attack") if k in entry]
         if len(kinds) != 1:
@@ -439,7 +466,7 @@ def _followup(r: _Reader, kind: str, entry: dict, where: Path_, lang: str) -> li
     r.mapping(entry, where, ("attack", "params", "against", "id"))
     name = r.string(entry["attack"], (*where, "attack"))
     params = r.params(entry.get("params"), (*where, "params"))
-    _check_attack(r, name, params, (*where, "attack"))
+    _check_attack(r, name, params, (*where, "params") if params else (*where, "attack"))
     against = r.string(entry.get("against", "both"), (*where, "against"), (*MODEL_ROLES, "both"))
     victims = MODEL_ROLES if against == "both" else (against,)
     ident = r.string(entry.get("id", name), (*where, "id"))
@@ -461,7 +488,8 @@ def _relations(r: _Reader, raw: Any) -> tuple[RelationSpec, ...]:
                           ("name", "params", "id"))  # fmt: skip
         name = r.string(entry.get("name"), (*where, "name"))
         params = r.params(entry.get("params"), (*where, "params"))
-        r.create((*where, "name"), RELATIONS.create, name, **params)
+        r.create((*where, "name"), RELATIONS.get, name)
+        r.create((*where, "params"), RELATIONS.create, name, **params)
         ident = r.string(entry.get("id", name), (*where, "id"))
         if ident in (s.id for s in specs):
             raise r.ctx.error((*where, "id"), f"relation id {ident!r} is used twice")
@@ -606,6 +634,9 @@ def parse_config(
         student=_model(r, top["student"], ("student",), base),
         seed=r.integer(top.get("seed", 0), ("seed",), 0),
         device=r.string(top.get("device", "cpu"), ("device",), DEVICES),
+        half=r.boolean(top.get("half", False), ("half",)),
+        allow_pickle=r.boolean(top.get("allow_pickle", False), ("allow_pickle",)),
+        trust_remote_code=r.boolean(top.get("trust_remote_code", False), ("trust_remote_code",)),
         batch_size=r.integer(top.get("batch_size", 32), ("batch_size",), 1),
         chunk_size=r.integer(top.get("chunk_size", 64), ("chunk_size",), 1),
         workers=r.integer(top.get("workers", 1), ("workers",), 1),

@@ -12,7 +12,9 @@ first call and reused until `close`.
 
 `time_limit(seconds)` is the watchdog a unit runs under: a SIGALRM interval timer that raises
 `UnitTimeout` in the running Python code when the time is up (main thread only, which is where
-both the local loop and the pool's workers run units; elsewhere it does not limit).
+both the local loop and the pool's workers run units; elsewhere it does not limit). An alarm
+that was already pending (an enclosing watchdog, a test timeout) is re-armed afterwards with the
+time it had left.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import abc
 import contextlib
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -45,12 +48,15 @@ def time_limit(seconds: float) -> Iterator[None]:
         raise UnitTimeout(f"time limit of {seconds:g} s exceeded")
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    start = time.monotonic()
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer > 0:  # an enclosing alarm was pending: re-arm it for the time it has left
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 1e-3))
 
 
 class Executor(abc.ABC):

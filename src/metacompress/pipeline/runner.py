@@ -551,7 +551,17 @@ def load_models(config: RunConfig) -> dict[str, Any]:
     """Load teacher and student from their specs (`metacompress.models.load_model`)."""
     from metacompress.models import load_model
 
-    return {role: load_model(getattr(config, role), device=config.device) for role in MODEL_ROLES}
+    return {
+        role: load_model(
+            getattr(config, role),
+            device=config.device,
+            half=config.half,
+            batch_size=config.batch_size,
+            allow_pickle=config.allow_pickle,
+            trust_remote_code=config.trust_remote_code,
+        )
+        for role in MODEL_ROLES
+    }
 
 
 def _cached(models: Mapping[str, Any], run_dir: Path) -> dict[str, Any]:

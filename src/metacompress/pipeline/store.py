@@ -384,7 +384,8 @@ class RunStore:
             try:
                 yield self._db
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:  # SQLite already rolled back on some errors
+                    self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
 

@@ -1,0 +1,98 @@
+"""`metacompress run CONFIG.yaml`: one experiment, its run directory, its gates.
+
+    metacompress run CONFIG.yaml [--out DIR] [--limit N] [--resume] [--workers N]
+                     [--max-violation RELATION[@FOLLOWUP]=RATE ...]
+                     [--fail-under RELATION[@FOLLOWUP]=RATE ...]
+                     [--allow-pickle] [--trust-remote-code]
+
+Gates (also settable in the config's `gates:`): ``--max-violation R=0.05`` fails when the
+violation rate of relation R on all follow-ups pooled exceeds 0.05; ``--fail-under R=0.95``
+fails when the rate at which R holds is below 0.95 (the same gate, other spelling);
+``R@FOLLOWUP=...`` judges one follow-up set instead. Exit status: 0 every gate holds, 1 a gate
+failed, 2 usage or config error (bad config, unwritable output folder, run directory that
+holds another run).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="run a MetaCompress experiment from a YAML config",
+        description="Run teacher and student on source and follow-up inputs, check the "
+        "metamorphic relations between them, write the run directory and apply the gates.",
+    )
+    parser.add_argument("config", help="experiment config (YAML)")
+    parser.add_argument("--out", help="run directory (default: the config's output)")
+    parser.add_argument("--limit", type=int, help="seeded stratified sample of N examples")
+    parser.add_argument(
+        "--resume", action="store_true", help="continue the run in the run directory"
+    )
+    parser.add_argument("--workers", type=int, help="processes for parsing and transforming")
+    parser.add_argument(
+        "--max-violation",
+        action="append",
+        default=[],
+        metavar="RELATION[@FOLLOWUP]=RATE",
+        help="fail (exit 1) when the relation's violation rate exceeds RATE",
+    )
+    parser.add_argument(
+        "--fail-under",
+        action="append",
+        default=[],
+        metavar="RELATION[@FOLLOWUP]=RATE",
+        help="fail (exit 1) when the rate at which the relation holds is below RATE",
+    )
+    parser.add_argument(
+        "--allow-pickle", action="store_true", help="accept pickled checkpoints (can run code)"
+    )
+    parser.add_argument(
+        "--trust-remote-code",
+        action="store_true",
+        help="run code shipped with a model or named by a callable model spec",
+    )
+    parser.set_defaults(handler=run)
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def run(args: argparse.Namespace) -> int:
+    from metacompress.errors import ConfigError
+    from metacompress.pipeline.config import load_config, parse_gate
+    from metacompress.pipeline.runner import run_experiment
+
+    if args.limit is not None and args.limit < 1:
+        raise ConfigError(f"--limit must be an integer >= 1, got {args.limit}")
+    if args.workers is not None and args.workers < 1:
+        raise ConfigError(f"--workers must be an integer >= 1, got {args.workers}")
+    gates = [parse_gate(text, "max_violation") for text in args.max_violation]
+    gates += [parse_gate(text, "fail_under") for text in args.fail_under]
+    config = load_config(args.config, out=args.out, limit=args.limit, extra_gates=gates)
+    changes = {}
+    if args.workers is not None:
+        changes["workers"] = args.workers
+    if args.allow_pickle:
+        changes["allow_pickle"] = True
+    if args.trust_remote_code:
+        changes["trust_remote_code"] = True
+    outcome = run_experiment(config.replace(**changes), resume=args.resume)
+    summary = outcome.summary
+    counts = summary["counts"]
+    print(f"run directory: {outcome.run_dir}")
+    print(
+        f"examples: {counts['examples']}, unique inputs: {counts['unique_inputs']}, "
+        f"errors: {sum(counts['errors'].values())}"
+    )
+    gaps = summary["results"]["gaps"]
+    accuracy = gaps.get("accuracy_gap") or {}
+    print(f"accuracy gap (teacher - student, clean): {_fmt(accuracy.get('value'))}")
+    for relation, gap in gaps["behaviour_gap"].items():
+        print(f"behaviour gap {relation}: violation rate {_fmt(gap['rate'])}")
+    for gate in outcome.gates:
+        print(f"gate {'PASS' if gate.passed else 'FAIL'}: {gate.name}: {gate.message}")
+    return 0 if outcome.passed else 1

@@ -1,0 +1,127 @@
+"""`metacompress run`: exit codes, gates on the command line, resume, errors that name the file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from metacompress.cli import main
+
+MODELS = """
+import hashlib
+import numpy as np
+
+
+def teacher(batch):
+    p = np.array([0.02 + 0.96 * hashlib.sha256(x[0].encode()).digest()[0] / 255 for x in batch])
+    return np.stack([1 - p, p], axis=1)
+
+
+def student(batch):
+    probs = teacher(batch)
+    flip = np.array(["int f1(" in x[0] for x in batch])
+    return np.where(flip[:, None], probs[:, ::-1], probs)
+"""
+
+CONFIG = """\
+task: vulnerability
+seed: 1
+data:
+  format: devign
+  path: data.jsonl
+teacher: teacher.yaml
+student: student.yaml
+followups: [rename-locals, insert-unused-variable]
+relations: [prediction-agreement, label-invariance-student]
+statistics: {bootstrap: 20}
+report: []
+"""
+
+
+def function(i: int) -> str:
+    return f"int f{i}(int a) {{\n    int x = a + {i};\n    return x * 2;\n}}\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "cli_models.py").write_text(MODELS)
+    for role in ("teacher", "student"):
+        (tmp_path / f"{role}.yaml").write_text(
+            f"format: callable\nfunction: cli_models:{role}\nname: {role}\ntask: vulnerability\n"
+        )
+    rows = [json.dumps({"idx": i, "func": function(i), "target": i % 2}) for i in range(8)]
+    (tmp_path / "data.jsonl").write_text("\n".join(rows) + "\n{broken json\n")
+    (tmp_path / "exp.yaml").write_text(CONFIG)
+    return tmp_path
+
+
+def run(project: Path, *args: str) -> int:
+    return main(["--quiet", "run", str(project / "exp.yaml"), "--trust-remote-code", *args])
+
+
+def test_gates_that_hold_exit_0_and_the_run_directory_is_complete(project, capsys):
+    code = run(project, "--out", str(project / "out"), "--fail-under",
+               "prediction-agreement=0.5", "--max-violation", "prediction-agreement@source=0.2")  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    assert f"run directory: {project / 'out'}" in out and "gate PASS" in out
+    summary = json.loads((project / "out" / "summary.json").read_text())
+    assert summary["counts"]["examples"] == 8
+    assert summary["counts"]["data"]["skipped"] == {"malformed JSON": 1}
+    assert (project / "out" / "config.yaml").is_file()
+    assert (project / "out" / "tables" / "verdicts.parquet").is_file()
+
+
+def test_a_failing_gate_exits_1(project, capsys):
+    assert run(project, "--max-violation", "prediction-agreement=0.05") == 1
+    assert "gate FAIL: prediction-agreement max-violation 0.05" in capsys.readouterr().out
+
+
+def test_a_gate_in_the_config_counts_like_one_on_the_command_line(project):
+    text = CONFIG + "gates:\n  - relation: prediction-agreement\n    fail_under: 0.99\n"
+    (project / "exp.yaml").write_text(text)
+    assert run(project, "--limit", "4") == 1
+
+
+def test_limit_samples_the_examples(project):
+    assert run(project, "--limit", "3", "--out", str(project / "small")) == 0
+    summary = json.loads((project / "small" / "summary.json").read_text())
+    assert summary["counts"]["examples"] == 3
+
+
+def test_config_errors_exit_2_naming_file_line_and_key(project, capsys):
+    (project / "exp.yaml").write_text(CONFIG.replace("seed: 1", "seed: one"))
+    assert run(project) == 2
+    assert "exp.yaml:2: seed: expected an integer >= 0, got 'one'" in capsys.readouterr().err
+
+
+def test_usage_errors_exit_2(project, capsys):
+    assert run(project, "--fail-under", "prediction-agreement") == 2
+    assert "--fail-under: expected RELATION[@FOLLOWUP]=RATE" in capsys.readouterr().err
+    assert run(project, "--max-violation", "no-such-relation=0.1") == 2
+    assert "unknown relation 'no-such-relation'" in capsys.readouterr().err
+    assert run(project, "--limit", "0") == 2
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run"])
+    assert exit_info.value.code == 2
+
+
+def test_running_code_named_by_a_model_spec_needs_consent(project, capsys):
+    assert main(["--quiet", "run", str(project / "exp.yaml")]) == 2
+    assert "trust_remote_code" in capsys.readouterr().err
+
+
+def test_an_unwritable_output_folder_exits_2_naming_it(project, capsys):
+    (project / "blocker").write_text("a file, not a folder")
+    assert run(project, "--out", str(project / "blocker" / "run")) == 2
+    assert f"{project / 'blocker' / 'run'}" in capsys.readouterr().err
+
+
+def test_an_existing_run_needs_resume(project, capsys):
+    out = str(project / "again")
+    assert run(project, "--out", out) == 0
+    assert run(project, "--out", out) == 2
+    assert "--resume" in capsys.readouterr().err
+    assert run(project, "--out", out, "--resume") == 0

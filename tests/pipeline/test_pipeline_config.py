@@ -1,0 +1,143 @@
+"""Config loading: defaults, resolved paths, round trip, and errors that say where and what."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from metacompress.errors import ConfigError
+from metacompress.pipeline.config import GateSpec, load_config, parse_config, parse_gate
+
+GOOD = """\
+task: vulnerability
+seed: 3
+data:
+  format: devign
+  path: data/test.jsonl.xz
+  limit: 20
+teacher: models/teacher
+student: {format: callable, function: "pkg.mod:fn"}
+followups:
+  - rename-locals
+  - transform: insert-unused-variable
+    id: unused
+  - combine: 2
+    from: [rename-locals, for-to-while]
+relations:
+  - prediction-agreement
+  - name: distribution-similarity
+    id: js
+    params: {max_divergence: 0.05}
+gates:
+  - relation: js
+    max_violation: 0.1
+  - relation: prediction-agreement
+    followup: unused
+    fail_under: 0.9
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "exp.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_a_good_config_is_resolved_with_defaults_and_paths_beside_the_file(tmp_path):
+    (tmp_path / "models" / "teacher").mkdir(parents=True)
+    config = load_config(write(tmp_path, GOOD))
+    assert config.task == "vulnerability" and config.lang == "c" and config.seed == 3
+    assert config.data["path"] == str(tmp_path / "data" / "test.jsonl.xz")
+    assert config.teacher == str(tmp_path / "models" / "teacher")
+    assert config.student["base_dir"] == str(tmp_path)
+    assert [f.name for f in config.followups] == ["rename-locals", "unused", "combine-2"]
+    assert config.followup("combine-2").pool == ("rename-locals", "for-to-while")
+    assert [r.id for r in config.relations] == ["prediction-agreement", "js"]
+    assert config.gates[1] == GateSpec("prediction-agreement", "fail_under", 0.9, "unused")
+    assert config.output == str(tmp_path / "runs" / "exp")
+    assert (config.workers, config.batch_size, config.bootstrap) == (1, 32, 1000)
+
+
+def test_the_resolved_config_round_trips_and_overrides_apply(tmp_path):
+    config = load_config(write(tmp_path, GOOD), out=tmp_path / "elsewhere", limit=5)
+    assert config.limit == 5 and config.output == str(tmp_path / "elsewhere")
+    again = parse_config(config.to_dict(), source=config.source)
+    assert again == config
+    assert again.result_hash() == config.result_hash()
+    assert config.replace(workers=4).result_hash() == config.result_hash()
+    assert config.replace(seed=4).result_hash() != config.result_hash()
+
+
+def test_all_followups_expand_to_the_catalogue_of_the_language(tmp_path):
+    config = load_config(write(tmp_path, GOOD.replace("  - rename-locals\n", "  - all\n", 1)))
+    names = [f.name for f in config.followups]
+    assert "rename-locals" in names and "for-to-while" in names
+
+
+def test_attack_followups_name_their_victim(tmp_path):
+    from metacompress.attacks.base import ATTACKS
+
+    attack = ATTACKS.names()[0]
+    text = GOOD.replace("  - rename-locals\n", f"  - attack: {attack}\n    against: both\n", 1)
+    config = load_config(write(tmp_path, text))
+    attacks = [f for f in config.followups if f.kind == "attack"]
+    assert [(f.name, f.victim) for f in attacks] == [
+        (f"{attack}@teacher", "teacher"),
+        (f"{attack}@student", "student"),
+    ]
+    assert parse_config(config.to_dict()) == config
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("task: vulnerability", "task: vulnerabilty", r"exp.yaml:1: task: expected one of"),
+        ("seed: 3", "seed: -1", r"exp.yaml:2: seed: expected an integer >= 0, got -1"),
+        ("  limit: 20", "  limit: many", r"exp.yaml:6: data.limit: expected an integer"),
+        ("  - rename-locals", "  - rename-everything", r"exp.yaml:10: followups\[0\]: unknown"),
+        ("    id: unused", "    ids: unused", r"exp.yaml:12: followups\[1\].ids: unknown key"),
+        ("  - combine: 2", "  - combine: 0", r"exp.yaml:13: followups\[2\].combine: expected an"),
+        ("    params: {max_divergence: 0.05}", "    params: {max_divergence: 7}",
+         r"exp.yaml:19: relations\[1\].params: max_divergence must be in"),
+        ("  - relation: js", "  - relation: jss", r"exp.yaml:21: gates\[0\]: gate on unknown"),
+        ("    max_violation: 0.1", "    max_violation: 1.5",
+         r"exp.yaml:22: gates\[0\].max_violation: expected a number in \[0, 1\]"),
+        ("seed: 3", "sed: 3", r"exp.yaml:2: sed: unknown key; expected one of"),
+    ],
+)  # fmt: skip
+def test_errors_name_the_file_the_line_the_key_and_what_was_expected(tmp_path, old, new, message):
+    assert old in GOOD
+    with pytest.raises(ConfigError, match=message):
+        load_config(write(tmp_path, GOOD.replace(old, new, 1)))
+
+
+def test_yaml_syntax_errors_missing_keys_and_duplicates_are_located(tmp_path):
+    with pytest.raises(ConfigError, match=r"bad.yaml:4: not valid YAML: .* line 3\)"):
+        load_config(write(tmp_path, "task: clone\ndata:\n  path: [unclosed\n", "bad.yaml"))
+    with pytest.raises(ConfigError, match=r"short.yaml:1: student: missing required key"):
+        load_config(write(tmp_path, "task: clone\ndata: {path: x}\nteacher: t\n", "short.yaml"))
+    with pytest.raises(ConfigError, match=r"dup.yaml:2: task: duplicate key"):
+        load_config(write(tmp_path, "task: clone\ntask: clone\n", "dup.yaml"))
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(tmp_path / "absent.yaml")
+    with pytest.raises(ConfigError, match="empty"):
+        load_config(write(tmp_path, "# nothing\n", "empty.yaml"))
+
+
+def test_duplicate_followup_ids_are_refused(tmp_path):
+    text = GOOD.replace("    id: unused\n", "    id: rename-locals\n", 1)
+    with pytest.raises(ConfigError, match="follow-up id 'rename-locals' is used twice"):
+        load_config(write(tmp_path, text))
+
+
+def test_command_line_gates_parse_both_spellings_and_refuse_bad_text(tmp_path):
+    assert parse_gate("prediction-agreement=0.05", "max_violation") == GateSpec(
+        "prediction-agreement", "max_violation", 0.05, "all"
+    )
+    assert parse_gate("js@unused=0.9", "fail_under") == GateSpec("js", "fail_under", 0.9, "unused")
+    for bad in ("prediction-agreement", "x=2", "=0.1", "x=abc"):
+        with pytest.raises(ConfigError, match="RELATION"):
+            parse_gate(bad, "max_violation")
+    with pytest.raises(ConfigError, match="unknown relation 'nope'"):
+        load_config(write(tmp_path, GOOD), extra_gates=[parse_gate("nope=0.1", "fail_under")])

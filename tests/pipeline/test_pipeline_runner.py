@@ -1,0 +1,218 @@
+"""End-to-end runs over test doubles: the behaviour the issue asks of `metacompress run`."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from pipeline_doubles import examples, flipping_student, raising_student
+
+from metacompress.errors import ConfigError
+from metacompress.pipeline.store import EXPORTS
+
+#: Relations that compare the student with the teacher (label invariance is per model).
+BETWEEN_MODELS = (
+    "prediction-agreement",
+    "flip-agreement",
+    "distribution-similarity",
+    "high-confidence",
+    "calibration-alignment",
+)
+
+
+def rows(run_dir: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    with sqlite3.connect(run_dir / "run.sqlite") as db:
+        return db.execute(sql, params).fetchall()
+
+
+def table_bytes(run_dir: Path) -> dict[str, bytes]:
+    return {
+        f"{t.name}.{ext}": (run_dir / "tables" / f"{t.name}.{ext}").read_bytes()
+        for t in EXPORTS
+        for ext in ("csv", "parquet")
+    }
+
+
+def test_identical_student_violates_nothing(run):
+    outcome = run()
+    d = outcome.run_dir
+    evaluated = rows(d, "SELECT COUNT(*) FROM verdicts WHERE applicable = 1")[0][0]
+    assert evaluated > 100
+    for relation in BETWEEN_MODELS:
+        assert rows(d, "SELECT COUNT(*) FROM verdicts WHERE relation = ? AND applicable = 1"
+                       " AND holds = 0", (relation,))[0][0] == 0, relation  # fmt: skip
+    teacher = rows(d, "SELECT variant_id, holds, score FROM verdicts"
+                      " WHERE relation = 'label-invariance-teacher' ORDER BY variant_id")  # fmt: skip
+    student = rows(d, "SELECT variant_id, holds, score FROM verdicts"
+                      " WHERE relation = 'label-invariance-student' ORDER BY variant_id")  # fmt: skip
+    assert teacher == student and teacher
+    gaps = outcome.summary["results"]["gaps"]
+    assert gaps["accuracy_gap"]["value"] == 0.0
+    assert gaps["behaviour_gap"]["prediction-agreement"]["rate"] == 0.0
+
+
+def test_student_differing_on_a_known_subset_violates_exactly_there(run):
+    subset = {"f2", "f5", "f9"}
+    outcome = run(student=flipping_student(subset))
+    d = outcome.run_dir
+    violated = {
+        example
+        for (example,) in rows(d, "SELECT example_id FROM verdicts WHERE relation ="
+                                  " 'prediction-agreement' AND applicable = 1 AND holds = 0")
+    }  # fmt: skip
+    assert violated == {"e002", "e005", "e009"}
+    every_variant = rows(d, "SELECT v.variant_id FROM variants v WHERE v.status = 'ok' AND"
+                            " v.example_id IN ('e002', 'e005', 'e009') ORDER BY v.variant_id")  # fmt: skip
+    violating = rows(d, "SELECT variant_id FROM verdicts WHERE relation = 'prediction-agreement'"
+                        " AND holds = 0 ORDER BY variant_id")  # fmt: skip
+    assert violating == every_variant
+    for relation in BETWEEN_MODELS:
+        outside = rows(d, "SELECT COUNT(*) FROM verdicts WHERE relation = ? AND holds = 0 AND"
+                          " example_id NOT IN ('e002', 'e005', 'e009')", (relation,))  # fmt: skip
+        assert outside[0][0] == 0, relation
+    source = next(r for r in outcome.summary["results"]["rates"]
+                  if r["relation"] == "prediction-agreement" and r["followup"] == "source")  # fmt: skip
+    assert (source["violations"], source["applicable"]) == (3, 12)
+
+
+def test_same_seed_gives_byte_identical_tables_and_another_seed_does_not(run):
+    first = table_bytes(run("a").run_dir)
+    second = table_bytes(run("b").run_dir)
+    assert first == second
+    other = table_bytes(run("c", seed=8).run_dir)
+    assert other["variants.csv"] != first["variants.csv"]
+
+
+def test_one_and_two_workers_give_byte_identical_tables(run):
+    assert table_bytes(run("one").run_dir) == table_bytes(run("two", workers=2).run_dir)
+
+
+class Crash(BaseException):
+    """Stands for the process dying: not an Exception, so nothing in the run catches it."""
+
+
+#: Transactions of the test run: 1-4 set-up, 5 load, 6-16 variants, 17-42 inference, 43-48
+#: relations (one per follow-up set and the pooled set), 49 aggregate.
+@pytest.mark.parametrize("commits", [1, 5, 9, 16, 17, 30, 43, 47, 49])
+def test_resume_after_a_crash_gives_the_uninterrupted_tables(run, monkeypatch, commits):
+    """The process dies just before commit number `commits`; the resumed run ends with the
+    tables of an uninterrupted one (byte for byte)."""
+    reference = table_bytes(run("reference").run_dir)
+    from metacompress.pipeline.store import RunStore
+
+    original = RunStore.transaction
+    seen = {"n": 0}
+
+    def crashing(self):
+        seen["n"] += 1
+        if seen["n"] == commits:
+            raise Crash
+        return original(self)
+
+    monkeypatch.setattr(RunStore, "transaction", crashing)
+    with pytest.raises(Crash):
+        run("crashed")
+    monkeypatch.setattr(RunStore, "transaction", original)
+    resumed = run("crashed", resume=True)
+    assert table_bytes(resumed.run_dir) == reference
+
+
+def test_a_finished_run_resumes_without_redoing_work(run):
+    first = run("done")
+    again = run("done", resume=True)
+    assert again.summary["resumed"] is True
+    assert again.summary["cache"]["teacher"]["queries"] == 0
+    assert table_bytes(first.run_dir) == table_bytes(again.run_dir)
+
+
+def test_an_existing_run_needs_resume_and_the_same_config(run):
+    run("kept")
+    with pytest.raises(ConfigError, match="--resume"):
+        run("kept")
+    with pytest.raises(ConfigError, match="seed"):
+        run("kept", resume=True, seed=99)
+
+
+def test_bad_inputs_are_recorded_with_reasons_and_the_run_completes(run):
+    data = examples(6) + [
+        type(examples(1)[0])("unparseable", ("int g( {{{ ) ;; return",), 0),
+        type(examples(1)[0])("boom", ("int boom(int a) { int BOOM = a; return BOOM; }",), 1),
+    ]
+    outcome = run(student=raising_student(), data=data)
+    d = outcome.run_dir
+    errors = rows(d, "SELECT stage, example_id, followup, model, kind, reason FROM errors")
+    inference = [e for e in errors if e[0] == "inference" and e[3] == "student"]
+    assert inference and all("BOOM" in e[5] for e in inference)
+    skipped = {e[1] for e in errors if e[0] == "relations"}
+    assert skipped == {"boom"}
+    unparseable = rows(d, "SELECT status, reason FROM variants WHERE example_id = 'unparseable'"
+                          " AND followup != 'source'")  # fmt: skip
+    assert unparseable and all(s == "not-applicable" and "parse error" in r for s, r in unparseable)
+    counts = outcome.summary["counts"]
+    assert counts["errors"]["inference:error"] == len(inference)
+    assert (
+        counts["outputs"]["teacher"]["ok"]
+        == rows(d, "SELECT COUNT(DISTINCT input_key) FROM variants WHERE status = 'ok'")[0][0]
+    )
+    summary = json.loads((d / "summary.json").read_text())
+    assert summary["counts"]["errors"] == counts["errors"]
+
+
+def test_gates_in_the_config_decide_pass_and_fail(run):
+    student = flipping_student({"f1"})
+    failing = run("fail", student=student,
+                  gates=[{"relation": "prediction-agreement", "max_violation": 0.01}])  # fmt: skip
+    assert not failing.passed and failing.summary["passed"] is False
+    passing = run("pass", student=student,
+                  gates=[{"relation": "prediction-agreement", "fail_under": 0.5}])  # fmt: skip
+    assert passing.passed
+    gate = passing.summary["gates"][0]
+    assert gate["value"] <= gate["limit"] == pytest.approx(0.5)
+    empty = run("empty", student=student,
+                gates=[{"relation": "representation-drift", "max_violation": 1.0}])  # fmt: skip
+    assert not empty.passed and "no applicable" in empty.gates[0].message
+
+
+def test_summary_records_provenance_timings_and_models(run):
+    summary = run().summary
+    assert summary["seed"] == 7
+    assert summary["provenance"]["versions"]["numpy"]
+    assert "git_commit" in summary["provenance"]
+    assert summary["models"]["teacher"]["fingerprint"] == "teacher-v1"
+    assert {"load", "variants", "inference", "relations", "aggregate"} <= set(summary["timings"])
+
+
+def test_a_pathological_input_times_out_instead_of_hanging(run):
+    body = "".join(f"    int v{i} = a + {i};\n    if (v{i} > 3) {{ a = a * v{i}; }}\n"
+                   for i in range(16000))  # fmt: skip
+    big = type(examples(1)[0])("huge", ("int huge(int a) {\n" + body + "    return a;\n}\n",), 1)
+    assert len(big.inputs[0]) > 1_000_000
+    start = time.perf_counter()
+    outcome = run(data=examples(3) + [big], followups=["rename-locals"], time_limit=1.0)
+    assert time.perf_counter() - start < 60
+    d = outcome.run_dir
+    assert rows(d, "SELECT status FROM variants WHERE variant_id = 'huge/rename-locals'") == [
+        ("timeout",)
+    ]
+    assert rows(d, "SELECT kind, reason FROM errors WHERE example_id = 'huge'") == [
+        ("timeout", "time limit of 1 s exceeded")
+    ]
+    assert outcome.summary["counts"]["errors"] == {"variants:timeout": 1}
+    assert outcome.summary["counts"]["variants"]["rename-locals"] == {"ok": 3, "timeout": 1}
+
+
+def test_a_full_disk_stops_the_run_with_an_error_naming_the_store(run, monkeypatch):
+    from metacompress.pipeline.store import RunStore
+
+    original = RunStore.__init__
+
+    def tiny(self, run_dir):
+        original(self, run_dir)
+        self._db.execute("PRAGMA max_page_count = 40")
+
+    monkeypatch.setattr(RunStore, "__init__", tiny)
+    with pytest.raises(ConfigError, match=r"cannot write the run store .*run\.sqlite: .*full"):
+        run("full", data=examples(40))

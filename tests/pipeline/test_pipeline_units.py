@@ -1,0 +1,163 @@
+"""The pure parts of the pipeline: seeds, variant units, the watchdog, the executor, storage."""
+
+from __future__ import annotations
+
+import dataclasses
+import signal
+import sqlite3
+import time
+
+import pytest
+from pipeline_doubles import example_code
+
+from metacompress.code.edits import Edit, apply_edits
+from metacompress.code.transform import TRANSFORMS, Transformation, transform
+from metacompress.errors import ConfigError
+from metacompress.pipeline.config import FollowupSpec
+from metacompress.pipeline.executor import LocalExecutor, UnitTimeout, make_executor, time_limit
+from metacompress.pipeline.store import RunStore, StorageError, check_writable
+from metacompress.pipeline.variants import VariantUnit, make_variant, unit_seed
+
+JAVA = "void m(int a) { int x = a; for (int i = 0; i < 2; i++) { x += i; } }"
+
+
+@pytest.fixture
+def faulty_transforms():
+    """Two transformations registered for this test only: one raises, one never ends."""
+
+    @transform("test-raises", ("c",), "raises on every input")
+    @dataclasses.dataclass(frozen=True)
+    class Raises(Transformation):
+        def _edits(self, parsed, rng):
+            raise RuntimeError("this transformation is broken")
+
+    @transform("test-spins", ("c",), "never finishes")
+    @dataclasses.dataclass(frozen=True)
+    class Spins(Transformation):
+        def _edits(self, parsed, rng):
+            while True:
+                rng.random()
+
+    yield
+    for name in ("test-raises", "test-spins"):
+        TRANSFORMS._entries.pop(name)
+
+
+def unit(spec: FollowupSpec, inputs=None, lang="c", limit=5.0) -> VariantUnit:
+    inputs = tuple(inputs or (example_code(1),))
+    return VariantUnit("e1", inputs, spec, lang, unit_seed(0, "e1", spec.name), limit)
+
+
+def test_unit_seeds_depend_only_on_the_seed_and_the_names():
+    assert unit_seed(1, "e1", "rename-locals") == unit_seed(1, "e1", "rename-locals")
+    seeds = {unit_seed(s, e, f) for s in (1, 2) for e in ("e1", "e2") for f in ("a", "b")}
+    assert len(seeds) == 8 and all(0 <= s < 2**63 for s in seeds)
+
+
+def test_a_transformation_variant_records_its_edits_and_is_reproducible():
+    spec = FollowupSpec("rename-locals", "transform", "rename-locals")
+    first, again = make_variant(unit(spec)), make_variant(unit(spec))
+    assert first == again and first.status == "ok"
+    (steps,) = first.edits
+    code = example_code(1)
+    for step in steps:
+        code = apply_edits(code, [Edit.from_dict(e) for e in step])
+    assert (code,) == first.inputs and first.steps == (("rename-locals",),)
+
+
+def test_combine_applies_k_steps_in_sequence():
+    spec = FollowupSpec("combine-2", "combine", k=2, pool=("rename-locals", "for-to-while",
+                                                            "insert-unused-variable"))  # fmt: skip
+    outcome = make_variant(unit(spec))
+    assert outcome.status == "ok" and len(outcome.steps[0]) == 2
+    code = example_code(1)
+    for step in outcome.edits[0]:
+        code = apply_edits(code, [Edit.from_dict(e) for e in step])
+    assert code == outcome.inputs[0]
+    too_many = dataclasses.replace(spec, k=5)
+    missing = make_variant(unit(too_many))
+    assert missing.status == "not-applicable" and "of 5 steps apply" in missing.reason
+
+
+def test_sides_choose_which_inputs_of_a_pair_change():
+    both = FollowupSpec("rename-locals", "transform", "rename-locals")
+    pair = (JAVA, JAVA.replace("m(", "n("))
+    changed = make_variant(unit(both, pair, "java"))
+    assert all(new != old for new, old in zip(changed.inputs, pair, strict=True))
+    first = make_variant(unit(dataclasses.replace(both, sides="second"), pair, "java"))
+    assert first.inputs[0] == pair[0] and first.inputs[1] != pair[1]
+    assert first.steps[0] == () and first.edits[0] == ()
+
+
+@pytest.mark.usefixtures("faulty_transforms")
+def test_a_raising_or_endless_transformation_becomes_a_recorded_outcome():
+    broken = make_variant(unit(FollowupSpec("test-raises", "transform", "test-raises")))
+    assert (
+        broken.status == "error" and "RuntimeError: this transformation is broken" in broken.reason
+    )
+    start = time.perf_counter()
+    endless = make_variant(unit(FollowupSpec("test-spins", "transform", "test-spins"), limit=0.3))
+    assert endless.status == "timeout" and "0.3 s" in endless.reason
+    assert time.perf_counter() - start < 3
+
+
+def test_the_watchdog_interrupts_disarms_and_rearms_an_enclosing_alarm():
+    with pytest.raises(UnitTimeout), time_limit(0.1):
+        while True:
+            pass
+    with time_limit(0.2):
+        pass
+    time.sleep(0.3)
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: fired.append(True))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        with time_limit(5):
+            pass
+        assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 0.3
+        time.sleep(0.5)
+        assert fired == [True]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def test_the_local_executor_keeps_order_with_several_processes():
+    units = list(range(50))
+    with LocalExecutor(2) as pool:
+        assert list(pool.map(_square, units)) == [x * x for x in units]
+    assert list(make_executor("local", 1).map(_square, units)) == [x * x for x in units]
+    with pytest.raises(ConfigError, match="backend must be one of"):
+        make_executor("carrier-pigeon")
+    with pytest.raises(ConfigError, match="workers"):
+        LocalExecutor(0)
+
+
+def test_a_full_store_is_a_storage_error_that_names_the_file(tmp_path):
+    store = RunStore(tmp_path)
+    store._db.execute("PRAGMA max_page_count = 12")
+    rows = [(f"e{i}", i, 0, "x" * 2000, "{}") for i in range(200)]
+    with pytest.raises(StorageError, match=f"{tmp_path}.*full"), store.transaction() as db:
+        RunStore.insert(db, "examples", rows)
+    assert store.count("examples") == 0
+    store.close()
+
+
+def test_an_unwritable_output_folder_is_a_storage_error_that_names_it(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StorageError, match=f"{blocker}/run"):
+        check_writable(blocker / "run")
+    with pytest.raises(StorageError, match="/proc/metacompress-run"):
+        check_writable(__import__("pathlib").Path("/proc/metacompress-run"))
+
+
+def test_store_tables_are_sqlite_a_reader_can_query(tmp_path):
+    with RunStore(tmp_path) as store, store.transaction() as db:
+        RunStore.insert(db, "examples", [("e1", 0, 1, '["int f();"]', "{}")])
+    with sqlite3.connect(tmp_path / "run.sqlite") as db:
+        assert db.execute("SELECT example_id, label FROM examples").fetchall() == [("e1", 1)]
