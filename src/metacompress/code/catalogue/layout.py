@@ -212,24 +212,26 @@ class Reindent(Transformation):
                 if b"\n" in parsed.data[token.start_byte : token.end_byte]:
                     protected.append((token.start_byte, token.end_byte))
         found = []
+        numbers: set[int] = set()
         for body in function_bodies(parsed):
             first = lines.line(body.start_byte) + 1
             last = lines.line(body.end_byte - 1)
-            for number in range(first, last + 1):
-                start = lines.starts[number]
-                if number in lines.preproc:
-                    continue
-                if any(a < start < b for a, b in protected):
-                    continue
-                end = start
-                while end < len(parsed.data) and parsed.data[end] in b" \t":
-                    end += 1
-                if end >= len(parsed.data) or parsed.data[end] in b"\r\n":
-                    continue
-                code_span = (start - parsed.prefix_len, end - parsed.prefix_len + 1)
-                if parsed.overlaps_error(code_span):
-                    continue
-                found.append((start, end))
+            numbers.update(range(first, last + 1))
+        for number in sorted(numbers):
+            start = lines.starts[number]
+            if number in lines.preproc:
+                continue
+            if any(a < start < b for a, b in protected):
+                continue
+            end = start
+            while end < len(parsed.data) and parsed.data[end] in b" \t":
+                end += 1
+            if end >= len(parsed.data) or parsed.data[end] in b"\r\n":
+                continue
+            code_span = (start - parsed.prefix_len, end - parsed.prefix_len + 1)
+            if parsed.overlaps_error(code_span):
+                continue
+            found.append((start, end))
         return found
 
     def _edits(self, parsed: ParsedCode, rng: random.Random) -> list[Edit] | NotApplicable:
