@@ -52,7 +52,11 @@ def test_a_good_config_is_resolved_with_defaults_and_paths_beside_the_file(tmp_p
     assert config.teacher == str(tmp_path / "models" / "teacher")
     assert config.student["base_dir"] == str(tmp_path)
     assert [f.name for f in config.followups] == ["rename-locals", "unused", "combine-2"]
-    assert config.followup("combine-2").pool == ("rename-locals", "for-to-while")
+    combine = config.followup("combine-2")
+    assert (combine.component, combine.params) == (
+        "compose",
+        {"k": 2, "transforms": ["rename-locals", "for-to-while"]},
+    )
     assert [r.id for r in config.relations] == ["prediction-agreement", "js"]
     assert config.gates[1] == GateSpec("prediction-agreement", "fail_under", 0.9, "unused")
     assert config.output == str(tmp_path / "runs" / "exp")
@@ -72,7 +76,7 @@ def test_the_resolved_config_round_trips_and_overrides_apply(tmp_path):
 def test_all_followups_expand_to_the_catalogue_of_the_language(tmp_path):
     config = load_config(write(tmp_path, GOOD.replace("  - rename-locals\n", "  - all\n", 1)))
     names = [f.name for f in config.followups]
-    assert "rename-locals" in names and "for-to-while" in names
+    assert "rename-locals" in names and "for-to-while" in names and "compose" not in names
 
 
 def test_attack_followups_name_their_victim(tmp_path):

@@ -66,17 +66,17 @@ def test_a_transformation_variant_records_its_edits_and_is_reproducible():
 
 
 def test_combine_applies_k_steps_in_sequence():
-    spec = FollowupSpec("combine-2", "combine", k=2, pool=("rename-locals", "for-to-while",
-                                                            "insert-unused-variable"))  # fmt: skip
+    pool = ("rename-locals", "for-to-while", "swap-if-else")
+    spec = FollowupSpec("combine-2", "transform", "compose", {"k": 2, "transforms": pool})
     outcome = make_variant(unit(spec))
     assert outcome.status == "ok" and len(outcome.steps[0]) == 2
     code = example_code(1)
     for step in outcome.edits[0]:
         code = apply_edits(code, [Edit.from_dict(e) for e in step])
     assert code == outcome.inputs[0]
-    too_many = dataclasses.replace(spec, k=5)
-    missing = make_variant(unit(too_many))
-    assert missing.status == "not-applicable" and "of 5 steps apply" in missing.reason
+    three = dataclasses.replace(spec, params={"k": 3, "transforms": pool})
+    missing = make_variant(unit(three))
+    assert missing.status == "not-applicable" and "only 2 of k=3" in missing.reason
 
 
 def test_sides_choose_which_inputs_of_a_pair_change():

@@ -39,6 +39,7 @@ Schema (defaults in brackets; relative paths are relative to the config file's f
         sides: all                       #   [all] clone pairs: transform all | first | second
       - combine: 2                       #   k random applicable transformations in sequence
         from: all                        #   [all] or a list of transformation names
+                                         #   (the `compose` transformation, id combine-K)
       - attack: mhm                      #   adversarial inputs found by an attack ...
         against: both                    #   ... against teacher | student | both
         params: {}
@@ -82,6 +83,8 @@ HIDDEN = ("auto", "always", "never")
 SIDES = ("all", "first", "second")
 REPORT_FORMATS = ("html", "md", "json", "junit")
 ALL_FOLLOWUPS = "all"
+#: The combinator transformation a `combine: k` follow-up stands for.
+COMPOSE = "compose"
 POOLED = "all"
 #: Settings that cannot change any result: a run may be resumed with other values.
 NOT_RESULT_KEYS = ("workers", "batch_size", "output", "report", "allow_pickle", "trust_remote_code")
@@ -100,9 +103,9 @@ Path_ = tuple[str | int, ...]
 class FollowupSpec:
     """One kind of follow-up input; `name` is its id in every table.
 
-    kind "transform": `component` is a transformation applied with `params`; kind "combine":
-    `k` transformations drawn from `pool` applied in sequence; kind "attack": `component` is an
-    attack searching against `victim`. `sides` says which inputs of a pair are transformed.
+    kind "transform": `component` is a transformation applied with `params` (a k-step
+    combination is the `compose` transformation); kind "attack": `component` is an attack
+    searching against `victim`. `sides` says which inputs of a pair are transformed.
     """
 
     name: str
@@ -110,16 +113,11 @@ class FollowupSpec:
     component: str = ""
     params: dict[str, Any] = field(default_factory=dict)
     victim: str | None = None
-    k: int = 1
-    pool: tuple[str, ...] = ()
     sides: str = "all"
 
     def to_dict(self) -> dict[str, Any]:
         if self.kind == "transform":
             return {"transform": self.component, "id": self.name, "params": dict(self.params),
-                    "sides": self.sides}  # fmt: skip
-        if self.kind == "combine":
-            return {"combine": self.k, "id": self.name, "from": list(self.pool),
                     "sides": self.sides}  # fmt: skip
         return {"attack": self.component, "id": self.name.rsplit("@", 1)[0], "against": self.victim,
                 "params": dict(self.params)}  # fmt: skip
@@ -370,13 +368,10 @@ class _Reader:
 
 
 def _transform_names(lang: str) -> list[str]:
-    from metacompress.code.transform import TRANSFORMS
+    """Every catalogue transformation of `lang`, combinators left out."""
+    from metacompress.code.combine import candidates
 
-    return [
-        e.name
-        for e in TRANSFORMS.entries()
-        if lang in e.meta.get("languages", ()) and not e.meta.get("combinator", False)
-    ]
+    return candidates(lang)
 
 
 def _check_transform(r: _Reader, name: str, params: dict, lang: str, path: Path_) -> None:
@@ -458,11 +453,11 @@ def _followup(r: _Reader, kind: str, entry: dict, where: Path_, lang: str) -> li
                     enumerate(r.sequence(raw, (*where, "from")))]  # fmt: skip
             for i, name in enumerate(pool):
                 _check_transform(r, name, {}, lang, (*where, "from", i))
-        if not pool:
-            raise r.ctx.error((*where, "from"), "expected at least one transformation")
+        params = {"k": k, "transforms": pool}
+        _check_transform(r, COMPOSE, params, lang, (*where, "combine"))
         ident = r.string(entry.get("id", f"combine-{k}"), (*where, "id"))
         sides = r.string(entry.get("sides", "all"), (*where, "sides"), SIDES)
-        return [FollowupSpec(ident, "combine", "", {}, k=k, pool=tuple(pool), sides=sides)]
+        return [FollowupSpec(ident, "transform", COMPOSE, params, sides=sides)]
     r.mapping(entry, where, ("attack", "params", "against", "id"))
     name = r.string(entry["attack"], (*where, "attack"))
     params = r.params(entry.get("params"), (*where, "params"))

@@ -8,15 +8,13 @@ status "error" or "timeout" and the reason, and the run goes on.
 
 A transformation of a clone pair is applied to the inputs chosen by `sides` (all, first,
 second), each with its own seed `unit_seed(unit seed, side)`; the variant exists when at least
-one input changed. A "combine" follow-up applies k transformations drawn from its pool in a
-seeded random order, each to the previous one's output, skipping those that do not apply; it
-exists when all k steps applied.
+one input changed. A k-step combination is the code layer's `compose` transformation, whose
+steps and per-step edits are recorded like any other's.
 """
 
 from __future__ import annotations
 
 import hashlib
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -95,36 +93,15 @@ def _side_indices(sides: str, n: int) -> list[int]:
 
 
 def _transform_side(unit: VariantUnit, code: str, side: int) -> tuple[str, tuple, tuple, str]:
-    """(code, edits per step, step names, reason when nothing applied) for one input."""
+    """(code, edits per step, step names, reason when it does not apply) for one input."""
     from metacompress.code.transform import TRANSFORMS
 
     spec = unit.followup
-    seed = unit_seed(unit.seed, side)
-    if spec.kind == "transform":
-        transform = TRANSFORMS.create(spec.component, **spec.params)
-        new_code, edits, names = _steps_of(transform, code, unit.lang, seed)
-        if not edits:
-            return code, (), (), names[0]
-        return new_code, edits, tuple(names), ""
-    rng = random.Random(seed)
-    order = list(spec.pool)
-    rng.shuffle(order)
-    all_edits: list[tuple] = []
-    all_names: list[str] = []
-    reasons: list[str] = []
-    for name in order:
-        if len(all_edits) == spec.k:
-            break
-        transform = TRANSFORMS.create(name)
-        code_after, edits, names = _steps_of(transform, code, unit.lang, rng.randrange(2**63))
-        if edits:
-            code, all_edits, all_names = code_after, [*all_edits, *edits], [*all_names, name]
-        else:
-            reasons.append(f"{name}: {names[0]}")
-    if len(all_edits) < spec.k:
-        why = f"only {len(all_edits)} of {spec.k} steps apply"
-        return code, (), (), why + (f" ({'; '.join(reasons[:3])})" if reasons else "")
-    return code, tuple(all_edits), tuple(all_names), ""
+    transform = TRANSFORMS.create(spec.component, **spec.params)
+    new_code, edits, names = _steps_of(transform, code, unit.lang, unit_seed(unit.seed, side))
+    if not edits:
+        return code, (), (), names[0]
+    return new_code, edits, tuple(names), ""
 
 
 def _make(unit: VariantUnit) -> VariantOutcome:
