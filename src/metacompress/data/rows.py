@@ -4,8 +4,8 @@ Column roles. A vulnerability row has `code`, `label` and `id`; a clone row has 
 `code2`, `label`, `id` and, optionally, `id1`/`id2` (the ids of the two methods). Each role is
 read from the column the caller maps it to, or else from the first of its default columns
 present in the first readable row (`DEFAULT_COLUMNS`), which covers CodeXGLUE JSONL, the
-Hugging Face exports and this project's synthetic files. Columns not used by a role go to
-`Example.meta`, with `line` and `source`.
+Hugging Face exports and this project's synthetic files. Every column but the code and label
+columns goes to `Example.meta` (so ids stay there too), with `line` and `source` (the file).
 
 Ids. The mapped id column; for clone rows with both `id1` and `id2`, "id1-id2"; with no id column
 at all, "row<line>". Ids are strings.

@@ -244,26 +244,35 @@ def overflow_offset(rng: random.Random) -> CTemplate:
 
 
 def overflow_sum(rng: random.Random) -> CTemplate:
-    """A clamped sum accumulated in int (bug) instead of long long (fix). Trigger: big values."""
+    """A clamped sum of (scaled) values.
+
+    Bug: the sum accumulates in int, or each scaled term is multiplied in int before it is
+    added to a long long. Fix: long long for the sum, or a cast before the multiplication.
+    Trigger: large values.
+    """
     names, d = base_names(rng)
     names.update(vals=d.pick("buf"), n=d.pick("len"), sum=d.pick("acc"), i=d.pick("idx"))
-    text = "int $F(const int *$vals, int $n)\n{\n    «int@@long long» $sum = 0;\n    int $i;\n"
-    text += "@decl\n    for ($i = 0; $i < $n; $i++) {\n        $sum += $vals[$i];\n    }\n"
+    scaled = rng.random() < 0.5
+    if scaled:
+        names.update(scale=rng.choice(("scale", "factor", "weight", "mult")))
+        text = "int $F(const int *$vals, int $n, int $scale)\n{\n    long long $sum = 0;\n"
+        text += "    int $i;\n@decl\n    for ($i = 0; $i < $n; $i++) {\n"
+        text += "        $sum += «$vals[$i] * $scale@@(long long)$vals[$i] * $scale»;\n    }\n"
+        calls = "$F(small, 3, 10)", "$F(big, 3, 5000)"
+        big = "1000000, 2000000, 3"
+    else:
+        text = "int $F(const int *$vals, int $n)\n{\n    «int@@long long» $sum = 0;\n    int $i;\n"
+        text += "@decl\n    for ($i = 0; $i < $n; $i++) {\n        $sum += $vals[$i];\n    }\n"
+        calls = "$F(small, 3)", "$F(big, 3)"
+        big = "INT_MAX - 10, 20, 5"
     text += return_if("$sum > INT_MAX", "INT_MAX")
     text += "    return (int)$sum;\n}\n"
-    driver = dedent(
-        """
-        int main(void)
-        {
-            int small[] = {1, 2, 3};
-            int big[] = {INT_MAX - 10, 20, 5};
-            printf("%d\\n", $F(small, 3));
-            printf("%d\\n", $F(big, 3));
-            return 0;
-        }
-        """
-    )
-    return CTemplate("integer-overflow", "accumulate", text, driver, names)
+    driver = "int main(void)\n{\n    int small[] = {1, 2, 3};\n"
+    driver += f"    int big[] = {{{big}}};\n"
+    driver += f'    printf("%d\\n", {calls[0]});\n    printf("%d\\n", {calls[1]});\n'
+    driver += "    return 0;\n}\n"
+    variant = "accumulate-scaled" if scaled else "accumulate"
+    return CTemplate("integer-overflow", variant, text, driver, names)
 
 
 def overflow_alloc(rng: random.Random) -> CTemplate:
