@@ -11,8 +11,9 @@ fine-tuning code), with C = max_length (code length), D = data_flow_length:
   position, padding_idx (1) for padding;
 - attention mask (L x L): code positions see each other; cls and sep see every non-padding
   position; a node and the pieces of its token see each other; a node sees the nodes its value
-  comes from. A row that would see nothing (padding, or a node whose token was cut and whose
-  sources were dropped) sees itself only, so outputs do not depend on the padded length.
+  comes from. Masked pairs get -10000 added to the attention scores, as in the published model.
+  A row that would see nothing (padding, or a node whose token was cut and whose sources were
+  dropped) sees itself only, so outputs do not depend on the padded length.
 - the embedding of a node is the mean of the word embeddings of the code pieces it sees.
 
 A pair (clone detection) is two such sequences, encoded separately and read by the pair head.
@@ -210,7 +211,7 @@ class GraphCodeBERTModule(nn.Module):
         keep = (~nodes)[:, :, None].to(embeddings.dtype)
         embeddings = embeddings * keep + averaged * (1.0 - keep)
         masked = (~attention_mask)[:, None].to(embeddings.dtype)
-        bias = masked * torch.finfo(embeddings.dtype).min
+        bias = masked * -10000.0
         states = roberta(
             inputs_embeds=embeddings,
             attention_mask=bias,

@@ -5,6 +5,7 @@ A spec is one of:
   to the file's folder;
 - a folder holding `metacompress-model.yaml`;
 - a plain Hugging Face folder (a `config.json`, no spec file): format `transformers`;
+- an exported `.onnx` file with its `<stem>.yaml` spec beside it;
 - a dict with the same keys (paths relative to `base_dir` when given, else the working folder);
 - a string that is no existing path but looks like a Hugging Face hub id (`owner/name`):
   format `transformers`, downloaded by transformers (needs a network the first time).
@@ -41,6 +42,8 @@ def read_spec(spec: str | Path | dict[str, Any]) -> tuple[dict[str, Any], Path |
         raise ConfigError(
             f"model folder {str(path)!r} has neither {SPEC_NAME} nor a Hugging Face config.json"
         )
+    if path.suffix == ".onnx" and path.with_suffix(".yaml").is_file():
+        path = path.with_suffix(".yaml")
     if path.is_file():
         return _read_yaml(path), path.parent
     text = str(spec)
