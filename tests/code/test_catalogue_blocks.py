@@ -1,0 +1,51 @@
+from metacompress.code.transform import TRANSFORMS, Applied, NotApplicable
+
+
+def applied(name: str, code: str, lang: str, seed: int = 0, **params) -> str:
+    """The transformed code; fails when the transformation does not apply."""
+    result = TRANSFORMS.create(name, **params).apply(code, lang, seed)
+    assert isinstance(result, Applied), getattr(result, "reason", result)
+    return result.code
+
+
+def reason(name: str, code: str, lang: str, seed: int = 0, **params) -> str:
+    """Why the transformation does not apply; fails when it applies."""
+    result = TRANSFORMS.create(name, **params).apply(code, lang, seed)
+    assert isinstance(result, NotApplicable) and result.reason, getattr(result, "code", result)
+    return result.reason
+
+
+def test_add_braces_to_every_kind_of_body():
+    code = "void f(int i) { if (i) i++; else g(); while (i) i--; do i++; while (i < 3); }"
+    assert applied("add-braces", code, "c", max_sites=10) == (
+        "void f(int i) { if (i) { i++; } else { g(); } while (i) { i--; } "
+        "do { i++; } while (i < 3); }"
+    )
+
+
+def test_add_braces_leaves_else_if_alone():
+    code = "void f(int i) { if (i) { a(); } else if (i > 1) { b(); } }"
+    assert reason("add-braces", code, "java") == "no single-statement body"
+
+
+def test_remove_braces():
+    code = "void f(int i) { if (i) { i++; } for (;;) { /* stop */ break; } }"
+    assert applied("remove-braces", code, "c", max_sites=10) == (
+        "void f(int i) { if (i) i++; for (;;) /* stop */ break; }"
+    )
+
+
+def test_remove_braces_gives_else_if_chains():
+    code = "void f(int i) { if (i) { a(); } else { if (i > 1) b(); } }"
+    assert applied("remove-braces", code, "c", max_sites=10) == (
+        "void f(int i) { if (i) a(); else if (i > 1) b(); }"
+    )
+
+
+def test_remove_braces_refuses_dangling_else_and_declarations():
+    code = "void f() { if (a) { if (b) c(); } else d(); }"
+    assert "dangling" in reason("remove-braces", code, "c")
+    code = "void f() { if (a) { while (b) if (c) d(); } else e(); }"
+    assert "dangling" in reason("remove-braces", code, "java")
+    assert "declaration" in reason("remove-braces", "void f() { while (a) { int k = 1; } }", "c")
+    assert "//" in reason("remove-braces", "void f() { if (a) { b(); // x\n } }", "c")
