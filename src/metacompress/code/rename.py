@@ -5,9 +5,9 @@
 accepted when it is a valid identifier of the language, is neither a keyword nor a common
 library name, and every token of the code spelt like it belongs to a symbol that is renamed
 away in the same mapping (so `a -> b, b -> a` swaps, while `a -> printf` or `a -> count` where
-`count` is a field, a function or another variable is refused). New names are pairwise
-distinct. Because the new names then occur nowhere else, no occurrence can be captured by
-another declaration: the result is an alpha-renaming of the input.
+`count` is a field, a function or another variable is refused). Symbols with different old
+names get different new names. Because the new names then occur nowhere else, no occurrence
+can be captured by another declaration: the result is an alpha-renaming of the input.
 
 `alpha_renaming_problems(before, after, lang)` checks that property independently of how the
 renaming was made: same token sequence, only identifiers that are occurrences of symbols
@@ -58,7 +58,7 @@ def check_mapping(
             return f"{symbol.name} -> {new!r}: not a valid {parsed.lang} identifier"
         if is_reserved(new, parsed.lang):
             return f"{symbol.name} -> {new}: a keyword or library name of {parsed.lang}"
-        if new in seen:
+        if seen.get(new, symbol.name) != symbol.name:
             return f"{seen[new]} and {symbol.name} would both be named {new}"
         seen[new] = symbol.name
         if counts[new] > leaving[new]:
