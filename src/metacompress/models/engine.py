@@ -5,7 +5,8 @@ Batching rule: the examples are sorted by token length (stable), cut into consec
 each padded only to its own longest example, and the results are put back in input order.
 A fixed `batch_size` takes that many examples per batch; `"auto"` takes as many as keep
 batch_size x padded_length <= token_budget (at most `MAX_AUTO_BATCH`). When a batch runs out of
-memory it is split in half and retried, and later batches use the smaller size.
+memory the size (or the token budget) is halved, the batch is split to fit and retried, and all
+later batches use the smaller size.
 
 Fingerprint: sha256 over the JSON of {format, settings, weights sha256, encoder digest,
 dtype}. It changes when the weights, the tokenizer or any adapter setting changes; it does not
@@ -73,6 +74,13 @@ def plan_batches(
     return batches
 
 
+def _too_big(lengths: list[int], batch_size: int | str, token_budget: int) -> bool:
+    """Whether a planned batch exceeds the (possibly reduced) size or token budget."""
+    if batch_size == "auto":
+        return len(lengths) * max(lengths) > token_budget
+    return len(lengths) > int(batch_size)
+
+
 def run_batched(
     items: Sequence[Encoded],
     step: Callable[[list[Encoded]], tuple[np.ndarray, np.ndarray]],
@@ -86,23 +94,29 @@ def run_batched(
     out-of-memory back-off so the caller can keep them for later calls.
     """
     n = len(items)
+    lengths = [item.length for item in items]
     probs = np.zeros((n, 2), dtype=np.float32)
     hidden: np.ndarray | None = None
-    pending = plan_batches([item.length for item in items], batch_size, token_budget)
+    pending = plan_batches(lengths, batch_size, token_budget)
     while pending:
         batch = pending.pop(0)
+        sub = [lengths[i] for i in batch]
+        if len(batch) > 1 and _too_big(sub, batch_size, token_budget):
+            pending[:0] = [
+                [batch[k] for k in part] for part in plan_batches(sub, batch_size, token_budget)
+            ]
+            continue
         try:
             p, h = step([items[i] for i in batch])
         except Exception as error:
             if not backend.is_out_of_memory(error) or len(batch) == 1:
                 raise
             backend.release_memory()
-            half = len(batch) // 2
-            pending[:0] = [batch[:half], batch[half:]]
             if batch_size == "auto":
-                token_budget = max(1, token_budget // 2)
+                token_budget = max(1, min(token_budget, len(batch) * max(sub) // 2))
             else:
-                batch_size = max(1, min(int(batch_size), len(batch)) // 2)
+                batch_size = max(1, min(int(batch_size), len(batch) // 2))
+            pending.insert(0, batch)
             continue
         probs[batch] = p
         if hidden is None:
