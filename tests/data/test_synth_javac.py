@@ -11,6 +11,7 @@ import random
 import shutil
 import subprocess
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
@@ -55,13 +56,9 @@ def _template_pairs() -> list[Example]:
     return pairs
 
 
-@pytest.fixture(scope="module")
-def java_results(tmp_path_factory):
+def _run_all(pairs: list[Example], tmp: Path) -> list[tuple[Example, list[tuple[str, str]]]]:
     if shutil.which("javac") is None or shutil.which("java") is None:
         pytest.skip("javac/java (a JDK) is not installed")
-    tmp = tmp_path_factory.mktemp("javac")
-    sample = generate("clone", 48, seed=5)
-    pairs = sample + _template_pairs()
     (tmp / "Main.java").write_text(java_program(pairs))
     build = subprocess.run(
         ["javac", "-nowarn", "-d", str(tmp), str(tmp / "Main.java")], capture_output=True, text=True
@@ -79,6 +76,16 @@ def java_results(tmp_path_factory):
     return [(pair, outputs[k]) for k, pair in enumerate(pairs)]
 
 
+def _agree(rows: list[tuple[str, str]]) -> bool:
+    return all(a == b and not a.startswith("EXC") for a, b in rows)
+
+
+@pytest.fixture(scope="module")
+def java_results(tmp_path_factory):
+    pairs = generate("clone", 48, seed=5) + _template_pairs()
+    return _run_all(pairs, tmp_path_factory.mktemp("javac"))
+
+
 def test_every_pair_ran_on_all_its_inputs(java_results):
     for pair, rows in java_results:
         assert len(rows) == java_input_count(pair.meta["signature"]), pair.id
@@ -88,7 +95,7 @@ def test_clones_agree_on_every_input_without_exceptions(java_results):
     clones = [(p, rows) for p, rows in java_results if p.label == 1]
     assert len(clones) > 60
     for pair, rows in clones:
-        assert all(a == b and not a.startswith("EXC") for a, b in rows), (pair.id, pair.meta, rows)
+        assert _agree(rows), (pair.id, pair.meta, rows)
 
 
 def test_non_clones_differ_on_some_input(java_results):
@@ -103,3 +110,9 @@ def test_non_clones_differ_on_some_input(java_results):
 def test_sample_has_every_clone_type(java_results):
     types = {p.meta.get("clone_type") for p, _ in java_results if p.label == 1}
     assert {"type-1", "type-2", "type-3", "type-4"} <= types
+
+
+@pytest.mark.slow
+def test_many_generated_pairs(tmp_path):
+    for pair, rows in _run_all(generate("clone", 400, seed=2024), tmp_path):
+        assert _agree(rows) == (pair.label == 1), (pair.id, pair.meta, rows)

@@ -64,15 +64,14 @@ def _combined_program(examples: list[Example]) -> str:
     return "\n".join(parts)
 
 
-@pytest.fixture(scope="module")
-def sanitized_runs(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("sanitizers")
+def _run_all(
+    examples: list[Example], tmp: Path
+) -> list[tuple[Example, subprocess.CompletedProcess]]:
     reason = _sanitizers_work(tmp)
     if reason is not None:
         pytest.skip(reason)
-    sample = _one_of_each(generate("vulnerability", 600, seed=11))
     source = tmp / "cases.c"
-    source.write_text(_combined_program(sample))
+    source.write_text(_combined_program(examples))
     binary = tmp / "cases"
     build = subprocess.run(
         ["gcc", *SANITIZER_FLAGS, str(source), "-o", str(binary)], capture_output=True, text=True
@@ -80,12 +79,28 @@ def sanitized_runs(tmp_path_factory):
     assert build.returncode == 0, build.stderr[-3000:]
     env = {**os.environ, **SANITIZER_ENV}
     runs = []
-    for k, example in enumerate(sample):
+    for k, example in enumerate(examples):
         result = subprocess.run(
             [str(binary), str(k)], capture_output=True, text=True, env=env, timeout=60
         )
         runs.append((example, result))
     return runs
+
+
+def _check(runs: list[tuple[Example, subprocess.CompletedProcess]]) -> None:
+    for example, result in runs:
+        report = any(mark in result.stderr for mark in REPORT_MARKS)
+        if example.label == 1:
+            assert report and result.returncode != 0, (example.meta["variant"], result.stderr)
+        else:
+            assert not report and result.returncode == 0, (example.meta["variant"], result.stderr)
+            assert result.stdout.strip(), example.meta["variant"]
+
+
+@pytest.fixture(scope="module")
+def sanitized_runs(tmp_path_factory):
+    sample = _one_of_each(generate("vulnerability", 600, seed=11))
+    return _run_all(sample, tmp_path_factory.mktemp("sanitizers"))
 
 
 def test_sample_covers_every_variant_in_both_forms(sanitized_runs):
@@ -98,16 +113,11 @@ def test_sample_covers_every_variant_in_both_forms(sanitized_runs):
     }  # fmt: skip
 
 
-def test_vulnerable_functions_trigger_a_sanitizer_report(sanitized_runs):
-    for example, result in sanitized_runs:
-        if example.label == 1:
-            report = any(mark in result.stderr for mark in REPORT_MARKS)
-            assert report and result.returncode != 0, (example.meta["variant"], result.stderr)
+def test_vulnerable_functions_trigger_and_safe_counterparts_run_clean(sanitized_runs):
+    _check(sanitized_runs)
+    assert {e.label for e, _ in sanitized_runs} == {0, 1}
 
 
-def test_safe_counterparts_run_clean(sanitized_runs):
-    for example, result in sanitized_runs:
-        if example.label == 0:
-            report = any(mark in result.stderr for mark in REPORT_MARKS)
-            assert not report and result.returncode == 0, (example.meta["variant"], result.stderr)
-            assert result.stdout.strip(), example.meta["variant"]
+@pytest.mark.slow
+def test_many_random_surface_forms(tmp_path):
+    _check(_run_all(generate("vulnerability", 300, seed=2024), tmp_path))
