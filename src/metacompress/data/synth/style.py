@@ -16,6 +16,7 @@ Layout never changes behaviour, so the same template in two styles is a type-1 c
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from collections.abc import Callable, Mapping
@@ -80,7 +81,7 @@ def substitute(template: str, names: Mapping[str, object]) -> str:
 
 def choose(template: str, select: Callable[[int], int]) -> str:
     """Resolve each `«a@@b»` point (numbered from 0 in text order) by `select(point)`."""
-    counter = iter(range(1_000_000))
+    counter = itertools.count()
     return _CHOICE.sub(lambda m: m.group(1 + select(next(counter))), template)
 
 
@@ -155,7 +156,7 @@ def _allman(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 def restyle(code: str, style: Style) -> str:
     """Lay out canonical template text (see the module docstring) in `style`."""
-    lines = [(d, t) for d, t in _parse(code)]
+    lines = _parse(code)
     if style.bare_single_statements:
         lines = _drop_single_braces(lines)
     if style.allman:
