@@ -34,6 +34,9 @@ from metacompress.code.symbols import Symbol, SymbolTable, analyse
 from metacompress.code.transform import Applied, NotApplicable
 
 _TOKEN = re.compile(r"[^\W\d][\w$]*|\$[\w$]*")
+#: Why a renaming of code with parse errors is refused when the parser reads its output
+#: differently (tree-sitter's error recovery depends on token lengths).
+MISREAD = "the renamed code would be read differently around its parse errors"
 
 
 def token_counts(code: str) -> Counter[str]:
@@ -90,8 +93,11 @@ def rename_symbols(parsed: ParsedCode, mapping: Mapping[Symbol, str]) -> Applied
     if not edits:
         return NotApplicable("no change")
     new_code = apply_edits(parsed.code, edits)
-    if parse(new_code, parsed.lang).error_count > parsed.error_count:
+    new_parsed = parse(new_code, parsed.lang)
+    if new_parsed.error_count > parsed.error_count:
         return NotApplicable("the result would parse worse than the input")
+    if parsed.error_count and renaming_problems(parsed, new_parsed):
+        return NotApplicable(MISREAD)
     return Applied(new_code, tuple(edits), ("rename",), (tuple(edits),))
 
 
@@ -147,7 +153,11 @@ def alpha_renaming_problems(before: str, after: str, lang: str) -> list[str]:
     all occurrences of a changed symbol change to the same name; and the symbols of `after`
     partition the tokens exactly as those of `before` do (same uses, no capture).
     """
-    old, new = parse(before, lang), parse(after, lang)
+    return renaming_problems(parse(before, lang), parse(after, lang))
+
+
+def renaming_problems(old: ParsedCode, new: ParsedCode) -> list[str]:
+    """`alpha_renaming_problems` of two parses."""
     old_leaves, new_leaves = _leaves(old), _leaves(new)
     if len(old_leaves) != len(new_leaves):
         return [f"token count changed: {len(old_leaves)} -> {len(new_leaves)}"]

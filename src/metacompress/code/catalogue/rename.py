@@ -1,8 +1,9 @@
 """Identifier renaming: locals, parameters, or both, with new names from a pluggable source.
 
 Preconditions: the code has at least one renamable symbol of the wanted kind (see
-`metacompress.code.symbols`: symbols touching parse errors or macros are skipped), and the name
-source can supply an acceptable new name for every chosen symbol. The number of symbols renamed
+`metacompress.code.symbols`: symbols touching parse errors or macros are skipped), the name
+source can supply an acceptable new name for every chosen symbol, and, for code with parse
+errors, the parser reads the output as an alpha-renaming of the input. The number of symbols renamed
 is ceil(fraction * n), at most `max_renames`, chosen uniformly at random without replacement.
 Function names are never renamed (callers elsewhere would break).
 """
@@ -16,10 +17,22 @@ from typing import ClassVar
 
 from metacompress.code.edits import Edit
 from metacompress.code.names import ListNames, NameSource, RandomNames
-from metacompress.code.parsing import ParsedCode
-from metacompress.code.rename import choose_names, rename_edits, token_counts
+from metacompress.code.parsing import ParsedCode, parse
+from metacompress.code.rename import (
+    MISREAD,
+    choose_names,
+    rename_edits,
+    renaming_problems,
+    token_counts,
+)
 from metacompress.code.symbols import LOCAL, PARAMETER, SymbolTable, analyse
-from metacompress.code.transform import NotApplicable, Transformation, transform
+from metacompress.code.transform import (
+    Applied,
+    NotApplicable,
+    Transformation,
+    TransformResult,
+    transform,
+)
 from metacompress.errors import ConfigError
 from metacompress.registry import check_choice, check_range
 
@@ -63,6 +76,18 @@ class RenameSymbols(Transformation):
     def source(self) -> NameSource:
         """The name source these parameters describe."""
         return ListNames(self.names or ()) if self.name_source == "list" else RandomNames()
+
+    def apply_parsed(self, parsed: ParsedCode, seed: int = 0) -> TransformResult:
+        """The base class's checks, plus: on code with parse errors, the output must parse as
+        an alpha-renaming of the input (else "not applicable")."""
+        result = super().apply_parsed(parsed, seed)
+        if (
+            isinstance(result, Applied)
+            and parsed.error_count
+            and renaming_problems(parsed, parse(result.code, parsed.lang))
+        ):
+            return NotApplicable(MISREAD)
+        return result
 
     def _edits(self, parsed: ParsedCode, rng: random.Random) -> list[Edit] | NotApplicable:
         table = analyse(parsed)
