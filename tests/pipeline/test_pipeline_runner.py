@@ -216,3 +216,32 @@ def test_a_full_disk_stops_the_run_with_an_error_naming_the_store(run, monkeypat
     monkeypatch.setattr(RunStore, "__init__", tiny)
     with pytest.raises(ConfigError, match=r"cannot write the run store .*run\.sqlite: .*full"):
         run("full", data=examples(40))
+
+
+def test_attacks_against_each_model_give_followups_both_models_are_scored_on(run):
+    attacks = [{"attack": "mhm", "against": "both", "params": {"budget": 40}}]
+    outcome = run("attacked", student=flipping_student({"f2"}), followups=attacks)
+    d = outcome.run_dir
+    results = rows(d, "SELECT followup, victim, status FROM attack_results")
+    assert {(f, v) for f, v, _ in results} == {("mhm@teacher", "teacher"),
+                                                ("mhm@student", "student")}  # fmt: skip
+    successes = rows(d, "SELECT a.example_id, a.followup, a.victim, a.final_p_positive, e.label"
+                        " FROM attack_results a JOIN examples e USING (example_id)"
+                        " WHERE a.status = 'success'")  # fmt: skip
+    assert successes
+    for example, followup, victim, final, label in successes:
+        outputs = dict(
+            (model, (p, predicted))
+            for model, p, predicted in rows(
+                d, "SELECT o.model, o.p_positive, o.predicted FROM variants v JOIN outputs o"
+                   " ON o.input_key = v.input_key WHERE v.variant_id = ?",
+                (f"{example}/{followup}",),
+            )
+        )  # fmt: skip
+        assert set(outputs) == {"teacher", "student"}  # the other model's is the transfer
+        assert outputs[victim] == (pytest.approx(final), 1 - label)
+    assert rows(d, "SELECT COUNT(*) FROM variants WHERE followup LIKE 'mhm@%' AND status = 'ok'")[
+        0
+    ][0] == len(successes)
+    again = run("attacked-again", student=flipping_student({"f2"}), followups=attacks)
+    assert table_bytes(again.run_dir) == table_bytes(d)

@@ -18,8 +18,10 @@ Schema (defaults in brackets; relative paths are relative to the config file's f
       n: 200                             # synth: how many examples to generate [200]
       limit: 100                         # [none] seeded, stratified sample (--limit overrides)
     teacher: models/teacher              # required: model spec (`metacompress.models.load_model`):
-                                         #   spec file, folder, hub id, or a mapping whose paths
-                                         #   are relative to the config file
+                                         #   spec file, folder, hub id (owner/name), or a mapping
+                                         #   whose paths are relative to the config file; a
+                                         #   path is taken as such when it exists or starts
+                                         #   with ./ ../ ~ or /
     student: models/student              # required
     device: cpu                          # [cpu] cpu | cuda | auto
     half: false                          # [false] float16 on GPU
@@ -55,7 +57,8 @@ Schema (defaults in brackets; relative paths are relative to the config file's f
       confidence: 0.95                   # [0.95]
     hidden: auto                         # [auto] pooled representations: auto | always | never
     output: runs/devign                  # [runs/CONFIG-STEM] the run directory (--out overrides)
-    report: [html, md, json, junit]      # [all four] formats written at the end
+    report: [html, md, json, junit]      # [these four] reports written at the end (also csv,
+                                         #   parquet: the tables/ exports, always written)
 
 Follow-up ids are unique; an attack run against both models yields two follow-ups, ATTACK@teacher
 and ATTACK@student; the unmodified input is the follow-up ``source``, always evaluated.
@@ -81,7 +84,8 @@ MODEL_ROLES = ("teacher", "student")
 DEVICES = ("cpu", "cuda", "auto")
 HIDDEN = ("auto", "always", "never")
 SIDES = ("all", "first", "second")
-REPORT_FORMATS = ("html", "md", "json", "junit")
+REPORT_FORMATS = ("html", "md", "json", "junit", "csv", "parquet")
+DEFAULT_REPORTS = ("html", "md", "json", "junit")
 ALL_FOLLOWUPS = "all"
 #: The combinator transformation a `combine: k` follow-up stands for.
 COMPOSE = "compose"
@@ -186,7 +190,7 @@ class RunConfig:
     confidence: float = 0.95
     hidden: str = "auto"
     output: str = "runs/run"
-    report: tuple[str, ...] = REPORT_FORMATS
+    report: tuple[str, ...] = DEFAULT_REPORTS
     source: str = field(default="<config>", compare=False)
 
     @property
@@ -543,9 +547,10 @@ def check_gate(
 
 def _model(r: _Reader, raw: Any, path: Path_, base: Path) -> str | dict[str, Any]:
     if isinstance(raw, str) and raw:
-        candidate = Path(raw).expanduser()
-        candidate = candidate if candidate.is_absolute() else base / candidate
-        return str(candidate.resolve()) if candidate.exists() else raw
+        given = Path(raw).expanduser()
+        candidate = given if given.is_absolute() else base / given
+        explicit = given.is_absolute() or raw.startswith(("./", "../", "~"))
+        return str(candidate.resolve()) if explicit or candidate.exists() else raw
     spec = r.mapping(raw, path)
     spec.setdefault("base_dir", str(base))
     return spec
@@ -617,7 +622,7 @@ def parse_config(
         output = output if output.is_absolute() else base / output
     else:
         output = base / "runs" / Path(source).stem
-    report = top.get("report", list(REPORT_FORMATS))
+    report = top.get("report", list(DEFAULT_REPORTS))
     report = tuple(
         r.string(x, ("report", i), REPORT_FORMATS)
         for i, x in enumerate(r.sequence(report, ("report",)))

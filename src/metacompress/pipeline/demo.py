@@ -67,7 +67,11 @@ def demo_config(test_file: Path, teacher: Path, student: Path, run_dir: Path, se
         "followups": [
             "all",
             {"combine": 2},
-            {"attack": "mhm", "against": "both", "params": {"max_iterations": 20, "n_candidates": 10, "budget": 200}},
+            {
+                "attack": "mhm",
+                "against": "both",
+                "params": {"max_iterations": 20, "n_candidates": 10, "budget": 200},
+            },
         ],
         "relations": "all",
         "gates": [{"relation": "prediction-agreement", "max_violation": 0.25}],
