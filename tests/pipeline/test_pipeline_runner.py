@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import sqlite3
 import time
@@ -94,21 +95,43 @@ class Crash(BaseException):
     """Stands for the process dying: not an Exception, so nothing in the run catches it."""
 
 
-#: Transactions of the test run: 1-4 set-up, 5 load, 6-16 variants, 17-42 inference, 43-48
-#: relations (one per follow-up set and the pooled set), 49 aggregate.
-@pytest.mark.parametrize("commits", [1, 5, 9, 16, 17, 30, 43, 47, 49])
-def test_resume_after_a_crash_gives_the_uninterrupted_tables(run, monkeypatch, commits):
-    """The process dies just before commit number `commits`; the resumed run ends with the
-    tables of an uninterrupted one (byte for byte)."""
-    reference = table_bytes(run("reference").run_dir)
+STAGE_METHODS = ("load", "variants", "inference", "relation_stage", "aggregate")
+
+
+def _stage_of_caller() -> str:
+    """The Runner stage method a transaction is opened from ("setup" outside the stages)."""
+    frame = inspect.currentframe()
+    while frame is not None:
+        if frame.f_code.co_name in STAGE_METHODS and "self" in frame.f_locals:
+            return frame.f_code.co_name
+        frame = frame.f_back
+    return "setup"
+
+
+@pytest.mark.parametrize("stage", ["setup", *STAGE_METHODS])
+@pytest.mark.parametrize("where", ["first", "middle", "last"])
+def test_resume_after_a_crash_gives_the_uninterrupted_tables(run, monkeypatch, stage, where):
+    """The process dies just before the first, a middle or the last commit of a stage; the
+    resumed run ends with the tables of an uninterrupted one (byte for byte)."""
     from metacompress.pipeline.store import RunStore
 
     original = RunStore.transaction
-    seen = {"n": 0}
+    stages: list[str] = []
+
+    def recording(self):
+        stages.append(_stage_of_caller())
+        return original(self)
+
+    monkeypatch.setattr(RunStore, "transaction", recording)
+    reference = table_bytes(run("reference").run_dir)
+    numbers = [i for i, s in enumerate(stages) if s == stage]
+    assert numbers, f"no commit in stage {stage}"
+    target = {"first": numbers[0], "middle": numbers[len(numbers) // 2], "last": numbers[-1]}
+    seen = {"n": -1}
 
     def crashing(self):
         seen["n"] += 1
-        if seen["n"] == commits:
+        if seen["n"] == target[where]:
             raise Crash
         return original(self)
 

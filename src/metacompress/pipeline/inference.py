@@ -1,9 +1,9 @@
 """Stage 4: run a model on unique inputs, in batches, never losing an input to a bad one.
 
 Inputs are deduplicated by content (`store.input_key`) before they reach a model: a follow-up
-identical to its source, or to another follow-up, is scored once. A batch that raises is
-retried one input at a time, so an input the model cannot score is recorded with its reason
-(status "error") and every other input of the batch is still scored.
+identical to its source, or to another follow-up, is scored once. A call that raises is
+split until the inputs that fail are isolated, so an input the model cannot score is recorded
+with its reason (status "error") and every other input is still scored.
 """
 
 from __future__ import annotations
@@ -77,27 +77,27 @@ def _outputs(keys: Sequence[str], batch: list[tuple[str, ...]], model: Classifie
 def score_inputs(
     model: Classifier,
     items: Sequence[tuple[str, tuple[str, ...]]],
-    batch_size: int,
     return_hidden: bool = False,
 ) -> list[ModelOutput]:
-    """Outputs of `model` on (input_key, inputs) items, in item order; errors are outputs too."""
-    results: list[ModelOutput] = []
-    for start in range(0, len(items), batch_size):
-        chunk = items[start : start + batch_size]
-        keys = [key for key, _ in chunk]
-        batch = [inputs for _, inputs in chunk]
-        try:
-            results.extend(_outputs(keys, batch, model, return_hidden))
-            continue
-        except Exception:  # one bad input must not lose the batch: retry one by one
-            pass
-        for key, inputs in chunk:
-            try:
-                results.extend(_outputs([key], [inputs], model, return_hidden))
-            except Exception as error:
-                reason = f"{type(error).__name__}: {error}"
-                results.append(ModelOutput(input_key=key, status=ERROR, reason=reason))
-    return results
+    """Outputs of `model` on (input_key, inputs) items, in item order; errors are outputs too.
+
+    The items go to the model in one call (the model layer batches and buckets by length); a
+    call that raises is split in halves, recursively, so the inputs that fail are found in
+    O(k log n) calls and recorded with their reason while every other input is scored.
+    """
+    if not items:
+        return []
+    keys = [key for key, _ in items]
+    try:
+        return _outputs(keys, [inputs for _, inputs in items], model, return_hidden)
+    except Exception as error:  # one bad input must not lose the others: bisect
+        if len(items) == 1:
+            reason = f"{type(error).__name__}: {error}"
+            return [ModelOutput(input_key=keys[0], status=ERROR, reason=reason)]
+    middle = len(items) // 2
+    return score_inputs(model, items[:middle], return_hidden) + score_inputs(
+        model, items[middle:], return_hidden
+    )
 
 
 def decode_hidden(blob: bytes | None) -> np.ndarray | None:

@@ -70,6 +70,10 @@ from metacompress.pipeline.verdicts import (
 )
 from metacompress.progress import progress
 
+#: Model batches per committed inference chunk: inputs are sorted by length and handed to the
+#: model layer a chunk at a time, so its length buckets stay full.
+INFERENCE_BATCHES_PER_CHUNK = 8
+
 
 @dataclass
 class RunOutcome:
@@ -256,14 +260,14 @@ class Runner:
                 pending = self.store.query(
                     "SELECT input_key, MIN(inputs) FROM variants WHERE status = 'ok' AND input_key"
                     " NOT IN (SELECT input_key FROM outputs WHERE model = ?)"
-                    " GROUP BY input_key ORDER BY input_key",
+                    " GROUP BY input_key ORDER BY LENGTH(MIN(inputs)), input_key",
                     (role,),
                 )
                 items = [(key, tuple(json.loads(inputs))) for key, inputs in pending]
-                size = max(cfg.chunk_size, cfg.batch_size)
+                size = cfg.batch_size * INFERENCE_BATCHES_PER_CHUNK
                 total = -(-len(items) // size)
                 for chunk in progress(_chunks(items, size), f"scoring ({role})", total=total):
-                    outputs = score_inputs(self.models[role], chunk, cfg.batch_size, hidden)
+                    outputs = score_inputs(self.models[role], chunk, hidden)
                     with self.store.transaction() as db:
                         RunStore.insert(db, "outputs", [o.row(role) for o in outputs])
                         RunStore.insert(db, "errors", [
