@@ -69,7 +69,7 @@ def check_programs(
                     key = seen[result.code] = f"v{len(seen)}"
                     variants[key] = result.code
                 owners.setdefault(key, []).append((name, program, seed))
-    outcomes = run_java_programs(variants, workdir, timeout=10)
+    outcomes = run_java_programs(variants, workdir, timeout=10, jobs=2)
     for program in programs:
         assert outcomes[f"orig_{program}"].ran, outcomes[f"orig_{program}"].message
     for key, uses in owners.items():

@@ -24,10 +24,12 @@ import re
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from metacompress.errors import ConfigError
+from metacompress.registry import check_range
 
 OK = "ok"
 COMPILE_ERROR = "compile-error"
@@ -236,13 +238,39 @@ def run_java_programs(
     *,
     timeout: float = 10,
     compile_timeout: float = 600,
+    jobs: int = 1,
 ) -> dict[str, Outcome]:
     """Compile and run each Java program (key -> source) and return key -> Outcome.
 
     Keys must be usable as Java package names once prefixed (letters, digits, `_`); each run
     may take `timeout` seconds (a program that takes longer is reported "timeout", and the
-    runner restarts for the remaining ones).
+    runner restarts for the remaining ones). With `jobs` > 1 the programs are split into that
+    many batches, each compiled and run by its own javac and JVM, concurrently.
     """
+    check_range("jobs", jobs, 1, None)
+    keys = list(programs)
+    if jobs == 1 or len(keys) < 2:
+        return _run_java_batch(programs, workdir, timeout, compile_timeout)
+    groups = [keys[i::jobs] for i in range(jobs)]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        parts = pool.map(
+            lambda item: _run_java_batch(
+                {k: programs[k] for k in item[1]},
+                workdir / f"batch{item[0]}",
+                timeout,
+                compile_timeout,
+            ),
+            [(i, g) for i, g in enumerate(groups) if g],
+        )
+        merged = {k: v for part in parts for k, v in part.items()}
+    return {k: merged[k] for k in keys}
+
+
+def _run_java_batch(
+    programs: Mapping[str, str], workdir: Path, timeout: float, compile_timeout: float
+) -> dict[str, Outcome]:
+    """`run_java_programs` for one batch: one javac call (repeated without the programs that
+    fail to compile) and one runner JVM."""
     javac, java = _require("javac"), _require("java")
     source_dir, class_dir = workdir / "src", workdir / "classes"
     source_dir.mkdir(parents=True, exist_ok=True)

@@ -692,7 +692,7 @@ class Lines:
     @classmethod
     def of(cls, parsed: ParsedCode) -> Lines:
         data = parsed.data
-        starts = [0] + [i + 1 for i, b in enumerate(data) if b == 0x0A]
+        starts = [0] + [m.end() for m in re.finditer(b"\n", data)]
         preproc: set[int] = set()
         continued = False
         for number, start in enumerate(starts):
@@ -711,6 +711,33 @@ class Lines:
 
     def is_preproc(self, offset: int) -> bool:
         return self.line(offset) in self.preproc
+
+
+@dataclass(frozen=True)
+class ErrorSpans:
+    """The parse-error spans of a parse (raw offsets), sorted, for fast overlap queries; the
+    same rule as `ParsedCode.overlaps_error` (a zero-width error meets the spans holding it)."""
+
+    starts: tuple[int, ...]
+    spans: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def of(cls, parsed: ParsedCode) -> ErrorSpans:
+        spans = sorted((a + parsed.prefix_len, b + parsed.prefix_len) for a, b in parsed.errors)
+        return cls(tuple(a for a, _ in spans), tuple(spans))
+
+    def touches(self, start: int, end: int) -> bool:
+        """Whether raw span [start, end) meets an error (the spans are disjoint, so only those
+        starting inside it and the one just before it can)."""
+        high = bisect.bisect_right(self.starts, end)
+        low = max(0, bisect.bisect_left(self.starts, start) - 1)
+        for e_start, e_end in self.spans[low:high]:
+            if e_start == e_end:
+                if start <= e_start <= end:
+                    return True
+            elif e_start < end and start < e_end:
+                return True
+        return False
 
 
 def line_indent(parsed: ParsedCode, offset: int) -> str:

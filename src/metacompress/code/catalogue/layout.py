@@ -29,6 +29,7 @@ from metacompress.code.catalogue._base import Site, SiteTransformation, choose_s
 from metacompress.code.catalogue._syntax import (
     BLOCKS,
     COMMENTS,
+    ErrorSpans,
     Lines,
     edit,
     function_bodies,
@@ -87,6 +88,7 @@ def body_gaps(parsed: ParsedCode) -> list[Gap]:
     """Gaps between adjacent tokens inside function bodies that layout may change: pure
     whitespace, away from parse errors, preprocessor lines and `//` comment ends."""
     lines = Lines.of(parsed)
+    errors = ErrorSpans.of(parsed)
     gaps = []
     for body in function_bodies(parsed):
         body_tokens = list(tokens(body))
@@ -99,8 +101,7 @@ def body_gaps(parsed: ParsedCode) -> list[Gap]:
                 continue
             if b"\n" in text and _is_line_comment(parsed, left):
                 continue
-            span = (gap.start - parsed.prefix_len, gap.end - parsed.prefix_len)
-            if parsed.overlaps_error(span) or parsed.overlaps_error((span[0] - 1, span[1] + 1)):
+            if errors.touches(gap.start - 1, gap.end + 1):
                 continue
             gaps.append(gap)
     return gaps
@@ -206,6 +207,7 @@ class Reindent(Transformation):
     def _lines(self, parsed: ParsedCode) -> list[tuple[int, int]]:
         """(start, end) raw offsets of the indentation of each body line that may change."""
         lines = Lines.of(parsed)
+        errors = ErrorSpans.of(parsed)
         protected = []
         for body in function_bodies(parsed):
             for token in tokens(body):
@@ -228,8 +230,7 @@ class Reindent(Transformation):
                 end += 1
             if end >= len(parsed.data) or parsed.data[end] in b"\r\n":
                 continue
-            code_span = (start - parsed.prefix_len, end - parsed.prefix_len + 1)
-            if parsed.overlaps_error(code_span):
+            if errors.touches(start, end + 1):
                 continue
             found.append((start, end))
         return found
