@@ -27,7 +27,7 @@ FORMATS: Registry[type[ModelFormat]] = Registry(
     "model format", providers=("metacompress.models.adapters",)
 )
 DEVICES = ("cpu", "cuda", "auto")
-DEFAULT_AUTO_TOKENS = {"cpu": 16384, "cuda": 262144}
+DEFAULT_AUTO_TOKENS = {"cpu": 4096, "cuda": 262144}
 
 
 def model_format(name: str, description: str) -> Callable[[type[ModelFormat]], type[ModelFormat]]:
