@@ -268,3 +268,21 @@ def test_attacks_against_each_model_give_followups_both_models_are_scored_on(run
     ][0] == len(successes)
     again = run("attacked-again", student=flipping_student({"f2"}), followups=attacks)
     assert table_bytes(again.run_dir) == table_bytes(d)
+
+
+def test_clone_pairs_transform_the_chosen_side_and_an_identical_student_agrees(run):
+    method = "int m{i}(int a) {{ int s = 0; for (int k = 0; k < a; k++) {{ s += k; }} return s; }}"
+    Example = type(examples(1)[0])
+    pairs = [
+        Example(f"p{i}", (method.format(i=i), method.format(i=i + 100)), i % 2) for i in range(6)
+    ]
+    followups = [{"transform": "rename-locals", "sides": "first"}, {"combine": 2, "sides": "all"}]
+    outcome = run(task="clone", data=pairs, followups=followups)
+    d = outcome.run_dir
+    for inputs, example in rows(d, "SELECT v.inputs, e.inputs FROM variants v JOIN examples e"
+                                   " USING (example_id) WHERE v.followup = 'rename-locals'"):  # fmt: skip
+        new, old = json.loads(inputs), json.loads(example)
+        assert new[0] != old[0] and new[1] == old[1]
+    assert rows(d, "SELECT COUNT(*) FROM variants WHERE followup = 'combine-2' AND status = 'ok'")
+    assert rows(d, "SELECT COUNT(*) FROM verdicts WHERE relation = 'prediction-agreement'"
+                   " AND holds = 0")[0][0] == 0  # fmt: skip

@@ -16,11 +16,30 @@ Run directory layout (stable; `metacompress.report` reads it)::
                            host, timings, weight checksums), counts, results, gates
       report.*             written by `metacompress.report.write_reports` when it is installed
 
+summary.json (strict JSON, NaN written as null) holds: ``metacompress`` (version),
+``format_version``, ``config`` (file name), ``config_sha256``, ``task``, ``lang``, ``seed``,
+``resumed`` (this invocation continued an earlier one), ``provenance`` {versions, git_commit,
+host, started}, ``models`` {teacher, student: {spec, fingerprint, description (the model's
+`describe()`), weights_sha256 (None when the model does not expose one)}}, ``cache`` {model:
+{queries, hits, misses} of this invocation}, ``timings`` {stage: seconds of this invocation,
+total}, ``counts`` {examples, data, unique_inputs, variants {followup: {status: n}}, outputs
+{model: {status: n, truncated}}, errors {"STAGE:KIND": n}, attacks {followup: {status: n}}},
+``results`` {rates, scores, mcnemar (rows of those tables as objects), set_level, gaps
+{accuracy_gap {value, low, high}, f1_gap, teacher_f1, student_f1, source and followups {n,
+left_out, teacher_accuracy, student_accuracy, mcnemar {teacher_only, student_only, p_value}},
+behaviour_gap {relation: {rate, low, high, applicable}}}}, ``gates`` (each {name, relation,
+followup, kind, threshold, value, limit, passed, message}; passed iff value <= limit, value the
+violation rate), ``passed``, ``tables`` {sqlite, exports}, and ``report_error`` when the reports
+could not be written.
+
 Tables of run.sqlite (SQL types; JSON columns hold UTF-8 JSON text):
 
-- ``meta(key TEXT PK, value TEXT)``: ``format_version``, ``config_sha256``, ``done:STAGE`` for
-  each finished stage (``load``, ``variants:FOLLOWUP``, ``inference:MODEL``,
-  ``relations:FOLLOWUP``, ``aggregate``).
+- ``meta(key TEXT PK, value TEXT)``: ``format_version``, ``config_sha256`` (the config's
+  `RunConfig.result_hash`), ``fingerprint:teacher`` / ``fingerprint:student``, ``data`` (JSON:
+  loader format, valid rows, skipped and flagged counts per reason), and ``done:STAGE`` = '1'
+  for each finished stage: ``load``, ``variants:FOLLOWUP`` (attacks included),
+  ``inference:MODEL``, ``relations:FOLLOWUP`` (``source`` and each follow-up), ``relations:all``
+  (set-level relations on the pooled follow-ups), ``aggregate``.
 - ``examples(example_id TEXT PK, position INTEGER, label INTEGER NULL, inputs JSON list of code
   strings, meta JSON)``: the loaded examples in data order.
 - ``followups(name TEXT PK, position INTEGER, kind TEXT, victim TEXT NULL, spec JSON)``: kind is
@@ -52,12 +71,16 @@ Tables of run.sqlite (SQL types; JSON columns hold UTF-8 JSON text):
   row per input-level relation and evaluated (source, follow-up) pair; a pair the relation does
   not apply to has applicable = 0, holds = 1 (vacuous), score NULL and the reason; a violation
   is applicable = 1 and holds = 0; details holds the relation's extra per-pair numbers.
-- ``set_level(relation TEXT, followup TEXT, key TEXT, value REAL, PK(relation, followup, key))``:
-  the data-set level numbers a relation reports (e.g. ECE difference).
+- ``set_level(relation TEXT, followup TEXT, key TEXT, value REAL NULL, PK(relation, followup,
+  key))``: the data-set level numbers a relation reports on a follow-up set (e.g. the ECE
+  difference, flip rates); a set-level relation (e.g. representation drift) has its verdict
+  here (keys ``applicable``, ``score``, ``holds``) and no ``verdicts`` rows; followup ``all``
+  holds the set-level relations judged on every follow-up pooled. NaN is stored as NULL.
 - ``rates(relation TEXT, followup TEXT, pair TEXT, applicable INTEGER, violations INTEGER,
   rate REAL NULL, low REAL NULL, high REAL NULL, PK(relation, followup, pair))``: violation
-  rate with its bootstrap 95 % interval; followup ``all`` pools every follow-up but ``source``;
-  pair is ``teacher/student``.
+  rate (violations / applicable, NULL when nothing applies) with its bootstrap interval (the
+  config's confidence, 95 % by default; clustered by example; NULL for set-level relations);
+  followup ``all`` pools every follow-up but ``source``; pair is ``teacher/student``.
 - ``scores(model TEXT, followup TEXT, n INTEGER, labelled INTEGER, accuracy REAL NULL,
   f1 REAL NULL, PK(model, followup))``: accuracy and F1 of each model on each follow-up set
   (``source`` = clean scores; ``all`` pools every follow-up but ``source``).
