@@ -118,5 +118,57 @@ def test_engine_rejects_a_wrong_shaped_victim():
         def predict_proba(self, batch):
             return np.zeros((len(batch), 3))
 
-    with pytest.raises(ValueError, match="expected"):
+    with pytest.raises(ValueError, match="shape"):
         Engine(Bad()).score([("a",)])
+
+
+class WindowVictim:
+    """Sees only the first `window` characters (and says so): P(positive) depends on whether
+    the name `buf` occurs there."""
+
+    fingerprint = "window"
+
+    def __init__(self, window: int) -> None:
+        self.window = window
+        self.inputs: list[tuple[str, ...]] = []
+
+    def predict_detailed(self, batch, return_hidden=False):
+        from metacompress.models.base import Prediction
+
+        self.inputs.extend(batch)
+        seen = [b[0][: self.window] for b in batch]
+        p = np.array([0.8 if "buf" in text else 0.3 for text in seen])
+        return Prediction(
+            probs=np.stack([1 - p, p], axis=1),
+            truncated=np.array([len(b[0]) > self.window for b in batch]),
+            visible_chars=np.array([[min(len(b[0]), self.window)] for b in batch]),
+        )
+
+    def predict_proba(self, batch):
+        return self.predict_detailed(batch).probs
+
+
+LONG = (
+    "int f(int n) {\n    int buf = n;\n    int head = 1;\n"
+    + "    head = head + 1;\n" * 12
+    + "    int tail = 0;\n    int tail2 = 0;\n    tail = tail2 + buf;\n    return tail;\n}\n"
+)
+
+
+def test_window_memo_skips_inputs_the_victim_cannot_tell_apart():
+    from metacompress.attacks import ATTACKS
+    from metacompress.data.types import Example
+
+    examples = [Example("long", (LONG,), 1)]
+    window = LONG.index("head = head") + 5
+    runs = {}
+    for memo in (True, False):
+        victim = WindowVictim(window)
+        attack = ATTACKS.create("mhm", budget=400, memo=memo, max_active=1)
+        engine = attack.engine(victim)
+        (result,) = attack.run(examples, victim, "c", seed=4, engine=engine)
+        runs[memo] = (result, engine.stats, len(victim.inputs))
+    assert runs[True][0] == runs[False][0]
+    assert runs[True][1].window_hits > 0
+    assert runs[True][2] < runs[False][2]
+    assert runs[True][0].queries == runs[False][0].queries

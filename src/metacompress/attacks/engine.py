@@ -22,16 +22,23 @@ that fits (m < len(request)) and must return after processing them.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Generator, Sequence
+from collections import OrderedDict
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from metacompress.models.base import Classifier
+from metacompress.models.base import Classifier, predict
 
 Inputs = tuple[str, ...]
 Request = list[Inputs]
+
+#: Characters past the victim's visible window that must also agree for two inputs to count
+#: as the same model input (tokenizer boundary effects stay well inside this margin).
+WINDOW_SLACK = 64
+#: Visible lengths remembered per search for the window memo (most recent kept).
+MAX_ANCHOR_LENGTHS = 32
 
 
 @dataclass(frozen=True)
@@ -90,11 +97,13 @@ class Budget:
 @dataclass
 class EngineStats:
     """Work done by one engine: victim calls, inputs sent to the victim, inputs requested by
-    searches (within budget) and those answered without a new evaluation (memo hits)."""
+    searches (within budget), those answered from the memo (`memo_hits`) and, among them, those
+    that differ from a scored input only where the victim does not look (`window_hits`)."""
 
     model_calls: int = 0
     model_inputs: int = 0
     memo_hits: int = 0
+    window_hits: int = 0
     requested: int = 0
 
     def to_dict(self) -> dict[str, int]:
@@ -102,6 +111,7 @@ class EngineStats:
             "model_calls": self.model_calls,
             "model_inputs": self.model_inputs,
             "memo_hits": self.memo_hits,
+            "window_hits": self.window_hits,
             "requested": self.requested,
         }
 
@@ -114,6 +124,12 @@ class _Task:
     keys: list[bytes] = field(default_factory=list)
     admitted: int = 0
     outcome: Outcome | None = None
+    #: visible length V -> {hash of the first V + WINDOW_SLACK characters -> memo key}
+    anchors: OrderedDict[int, dict[bytes, bytes]] = field(default_factory=OrderedDict)
+
+
+def _prefix_hash(text: str, length: int) -> bytes:
+    return hashlib.blake2b(text[:length].encode("utf-8"), digest_size=16).digest()
 
 
 class Engine:
@@ -121,6 +137,15 @@ class Engine:
 
     `max_active` searches advance together; `memo=False` and `max_active=1` give the plain
     one-example-at-a-time loop without a cache (the baseline of the benchmark).
+
+    Window memo (with `memo=True`): a victim that reports how many characters of a
+    single-input example it saw (`Prediction.visible_chars`, V < the input's length) was shown
+    only a prefix. Another input of the same search that agrees with it on the first
+    V + WINDOW_SLACK characters and is longer than that is the same model input (the model layer
+    guarantees that an edit at or after V cannot change the output; the slack guards the
+    tokenizer's boundary), so it is answered from the memo without running the victim. This is
+    a saving of compute only: budgets still count it as a query, so searches decide the same.
+    Pairs (clone detection) are excluded, since their truncation depends on both lengths.
     """
 
     def __init__(
@@ -131,12 +156,13 @@ class Engine:
         self.max_active = max_active
         self.memo_enabled = memo
         self._memo: dict[bytes, np.ndarray] = {}
+        self._window: dict[bytes, tuple[int, bytes]] = {}
         self.stats = EngineStats()
 
     def score(self, batch: Sequence[Inputs]) -> np.ndarray:
         """Probabilities for `batch` (memoised, no budget): an (n, 2) array."""
         keys = [input_key(inputs) for inputs in batch]
-        answers = self._evaluate([dict(zip(keys, batch, strict=True))])
+        answers = self._evaluate([(None, dict(zip(keys, batch, strict=True)))])
         return np.array([answers[key] for key in keys]).reshape(len(batch), -1)
 
     def run(self, searches: Sequence[tuple[Budget, Search]]) -> list[Outcome]:
@@ -147,6 +173,7 @@ class Engine:
         while waiting or active:
             while waiting and len(active) < self.max_active:
                 task = waiting.pop()
+                self._remember(task, task.budget.seen)
                 self._advance(task, None)
                 if task.outcome is None:
                     active.append(task)
@@ -157,20 +184,48 @@ class Engine:
         return [task.outcome for task in tasks]  # type: ignore[misc]
 
     def _answer(self, active: list[_Task]) -> None:
-        groups: list[dict[bytes, Inputs]] = []
+        groups: list[tuple[_Task | None, dict[bytes, Inputs]]] = []
         for task in active:
             assert task.request is not None
             task.keys = [input_key(inputs) for inputs in task.request]
             task.admitted = task.budget.admit(task.keys)
             self.stats.requested += task.admitted
-            groups.append(
-                dict(zip(task.keys[: task.admitted], task.request[: task.admitted], strict=True))
-            )
+            admitted = task.keys[: task.admitted]
+            groups.append((task, dict(zip(admitted, task.request[: task.admitted], strict=True))))
         answers = self._evaluate(groups)
         for task in active:
-            rows = [answers[key] for key in task.keys[: task.admitted]]
+            admitted = task.keys[: task.admitted]
+            self._remember(task, admitted)
+            rows = [answers[key] for key in admitted]
             probs = np.array(rows, dtype=float).reshape(len(rows), 2)
             self._advance(task, probs)
+
+    def _remember(self, task: _Task, keys: Iterable[bytes]) -> None:
+        """Make the scored truncated inputs among `keys` anchors of `task`'s window memo."""
+        if not self.memo_enabled:
+            return
+        for key in keys:
+            window = self._window.get(key)
+            if window is None:
+                continue
+            visible, prefix = window
+            task.anchors.setdefault(visible, {})[prefix] = key
+            task.anchors.move_to_end(visible)
+            while len(task.anchors) > MAX_ANCHOR_LENGTHS:
+                task.anchors.popitem(last=False)
+
+    def _window_match(self, task: _Task | None, inputs: Inputs) -> bytes | None:
+        """The memo key of a scored input the victim cannot tell from `inputs`, if any."""
+        if task is None or len(inputs) != 1:
+            return None
+        text = inputs[0]
+        for visible in reversed(task.anchors):
+            length = visible + WINDOW_SLACK
+            if len(text) > length:
+                key = task.anchors[visible].get(_prefix_hash(text, length))
+                if key is not None:
+                    return key
+        return None
 
     def _advance(self, task: _Task, probs: np.ndarray | None) -> None:
         partial = task.request is not None and probs is not None and len(probs) < len(task.request)
@@ -185,12 +240,15 @@ class Engine:
             raise RuntimeError("a search asked again after its query budget was exhausted")
         task.request = list(request)
 
-    def _evaluate(self, groups: list[dict[bytes, Inputs]]) -> dict[bytes, np.ndarray]:
-        """Answer every key of every group; with the memo, each unique input is scored once."""
+    def _evaluate(
+        self, groups: list[tuple[_Task | None, dict[bytes, Inputs]]]
+    ) -> dict[bytes, np.ndarray]:
+        """Answer every key of every group; with the memo, each unique input is scored once
+        and inputs the victim cannot tell from a scored one are not scored at all."""
         answers: dict[bytes, np.ndarray] = {}
         if self.memo_enabled:
             pending: dict[bytes, Inputs] = {}
-            for group in groups:
+            for task, group in groups:
                 for key, inputs in group.items():
                     if key in self._memo:
                         answers[key] = self._memo[key]
@@ -198,27 +256,50 @@ class Engine:
                     elif key in pending:
                         self.stats.memo_hits += 1
                     else:
-                        pending[key] = inputs
+                        twin = self._window_match(task, inputs)
+                        if twin is None:
+                            pending[key] = inputs
+                            continue
+                        self._memo[key] = answers[key] = self._memo[twin]
+                        self._window[key] = self._window[twin]
+                        self.stats.memo_hits += 1
+                        self.stats.window_hits += 1
             order = sorted(pending, key=lambda k: sum(len(text) for text in pending[k]))
             for start in range(0, len(order), self.batch_size):
                 chunk = order[start : start + self.batch_size]
-                for key, row in zip(chunk, self._call([pending[k] for k in chunk]), strict=True):
-                    self._memo[key] = answers[key] = row
+                batch = [pending[k] for k in chunk]
+                probs, visible = self._call(batch)
+                for i, key in enumerate(chunk):
+                    self._memo[key] = answers[key] = probs[i]
+                    self._note_window(key, batch[i], visible, i)
             return answers
-        for group in groups:
+        for _, group in groups:
             keys = list(group)
             for start in range(0, len(keys), self.batch_size):
                 chunk = keys[start : start + self.batch_size]
-                for key, row in zip(chunk, self._call([group[k] for k in chunk]), strict=True):
+                probs, _ = self._call([group[k] for k in chunk])
+                for key, row in zip(chunk, probs, strict=True):
                     answers[key] = row
         return answers
 
-    def _call(self, batch: list[Inputs]) -> np.ndarray:
-        probs = np.asarray(self.victim.predict_proba(batch), dtype=float)
+    def _note_window(
+        self, key: bytes, inputs: Inputs, visible: np.ndarray | None, row: int
+    ) -> None:
+        if visible is None or len(inputs) != 1:
+            return
+        seen = int(visible[row][0])
+        if len(inputs[0]) > seen + WINDOW_SLACK:
+            self._window[key] = (seen, _prefix_hash(inputs[0], seen + WINDOW_SLACK))
+
+    def _call(self, batch: list[Inputs]) -> tuple[np.ndarray, np.ndarray | None]:
+        """The victim's probabilities for `batch` and, when it reports them, the characters of
+        each input it saw."""
+        prediction = predict(self.victim, batch)
+        probs = np.asarray(prediction.probs, dtype=float)
         if probs.shape != (len(batch), 2):
             raise ValueError(
                 f"victim returned probabilities of shape {probs.shape}, expected ({len(batch)}, 2)"
             )
         self.stats.model_calls += 1
         self.stats.model_inputs += len(batch)
-        return probs
+        return probs, prediction.visible_chars

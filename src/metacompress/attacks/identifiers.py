@@ -1,7 +1,7 @@
 """The renaming surface of one example: its renamable identifiers and how a renaming is applied.
 
 An identifier is `(input index, name)`: a local variable or parameter name of one of the inputs
-the attack may change (`metacompress.code.symbols.symbol_table`). A state of every renaming
+the attack may change (the renamable symbols of `metacompress.code.symbols.analyse`). A state of every renaming
 attack is a mapping identifier -> new name; it is applied to the *original* input with
 `metacompress.code.rename.rename`, so every adversarial example is one alpha-renaming of the
 original, checked by the engine (scope-correct, parses no worse), with edits relative to the
@@ -23,7 +23,7 @@ from metacompress.code.edits import Edit
 from metacompress.code.names import code_identifiers, fresh_identifier, is_valid_new_name
 from metacompress.code.parsing import ParsedCode, iter_nodes, parse
 from metacompress.code.rename import rename
-from metacompress.code.symbols import symbol_table
+from metacompress.code.symbols import SymbolTable, analyse
 from metacompress.data.types import Example
 
 Ident = tuple[int, str]
@@ -52,6 +52,7 @@ class RenameSurface:
     example: Example
     lang: str
     parsed: dict[int, ParsedCode]
+    tables: dict[int, SymbolTable]
     idents: tuple[Ident, ...]
     occurrences: dict[Ident, tuple[tuple[int, int], ...]]
     _renders: dict[frozenset, Rendered | None] = field(default_factory=dict, repr=False)
@@ -61,10 +62,12 @@ class RenameSurface:
     def build(cls, example: Example, lang: str, sides: Iterable[int]) -> RenameSurface | str:
         """The surface of `example` over the inputs `sides`, or why there is none."""
         parsed: dict[int, ParsedCode] = {}
+        tables: dict[int, SymbolTable] = {}
         occurrences: dict[Ident, list[tuple[int, int]]] = {}
         for side in sides:
             parsed[side] = parse(example.inputs[side], lang)
-            for symbol in symbol_table(parsed[side]):
+            tables[side] = analyse(parsed[side])
+            for symbol in tables[side].symbols:
                 occurrences.setdefault((side, symbol.name), []).extend(symbol.occurrences)
         if not occurrences:
             return "no renamable identifiers"
@@ -72,6 +75,7 @@ class RenameSurface:
             example=example,
             lang=lang,
             parsed=parsed,
+            tables=tables,
             idents=tuple(sorted(occurrences)),
             occurrences={k: tuple(sorted(set(v))) for k, v in occurrences.items()},
         )
@@ -111,7 +115,7 @@ class RenameSurface:
             side_mapping = {k[1]: v for k, v in changes.items() if k[0] == side}
             if len(set(side_mapping.values())) < len(side_mapping):
                 return None
-            outcome = rename(self.parsed[side], side_mapping)
+            outcome = rename(self.parsed[side], side_mapping, self.tables[side])
             if not outcome.applicable:
                 return None
             inputs[side] = outcome.code

@@ -1,0 +1,231 @@
+"""Attack engine benchmark: one example at a time without a cache vs the pooled, memoised engine.
+
+Same victim, examples, budgets and seeds for both modes:
+  (a) sequential: `max_active=1, memo=False` (each search's requests go to the victim as they
+      come, a repeated input is scored again);
+  (b) engine: the defaults (`max_active=256, memo=True`: the requests of all active searches
+      pooled into full batches, every unique input scored once per run).
+Both modes count budgets the same way (unique queries per example), so a search makes the same
+decisions in both; success rates differ only where batched inference changes a probability in
+the last bits.
+
+The victim is a small real transformer: a RoBERTa sequence classifier (`--layers`, `--hidden`)
+with the Compressor study's byte-level BPE tokenizer for vulnerability prediction, trained for
+`--train-steps` steps on Devign training functions, saved as a Hugging Face folder with a
+metacompress-model.yaml and loaded through the model layer. ALERT's masked LM is a randomly
+initialised RoBERTa MLM with the same tokenizer (any MLM serves; its substitutes are computed
+once, before either timed run, and the time is reported separately).
+
+    python benchmarks/attacks/bench_attacks.py --examples 40 --out benchmarks/attacks/results.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import lzma
+import os
+import platform
+import random
+import time
+from pathlib import Path
+from typing import Any
+
+SHARED = Path(
+    os.environ.get(
+        "METACOMPRESS_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+    )
+).resolve()
+TOKENIZER = SHARED / "compressor-tokenizers" / "vulnerability_prediction-BPE_6000.json"
+BUDGETS = {"mhm": 400, "wir-random": 400, "alert": 400, "structural": 200}
+
+
+def _tokenizer(max_length: int) -> Any:
+    from transformers import PreTrainedTokenizerFast
+
+    return PreTrainedTokenizerFast(
+        tokenizer_file=str(TOKENIZER),
+        bos_token="<s>",
+        eos_token="</s>",
+        unk_token="<unk>",
+        pad_token="<pad>",
+        mask_token="<mask>",
+        cls_token="<s>",
+        sep_token="</s>",
+        model_max_length=max_length,
+    )
+
+
+def _config(tokenizer: Any, args: argparse.Namespace) -> Any:
+    from transformers import RobertaConfig
+
+    return RobertaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=args.hidden,
+        num_hidden_layers=args.layers,
+        num_attention_heads=max(1, args.hidden // 64),
+        intermediate_size=args.hidden * 4,
+        max_position_embeddings=args.max_length + 2,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        num_labels=2,
+    )
+
+
+def _rows(name: str, limit: int | None = None) -> list[dict[str, Any]]:
+    rows = []
+    with lzma.open(SHARED / "devign" / name, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            rows.append(json.loads(line))
+            if limit is not None and len(rows) >= limit:
+                break
+    return rows
+
+
+def build_victim(folder: Path, args: argparse.Namespace) -> Path:
+    """Train the victim briefly (once; reused when the folder exists)."""
+    import torch
+    from transformers import RobertaForSequenceClassification
+
+    if (folder / "metacompress-model.yaml").is_file():
+        return folder
+    torch.manual_seed(args.seed)
+    tokenizer = _tokenizer(args.max_length)
+    model = RobertaForSequenceClassification(_config(tokenizer, args))
+    rows = _rows("train.jsonl.xz", limit=args.train_steps * args.train_batch)
+    random.Random(args.seed).shuffle(rows)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.learning_rate)
+    model.train()
+    for step in range(args.train_steps):
+        batch = rows[step * args.train_batch : (step + 1) * args.train_batch]
+        if not batch:
+            break
+        encoded = tokenizer(
+            [r["func"] for r in batch],
+            truncation=True,
+            max_length=args.max_length,
+            padding=True,
+            return_tensors="pt",
+        )
+        labels = torch.tensor([int(r["target"]) for r in batch])
+        loss = model(**encoded, labels=labels).loss
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+        if step % 50 == 0:
+            print(f"train step {step}: loss {loss.item():.3f}", flush=True)
+    model.eval()
+    folder.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    (folder / "metacompress-model.yaml").write_text(
+        f"format: transformers\npath: .\ntask: vulnerability\nmax_length: {args.max_length}\n"
+    )
+    return folder
+
+
+def build_mlm(folder: Path, args: argparse.Namespace) -> Path:
+    import torch
+    from transformers import RobertaForMaskedLM
+
+    if (folder / "config.json").is_file():
+        return folder
+    torch.manual_seed(args.seed)
+    tokenizer = _tokenizer(args.max_length)
+    RobertaForMaskedLM(_config(tokenizer, args)).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+def run_mode(attack: Any, examples: list, victim: Any, seed: int) -> dict[str, Any]:
+    from metacompress.attacks import summarize
+
+    engine = attack.engine(victim)
+    started = time.perf_counter()
+    results = attack.run(examples, victim, "c", seed, engine=engine)
+    seconds = time.perf_counter() - started
+    summary = summarize(results, "vulnerability")
+    return {
+        "seconds": round(seconds, 2),
+        "attacked": summary.attacked,
+        "succeeded": summary.succeeded,
+        "success_rate": summary.attack_success_rate,
+        "mean_queries": summary.mean_queries,
+        "victim_inputs": engine.stats.model_inputs,
+        "victim_calls": engine.stats.model_calls,
+        "requested": engine.stats.requested,
+        "statuses": [r.status for r in results],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--examples", type=int, default=40)
+    parser.add_argument("--methods", default="mhm,wir-random,alert,structural")
+    parser.add_argument("--budget", type=int, help="one budget for every method")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--layers", type=int, default=2)
+    parser.add_argument("--hidden", type=int, default=128)
+    parser.add_argument("--max-length", type=int, default=256)
+    parser.add_argument("--train-steps", type=int, default=150)
+    parser.add_argument("--train-batch", type=int, default=16)
+    parser.add_argument("--learning-rate", type=float, default=5e-4)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--work", default="/tmp/metacompress-bench-attacks")
+    parser.add_argument("--out", help="write the results as JSON here")
+    args = parser.parse_args()
+
+    import torch
+
+    from metacompress.attacks import ATTACKS
+    from metacompress.data.loaders import load_examples
+    from metacompress.models import load_model
+
+    torch.set_num_threads(args.threads)
+    work = Path(args.work)
+    tag = f"L{args.layers}-H{args.hidden}-T{args.max_length}-S{args.train_steps}-seed{args.seed}"
+    victim_dir = build_victim(work / f"victim-{tag}", args)
+    mlm_dir = build_mlm(work / f"mlm-{tag}", args)
+    victim = load_model(victim_dir)
+    loaded = load_examples(
+        SHARED / "devign" / "test.jsonl.xz", "vulnerability", limit=args.examples, seed=args.seed
+    )
+    examples = loaded.examples
+    report: dict[str, Any] = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, torch threads {args.threads}",
+        "victim": tag,
+        "examples": len(examples),
+        "seed": args.seed,
+        "methods": {},
+    }
+    for method in args.methods.split(","):
+        budget = args.budget or BUDGETS[method]
+        params: dict[str, Any] = {"budget": budget}
+        entry: dict[str, Any] = {"budget": budget}
+        if method == "alert":
+            params["mlm"] = str(mlm_dir)
+            warm = ATTACKS.create(method, **params)
+            started = time.perf_counter()
+            warm.prepare(examples, "c", args.seed, examples)
+            entry["substitute_seconds"] = round(time.perf_counter() - started, 2)
+        sequential = ATTACKS.create(method, **params, max_active=1, memo=False)
+        pooled = ATTACKS.create(method, **params)
+        entry["sequential"] = run_mode(sequential, examples, victim, args.seed)
+        entry["engine"] = run_mode(pooled, examples, victim, args.seed)
+        entry["speedup"] = round(entry["sequential"]["seconds"] / entry["engine"]["seconds"], 2)
+        same = [
+            a == b
+            for a, b in zip(
+                entry["sequential"].pop("statuses"), entry["engine"].pop("statuses"), strict=True
+            )
+        ]
+        entry["same_status"] = f"{sum(same)}/{len(same)}"
+        report["methods"][method] = entry
+        print(json.dumps({method: entry}), flush=True)
+    if args.out:
+        Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
