@@ -23,7 +23,9 @@ class FakeBackend(Backend):
 
 def items_of(lengths):
     return [
-        Encoded(rows=(np.full(n, n, dtype=np.int64),), truncated=False, visible_chars=(n,))
+        Encoded(
+            rows=(np.full(n, n, dtype=np.int64),), truncated_inputs=(False,), visible_chars=(n,)
+        )
         for n in lengths
     ]
 

@@ -80,6 +80,7 @@ def test_cache_in_front_of_a_real_model(make_hf_model, tmp_path):
     np.testing.assert_array_equal(second.probs, first.probs)
     np.testing.assert_array_equal(second.hidden, first.hidden)
     assert second.truncated.tolist() == [False, True]
+    assert second.truncated_inputs.tolist() == [[False], [True]]
     np.testing.assert_array_equal(second.visible_chars, first.visible_chars)
     fresh = load_model(folder).predict_proba(batch)
     np.testing.assert_array_equal(fresh, first.probs)

@@ -87,7 +87,14 @@ def test_compressor_student_exports_with_bare_tokenizer(tmp_path, shared_data, c
     )
     result = export_onnx(model, tmp_path / "student.onnx", exporter="torchscript")
     assert result.tokenizer == "student-tokenizer/tokenizer.json"
-    check_parity(model, load_model(result.spec_path), [(c,) for c in CODES])
+    onnx_model = load_model(result.spec_path)
+    check_parity(model, onnx_model, [(c,) for c in CODES])
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(onnx_model))
+    np.testing.assert_array_equal(
+        copy.predict_proba([(c,) for c in CODES]), onnx_model.predict_proba([(c,) for c in CODES])
+    )
 
 
 def test_only_torch_models_export(tmp_path):

@@ -70,6 +70,7 @@ def test_pair_input_uses_the_pair_template(make_hf_model, tokenizer):
         expected = torch.softmax(ref_model(**enc).logits, -1)[0].numpy()
     np.testing.assert_allclose(pred.probs[0], expected, atol=1e-5)
     assert pred.truncated.tolist() == [True, False]
+    assert pred.truncated_inputs[1].tolist() == [False, False] and pred.truncated_inputs[0].any()
     assert pred.visible_chars[1].tolist() == [1, 1]
     assert 0 < pred.visible_chars[0, 0] < len(a) and 0 < pred.visible_chars[0, 1] < len(b)
     with pytest.raises(ConfigError, match="clone"):
@@ -82,6 +83,7 @@ def test_truncation_flags_and_visible_characters(make_hf_model, tokenizer):
     long_code = " ".join(f"v{i}" for i in range(60))
     pred = predict(model, [("int a;",), (long_code,)], return_hidden=True)
     assert pred.truncated.tolist() == [False, True]
+    assert pred.truncated_inputs.tolist() == [[False], [True]]
     assert pred.visible_chars[0, 0] == len("int a;")
     seen = pred.visible_chars[1, 0]
     kept = tokenizer(long_code, truncation=True, max_length=10)["input_ids"]
@@ -124,6 +126,30 @@ def test_max_length_beyond_positions_is_refused(make_hf_model):
     folder = make_hf_model(spec={"format": "transformers", "max_length": 512})
     with pytest.raises(ConfigError, match="positions"):
         load_model(folder)
+
+
+def test_spec_may_name_the_tokenizer_file(make_hf_model):
+    folder = make_hf_model(seed=6)
+    plain = load_model(folder).predict_proba([(c,) for c in CODES])
+    spec = {"format": "transformers", "path": ".", "tokenizer": "tokenizer.json"}
+    folder.joinpath("metacompress-model.yaml").write_text(
+        "\n".join(f"{k}: {v}" for k, v in spec.items())
+    )
+    np.testing.assert_array_equal(load_model(folder).predict_proba([(c,) for c in CODES]), plain)
+
+
+def test_models_survive_pickling(make_hf_model):
+    import pickle
+
+    from metacompress.models import CachedClassifier
+
+    model = CachedClassifier(load_model(make_hf_model(seed=7), batch_size=2))
+    batch = [(c,) for c in CODES]
+    before = model.predict_proba(batch)
+    copy = pickle.loads(pickle.dumps(model))
+    assert copy.fingerprint == model.fingerprint and copy.hits == 0
+    np.testing.assert_allclose(copy.inner.predict_proba(batch), before, atol=1e-6)
+    assert copy.predict_proba(batch).shape == (5, 2)
 
 
 def test_half_precision_needs_a_gpu(make_hf_model):

@@ -47,13 +47,16 @@ class Prediction:
     - `hidden` (n, d) pooled representation (the vector the classification head reads), or None;
     - `visible_chars` (n, k) int64: how many leading characters of each input the model saw
       (the input's length when nothing was cut), or None when the model has no window. An edit
-      that starts at or after `visible_chars[i, j]` in input j cannot change the model's output.
+      confined to characters at or after `visible_chars[i, j]` of input j cannot change the
+      model's output (unless it joins the token that ends there);
+    - `truncated_inputs` (n, k) bool: which input of each example was cut, or None.
     """
 
     probs: np.ndarray
     truncated: np.ndarray
     hidden: np.ndarray | None = None
     visible_chars: np.ndarray | None = None
+    truncated_inputs: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.probs)

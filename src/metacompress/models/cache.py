@@ -49,6 +49,7 @@ class Record:
     truncated: bool
     visible_chars: np.ndarray | None
     hidden: np.ndarray | None
+    truncated_inputs: np.ndarray | None = None
 
 
 class MemoryStore:
@@ -73,6 +74,7 @@ CREATE TABLE IF NOT EXISTS predictions (
     probs BLOB NOT NULL,
     truncated INTEGER NOT NULL,
     visible BLOB,
+    truncated_inputs BLOB,
     hidden BLOB,
     hidden_dtype TEXT
 )
@@ -119,11 +121,11 @@ class SQLiteStore:
             chunk = keys[start : start + 500]
             marks = ",".join("?" * len(chunk))
             rows = conn.execute(
-                "SELECT key, probs, truncated, visible, hidden, hidden_dtype FROM predictions "
-                f"WHERE key IN ({marks})",
+                "SELECT key, probs, truncated, visible, truncated_inputs, hidden, hidden_dtype "
+                f"FROM predictions WHERE key IN ({marks})",
                 chunk,
             )
-            for key, probs, truncated, visible, hidden, hidden_dtype in rows:
+            for key, probs, truncated, visible, cut, hidden, hidden_dtype in rows:
                 found[key] = Record(
                     probs=np.frombuffer(probs, dtype=np.float64).copy(),
                     truncated=bool(truncated),
@@ -133,6 +135,9 @@ class SQLiteStore:
                     hidden=None
                     if hidden is None
                     else np.frombuffer(hidden, dtype=np.dtype(hidden_dtype)).copy(),
+                    truncated_inputs=None
+                    if cut is None
+                    else np.frombuffer(cut, dtype=np.uint8).astype(bool),
                 )
         return found
 
@@ -145,6 +150,7 @@ class SQLiteStore:
                 _blob(r.probs),
                 int(r.truncated),
                 _blob(r.visible_chars),
+                _blob(None if r.truncated_inputs is None else r.truncated_inputs.astype(np.uint8)),
                 _blob(r.hidden),
                 None if r.hidden is None else r.hidden.dtype.str,
             )
@@ -154,7 +160,8 @@ class SQLiteStore:
         with conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO predictions "
-                "(key, probs, truncated, visible, hidden, hidden_dtype) VALUES (?, ?, ?, ?, ?, ?)",
+                "(key, probs, truncated, visible, truncated_inputs, hidden, hidden_dtype) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
 
@@ -196,6 +203,15 @@ class CachedClassifier:
     @property
     def fingerprint(self) -> str:
         return self.inner.fingerprint
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
 
     def reset_counters(self) -> None:
         with self._lock:
@@ -256,11 +272,13 @@ def _record(fresh: Prediction, i: int, return_hidden: bool, old: Record | None) 
     elif old is not None:
         hidden = old.hidden
     visible = None if fresh.visible_chars is None else fresh.visible_chars[i].astype(np.int64)
+    cut = None if fresh.truncated_inputs is None else fresh.truncated_inputs[i].astype(bool)
     return Record(
         probs=np.asarray(fresh.probs[i], dtype=np.float64).copy(),
         truncated=bool(fresh.truncated[i]),
         visible_chars=visible,
         hidden=hidden,
+        truncated_inputs=cut,
     )
 
 
@@ -271,7 +289,12 @@ def _assemble(records: list[Record], return_hidden: bool) -> Prediction:
     visible = None
     if n and all(r.visible_chars is not None for r in records):
         visible = np.stack([r.visible_chars for r in records])
+    cut = None
+    if n and all(r.truncated_inputs is not None for r in records):
+        cut = np.stack([r.truncated_inputs for r in records])
     hidden = None
     if return_hidden and n and all(r.hidden is not None and r.hidden.size for r in records):
         hidden = np.stack([r.hidden for r in records])
-    return Prediction(probs=probs, truncated=truncated, hidden=hidden, visible_chars=visible)
+    return Prediction(
+        probs=probs, truncated=truncated, hidden=hidden, visible_chars=visible, truncated_inputs=cut
+    )

@@ -69,6 +69,15 @@ class CallableClassifier:
     def fingerprint(self) -> str:
         return self._fingerprint
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def predict_proba(self, batch: Sequence[tuple[str, ...]]) -> np.ndarray:
         batch = list(batch)
         check_batch(batch, f"callable model {self.name!r}", self.arity)

@@ -35,13 +35,18 @@ class Encoded:
 
     `rows` holds one int64 token-id array per sequence the model runs (one, or two for a pair
     encoded as separate blocks); `extra` holds format-specific arrays; `length` is the longest
-    row; `visible_chars[j]` is how many leading characters of input j the model sees.
+    row; `truncated_inputs[j]` says whether input j was cut; `visible_chars[j]` is how many
+    leading characters of input j the model sees.
     """
 
     rows: tuple[np.ndarray, ...]
-    truncated: bool
+    truncated_inputs: tuple[bool, ...]
     visible_chars: tuple[int, ...]
     extra: dict[str, Any] | None = None
+
+    @property
+    def truncated(self) -> bool:
+        return any(self.truncated_inputs)
 
     @property
     def length(self) -> int:
@@ -193,16 +198,19 @@ class HFTemplateEncoder(Encoder):
         items = []
         for inputs, encoding in zip(batch, result.encodings, strict=True):
             ids = np.asarray(encoding.ids, dtype=np.int64)
-            cut = bool(encoding.overflowing)
+            cut = tuple(False for _ in inputs)
             visible = tuple(len(x) for x in inputs)
-            if cut:
-                visible = self._visible(inputs, encoding)
-            items.append(Encoded(rows=(ids,), truncated=cut, visible_chars=visible))
+            if encoding.overflowing:
+                cut, visible = self._visible(inputs, encoding)
+            items.append(Encoded(rows=(ids,), truncated_inputs=cut, visible_chars=visible))
         return items
 
-    def _visible(self, inputs: tuple[str, ...], encoding: Any) -> tuple[int, ...]:
-        """Characters seen per input of a truncated encoding: the end of the last kept token
-        of an input that lost tokens, the whole input otherwise."""
+    def _visible(
+        self, inputs: tuple[str, ...], encoding: Any
+    ) -> tuple[tuple[bool, ...], tuple[int, ...]]:
+        """Which inputs of a truncated encoding lost tokens, and the characters seen of each:
+        the end of the last kept token of an input that lost tokens, the whole input
+        otherwise."""
         kept = [0] * len(inputs)
         ends = [0] * len(inputs)
         for seq, (_, end) in zip(encoding.sequence_ids, encoding.offsets, strict=True):
@@ -211,7 +219,8 @@ class HFTemplateEncoder(Encoder):
                 ends[seq] = max(ends[seq], end)
         backend = self.tokenizer.backend_tokenizer
         full = [len(backend.encode(text, add_special_tokens=False).ids) for text in inputs]
-        return tuple(ends[j] if kept[j] < full[j] else len(inputs[j]) for j in range(len(inputs)))
+        cut = tuple(kept[j] < full[j] for j in range(len(inputs)))
+        return cut, tuple(ends[j] if cut[j] else len(inputs[j]) for j in range(len(inputs)))
 
     def collate(self, items: Sequence[Encoded]) -> dict[str, np.ndarray]:
         ids, mask = pad_rows(items, self.pad_id)
@@ -297,7 +306,7 @@ class BlockEncoder(Encoder):
             items.append(
                 Encoded(
                     rows=tuple(rows[pos : pos + k]),
-                    truncated=any(cut[pos : pos + k]),
+                    truncated_inputs=tuple(cut[pos : pos + k]),
                     visible_chars=tuple(visible[pos : pos + k]),
                 )
             )

@@ -164,6 +164,7 @@ class EngineClassifier:
         self.token_budget = token_budget
         self.arity = arity
         self.queries = 0
+        self.spec_source: Any = None
         self._lock = threading.Lock()
         self._fingerprint = fingerprint_of(
             {
@@ -183,6 +184,20 @@ class EngineClassifier:
     def max_length(self) -> int:
         return self.encoder.max_length
 
+    def __getstate__(self) -> dict[str, Any]:
+        """A model loaded from a spec pickles as its spec (torch modules with hooks and ONNX
+        sessions do not pickle); unpickling loads it again, in another process too."""
+        if self.spec_source is None:
+            raise TypeError("only models loaded with load_model can be pickled")
+        return {"spec_source": self.spec_source, "queries": self.queries}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        from metacompress.models.spec import reload
+
+        fresh = reload(state["spec_source"])
+        self.__dict__.update(fresh.__dict__)
+        self.queries = state["queries"]
+
     def predict_proba(self, batch: Sequence[tuple[str, ...]]) -> np.ndarray:
         return self.predict_detailed(batch).probs
 
@@ -197,6 +212,7 @@ class EngineClassifier:
                 truncated=np.zeros(0, dtype=bool),
                 hidden=None,
                 visible_chars=np.zeros((0, arity), dtype=np.int64),
+                truncated_inputs=np.zeros((0, arity), dtype=bool),
             )
         items = self.encoder.encode_batch(batch)
         with self._lock:
@@ -212,6 +228,7 @@ class EngineClassifier:
             truncated=np.array([item.truncated for item in items], dtype=bool),
             hidden=hidden if return_hidden else None,
             visible_chars=np.array([item.visible_chars for item in items], dtype=np.int64),
+            truncated_inputs=np.array([item.truncated_inputs for item in items], dtype=bool),
         )
 
     def _step(self, chunk: list[Encoded]) -> tuple[np.ndarray, np.ndarray]:

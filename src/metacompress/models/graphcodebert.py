@@ -101,7 +101,7 @@ class GraphCodeBERTEncoder(Encoder):
             items.append(
                 Encoded(
                     rows=tuple(p[0] for p in parts),
-                    truncated=any(p[1] for p in parts),
+                    truncated_inputs=tuple(p[1] for p in parts),
                     visible_chars=tuple(len(code) for code in inputs),
                     extra={"graphs": tuple(p[2] for p in parts)},
                 )

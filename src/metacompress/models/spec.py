@@ -14,6 +14,7 @@ A spec is one of:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -93,8 +94,25 @@ def load_model(
         trust_remote_code=trust_remote_code,
     )
     data, base_dir = read_spec(spec)
+    return reload(SpecSource(data, base_dir, options))
+
+
+@dataclass(frozen=True)
+class SpecSource:
+    """What a model was loaded from: the spec's keys, its folder and the load options."""
+
+    data: dict[str, Any]
+    base_dir: Path | None
+    options: LoadOptions
+
+
+def reload(source: SpecSource) -> Classifier:
+    """Load the model described by `source` (also how a pickled model comes back)."""
+    data = dict(source.data)
     name = data.pop("format", None)
     if name is None:
         raise ConfigError(f"model spec has no 'format' key; expected one of: {FORMATS.names()}")
-    fmt = create_format(str(name), data)
-    return fmt.load(base_dir, options)
+    model = create_format(str(name), data).load(source.base_dir, source.options)
+    if hasattr(model, "spec_source"):
+        model.spec_source = source
+    return model

@@ -20,11 +20,9 @@ class TorchBackend(Backend):
     """Runs `module(**arrays) -> (probs, hidden)` on `device`."""
 
     def __init__(self, module: Any, device: str, half: bool = False) -> None:
-        import torch
 
         if half and not device.startswith("cuda"):
             raise ConfigError("half precision needs device cuda (or auto with a GPU), got cpu")
-        self.torch = torch
         self.device = device
         self.dtype = "float16" if half else "float32"
         module = module.to(device)
@@ -33,21 +31,26 @@ class TorchBackend(Backend):
         self.module = module.eval()
 
     def run(self, arrays: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        torch = self.torch
+        import torch
+
         tensors = {k: torch.from_numpy(v).to(self.device) for k, v in arrays.items()}
         with torch.inference_mode():
             probs, hidden = self.module(**tensors)
         return probs.float().cpu().numpy(), hidden.float().cpu().numpy()
 
     def is_out_of_memory(self, error: BaseException) -> bool:
-        if isinstance(error, MemoryError | self.torch.cuda.OutOfMemoryError):
+        import torch
+
+        if isinstance(error, MemoryError | torch.cuda.OutOfMemoryError):
             return True
         return isinstance(error, RuntimeError) and "out of memory" in str(error).lower()
 
     def release_memory(self) -> None:
         super().release_memory()
         if self.device.startswith("cuda"):
-            self.torch.cuda.empty_cache()
+            import torch
+
+            torch.cuda.empty_cache()
 
 
 def build_classifier(
@@ -107,17 +110,40 @@ def _config_file(path: Path) -> Any:
 
 
 def load_hf_tokenizer(reference: str, base_dir: Path | None, trust_remote_code: bool) -> Any:
-    """A Hugging Face tokenizer from a folder or a hub id."""
+    """A Hugging Face tokenizer from a folder, a hub id, or a tokenizer.json file.
+
+    A tokenizer.json beside a tokenizer_config.json loads its folder (special tokens and all);
+    a bare JSON file becomes a PreTrainedTokenizerFast whose padding token is `<pad>`.
+    """
     from transformers import AutoTokenizer
 
     path = Path(reference).expanduser()
     if not path.is_absolute() and base_dir is not None:
         path = base_dir / path
+    if path.is_file():
+        if (path.parent / "tokenizer_config.json").is_file():
+            path = path.parent
+        else:
+            return _bare_hf_tokenizer(path)
     target = str(path) if path.exists() else reference
     try:
         return AutoTokenizer.from_pretrained(target, trust_remote_code=trust_remote_code)
     except (OSError, ValueError, KeyError) as error:
         raise ConfigError(f"cannot load tokenizer {reference!r}: {error}") from None
+
+
+def _bare_hf_tokenizer(path: Path) -> Any:
+    from transformers import PreTrainedTokenizerFast
+
+    try:
+        tokenizer = PreTrainedTokenizerFast(tokenizer_file=str(path))
+    except Exception as error:  # tokenizers raises its own exception type
+        raise ConfigError(f"cannot read tokenizer file {str(path)!r}: {error}") from None
+    if tokenizer.pad_token is None:
+        if tokenizer.backend_tokenizer.token_to_id("<pad>") is None:
+            raise ConfigError(f"tokenizer file {str(path)!r} has no <pad> token")
+        tokenizer.pad_token = "<pad>"
+    return tokenizer
 
 
 def load_backend_tokenizer(

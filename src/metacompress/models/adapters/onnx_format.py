@@ -38,6 +38,8 @@ class OnnxBackend(Backend):
     def __init__(self, path: Path, device: str) -> None:
         import onnxruntime as ort
 
+        self.device = device
+        self.dtype = "float32"
         providers = ["CPUExecutionProvider"]
         if device.startswith("cuda"):
             if "CUDAExecutionProvider" not in ort.get_available_providers():
@@ -48,8 +50,6 @@ class OnnxBackend(Backend):
         except Exception as error:  # onnxruntime raises its own exception types
             raise ConfigError(f"cannot load ONNX model {str(path)!r}: {error}") from None
         self.inputs = [i.name for i in self.session.get_inputs()]
-        self.device = device
-        self.dtype = "float32"
 
     def run(self, arrays: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         missing = [name for name in self.inputs if name not in arrays]
