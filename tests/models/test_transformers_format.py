@@ -157,3 +157,21 @@ def test_half_precision_needs_a_gpu(make_hf_model):
         load_model(make_hf_model(), half=True)
     with pytest.raises(ConfigError, match="device"):
         load_model(make_hf_model(), device="tpu")
+
+
+def test_models_saved_by_distill_load_with_their_encoding(tokenizer, config_factory, tmp_path):
+    from transformers import RobertaForSequenceClassification
+
+    from metacompress.distill.encoding import encode, pad_batch
+    from metacompress.distill.spec import save_classifier
+
+    torch.manual_seed(8)
+    hf = RobertaForSequenceClassification(config_factory(len(tokenizer))).eval()
+    spec = save_classifier(tmp_path / "student", hf, tokenizer, "vulnerability", 24)
+    model = load_model(spec)
+    batch = [(c,) for c in CODES]
+    ids, mask = pad_batch(encode(tokenizer, batch, 24), tokenizer.pad_token_id)
+    with torch.no_grad():
+        expected = torch.softmax(hf(input_ids=ids, attention_mask=mask).logits, -1).numpy()
+    np.testing.assert_allclose(model.predict_proba(batch), expected, atol=1e-5)
+    assert model.max_length == 24
