@@ -55,6 +55,17 @@ def test_callable_spec_file_needs_trust(tmp_path):
         in_python.predict_proba([("x",)])
 
 
+def test_hub_ids_and_plain_folders_need_no_spec_file(tmp_path):
+    from metacompress.models import read_spec
+
+    assert read_spec("microsoft/codebert-base") == (
+        {"format": "transformers", "path": "microsoft/codebert-base"},
+        None,
+    )
+    (tmp_path / "config.json").write_text("{}")
+    assert read_spec(tmp_path) == ({"format": "transformers", "path": "."}, tmp_path)
+
+
 def test_unknown_spec_keys_and_formats_are_config_errors(tmp_path):
     with pytest.raises(ConfigError, match="no key"):
         load_model({"format": "callable", "function": constant, "colour": "red"})

@@ -153,8 +153,14 @@ def test_models_survive_pickling(make_hf_model):
 
 
 def test_half_precision_needs_a_gpu(make_hf_model):
-    with pytest.raises(ConfigError, match="half"):
-        load_model(make_hf_model(), half=True)
+    folder = make_hf_model()
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert load_model(folder, device="auto").describe()["device"] == expected
+    if not torch.cuda.is_available():
+        with pytest.raises(ConfigError, match="half"):
+            load_model(folder, half=True)
+        with pytest.raises(ConfigError, match="cuda"):
+            load_model(folder, device="cuda")
     with pytest.raises(ConfigError, match="device"):
         load_model(make_hf_model(), device="tpu")
 
