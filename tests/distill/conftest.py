@@ -99,7 +99,7 @@ def tiny_teacher(tmp_path_factory, vuln_data):
         out,
         preset="tiny",
         mlm_pretrain=True,
-        epochs=4,
+        epochs=6,
         mlm_epochs=1,
         max_length=96,
         seed=0,

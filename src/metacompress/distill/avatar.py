@@ -11,16 +11,18 @@
    other candidate.
 4. Search: the multi-objective GA of `search.moga` minimises (|size - target|, -predicted
    accuracy, GFLOPs) and returns its archive as the Pareto front.
-5. Choice and distillation: of the front members within the size target, the one with the
-   highest predicted accuracy (fewer FLOPs on ties) is distilled with KL(teacher || student)
+5. Choice and distillation: of the front members of the target size (size error at most
+   `size_tolerance` of the target), the one with the highest predicted accuracy (fewer FLOPs on
+   ties; the least size error when none is of the target size) is distilled with KL(teacher || student)
    at T = 1 (the package's `distill_loss` default), scaled by T^2.
 
 Budgets. Published settings (`MOO.py` and `distill_utils.py` of the replication package):
 population 20, 50 generations, the 20 initial configurations distilled for the surrogate at
 5 epochs each, tournament size 10, crossover 0.6, mutation 0.1, the chosen model trained
-15 epochs. `tiny`: population 8, 8 generations, 3 samples of 1 epoch on at most 200 examples,
-3 final epochs. `small`: population 16, 25 generations, 4 samples of 1 epoch on at most 600
-examples, 4 final epochs.
+15 epochs. The search itself only queries the surrogate and the size/FLOPs model, so the short
+budgets cut the distillations, not the search: `tiny`: population 20, 30 generations, 3 samples
+of 1 epoch on at most 200 examples, 3 final epochs. `small`: population 20, 50 generations,
+4 samples of 1 epoch on at most 600 examples, 4 final epochs.
 """
 
 from __future__ import annotations
@@ -34,14 +36,14 @@ from metacompress.distill.pipeline import DistillJob, SearchOutcome
 from metacompress.distill.search.constraints import prune
 from metacompress.distill.search.moga import adaptive_random_population, run_moga
 from metacompress.distill.search.space import SearchSpace
-from metacompress.distill.search.surrogate import Surrogate, fit_surrogate
+from metacompress.distill.search.surrogate import fit_surrogate
 from metacompress.distill.spaces import AVATAR_CEILINGS, avatar_space
 from metacompress.errors import ConfigError
 from metacompress.registry import check_range, get_params
 
 BUDGETS = {
-    "tiny": Budget(8, 8, surrogate_samples=3, final_epochs=3, max_train_examples=200),
-    "small": Budget(16, 25, surrogate_samples=4, final_epochs=4, max_train_examples=600),
+    "tiny": Budget(20, 30, surrogate_samples=3, final_epochs=3, max_train_examples=200),
+    "small": Budget(20, 50, surrogate_samples=4, final_epochs=4, max_train_examples=600),
     "paper": Budget(20, 50, surrogate_samples=20, surrogate_epochs=5, final_epochs=15),
 }
 
@@ -113,6 +115,7 @@ class Avatar(Distiller):
     """AVATAR; see the module docstring."""
 
     temperature: float = 1.0
+    size_tolerance: float = 0.05
     tournament: int = 10
     cross_chance: float = 0.6
     mutation_rate: float = 0.1
@@ -120,6 +123,7 @@ class Avatar(Distiller):
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        check_range("size_tolerance", self.size_tolerance, 0.0, 1.0)
         check_range("tournament", self.tournament, 2, 1000)
         check_range("cross_chance", self.cross_chance, 0.0, 1.0)
         check_range("mutation_rate", self.mutation_rate, 0.0, 1.0)
@@ -143,7 +147,14 @@ class Avatar(Distiller):
         )
 
         def objectives(xs: np.ndarray) -> np.ndarray:
-            return np.array([self._objectives(pruned, surrogate, x) for x in xs])
+            configs = [pruned.decode(x) for x in xs]
+            accuracy = surrogate.predict(np.array([pruned.features(x) for x in xs]))
+            return np.array(
+                [
+                    [abs(c.size_mb() - self.size_mb), -a, c.flops().total / 1e9]
+                    for c, a in zip(configs, accuracy, strict=True)
+                ]
+            )
 
         result = run_moga(
             pruned,
@@ -167,7 +178,7 @@ class Avatar(Distiller):
             )
         ]
         front = front_records(pruned, result.front_x, result.front_f, names)
-        chosen_index = self._choose(pruned, result.front_x, result.front_f)
+        chosen_index, of_target_size = self._choose(result.front_f)
         chosen = pruned.decode(result.front_x[chosen_index])
         f = result.front_f[chosen_index]
         return SearchOutcome(
@@ -180,23 +191,20 @@ class Avatar(Distiller):
                 "size_mb": chosen.size_mb(),
                 "gflops": float(f[2]),
             },
-            notes={"pruning": report},
+            notes={"pruning": report, "chosen_of_target_size": of_target_size},
         )
 
-    def _objectives(self, space: SearchSpace, surrogate: Surrogate, x: np.ndarray) -> list[float]:
-        config = space.decode(x)
-        accuracy = float(surrogate.predict(space.features(x))[0])
-        return [abs(config.size_mb() - self.size_mb), -accuracy, config.flops().total / 1e9]
+    def _choose(self, fs: np.ndarray) -> tuple[int, bool]:
+        """Highest predicted accuracy among the front members of the target size.
 
-    def _choose(self, space: SearchSpace, xs: np.ndarray, fs: np.ndarray) -> int:
-        """Highest predicted accuracy within the size target (fewest FLOPs on ties)."""
-        fits = [i for i, x in enumerate(xs) if space.decode(x).size_mb() <= self.size_mb]
+        A member is of the target size when |size - target| <= size_tolerance * target; fewer
+        FLOPs break ties. When no member is, the one with the least size error is taken (and
+        the returned flag is False).
+        """
+        fits = [i for i, f in enumerate(fs) if f[0] <= self.size_tolerance * self.size_mb]
         if not fits:
-            raise ConfigError(
-                f"no configuration on the Pareto front fits within {self.size_mb} MB; "
-                "raise the budget"
-            )
-        return min(fits, key=lambda i: (fs[i][1], fs[i][2]))
+            return int(np.argmin(fs[:, 0])), False
+        return min(fits, key=lambda i: (fs[i][1], fs[i][2])), True
 
     def run(self, job: DistillJob) -> DistillResult:
         budget = self.budget_settings()

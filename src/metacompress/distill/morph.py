@@ -22,9 +22,10 @@ Tasks", ICSE 2025).
 Budgets. Published settings (the replication package's search script): population 50,
 100 generations, SBX(eta 15, p 0.9), PM(eta 30); surrogate samples distilled 5 epochs and the
 chosen model 20. The number of surrogate samples is not stated there; `paper` uses AVATAR's 20.
-`tiny`: population 12, 10 generations, 3 samples of 1 epoch on at most 120 examples (and their
-copies), 3 final epochs. `small`: population 20, 25 generations, 4 samples of 1 epoch on at most 600 examples,
-4 final epochs.
+The short budgets cut the distillations more than the search (which only queries the
+surrogates): `tiny`: population 20, 20 generations, 3 samples of 1 epoch on at most 120
+examples (and their copies), 3 final epochs. `small`: population 30, 40 generations, 4 samples
+of 1 epoch on at most 600 examples, 4 final epochs.
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ from metacompress.errors import ConfigError
 from metacompress.registry import check_range, get_params
 
 BUDGETS = {
-    "tiny": Budget(12, 10, surrogate_samples=3, final_epochs=3, max_train_examples=120),
-    "small": Budget(20, 25, surrogate_samples=4, final_epochs=4, max_train_examples=600),
+    "tiny": Budget(20, 20, surrogate_samples=3, final_epochs=3, max_train_examples=120),
+    "small": Budget(30, 40, surrogate_samples=4, final_epochs=4, max_train_examples=600),
     "paper": Budget(50, 100, surrogate_samples=20, surrogate_epochs=5, final_epochs=20),
 }
 OBJECTIVES = ("size_mb", "gflops", "neg_accuracy", "flips")
@@ -130,15 +131,17 @@ class Morph(Distiller):
         target = self.size_mb
         history: list[dict] = []
 
-        def objectives(x: np.ndarray) -> list[float]:
-            config = space.decode(x)
-            f = space.features(x)
-            return [
-                config.size_mb(),
-                config.flops().total / 1e9,
-                -float(accuracy.predict(f)[0]),
-                float(flips.predict(f)[0]),
-            ]
+        def objectives(xs: np.ndarray) -> np.ndarray:
+            configs = [space.decode(x) for x in xs]
+            features = np.array([space.features(x) for x in xs])
+            return np.column_stack(
+                [
+                    [c.size_mb() for c in configs],
+                    [c.flops().total / 1e9 for c in configs],
+                    -accuracy.predict(features),
+                    flips.predict(features),
+                ]
+            )
 
         class Compression(Problem):
             def __init__(self) -> None:
@@ -148,7 +151,7 @@ class Morph(Distiller):
                 self.generation = 0
 
             def _evaluate(self, X, out, *args, **kwargs):
-                F = np.array([objectives(x) for x in X])
+                F = objectives(X)
                 out["F"] = F
                 out["G"] = F[:, :1] - target
                 for x, f in zip(X, F, strict=True):

@@ -52,10 +52,11 @@ def batches(n: int, batch_size: int, seed: int, epoch: int, shuffle: bool = True
 
 
 class Checkpoints:
-    """One folder per epoch (`epoch-N/state.pt` + `history.json`), the latest `keep` kept.
+    """One folder per completed epoch N (`epoch-N/state.pt` + `history.json`), the latest
+    `keep` kept, plus `best/model.pt`.
 
-    The state holds model, optimizer and scheduler state dicts and is loaded with
-    `weights_only=True`.
+    The state holds the model, optimizer and scheduler state dicts, torch's random state (so a
+    resumed run draws the same dropout masks) and N; it is loaded with `weights_only=True`.
     """
 
     def __init__(self, root: Path, keep: int = 2) -> None:
@@ -131,7 +132,8 @@ def fit(
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
-        start = int(state["epoch"]) + 1
+        torch.set_rng_state(state["rng"])
+        start = int(state["epoch"])
         best_state = checkpoints.load_best()
         if settings.select_metric:
             best_value = max(
@@ -170,12 +172,13 @@ def fit(
             if improved:
                 checkpoints.save_best(best_state)
             checkpoints.save(
-                epoch,
+                epoch + 1,
                 {
                     "model": model.state_dict(),
                     "optimizer": optimizer.state_dict(),
                     "scheduler": scheduler.state_dict(),
-                    "epoch": epoch,
+                    "rng": torch.get_rng_state(),
+                    "epoch": epoch + 1,
                 },
                 history,
             )

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from metacompress.distill.search.space import Gene, SearchSpace
-from metacompress.distill.size import parameter_terms
+from metacompress.distill.size import NUM_LABELS, parameter_terms
 from metacompress.errors import ConfigError
 
 ARCH_GENES = (
@@ -64,10 +64,11 @@ def prune(space: SearchSpace, target_mb: float, fixed: dict[str, int]) -> tuple[
             variables[name] = z3.IntVal(int(fixed[name]))
         else:
             raise ConfigError(f"pruning needs {name}: expected a gene or a fixed value")
-    v, layers, h, i, a, s = (variables[n] for n in ARCH_GENES)
-    solver.add(h % a == 0)
-    budget = int(target_mb * 1e6 // 4)
-    solver.add(parameter_terms(v, layers, h, i, s + 2) <= budget)
+    lows = {
+        n: (_bounds(space.gene(n))[0] if n in space.names else int(fixed[n])) for n in ARCH_GENES
+    }
+    solver.add(variables["hidden_size"] % variables["num_heads"] == 0)
+    solver.add(_parameters(z3, solver, variables, lows) <= int(target_mb * 1e6 // 4))
     if solver.check() != z3.sat:
         raise ConfigError(
             f"no student configuration fits within {target_mb} MB in this search space"
@@ -88,6 +89,38 @@ def prune(space: SearchSpace, target_mb: float, fixed: dict[str, int]) -> tuple[
             kept = tuple(c for c in gene.choices if low <= int(c) <= high)
             pruned = pruned.with_gene(Gene(name, choices=kept))
     return pruned, report
+
+
+def _product(z3: Any, solver: Any, x: Any, y: Any, x_low: int, y_low: int, name: str) -> Any:
+    """A variable equal to x*y, with the linear bound (x - x_low)(y - y_low) >= 0 added."""
+    product = z3.Int(name)
+    solver.add(product == x * y, product >= x_low * y + y_low * x - x_low * y_low)
+    return product
+
+
+def _parameters(z3: Any, solver: Any, var: dict[str, Any], low: dict[str, int]) -> Any:
+    """`size.parameter_terms` over z3 variables, each product named and linearly bounded.
+
+    The redundant bounds let the solver's linear core prove that a large value of one gene
+    cannot fit (nonlinear integer reasoning alone takes seconds per query).
+    """
+    v, layers, h, i = (
+        var["vocab_size"],
+        var["num_layers"],
+        var["hidden_size"],
+        var["intermediate_size"],
+    )
+    positions = var["max_length"] + 2
+    hl, il = low["hidden_size"], low["intermediate_size"]
+    vh = _product(z3, solver, v, h, low["vocab_size"], hl, "vh")
+    ph = _product(z3, solver, positions, h, low["max_length"] + 2, hl, "ph")
+    hh = _product(z3, solver, h, h, hl, hl, "hh")
+    hi = _product(z3, solver, h, i, hl, il, "hi")
+    layer = z3.Int("layer")
+    layer_low = parameter_terms(0, 1, hl, il, 0, 0) - parameter_terms(0, 0, hl, il, 0, 0)
+    solver.add(layer == 4 * hh + 4 * h + 2 * hi + i + h + 4 * h)
+    stack = _product(z3, solver, layers, layer, low["num_layers"], layer_low, "stack")
+    return vh + ph + h + 2 * h + stack + hh + h + 2 * h + NUM_LABELS
 
 
 def _bounds(gene: Gene) -> list[float]:
