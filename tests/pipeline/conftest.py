@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,12 +12,16 @@ import pytest
 
 # The test doubles live beside this file; the fault-injection subprocesses import them too.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pipeline_doubles import examples, identical_student, teacher  # noqa: E402
+from pipeline_doubles import FOLLOWUPS, examples, identical_student, teacher  # noqa: E402
 
+from metacompress.code.transform import (  # noqa: E402
+    TRANSFORMS,
+    NotApplicable,
+    Transformation,
+    transform,
+)
 from metacompress.pipeline.config import RunConfig, parse_config  # noqa: E402
 from metacompress.pipeline.runner import RunOutcome, run_experiment  # noqa: E402
-
-FOLLOWUPS = ["rename-locals", "for-to-while", "insert-unused-variable", {"combine": 2}]
 
 
 def config_dict(out: Path, **overrides: Any) -> dict[str, Any]:
@@ -58,3 +63,45 @@ def run(make_config: Callable[..., RunConfig]) -> Callable[..., RunOutcome]:
         )
 
     return go
+
+
+@transform("test-raises", ("c",), "raises on an input containing BOOM")
+@dataclasses.dataclass(frozen=True)
+class Raises(Transformation):
+    def _edits(self, parsed, rng):
+        if "BOOM" in parsed.code:
+            raise RuntimeError("this transformation is broken")
+        return NotApplicable("no BOOM")
+
+
+@transform("test-spins", ("c",), "never finishes")
+@dataclasses.dataclass(frozen=True)
+class Spins(Transformation):
+    def _edits(self, parsed, rng):
+        while True:
+            rng.random()
+
+
+# Registered only while a test asks for them (the catalogue of every other test is the real one).
+for _name in ("test-raises", "test-spins"):
+    TRANSFORMS._entries.pop(_name)
+TEST_TRANSFORMS = {"test-raises": Raises, "test-spins": Spins}
+
+
+def _registered(name: str):
+    cls = TEST_TRANSFORMS[name]
+    transform(name, tuple(cls.languages), cls.description)(cls)
+    yield
+    TRANSFORMS._entries.pop(name)
+
+
+@pytest.fixture
+def raising_transform():
+    """test-raises, registered for this test: raises on an input containing BOOM."""
+    yield from _registered("test-raises")
+
+
+@pytest.fixture
+def spinning_transform():
+    """test-spins, registered for this test: never ends."""
+    yield from _registered("test-spins")

@@ -18,6 +18,8 @@ from metacompress.data.types import Example
 from metacompress.models import CallableClassifier
 
 BOOM = "BOOM"
+#: The follow-ups of most test runs.
+FOLLOWUPS = ["rename-locals", "for-to-while", "insert-unused-variable", {"combine": 2}]
 _NAME = re.compile(r"\b(f\d+)\s*\(")
 
 

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from pipeline_doubles import examples, flipping_student, raising_student
+from pipeline_doubles import FOLLOWUPS, examples, flipping_student, raising_student
 
 from metacompress.errors import ConfigError
 from metacompress.pipeline.store import EXPORTS
@@ -159,23 +159,30 @@ def test_an_existing_run_needs_resume_and_the_same_config(run):
         run("kept", resume=True, seed=99)
 
 
+@pytest.mark.usefixtures("raising_transform")
 def test_bad_inputs_are_recorded_with_reasons_and_the_run_completes(run):
     data = examples(6) + [
         type(examples(1)[0])("unparseable", ("int g( {{{ ) ;; return",), 0),
         type(examples(1)[0])("boom", ("int boom(int a) { int BOOM = a; return BOOM; }",), 1),
     ]
-    outcome = run(student=raising_student(), data=data)
+    outcome = run(student=raising_student(), data=data, followups=[*FOLLOWUPS, "test-raises"])
     d = outcome.run_dir
+    broken = rows(d, "SELECT example_id, status, reason FROM variants WHERE followup = 'test-raises'"
+                     " AND status != 'not-applicable'")  # fmt: skip
+    assert broken == [("boom", "error", "RuntimeError: this transformation is broken")]
+    assert ("variants", "boom", "test-raises", "", "error",
+            "RuntimeError: this transformation is broken") in rows(d, "SELECT * FROM errors")  # fmt: skip
     errors = rows(d, "SELECT stage, example_id, followup, model, kind, reason FROM errors")
     inference = [e for e in errors if e[0] == "inference" and e[3] == "student"]
     assert inference and all("BOOM" in e[5] for e in inference)
     skipped = {e[1] for e in errors if e[0] == "relations"}
     assert skipped == {"boom"}
     unparseable = rows(d, "SELECT status, reason FROM variants WHERE example_id = 'unparseable'"
-                          " AND followup != 'source'")  # fmt: skip
+                          " AND followup NOT IN ('source', 'test-raises')")  # fmt: skip
     assert unparseable and all(s == "not-applicable" and "parse error" in r for s, r in unparseable)
     counts = outcome.summary["counts"]
     assert counts["errors"]["inference:error"] == len(inference)
+    assert counts["errors"]["variants:error"] == 1
     assert (
         counts["outputs"]["teacher"]["ok"]
         == rows(d, "SELECT COUNT(DISTINCT input_key) FROM variants WHERE status = 'ok'")[0][0]

@@ -11,7 +11,6 @@ import pytest
 from pipeline_doubles import example_code
 
 from metacompress.code.edits import Edit, apply_edits
-from metacompress.code.transform import TRANSFORMS, Transformation, transform
 from metacompress.errors import ConfigError
 from metacompress.pipeline.config import FollowupSpec
 from metacompress.pipeline.executor import LocalExecutor, UnitTimeout, make_executor, time_limit
@@ -19,28 +18,6 @@ from metacompress.pipeline.store import RunStore, StorageError, check_writable
 from metacompress.pipeline.variants import VariantUnit, make_variant, unit_seed
 
 JAVA = "void m(int a) { int x = a; for (int i = 0; i < 2; i++) { x += i; } }"
-
-
-@pytest.fixture
-def faulty_transforms():
-    """Two transformations registered for this test only: one raises, one never ends."""
-
-    @transform("test-raises", ("c",), "raises on every input")
-    @dataclasses.dataclass(frozen=True)
-    class Raises(Transformation):
-        def _edits(self, parsed, rng):
-            raise RuntimeError("this transformation is broken")
-
-    @transform("test-spins", ("c",), "never finishes")
-    @dataclasses.dataclass(frozen=True)
-    class Spins(Transformation):
-        def _edits(self, parsed, rng):
-            while True:
-                rng.random()
-
-    yield
-    for name in ("test-raises", "test-spins"):
-        TRANSFORMS._entries.pop(name)
 
 
 def unit(spec: FollowupSpec, inputs=None, lang="c", limit=5.0) -> VariantUnit:
@@ -89,9 +66,10 @@ def test_sides_choose_which_inputs_of_a_pair_change():
     assert first.steps[0] == () and first.edits[0] == ()
 
 
-@pytest.mark.usefixtures("faulty_transforms")
+@pytest.mark.usefixtures("raising_transform", "spinning_transform")
 def test_a_raising_or_endless_transformation_becomes_a_recorded_outcome():
-    broken = make_variant(unit(FollowupSpec("test-raises", "transform", "test-raises")))
+    raises = FollowupSpec("test-raises", "transform", "test-raises")
+    broken = make_variant(unit(raises, ["int f(int BOOM) { return BOOM; }"]))
     assert (
         broken.status == "error" and "RuntimeError: this transformation is broken" in broken.reason
     )
