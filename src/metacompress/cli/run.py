@@ -24,6 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="run a MetaCompress experiment from a YAML config",
         description="Run teacher and student on source and follow-up inputs, check the "
         "metamorphic relations between them, write the run directory and apply the gates.",
+        epilog="A gate judges all follow-ups pooled, or one follow-up set with "
+        "RELATION@FOLLOWUP; --max-violation R=0.05 and --fail-under R=0.95 are the same gate. "
+        "Exit status: 0 every gate holds, 1 a gate failed, 2 usage or config error.",
     )
     parser.add_argument("config", help="experiment config (YAML)")
     parser.add_argument("--out", help="run directory (default: the config's output)")
