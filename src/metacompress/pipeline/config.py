@@ -34,7 +34,7 @@ Schema (defaults in brackets; relative paths are relative to the config file's f
     time_limit: 10                       # [10] seconds per input to parse and transform it
     followups:                           # [[all]] the follow-up inputs, any mix of:
       - all                              #   one follow-up per catalogue transformation
-      - transforms: [rename-locals, for-to-while]
+      - transforms: [rename-locals, for-to-while]   # one follow-up each (also: sides)
       - transform: rename-locals         #   one transformation with parameters
         params: {}
         id: rename-locals                #   [the transformation name] name in the tables
@@ -43,14 +43,15 @@ Schema (defaults in brackets; relative paths are relative to the config file's f
         from: all                        #   [all] or a list of transformation names
                                          #   (the `compose` transformation, id combine-K)
       - attack: mhm                      #   adversarial inputs found by an attack ...
-        against: both                    #   ... against teacher | student | both
-        params: {}
+        against: both                    #   [both] ... against teacher | student | both
+        params: {budget: 200}            #   the attack's parameters
+        id: mhm                          #   [the attack name]: ids mhm@teacher, mhm@student
     relations: all                       # [all] or a list of names / {name, params, id}
     gates:                               # [none] release gates (see `gates`)
       - relation: prediction-agreement
         followup: all                    # [all] a follow-up id, or all of them pooled
         max_violation: 0.05              # fail when the violation rate exceeds 0.05
-      - relation: label-invariance
+      - relation: label-invariance-student
         fail_under: 0.95                 # fail when the rate at which it holds is below 0.95
     statistics:
       bootstrap: 1000                    # [1000] bootstrap resamples for the 95 % intervals
