@@ -120,7 +120,13 @@ class RawCheckpointFormat(ModelFormat):
 
     def _config(self, base_dir: Path | None, options: LoadOptions) -> tuple[Any, str]:
         reference = self.config or str(self._weights_folder(base_dir))
-        return load_config(reference, base_dir, options.trust_remote_code), repr(reference)
+        config = load_config(reference, base_dir, options.trust_remote_code)
+        if config.model_type != "roberta":
+            raise ConfigError(
+                f"format {self.format_name!r} expects a RoBERTa config, got model_type "
+                f"{config.model_type!r} in {reference!r}"
+            )
+        return config, repr(reference)
 
     @abc.abstractmethod
     def build_module(self, config: Any, state: dict[str, Any]) -> Any:
