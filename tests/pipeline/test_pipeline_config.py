@@ -145,3 +145,15 @@ def test_command_line_gates_parse_both_spellings_and_refuse_bad_text(tmp_path):
             parse_gate(bad, "max_violation")
     with pytest.raises(ConfigError, match="unknown relation 'nope'"):
         load_config(write(tmp_path, GOOD), extra_gates=[parse_gate("nope=0.1", "fail_under")])
+
+
+def test_the_schema_in_the_module_docstring_is_a_valid_config(tmp_path):
+    import textwrap
+
+    from metacompress.pipeline import config as module
+
+    doc = module.__doc__
+    block = doc[doc.index("::\n\n    task:") + 3 : doc.index("\nFollow-up ids are unique")]
+    config = load_config(write(tmp_path, textwrap.dedent(block)))
+    assert [f.name for f in config.followups][-2:] == ["mhm@teacher", "mhm@student"]
+    assert config.gates[1].relation == "label-invariance-student"

@@ -6,7 +6,7 @@ Every error names the file, the line (from YAML node marks), the key and what wa
 
 Schema (defaults in brackets; relative paths are relative to the config file's folder)::
 
-    task: vulnerability | clone          # required; the language follows (c | java)
+    task: vulnerability                  # required: vulnerability (C) | clone (Java pairs)
     seed: 0                              # [0] seeds every random choice of the run
     data:                                # required (`metacompress.data.loaders.load_examples`)
       format: devign                     # [auto] devign | bigclonebench | jsonl | csv | parquet
@@ -34,10 +34,10 @@ Schema (defaults in brackets; relative paths are relative to the config file's f
     time_limit: 10                       # [10] seconds per input to parse and transform it
     followups:                           # [[all]] the follow-up inputs, any mix of:
       - all                              #   one follow-up per catalogue transformation
-      - transforms: [rename-locals, for-to-while]   # one follow-up each (also: sides)
+                                         #   (or `transforms: [a, b]`: one follow-up each)
       - transform: rename-locals         #   one transformation with parameters
         params: {}
-        id: rename-locals                #   [the transformation name] name in the tables
+        id: rename-locals-again          #   [the transformation name] name in the tables
         sides: all                       #   [all] clone pairs: transform all | first | second
       - combine: 2                       #   k random applicable transformations in sequence
         from: all                        #   [all] or a list of transformation names
