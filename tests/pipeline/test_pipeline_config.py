@@ -131,7 +131,10 @@ def test_yaml_syntax_errors_missing_keys_and_duplicates_are_located(tmp_path):
 
 def test_duplicate_followup_ids_are_refused(tmp_path):
     text = GOOD.replace("    id: unused\n", "    id: rename-locals\n", 1)
-    with pytest.raises(ConfigError, match="follow-up id 'rename-locals' is used twice"):
+    with pytest.raises(
+        ConfigError,
+        match=r"exp.yaml:11: followups\[1\]: follow-up id 'rename-locals' is used twice",
+    ):
         load_config(write(tmp_path, text))
 
 

@@ -405,24 +405,23 @@ def _followups(r: _Reader, raw: Any, lang: str) -> tuple[FollowupSpec, ...]:
     for index, item in enumerate(items):
         where: Path_ = (*path, index)
         if isinstance(item, str):
-            name = item
-            names = _transform_names(lang) if name == ALL_FOLLOWUPS else [name]
+            names = _transform_names(lang) if item == ALL_FOLLOWUPS else [item]
             for name in names:
                 _check_transform(r, name, {}, lang, where)
-            specs.extend(FollowupSpec(name, "transform", name) for name in names)
-            continue
-        entry = r.mapping(item, where)
-        kinds = [k for k in ("transforms", "transform", "combine", "attack") if k in entry]
-        if len(kinds) != 1:
-            raise r.ctx.error(
-                where, "expected exactly one of the keys transforms, transform, combine, attack"
-            )
-        specs.extend(_followup(r, kinds[0], entry, where, lang))
-    names = [s.name for s in specs]
-    for index, name in enumerate(names):
-        if name in (SOURCE, POOLED) or name in names[:index]:
-            what = "is reserved" if name in (SOURCE, POOLED) else "is used twice"
-            raise r.ctx.error(path, f"follow-up id {name!r} {what}; give an explicit id")
+            made = [FollowupSpec(name, "transform", name) for name in names]
+        else:
+            entry = r.mapping(item, where)
+            kinds = [k for k in ("transforms", "transform", "combine", "attack") if k in entry]
+            if len(kinds) != 1:
+                raise r.ctx.error(
+                    where, "expected exactly one of the keys transforms, transform, combine, attack"
+                )
+            made = _followup(r, kinds[0], entry, where, lang)
+        for spec in made:
+            if spec.name in (SOURCE, POOLED) or spec.name in (s.name for s in specs):
+                what = "is reserved" if spec.name in (SOURCE, POOLED) else "is used twice"
+                raise r.ctx.error(where, f"follow-up id {spec.name!r} {what}; give an explicit id")
+            specs.append(spec)
     return tuple(specs)
 
 
