@@ -1,8 +1,8 @@
 """Behaviour preservation on real C programs: the NIST Juliet C test cases.
 
 For every registered transformation that handles C (renamings included), the `good*` functions
-of Juliet test cases are transformed one by one (each function's text is transformed alone and
-spliced back, so every edit lies inside a function), the file is recompiled with
+of Juliet test cases are transformed one by one (each function's text is transformed alone,
+after the file's #define lines, and spliced back, so every edit lies inside a function), the file is recompiled with
 `gcc -DINCLUDEMAIN -DOMITBAD -Itestcasesupport io.o FILE.c -lm` (io.c compiled once) and run
 without stdin; its output must equal the original program's. Test cases whose original does
 not compile, times out, or prints different output on two runs are skipped. Counts per
@@ -38,7 +38,7 @@ from metacompress.code.behaviour import (
     run_executable,
     same_behaviour,
 )
-from metacompress.code.parsing import parse
+from metacompress.code.parsing import iter_nodes, parse
 from metacompress.code.transform import TRANSFORMS
 
 pytestmark = [
@@ -143,19 +143,31 @@ def _function_name(node) -> str:
     return declarator.text.decode() if declarator is not None and declarator.text else ""
 
 
+def macro_context(parsed) -> str:
+    """The file's #define lines: a macro defined outside a function may name its locals."""
+    found = [
+        parsed.text(n).rstrip("\n") + "\n"
+        for n in iter_nodes(parsed.root)
+        if n.type in ("preproc_def", "preproc_function_def")
+    ]
+    return "".join(found)
+
+
 def transform_good_functions(code: str, name: str, key: str) -> tuple[str, int, int]:
-    """Transform every `good*` function of a Juliet file alone and splice the results back;
-    returns (new code, functions transformed, functions not applicable)."""
+    """Transform every `good*` function of a Juliet file and splice the results back; each
+    function is transformed alone, preceded by the file's #define lines (which must come back
+    unchanged). Returns (new code, functions transformed, functions not applicable)."""
     transformation = TRANSFORMS.create(name)
     preparations = [TRANSFORMS.create(n, **params) for n, params in PREPARE.get(name, ())]
     parsed = parse(code, "c")
+    context = macro_context(parsed)
     data = parsed.data
     pieces: list[tuple[int, int, bytes]] = []
     applied = skipped = 0
     for index, function in enumerate(parsed.functions()):
         if "good" not in _function_name(function).lower():
             continue
-        text = parsed.text(function)
+        text = context + parsed.text(function)
         seed = zlib.crc32(f"{name}:{key}:{index}".encode())
         for step, preparation in enumerate(preparations):
             prepared = preparation.apply(text, "c", seed + step + 1)
@@ -163,7 +175,9 @@ def transform_good_functions(code: str, name: str, key: str) -> tuple[str, int, 
         result = transformation.apply(text, "c", seed)
         if result.applicable:
             applied += 1
-            pieces.append((function.start_byte, function.end_byte, result.code.encode()))
+            assert result.code.startswith(context), f"{name} edited outside the function"
+            new_function = result.code[len(context) :].encode()
+            pieces.append((function.start_byte, function.end_byte, new_function))
         else:
             skipped += 1
             assert result.reason, f"{name}: NotApplicable without a reason"

@@ -213,6 +213,10 @@ public class MetaCompressBehaviourRunner {
     }
 }
 """
+#: Short-lived JVMs start faster with the client compiler only and the serial collector (javac
+#: takes half the CPU time on small files).
+_FAST_JVM = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+_FAST_JVM_FOR_JAVAC = tuple(f"-J{flag}" for flag in _FAST_JVM)
 _MAIN_CLASS = re.compile(
     r"(?:public\s+|final\s+|abstract\s+)*class\s+([A-Za-z_$][\w$]*)[^{]*\{"
     r"(?=[\s\S]*?static\s+void\s+main\s*\()"
@@ -298,7 +302,8 @@ def _run_java_batch(
     runner.write_text(_RUNNER_SOURCE, encoding="utf-8")
     pending = dict(files)
     while True:
-        command = [javac, "-nowarn", "-encoding", "UTF-8", "-d", str(class_dir), str(runner)]
+        command = [javac, *_FAST_JVM_FOR_JAVAC, "-proc:none", "-nowarn", "-encoding", "UTF-8"]
+        command += ["-d", str(class_dir), str(runner)]
         command += [str(p) for p in pending.values()]
         try:
             done = subprocess.run(command, capture_output=True, timeout=compile_timeout)
@@ -362,7 +367,8 @@ def _run_all(
     by_class = {cls: key_name for key_name, cls in todo}
     remaining = [cls for _, cls in todo]
     while remaining:
-        command = [java, "-Xss16m", "-cp", str(class_dir), RUNNER_CLASS, str(int(timeout * 1000))]
+        command = [java, *_FAST_JVM, "-Xss16m", "-cp", str(class_dir), RUNNER_CLASS]
+        command.append(str(int(timeout * 1000)))
         try:
             done = subprocess.run(
                 command + remaining,
