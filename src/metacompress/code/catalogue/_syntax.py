@@ -129,11 +129,6 @@ def edit(parsed: ParsedCode, start: int, end: int, text: str) -> Edit:
     return Edit(start - parsed.prefix_len, end - parsed.prefix_len, text)
 
 
-def raw_text(parsed: ParsedCode, start: int, end: int) -> str:
-    """The text of raw bytes [start, end)."""
-    return parsed.data[start:end].decode("utf-8", errors="replace")
-
-
 def children(node: Node, field: str) -> list[Node]:
     """All children of `node` under `field` (Java for-init and update may repeat)."""
     return [c for i, c in enumerate(node.children) if node.field_name_for_child(i) == field]
@@ -175,14 +170,6 @@ def function_bodies(parsed: ParsedCode) -> list[Node]:
         if body is not None and parsed.in_code(body):
             bodies.append(body)
     return bodies
-
-
-def in_function_body(parsed: ParsedCode, node: Node) -> bool:
-    """True when `node` lies strictly inside the braces of a function body."""
-    return any(
-        body.start_byte < node.start_byte and node.end_byte < body.end_byte
-        for body in function_bodies(parsed)
-    )
 
 
 def nodes_in_bodies(parsed: ParsedCode, types: frozenset[str]) -> list[Node]:
