@@ -147,6 +147,7 @@ CREATE TABLE IF NOT EXISTS verdicts (
   variant_id TEXT NOT NULL, relation TEXT NOT NULL, example_id TEXT NOT NULL,
   followup TEXT NOT NULL, applicable INTEGER NOT NULL, holds INTEGER NOT NULL, score REAL,
   reason TEXT NOT NULL, details TEXT NOT NULL, PRIMARY KEY (variant_id, relation));
+CREATE INDEX IF NOT EXISTS verdicts_by_relation ON verdicts (relation, followup);
 CREATE TABLE IF NOT EXISTS set_level (
   relation TEXT NOT NULL, followup TEXT NOT NULL, key TEXT NOT NULL, value REAL,
   PRIMARY KEY (relation, followup, key));
