@@ -67,7 +67,9 @@ def test_swap_of_two_names():
         ({"total": "while"}, "not a valid c identifier"),
         ({"total": "2x"}, "not a valid c identifier"),
         ({"total": "malloc"}, "keyword or library name"),
-        ({"total": "uint8_t"}, "keyword or library name"),
+        ({"total": "uint8_t"}, "not a valid c identifier"),  # tree-sitter reads it as a type
+        ({"total": "TRUE"}, "not a valid c identifier"),  # ... and this as a literal
+        ({"total": "EOF"}, "keyword or library name"),
         ({"total": "z", "count": "z"}, "would both be named z"),
         ({"total": "count"}, "already used"),
         ({"next": "n2"}, "not a local variable or parameter"),

@@ -1,8 +1,9 @@
 """Identifier rules and sources of new names for renaming.
 
-Reserved names are the language's keywords plus the names of its common library (C: the
-standard headers' functions, macros and types; Java: java.lang and the usual java.util, java.io
-and java.net classes). A name is a valid *new* name for a piece of code when it is a valid
+Reserved names are the language's keywords (those of the standard, and every keyword-like
+token of the tree-sitter grammar, so a new name never changes how the code parses) plus the
+names of its common library (C: the standard headers' functions, macros and types; Java:
+java.lang and the usual java.util, java.io and java.net classes). A name is a valid *new* name for a piece of code when it is a valid
 identifier of the language, is not reserved, and is not any identifier-like token that appears
 anywhere in the code (comments and strings included, which over-approximates on purpose: a
 collision is never possible, and macros whose bodies tree-sitter does not parse are covered).
@@ -15,14 +16,17 @@ substitutes). `pick_name` takes the first acceptable candidate a source proposes
 from __future__ import annotations
 
 import abc
+import functools
 import random
 import re
 import string
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from metacompress.code.parsing import ParsedCode
+from metacompress.code.parsing import ParsedCode, language
 from metacompress.errors import ConfigError
+
+_WORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 
 
 def _words(text: str) -> frozenset[str]:
@@ -163,17 +167,44 @@ JAVA_LIBRARY = _words(
     """
 )
 
+#: Words tree-sitter-c reads as literals or primitive types wherever they stand.
+C_PARSER_WORDS = _words(
+    """
+    TRUE FALSE NULL nullptr charptr_t nullptr_t char8_t char16_t char32_t char64_t int8_t
+    int16_t int32_t int64_t uint8_t uint16_t uint32_t uint64_t size_t ssize_t ptrdiff_t
+    intptr_t uintptr_t max_align_t bool
+    """
+)
+
+
+@functools.cache
+def grammar_keywords(lang: str) -> frozenset[str]:
+    """The identifier-shaped anonymous tokens of the tree-sitter grammar of `lang` (its
+    keywords, contextual ones included): a name spelt so may be parsed as a keyword."""
+    grammar = language(lang)
+    words = (
+        grammar.node_kind_for_id(i)
+        for i in range(grammar.node_kind_count)
+        if grammar.node_kind_is_visible(i) and not grammar.node_kind_is_named(i)
+    )
+    return frozenset(w for w in words if w and _WORD.fullmatch(w))
+
+
 #: The wrapper class that bare Java methods are parsed inside (see parsing.py).
 _JAVA_INTERNAL = frozenset({"MetaCompressWrapper"})
 
-_RESERVED = {
-    "c": C_KEYWORDS | CPP_KEYWORDS | C_LIBRARY,
-    "java": JAVA_KEYWORDS | JAVA_LIBRARY | _JAVA_INTERNAL,
+_KEYWORDS = {
+    "c": C_KEYWORDS | C_PARSER_WORDS | grammar_keywords("c"),
+    "java": JAVA_KEYWORDS | grammar_keywords("java"),
 }
-_KEYWORDS = {"c": C_KEYWORDS, "java": JAVA_KEYWORDS}
+_RESERVED = {
+    "c": _KEYWORDS["c"] | CPP_KEYWORDS | C_LIBRARY,
+    "java": _KEYWORDS["java"] | JAVA_LIBRARY | _JAVA_INTERNAL,
+}
 _C_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 #: Identifier-like tokens: a letter, `_` or `$` followed by letters, digits, `_` or `$`.
 _TOKEN = re.compile(r"[^\W\d][\w$]*|\$[\w$]*")
+_ASCII_TOKEN = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 
 
 def reserved_names(lang: str) -> frozenset[str]:
@@ -212,9 +243,15 @@ def _has_identifier_form(name: str, lang: str) -> bool:
     return name.replace("$", "_").isidentifier()
 
 
+def identifier_tokens(code: str) -> list[str]:
+    """Every identifier-like token of `code` in order, in code, comments, strings and macros
+    alike (a letter, `_` or `$`, then letters, digits, `_` or `$`; Unicode letters count)."""
+    return (_ASCII_TOKEN if code.isascii() else _TOKEN).findall(code)
+
+
 def code_identifiers(code: str) -> frozenset[str]:
-    """Every identifier-like token of `code`, in code, comments, strings and macros alike."""
-    return frozenset(_TOKEN.findall(code))
+    """The set of `identifier_tokens` of `code`."""
+    return frozenset(identifier_tokens(code))
 
 
 def is_valid_new_name(name: str, parsed: ParsedCode) -> bool:
@@ -239,7 +276,7 @@ def random_identifier(rng: random.Random, min_length: int = 3, max_length: int =
     """A random identifier: a lowercase letter, then letters and digits; length uniform in
     [min_length, max_length]."""
     length = rng.randint(min_length, max_length)
-    return rng.choice(_FIRST) + "".join(rng.choice(_REST) for _ in range(length - 1))
+    return rng.choice(_FIRST) + "".join(rng.choices(_REST, k=length - 1))
 
 
 def fresh_identifier(

@@ -17,14 +17,14 @@ changed, each symbol renamed consistently, and the same partition of occurrences
 from __future__ import annotations
 
 import random
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from metacompress.code.edits import Edit, apply_edits, sort_edits
+from metacompress.code.edits import Edit, apply_edits
 from metacompress.code.names import (
     NameContext,
     NameSource,
+    identifier_tokens,
     is_reserved,
     is_valid_identifier,
     pick_name,
@@ -33,7 +33,6 @@ from metacompress.code.parsing import ParsedCode, parse
 from metacompress.code.symbols import Symbol, SymbolTable, analyse
 from metacompress.code.transform import Applied, NotApplicable
 
-_TOKEN = re.compile(r"[^\W\d][\w$]*|\$[\w$]*")
 #: Why a renaming of code with parse errors is refused when the parser reads its output
 #: differently (tree-sitter's error recovery depends on token lengths).
 MISREAD = "the renamed code would be read differently around its parse errors"
@@ -41,7 +40,13 @@ MISREAD = "the renamed code would be read differently around its parse errors"
 
 def token_counts(code: str) -> Counter[str]:
     """How often each identifier-like token occurs in `code` (comments and strings too)."""
-    return Counter(_TOKEN.findall(code))
+    return Counter(identifier_tokens(code))
+
+
+def same_structure(old: ParsedCode, new: ParsedCode) -> bool:
+    """Whether two parses have the same tree (node types, fields, error nodes), ignoring the
+    text: a renaming that keeps it is read by the parser exactly as the input was."""
+    return str(old.root) == str(new.root)
 
 
 def check_mapping(
@@ -82,7 +87,12 @@ def rename_edits(
         if new != symbol.name
         for start, end in symbol.occurrences
     ]
-    return sort_edits(edits)
+    edits.sort(key=_start)
+    return edits
+
+
+def _start(edit: Edit) -> int:
+    return edit.start
 
 
 def rename_symbols(parsed: ParsedCode, mapping: Mapping[Symbol, str]) -> Applied | NotApplicable:
@@ -96,7 +106,7 @@ def rename_symbols(parsed: ParsedCode, mapping: Mapping[Symbol, str]) -> Applied
     new_parsed = parse(new_code, parsed.lang)
     if new_parsed.error_count > parsed.error_count:
         return NotApplicable("the result would parse worse than the input")
-    if parsed.error_count and renaming_problems(parsed, new_parsed):
+    if parsed.error_count and not same_structure(parsed, new_parsed):
         return NotApplicable(MISREAD)
     return Applied(new_code, tuple(edits), ("rename",), (tuple(edits),))
 

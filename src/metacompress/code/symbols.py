@@ -25,12 +25,12 @@ name appears as a `case` constant. Spans are byte offsets into the original code
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tree_sitter import Node
 
+from metacompress.code.names import identifier_tokens
 from metacompress.code.parsing import FUNCTION_TYPES, ParsedCode
 
 LOCAL = "local"
@@ -39,7 +39,6 @@ KINDS = (LOCAL, PARAMETER)
 _OPAQUE = "opaque"
 
 Span = tuple[int, int]
-_TOKEN = re.compile(rb"[A-Za-z_$][A-Za-z0-9_$]*")
 
 
 @dataclass(frozen=True)
@@ -112,7 +111,7 @@ def outermost_functions(parsed: ParsedCode) -> list[Node]:
         if node.type in kinds:
             found.append(node)
             continue
-        stack.extend(reversed(node.children))
+        stack.extend(reversed(node.named_children))
     return found
 
 
@@ -149,8 +148,10 @@ class _Binding:
         self.uses: list[Span] = []
 
 
-# Work-stack operations of the walker: (operation, node, argument).
-_VISIT, _PUSH, _POP, _BIND, _SCAN, _KR = range(6)
+# Work-stack items of the walker: a node to visit, or (operation, node, argument).
+_PUSH, _POP, _BIND, _SCAN, _KR = range(5)
+# How the main loop treats a node type that has no handler.
+_IGNORE, _TYPE_NAME, _SCOPE = range(3)
 
 _C_SCOPES = frozenset({"compound_statement", "for_statement"})
 _JAVA_SCOPES = frozenset(
@@ -168,26 +169,66 @@ _JAVA_TYPE_DECLARATIONS = frozenset(
         "annotation_type_declaration",
     }
 )
+#: Nodes that hold no variable reference (literals, comments, keywords, labels, fields, types
+#: of Java, annotations), or whose names are handled elsewhere (jumps name labels only).
 _SKIP = frozenset(
     {
         "comment",
+        "line_comment",
+        "block_comment",
         "string_literal",
         "char_literal",
+        "character_literal",
         "number_literal",
+        "string_content",
+        "system_lib_string",
+        "escape_sequence",
         "primitive_type",
-        "type_identifier",
+        "type_qualifier",
+        "storage_class_specifier",
+        "true",
+        "false",
+        "null",
         "field_identifier",
         "statement_identifier",
-        "string_fragment",
-        "escape_sequence",
-        "annotation",
-        "marker_annotation",
-        "scoped_identifier",
+        "goto_statement",
         "break_statement",
         "continue_statement",
+        "string_fragment",
+        "decimal_integer_literal",
+        "hex_integer_literal",
+        "octal_integer_literal",
+        "binary_integer_literal",
+        "decimal_floating_point_literal",
+        "hex_floating_point_literal",
+        "null_literal",
+        "integral_type",
+        "floating_point_type",
+        "boolean_type",
+        "void_type",
+        "annotation",
+        "marker_annotation",
+        "modifiers",
+        "scoped_identifier",
         "this",
         "super",
-        "goto_statement",
+    }
+)
+#: Java nodes that only spell types (Java types never hold variable references).
+_JAVA_TYPES = frozenset(
+    {
+        "type_identifier",
+        "generic_type",
+        "scoped_type_identifier",
+        "array_type",
+        "type_arguments",
+        "type_parameters",
+        "dimensions",
+        "catch_type",
+        "throws",
+        "superclass",
+        "super_interfaces",
+        "extends_interfaces",
     }
 )
 #: A node whose type ends so is a statement or declaration: the unit an error may disturb.
@@ -253,9 +294,9 @@ class _Walker:
 
     def scan(self, node: Node, reason: str) -> None:
         """Mark every identifier-like token in the text of `node` unsafe."""
-        text = self.data[node.start_byte : node.end_byte]
-        for token in _TOKEN.findall(text):
-            self.mark_unsafe(token.decode(), reason)
+        text = self.data[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+        for token in identifier_tokens(text):
+            self.mark_unsafe(token, reason)
 
     def line(self, node: Node) -> int:
         return self.parsed.line_of(node.start_byte - self.prefix)
@@ -268,16 +309,15 @@ class _Walker:
     def run(self) -> None:
         """The main loop; identifiers, skipped leaves and plain nodes are handled inline
         because they are most of the work."""
-        self.stack = [(_VISIT, self.function, None)]
+        self.stack = [self.function]
         stack = self.stack
         data, prefix, visible = self.data, self.prefix, self.visible
-        handlers = _JAVA_HANDLERS if self.java else _C_HANDLERS
-        scope_types = _JAVA_SCOPES if self.java else _C_SCOPES
+        dispatch = _JAVA_DISPATCH if self.java else _C_DISPATCH
         has_errors = self.has_errors
-        collect_types = not self.java
         while stack:
-            op, node, arg = stack.pop()
-            if op != _VISIT:
+            node = stack.pop()
+            if node.__class__ is tuple:
+                op, node, arg = node
                 if op == _PUSH:
                     self.scopes.append({})
                     self.scope_spans.append((node.start_byte - prefix, node.end_byte - prefix))
@@ -303,26 +343,23 @@ class _Walker:
                         if has_errors:
                             self.check_neighbourhood(node, binding)
                 continue
-            if kind in _SKIP:
-                if collect_types and kind == "type_identifier":
-                    self.type_names.add(self.name(node))
+            action = dispatch.get(kind)
+            if action is None:
+                stack.extend(reversed(node.named_children))
+            elif action == _IGNORE:
                 continue
-            if has_errors and (kind == "ERROR" or node.is_missing):
-                self.scan(node, f"it appears in a parse error at line {self.line(node)}")
-                continue
-            handler = handlers.get(kind)
-            if handler is not None:
-                handler(self, node)
-            elif kind in scope_types:
+            elif action == _SCOPE:
                 stack.append((_POP, node, None))
-                stack.extend((_VISIT, child, None) for child in reversed(node.named_children))
+                stack.extend(reversed(node.named_children))
                 stack.append((_PUSH, node, None))
+            elif action == _TYPE_NAME:
+                self.type_names.add(self.name(node))
             else:
-                stack.extend((_VISIT, child, None) for child in reversed(node.named_children))
+                action(self, node)
 
     @staticmethod
     def visits(nodes: Iterable[Node | None]) -> list[tuple]:
-        return [(_VISIT, n, None) for n in nodes if n is not None]
+        return [n for n in nodes if n is not None]
 
     def bind(self, node: Node, kind: str) -> None:
         """Declare the identifier `node` in the innermost scope; a second declaration of a
@@ -423,13 +460,13 @@ def _c_function(w: _Walker, node: Node) -> None:
             elif parameter.type == "parameter_declaration":
                 actions.extend(_c_parameter(parameter, kind))
             elif parameter.type != "variadic_parameter":
-                actions.append((_VISIT, parameter, None))
+                actions.append(parameter)
     for child in node.named_children:
         if child.type == "declaration":
             actions.append((_KR, child, None))
     body = node.child_by_field_name("body")
     if body is not None:
-        actions.append((_VISIT, body, None))
+        actions.append(body)
     actions.append((_POP, node, None))
     w.schedule(actions)
 
@@ -447,7 +484,7 @@ def _c_parameter(node: Node, kind: str) -> list[tuple]:
         if declarator is not None and child.id == declarator.id:
             actions.extend(_c_declarator(child, kind, parameter=True))
         elif child.type not in ("type_qualifier", "storage_class_specifier"):
-            actions.append((_VISIT, child, None))
+            actions.append(child)
     return actions
 
 
@@ -466,12 +503,12 @@ def _c_declarator(node: Node, kind: str | None, parameter: bool = False) -> list
             value = node.child_by_field_name("value")
             actions = actions + _c_declarator(inner, kind, parameter) if inner else actions
             if value is not None:
-                actions.append((_VISIT, value, None))
+                actions.append(value)
             return actions
         if kind_of == "array_declarator":
             size = node.child_by_field_name("size")
             inner = node.child_by_field_name("declarator")
-            tail = [(_VISIT, size, None)] if size is not None else []
+            tail = [size] if size is not None else []
             return actions + (_c_declarator(inner, kind, parameter) if inner else []) + tail
         if kind_of == "function_declarator":
             inner = node.child_by_field_name("declarator")
@@ -536,7 +573,7 @@ def _c_declaration(w: _Walker, node: Node) -> None:
         elif child.type in ("attribute_specifier", "attribute_declaration", "ms_declspec_modifier"):
             actions.append((_SCAN, child, "it appears in an attribute"))
         elif child.type not in ("storage_class_specifier", "type_qualifier"):
-            actions.append((_VISIT, child, None))
+            actions.append(child)
     w.schedule(actions)
 
 
@@ -546,8 +583,10 @@ def _c_kr_declaration(w: _Walker, node: Node) -> None:
     for index, child in enumerate(node.children):
         if node.field_name_for_child(index) != "declarator":
             continue
-        for op, ident, _kind in (a for a in _c_declarator(child, PARAMETER) if a[0] == _BIND):
-            del op, _kind
+        for action in _c_declarator(child, PARAMETER):
+            if action.__class__ is not tuple or action[0] != _BIND:
+                continue
+            ident = action[1]
             binding = w.scopes[-1].get(w.name(ident)) if w.scopes else None
             if binding is None or binding.kind == _OPAQUE:
                 w.scan(ident, "a K&R declaration names no parameter")
@@ -560,14 +599,8 @@ def _c_enumerator(w: _Walker, node: Node) -> None:
     value = node.child_by_field_name("value")
     actions: list[tuple] = [(_BIND, name, _OPAQUE)] if name is not None else []
     if value is not None:
-        actions.append((_VISIT, value, None))
+        actions.append(value)
     w.schedule(actions)
-
-
-def _c_field_expression(w: _Walker, node: Node) -> None:
-    argument = node.child_by_field_name("argument")
-    if argument is not None:
-        w.schedule([(_VISIT, argument, None)])
 
 
 def _c_preproc_definition(w: _Walker, node: Node) -> None:
@@ -578,7 +611,7 @@ def _c_preproc_conditional(w: _Walker, node: Node) -> None:
     """#if/#ifdef branches hold code; the condition names macros only."""
     skip = {"condition", "name"}
     actions = [
-        (_VISIT, child, None)
+        child
         for index, child in enumerate(node.children)
         if child.is_named and node.field_name_for_child(index) not in skip
     ]
@@ -588,13 +621,13 @@ def _c_preproc_conditional(w: _Walker, node: Node) -> None:
 def _c_asm_operand(w: _Walker, node: Node) -> None:
     value = node.child_by_field_name("value")
     if value is not None:
-        w.schedule([(_VISIT, value, None)])
+        w.schedule([value])
 
 
 def _c_macro_type(w: _Walker, node: Node) -> None:
     type_node = node.child_by_field_name("type")
     if type_node is not None:
-        w.schedule([(_VISIT, type_node, None)])
+        w.schedule([type_node])
 
 
 def _c_attribute(w: _Walker, node: Node) -> None:
@@ -613,7 +646,7 @@ def _java_function(w: _Walker, node: Node) -> None:
         actions.extend(_java_parameters(parameters, kind))
     body = node.child_by_field_name("body")
     if body is not None:
-        actions.append((_VISIT, body, None))
+        actions.append(body)
     actions.append((_POP, node, None))
     w.schedule(actions)
 
@@ -646,7 +679,7 @@ def _java_variable_declarators(w: _Walker, node: Node, kind: str) -> list[tuple]
         if name is not None and kind != _OPAQUE:
             actions.append((_BIND, name, kind))
         if value is not None:
-            actions.append((_VISIT, value, None))
+            actions.append(value)
     return actions
 
 
@@ -681,7 +714,7 @@ def _java_class_body(w: _Walker, node: Node) -> None:
             name = member.child_by_field_name("name")
             if name is not None:
                 actions.append((_BIND, name, _OPAQUE))
-    actions.extend((_VISIT, member, None) for member in members)
+    actions.extend(members)
     actions.append((_POP, node, None))
     w.schedule(actions)
 
@@ -705,33 +738,27 @@ def _java_type_declaration(w: _Walker, node: Node) -> None:
     if name is not None:
         actions.append((_BIND, name, _OPAQUE))
     if body is not None:
-        actions.append((_VISIT, body, None))
+        actions.append(body)
     w.schedule(actions)
 
 
 def _java_enum_constant(w: _Walker, node: Node) -> None:
-    w.schedule(
-        [
-            (_VISIT, c, None)
-            for c in node.named_children
-            if c.type in ("argument_list", "class_body")
-        ]
-    )
+    w.schedule([c for c in node.named_children if c.type in ("argument_list", "class_body")])
 
 
 def _java_enhanced_for(w: _Walker, node: Node) -> None:
     value = node.child_by_field_name("value")
     name = node.child_by_field_name("name")
     body = node.child_by_field_name("body")
-    actions: list[tuple] = [(_VISIT, value, None)] if value is not None else []
+    actions: list[tuple] = [value] if value is not None else []
     actions.append((_PUSH, node, None))
     if name is not None:
         actions.append((_BIND, name, LOCAL))
     for child in node.named_children:
         if child.type in ("record_pattern", "type_pattern", "pattern"):
-            actions.append((_VISIT, child, None))
+            actions.append(child)
     if body is not None:
-        actions.append((_VISIT, body, None))
+        actions.append(body)
     actions.append((_POP, node, None))
     w.schedule(actions)
 
@@ -744,7 +771,7 @@ def _java_catch(w: _Walker, node: Node) -> None:
             if name is not None:
                 actions.append((_BIND, name, LOCAL))
         elif child.type == "block":
-            actions.append((_VISIT, child, None))
+            actions.append(child)
     actions.append((_POP, node, None))
     w.schedule(actions)
 
@@ -764,17 +791,17 @@ def _java_try_with_resources(w: _Walker, node: Node) -> None:
                     continue
                 actions.append((_BIND, name, LOCAL))
                 if value is not None:
-                    actions.append((_VISIT, value, None))
+                    actions.append(value)
         elif child.type == "block":
-            actions.append((_VISIT, child, None))
+            actions.append(child)
         else:
-            tail.append((_VISIT, child, None))
+            tail.append(child)
     actions.append((_POP, node, None))
     w.schedule(actions + tail)
 
 
 def _visits_expressions(node: Node) -> list[tuple]:
-    return [(_VISIT, c, None) for c in node.named_children if c.type != "modifiers"]
+    return [c for c in node.named_children if c.type != "modifiers"]
 
 
 def _java_lambda(w: _Walker, node: Node) -> None:
@@ -787,7 +814,7 @@ def _java_lambda(w: _Walker, node: Node) -> None:
         else:
             actions.extend(_java_parameters(parameters, LOCAL))
     if body is not None:
-        actions.append((_VISIT, body, None))
+        actions.append(body)
     actions.append((_POP, node, None))
     w.schedule(actions)
 
@@ -797,12 +824,12 @@ def _java_instanceof(w: _Walker, node: Node) -> None:
     here on (a simple over-approximation of Java's flow scoping)."""
     left = node.child_by_field_name("left")
     name = node.child_by_field_name("name")
-    actions: list[tuple] = [(_VISIT, left, None)] if left is not None else []
+    actions: list[tuple] = [left] if left is not None else []
     if name is not None:
         actions.append((_BIND, name, LOCAL))
     for child in node.named_children:
         if child.type in ("record_pattern", "type_pattern", "pattern"):
-            actions.append((_VISIT, child, None))
+            actions.append(child)
     w.schedule(actions)
 
 
@@ -823,12 +850,10 @@ def _java_record_pattern(w: _Walker, node: Node) -> None:
                     if identifiers:
                         actions.append((_BIND, identifiers[-1], LOCAL))
                     actions.extend(
-                        (_VISIT, c, None)
-                        for c in component.named_children
-                        if c.type == "record_pattern"
+                        c for c in component.named_children if c.type == "record_pattern"
                     )
                 else:
-                    actions.append((_VISIT, component, None))
+                    actions.append(component)
     w.schedule(actions)
 
 
@@ -838,7 +863,7 @@ def _java_switch_label(w: _Walker, node: Node) -> None:
     actions: list[tuple] = []
     for child in node.named_children:
         if child.type in ("pattern", "type_pattern", "record_pattern", "guard"):
-            actions.append((_VISIT, child, None))
+            actions.append(child)
         else:
             actions.append((_SCAN, child, "it appears as a case constant"))
     w.schedule(actions)
@@ -853,17 +878,17 @@ def _java_method_invocation(w: _Walker, node: Node) -> None:
 def _java_field_access(w: _Walker, node: Node) -> None:
     obj = node.child_by_field_name("object")
     if obj is not None:
-        w.schedule([(_VISIT, obj, None)])
+        w.schedule([obj])
 
 
 def _java_method_reference(w: _Walker, node: Node) -> None:
     named = node.named_children
     if named:
-        w.schedule([(_VISIT, named[0], None)])
+        w.schedule([named[0]])
 
 
 def _java_labeled(w: _Walker, node: Node) -> None:
-    w.schedule([(_VISIT, c, None) for c in node.named_children if c.type != "identifier"])
+    w.schedule([c for c in node.named_children if c.type != "identifier"])
 
 
 def _java_explicit_constructor(w: _Walker, node: Node) -> None:
@@ -873,14 +898,13 @@ def _java_explicit_constructor(w: _Walker, node: Node) -> None:
 
 
 def _java_object_creation(w: _Walker, node: Node) -> None:
-    w.schedule([(_VISIT, c, None) for c in node.named_children if c.type != "type_arguments"])
+    w.schedule([c for c in node.named_children if c.type != "type_arguments"])
 
 
 _C_HANDLERS = {
     "function_definition": _c_function,
     "declaration": _c_declaration,
     "enumerator": _c_enumerator,
-    "field_expression": _c_field_expression,
     "preproc_if": _c_preproc_conditional,
     "preproc_ifdef": _c_preproc_conditional,
     "preproc_elif": _c_preproc_conditional,
@@ -893,6 +917,11 @@ _C_HANDLERS = {
     "ms_declspec_modifier": _c_attribute,
     **dict.fromkeys(_C_PREPROC_DEFINITIONS, _c_preproc_definition),
 }
+
+
+def _error(w: _Walker, node: Node) -> None:
+    w.scan(node, f"it appears in a parse error at line {w.line(node)}")
+
 
 _JAVA_HANDLERS = {
     "method_declaration": _java_function,
@@ -919,3 +948,16 @@ _JAVA_HANDLERS = {
     "explicit_constructor_invocation": _java_explicit_constructor,
     "object_creation_expression": _java_object_creation,
 }
+
+
+def _dispatch(handlers: dict, scopes: frozenset[str], ignored: frozenset[str]) -> dict:
+    table: dict = dict.fromkeys(_SKIP | ignored, _IGNORE)
+    table.update(dict.fromkeys(scopes, _SCOPE))
+    table.update(handlers)
+    table["ERROR"] = _error
+    return table
+
+
+#: node type -> handler, or how the main loop treats it (_IGNORE, _TYPE_NAME, _SCOPE).
+_C_DISPATCH = {**_dispatch(_C_HANDLERS, _C_SCOPES, frozenset()), "type_identifier": _TYPE_NAME}
+_JAVA_DISPATCH = _dispatch(_JAVA_HANDLERS, _JAVA_SCOPES, _JAVA_TYPES)
