@@ -92,6 +92,7 @@ def test_renaming_sample_is_alpha_renaming_and_deterministic(shared_data, corpus
 
 @pytest.mark.data
 @pytest.mark.slow
+@pytest.mark.timeout(7200)
 @pytest.mark.parametrize("corpus", sorted(CORPORA))
 def test_renaming_full_corpus_is_alpha_renaming_and_deterministic(shared_data, corpus):
     run_corpus(shared_data, corpus, None)
@@ -186,6 +187,7 @@ def test_renamed_juliet_cases_behave_the_same(juliet, tmp_path):
 
 @pytest.mark.data
 @pytest.mark.slow
+@pytest.mark.timeout(7200)
 def test_renamed_juliet_cases_behave_the_same_330(juliet, tmp_path):
     counts = run_juliet(juliet, tmp_path, 330)
     assert counts["same behaviour"] >= 300

@@ -110,10 +110,20 @@ def test_c_macros_type_names_and_parse_errors_are_skipped_with_reasons():
         "  return PLUS_X(u) + z;\n}\n"
     )
     reasons = skipped(code, "c")
-    assert "preprocessor directive at line 3" in reasons["x"]
+    assert "macro definition at line 3" in reasons["x"]
     assert "type name" in reasons["T"]
     assert "parse error" in reasons["z"]
     assert set(table(code, "c")) == {"y", "u"}
+
+
+def test_c_file_level_macro_using_a_local_by_name_blocks_its_renaming():
+    code = (
+        "#define BUFFER_SIZE (3 * sizeof(data) + 2)\n"
+        "void f(void)\n{\n  int data = 0;\n  char buffer[BUFFER_SIZE];\n  use(buffer, data);\n}\n"
+        "#include <stdio.h>\n#pragma once\n"
+    )
+    assert "macro definition at line 1" in skipped(code, "c")["data"]
+    assert set(table(code, "c")) == {"buffer"}
 
 
 def test_c_preprocessor_branches_declaring_one_variable_twice_are_one_symbol():

@@ -25,6 +25,7 @@ name appears as a `case` constant. Spans are byte offsets into the original code
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -92,13 +93,32 @@ def analyse(parsed: ParsedCode) -> SymbolTable:
     """Symbols of every outermost function of `parsed`, plus the skipped variables."""
     symbols: list[Symbol] = []
     skipped: list[Skipped] = []
+    in_macros = macro_names(parsed.code) if parsed.lang == "c" else {}
     for function in outermost_functions(parsed):
         walker = _Walker(parsed, function)
+        walker.unsafe.update(in_macros)
         walker.run()
         found, passed = walker.result()
         symbols.extend(found)
         skipped.extend(passed)
     return SymbolTable(tuple(symbols), tuple(skipped))
+
+
+_DEFINE = re.compile(r"^[ \t]*#[ \t]*define\b(?:[^\n]*\\\r?\n)*[^\n]*", re.MULTILINE)
+
+
+def macro_names(code: str) -> dict[str, str]:
+    """Every name in a `#define` of the code -> why it is unsafe to rename: a macro body
+    may use a local variable by name (Juliet's `#define CHAR_ARRAY_SIZE (3*sizeof(data)+2)`),
+    and renaming the variable would silently break it."""
+    if "define" not in code:
+        return {}
+    found: dict[str, str] = {}
+    for match in _DEFINE.finditer(code):
+        line = code.count("\n", 0, match.start()) + 1
+        for token in identifier_tokens(match.group()):
+            found.setdefault(token, f"it appears in a macro definition at line {line}")
+    return found
 
 
 def outermost_functions(parsed: ParsedCode) -> list[Node]:
