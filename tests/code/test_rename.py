@@ -13,6 +13,7 @@ from metacompress.code.rename import alpha_renaming_problems, choose_names, rena
 from metacompress.code.symbols import PARAMETER, symbol_table
 from metacompress.code.transform import TRANSFORMS, Applied, NotApplicable
 from metacompress.errors import ConfigError
+from metacompress.registry import get_params
 
 C_CODE = """\
 struct node { int len; struct node *next; };
@@ -363,3 +364,20 @@ def test_renamed_java_program_compiles_and_behaves_the_same(tmp_path):
     assert "int count = 100;" in result.code and "this.count" in result.code
     assert "int value :" not in result.code and "catch (IllegalStateException e)" not in result.code
     assert compile_and_run_java(result.code, tmp_path, "renamed") == expected
+
+
+def test_parameters_round_trip_and_are_hashable():
+    for name in ("rename-locals", "rename-parameters", "rename-all", "compose"):
+        params = (
+            {"k": 1, "transforms": ["rename-all"]}
+            if name == "compose"
+            else {
+                "fraction": 0.5,
+                "max_renames": 3,
+                "name_source": "list",
+                "names": ["alpha", "beta"],
+            }
+        )
+        component = TRANSFORMS.create(name, **params)
+        assert type(component)(**get_params(component)) == component
+        assert hash(component) == hash(type(component)(**get_params(component)))

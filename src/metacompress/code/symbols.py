@@ -17,10 +17,12 @@ local declares), methods, classes, annotation names and fields of local or anony
 (which hide outer locals inside the class body).
 
 A variable is skipped, with the reason recorded, when renaming it could be unsafe: an
-occurrence touches a parse-error node, its name appears inside an error node or a preprocessor
-definition of the function (a macro body may use it invisibly), in C its name is also used as
-a type name in the function (a cast/declaration the parser may have misread), or in Java its
-name appears as a `case` constant. Spans are byte offsets into the original code.
+occurrence lies in a statement (or declaration) that holds a parse error, since tree-sitter's
+error recovery may have misread it; its name appears inside an error node, in a `#define`
+anywhere in the file or another preprocessor directive of the function (a macro body may use
+it by name, invisibly); in C its name is also used as a type name in the function (a cast or
+declaration the parser may have misread); in Java it appears as a `case` constant, or it is
+declared by a token that is not an identifier. Spans are byte offsets into the original code.
 """
 
 from __future__ import annotations
@@ -94,8 +96,9 @@ def analyse(parsed: ParsedCode) -> SymbolTable:
     symbols: list[Symbol] = []
     skipped: list[Skipped] = []
     in_macros = macro_names(parsed.code) if parsed.lang == "c" else {}
+    zones = _error_zones(parsed) if parsed.error_count else []
     for function in outermost_functions(parsed):
-        walker = _Walker(parsed, function)
+        walker = _Walker(parsed, function, zones)
         walker.unsafe.update(in_macros)
         walker.run()
         found, passed = walker.result()
@@ -169,6 +172,7 @@ class _Binding:
 
 
 # Work-stack items of the walker: a node to visit, or (operation, node, argument).
+Action = Node | tuple
 _PUSH, _POP, _BIND, _SCAN, _KR = range(5)
 # How the main loop treats a node type that has no handler.
 _IGNORE, _TYPE_NAME, _SCOPE = range(3)
@@ -281,7 +285,9 @@ class _Walker:
     """Walks one function with an explicit work stack (deeply nested code needs no
     recursion) and resolves every identifier against a stack of scopes."""
 
-    def __init__(self, parsed: ParsedCode, function: Node) -> None:
+    def __init__(
+        self, parsed: ParsedCode, function: Node, error_zones: list[tuple[int, int]]
+    ) -> None:
         self.parsed = parsed
         self.data = parsed.data
         self.prefix = parsed.prefix_len
@@ -294,9 +300,9 @@ class _Walker:
         self.unsafe: dict[str, str] = {}
         self.near_error: dict[int, str] = {}
         self.has_errors = parsed.error_count > 0
-        self.error_zones = _error_zones(parsed) if self.has_errors else []
+        self.error_zones = error_zones
         self.type_names: set[str] = set()
-        self.stack: list[tuple] = []
+        self.stack: list[Action] = []
 
     # -- helpers -----------------------------------------------------------------------------
     def span(self, node: Node) -> Span:
@@ -321,8 +327,8 @@ class _Walker:
     def line(self, node: Node) -> int:
         return self.parsed.line_of(node.start_byte - self.prefix)
 
-    def schedule(self, actions: list[tuple]) -> None:
-        """Run `actions` next, in the order given."""
+    def schedule(self, actions: list[Action]) -> None:
+        """Run `actions` (nodes to visit and operations) next, in the order given."""
         self.stack.extend(reversed(actions))
 
     # -- the walk ----------------------------------------------------------------------------
@@ -378,7 +384,7 @@ class _Walker:
                 action(self, node)
 
     @staticmethod
-    def visits(nodes: Iterable[Node | None]) -> list[tuple]:
+    def visits(nodes: Iterable[Node | None]) -> list[Node]:
         return [n for n in nodes if n is not None]
 
     def bind(self, node: Node, kind: str) -> None:
@@ -463,7 +469,7 @@ def _c_function(w: _Walker, node: Node) -> None:
     kind = PARAMETER if outermost else LOCAL
     declarator = node.child_by_field_name("declarator")
     function_declarator = _c_function_declarator(declarator)
-    actions: list[tuple] = []
+    actions: list[Action] = []
     if not outermost and function_declarator is not None:
         name = function_declarator.child_by_field_name("declarator")
         if name is not None and name.type == "identifier":
@@ -497,8 +503,8 @@ def _c_function_declarator(node: Node | None) -> Node | None:
     return node
 
 
-def _c_parameter(node: Node, kind: str) -> list[tuple]:
-    actions: list[tuple] = []
+def _c_parameter(node: Node, kind: str) -> list[Action]:
+    actions: list[Action] = []
     declarator = node.child_by_field_name("declarator")
     for child in node.named_children:
         if declarator is not None and child.id == declarator.id:
@@ -508,10 +514,10 @@ def _c_parameter(node: Node, kind: str) -> list[tuple]:
     return actions
 
 
-def _c_declarator(node: Node, kind: str | None, parameter: bool = False) -> list[tuple]:
+def _c_declarator(node: Node, kind: str | None, parameter: bool = False) -> list[Action]:
     """Actions declaring the name inside a declarator (kind None: a prototype's parameter,
     declared nowhere) and visiting the expressions it holds (array sizes, initialisers)."""
-    actions: list[tuple] = []
+    actions: list[Action] = []
     while True:
         kind_of = node.type
         if kind_of == "identifier":
@@ -561,9 +567,9 @@ def _strip_parentheses(node: Node) -> Node:
     return node
 
 
-def _c_prototype(parameters: Node) -> list[tuple]:
+def _c_prototype(parameters: Node) -> list[Action]:
     """A prototype's parameter names declare nothing; their array sizes are expressions."""
-    actions: list[tuple] = []
+    actions: list[Action] = []
     for parameter in parameters.named_children:
         if parameter.type != "parameter_declaration":
             continue
@@ -579,7 +585,7 @@ def _c_declaration(w: _Walker, node: Node) -> None:
     )
     kind = _OPAQUE if extern else LOCAL
     type_node = node.child_by_field_name("type")
-    actions: list[tuple] = []
+    actions: list[Action] = []
     if type_node is not None and type_node.type == "type_identifier":
         type_name = w.name(type_node)
         if w.lookup(type_name) is not None:
@@ -617,7 +623,7 @@ def _c_kr_declaration(w: _Walker, node: Node) -> None:
 def _c_enumerator(w: _Walker, node: Node) -> None:
     name = node.child_by_field_name("name")
     value = node.child_by_field_name("value")
-    actions: list[tuple] = [(_BIND, name, _OPAQUE)] if name is not None else []
+    actions: list[Action] = [(_BIND, name, _OPAQUE)] if name is not None else []
     if value is not None:
         actions.append(value)
     w.schedule(actions)
@@ -660,7 +666,7 @@ def _c_attribute(w: _Walker, node: Node) -> None:
 def _java_function(w: _Walker, node: Node) -> None:
     """A method or constructor: parameters in a function scope, then the body."""
     kind = PARAMETER if node.id == w.function.id else LOCAL
-    actions: list[tuple] = [(_PUSH, node, None)]
+    actions: list[Action] = [(_PUSH, node, None)]
     parameters = node.child_by_field_name("parameters")
     if parameters is not None:
         actions.extend(_java_parameters(parameters, kind))
@@ -671,8 +677,8 @@ def _java_function(w: _Walker, node: Node) -> None:
     w.schedule(actions)
 
 
-def _java_parameters(parameters: Node, kind: str) -> list[tuple]:
-    actions: list[tuple] = []
+def _java_parameters(parameters: Node, kind: str) -> list[Action]:
+    actions: list[Action] = []
     for parameter in parameters.named_children:
         if parameter.type == "identifier":
             actions.append((_BIND, parameter, kind))
@@ -689,8 +695,8 @@ def _java_parameters(parameters: Node, kind: str) -> list[tuple]:
     return actions
 
 
-def _java_variable_declarators(w: _Walker, node: Node, kind: str) -> list[tuple]:
-    actions: list[tuple] = []
+def _java_variable_declarators(w: _Walker, node: Node, kind: str) -> list[Action]:
+    actions: list[Action] = []
     for index, child in enumerate(node.children):
         if node.field_name_for_child(index) != "declarator":
             continue
@@ -716,7 +722,7 @@ def _java_field_declaration(w: _Walker, node: Node) -> None:
 def _java_class_body(w: _Walker, node: Node) -> None:
     """Fields and enum constants of a class declared inside the function hide outer locals
     everywhere in the class body, so they are bound before its members are walked."""
-    actions: list[tuple] = [(_PUSH, node, None)]
+    actions: list[Action] = [(_PUSH, node, None)]
     record = node.parent
     if record is not None and record.type == "record_declaration":
         parameters = record.child_by_field_name("parameters")
@@ -754,7 +760,7 @@ def _java_type_declaration(w: _Walker, node: Node) -> None:
     """A local class, interface, enum or record: its name is a type; walk its body."""
     name = node.child_by_field_name("name")
     body = node.child_by_field_name("body")
-    actions: list[tuple] = []
+    actions: list[Action] = []
     if name is not None:
         actions.append((_BIND, name, _OPAQUE))
     if body is not None:
@@ -770,7 +776,7 @@ def _java_enhanced_for(w: _Walker, node: Node) -> None:
     value = node.child_by_field_name("value")
     name = node.child_by_field_name("name")
     body = node.child_by_field_name("body")
-    actions: list[tuple] = [value] if value is not None else []
+    actions: list[Action] = [value] if value is not None else []
     actions.append((_PUSH, node, None))
     if name is not None:
         actions.append((_BIND, name, LOCAL))
@@ -784,7 +790,7 @@ def _java_enhanced_for(w: _Walker, node: Node) -> None:
 
 
 def _java_catch(w: _Walker, node: Node) -> None:
-    actions: list[tuple] = [(_PUSH, node, None)]
+    actions: list[Action] = [(_PUSH, node, None)]
     for child in node.named_children:
         if child.type == "catch_formal_parameter":
             name = child.child_by_field_name("name")
@@ -799,8 +805,8 @@ def _java_catch(w: _Walker, node: Node) -> None:
 def _java_try_with_resources(w: _Walker, node: Node) -> None:
     """Resource variables are visible in later resources and the body, not in the catch
     and finally clauses."""
-    actions: list[tuple] = [(_PUSH, node, None)]
-    tail: list[tuple] = []
+    actions: list[Action] = [(_PUSH, node, None)]
+    tail: list[Action] = []
     for child in node.named_children:
         if child.type == "resource_specification":
             for resource in child.named_children:
@@ -820,14 +826,14 @@ def _java_try_with_resources(w: _Walker, node: Node) -> None:
     w.schedule(actions + tail)
 
 
-def _visits_expressions(node: Node) -> list[tuple]:
+def _visits_expressions(node: Node) -> list[Action]:
     return [c for c in node.named_children if c.type != "modifiers"]
 
 
 def _java_lambda(w: _Walker, node: Node) -> None:
     parameters = node.child_by_field_name("parameters")
     body = node.child_by_field_name("body")
-    actions: list[tuple] = [(_PUSH, node, None)]
+    actions: list[Action] = [(_PUSH, node, None)]
     if parameters is not None:
         if parameters.type == "identifier":
             actions.append((_BIND, parameters, LOCAL))
@@ -844,7 +850,7 @@ def _java_instanceof(w: _Walker, node: Node) -> None:
     here on (a simple over-approximation of Java's flow scoping)."""
     left = node.child_by_field_name("left")
     name = node.child_by_field_name("name")
-    actions: list[tuple] = [left] if left is not None else []
+    actions: list[Action] = [left] if left is not None else []
     if name is not None:
         actions.append((_BIND, name, LOCAL))
     for child in node.named_children:
@@ -861,7 +867,7 @@ def _java_type_pattern(w: _Walker, node: Node) -> None:
 
 def _java_record_pattern(w: _Walker, node: Node) -> None:
     """`Point(int x, var y)`: the leading name is the record type; components bind."""
-    actions: list[tuple] = []
+    actions: list[Action] = []
     for child in node.named_children:
         if child.type == "record_pattern_body":
             for component in child.named_children:
@@ -880,7 +886,7 @@ def _java_record_pattern(w: _Walker, node: Node) -> None:
 def _java_switch_label(w: _Walker, node: Node) -> None:
     """`case NAME:` names an enum constant or a constant variable: too ambiguous to
     rename; patterns and guards are walked."""
-    actions: list[tuple] = []
+    actions: list[Action] = []
     for child in node.named_children:
         if child.type in ("pattern", "type_pattern", "record_pattern", "guard"):
             actions.append(child)
