@@ -1,14 +1,17 @@
 """Where units of work run: the executor interface, the local backend and the per-unit watchdog.
 
 The pipeline hands an executor a pure, module-level function and a list of picklable units and
-reads the results back in unit order (`Executor.map`); nothing else about the backend leaks into
-the stages, so a distributed backend (Ray) is one more `Executor` subclass registered in
-`EXECUTORS`. Results never depend on the backend or on the number of workers: every unit carries
-its own seed.
+reads the results back in unit order (`Executor.map`); work that needs the run's models goes
+through `Executor.map_with_models(fn, units, models)`, which calls fn(models, unit) wherever a
+copy of the models lives. Nothing else about the backend leaks into the stages, so a backend is
+one more `Executor` subclass registered in `EXECUTORS`: ``local`` (below) and ``ray``
+(`metacompress.pipeline.ray_backend`, imported only when asked for). Results never depend on the
+backend or on the number of workers: every unit carries its own seed.
 
 `LocalExecutor(workers=1)` runs units in this process; with more workers it uses a
 `concurrent.futures.ProcessPoolExecutor` (the platform's default start method), created on the
-first call and reused until `close`.
+first call and reused until `close`, for `map` (parsing and transforming); `map_with_models`
+runs here, with the caller's models (the model layer uses the machine's cores itself).
 
 `time_limit(seconds)` is the watchdog a unit runs under: a SIGALRM interval timer that raises
 `UnitTimeout` in the running Python code when the time is up (main thread only, which is where
@@ -59,14 +62,30 @@ def time_limit(seconds: float) -> Iterator[None]:
             signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 1e-3))
 
 
+def check_workers(workers: object) -> int:
+    """`workers` when it is an integer >= 1; a ConfigError otherwise."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ConfigError(f"workers must be an integer >= 1, got {workers!r}")
+    return workers
+
+
 class Executor(abc.ABC):
     """Runs `fn` over units and yields the results in the order of the units."""
 
     workers: int = 1
+    #: Copies of the models that serve `map_with_models` at the same time.
+    model_workers: int = 1
 
     @abc.abstractmethod
     def map(self, fn: Callable[[U], R], units: Sequence[U]) -> Iterator[R]:
         """fn(unit) for every unit, yielded in unit order as they become available."""
+
+    def map_with_models(
+        self, fn: Callable[[Any, U], R], units: Sequence[U], models: Any
+    ) -> Iterator[R]:
+        """fn(models, unit) for every unit, in unit order; here: in this process."""
+        for unit in units:
+            yield fn(models, unit)
 
     @abc.abstractmethod
     def close(self) -> None:
@@ -83,9 +102,7 @@ class LocalExecutor(Executor):
     """This process (workers = 1) or a pool of `workers` processes on this machine."""
 
     def __init__(self, workers: int = 1) -> None:
-        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-            raise ConfigError(f"workers must be an integer >= 1, got {workers!r}")
-        self.workers = workers
+        self.workers = check_workers(workers)
         self._pool: Any = None
 
     def map(self, fn: Callable[[U], R], units: Sequence[U]) -> Iterator[R]:
@@ -106,13 +123,31 @@ class LocalExecutor(Executor):
             self._pool = None
 
 
-#: Backend name -> factory(workers) -> Executor.
-EXECUTORS: dict[str, Callable[[int], Executor]] = {"local": LocalExecutor}
+def _local(workers: int, address: str | None = None, gpus_per_worker: float = 0.0) -> Executor:
+    if address is not None:
+        raise ConfigError(f"a cluster address ({address!r}) needs the ray backend, not local")
+    return LocalExecutor(workers)
 
 
-def make_executor(backend: str = "local", workers: int = 1) -> Executor:
-    """The executor of `backend` with `workers` workers."""
+def _ray(workers: int, address: str | None = None, gpus_per_worker: float = 0.0) -> Executor:
+    from metacompress.pipeline.ray_backend import RayExecutor
+
+    return RayExecutor(workers, address, num_gpus=gpus_per_worker)
+
+
+#: Backend name -> factory(workers, address, gpus_per_worker) -> Executor.
+EXECUTORS: dict[str, Callable[..., Executor]] = {"local": _local, "ray": _ray}
+
+
+def make_executor(
+    backend: str = "local",
+    workers: int = 1,
+    address: str | None = None,
+    gpus_per_worker: float = 0.0,
+) -> Executor:
+    """The executor of `backend` with `workers` workers (`address`: a Ray cluster to join;
+    `gpus_per_worker`: GPUs each Ray worker reserves)."""
     if backend not in EXECUTORS:
         known = ", ".join(sorted(EXECUTORS))
         raise ConfigError(f"executor backend must be one of {known}, got {backend!r}")
-    return EXECUTORS[backend](workers)
+    return EXECUTORS[backend](workers, address, gpus_per_worker)
