@@ -30,7 +30,11 @@ Schema (defaults in brackets; relative paths are relative to the config file's f
                                          #   `callable` model spec
     batch_size: 32                       # [32] model batch size
     chunk_size: 64                       # [64] units of work per committed chunk
-    workers: 1                           # [1] processes for parsing and transforming
+    workers: 1                           # [1] local: processes for parsing and transforming;
+                                         #   ray: actors, each holding both models
+    backend: local                       # [local] local (this machine) | ray (Ray actors)
+    ray_address: null                    # [none: start a local Ray] cluster to join with
+                                         #   backend ray: auto | HOST:PORT | ray://HOST:PORT
     time_limit: 10                       # [10] seconds per input to parse and transform it
     followups:                           # [[all]] the follow-up inputs, any mix of:
       - all                              #   one follow-up per catalogue transformation
@@ -92,12 +96,15 @@ ALL_FOLLOWUPS = "all"
 COMPOSE = "compose"
 POOLED = "all"
 #: Settings that cannot change any result: a run may be resumed with other values.
-NOT_RESULT_KEYS = ("workers", "batch_size", "output", "report", "allow_pickle", "trust_remote_code")
+NOT_RESULT_KEYS = (
+    "workers", "backend", "ray_address", "batch_size", "output", "report", "allow_pickle",
+    "trust_remote_code",
+)  # fmt: skip
 
 _TOP_KEYS = (
     "task", "seed", "data", "teacher", "student", "device", "half", "allow_pickle",
     "trust_remote_code", "batch_size", "chunk_size",
-    "workers", "time_limit", "followups", "relations", "gates", "statistics", "hidden",
+    "workers", "backend", "ray_address", "time_limit", "followups", "relations", "gates", "statistics", "hidden",
     "output", "report",
 )  # fmt: skip
 
@@ -183,6 +190,8 @@ class RunConfig:
     batch_size: int = 32
     chunk_size: int = 64
     workers: int = 1
+    backend: str = "local"
+    ray_address: str | None = None
     time_limit: float = 10.0
     followups: tuple[FollowupSpec, ...] = ()
     relations: tuple[RelationSpec, ...] = ()
@@ -220,6 +229,8 @@ class RunConfig:
             "batch_size": self.batch_size,
             "chunk_size": self.chunk_size,
             "workers": self.workers,
+            "backend": self.backend,
+            "ray_address": self.ray_address,
             "time_limit": self.time_limit,
             "followups": [f.to_dict() for f in self.followups],
             "relations": [r.to_dict() for r in self.relations],
@@ -586,6 +597,19 @@ def _data(r: _Reader, raw: Any, base: Path, limit: int | None) -> dict[str, Any]
     return data
 
 
+def _backend(r: _Reader, top: Mapping[str, Any]) -> tuple[str, str | None]:
+    """The executor backend and the Ray cluster address (only with backend ray)."""
+    from metacompress.pipeline.executor import EXECUTORS
+
+    backend = r.string(top.get("backend", "local"), ("backend",), tuple(EXECUTORS))
+    address = top.get("ray_address")
+    if address is not None:
+        address = r.string(address, ("ray_address",))
+        if backend != "ray":
+            raise r.ctx.error(("ray_address",), f"needs backend: ray, got backend {backend!r}")
+    return backend, address
+
+
 def parse_config(
     raw: Any,
     *,
@@ -623,6 +647,7 @@ def parse_config(
     else:
         output = base / "runs" / Path(source).stem
     report = top.get("report", list(DEFAULT_REPORTS))
+    backend, ray_address = _backend(r, top)
     report = tuple(
         r.string(x, ("report", i), REPORT_FORMATS)
         for i, x in enumerate(r.sequence(report, ("report",)))
@@ -640,6 +665,8 @@ def parse_config(
         batch_size=r.integer(top.get("batch_size", 32), ("batch_size",), 1),
         chunk_size=r.integer(top.get("chunk_size", 64), ("chunk_size",), 1),
         workers=r.integer(top.get("workers", 1), ("workers",), 1),
+        backend=backend,
+        ray_address=ray_address,
         time_limit=r.number(top.get("time_limit", 10.0), ("time_limit",), 0.001),
         followups=followups,
         relations=relations,
