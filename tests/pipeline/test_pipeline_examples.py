@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -77,4 +78,8 @@ def test_an_example_runs_end_to_end_with_a_limit(name, shared_data, tmp_path):
     assert summary["counts"]["examples"] == 3
     assert summary["counts"]["outputs"]["teacher"]["ok"] == summary["counts"]["unique_inputs"]
     assert (tmp_path / "run" / "report.html").is_file()
+    with sqlite3.connect(tmp_path / "run" / "run.sqlite") as db:
+        visible = db.execute("SELECT truncated, visible_chars FROM outputs").fetchall()
+    assert all(t in (0, 1) and len(json.loads(v)) == (2 if name == "bigclonebench" else 1)
+               for t, v in visible)  # fmt: skip
     assert len(outcome.gates) == len(config.gates)

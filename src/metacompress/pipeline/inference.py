@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from metacompress.models.base import Classifier, predict
+from metacompress.pipeline.store import dumps
 from metacompress.stats.metrics import predicted_labels
 
 OK, ERROR = "ok", "error"
@@ -31,6 +32,7 @@ class ModelOutput:
     predicted: int | None = None
     truncated: int | None = None
     hidden: bytes | None = None
+    visible_chars: str | None = None
 
     def row(self, model: str) -> tuple:
         return (
@@ -43,6 +45,7 @@ class ModelOutput:
             self.hidden,
             self.status,
             self.reason,
+            self.visible_chars,
         )
 
 
@@ -55,6 +58,7 @@ def _outputs(keys: Sequence[str], batch: list[tuple[str, ...]], model: Classifie
     labels = predicted_labels(probs)
     truncated = prediction.truncated
     hidden = prediction.hidden
+    visible = prediction.visible_chars
     rows = []
     for i, key in enumerate(keys):
         vector = None
@@ -69,6 +73,7 @@ def _outputs(keys: Sequence[str], batch: list[tuple[str, ...]], model: Classifie
                 predicted=int(labels[i]),
                 truncated=None if truncated is None else int(bool(truncated[i])),
                 hidden=vector,
+                visible_chars=None if visible is None else dumps([int(v) for v in visible[i]]),
             )
         )
     return rows

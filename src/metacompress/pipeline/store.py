@@ -52,20 +52,27 @@ Tables of run.sqlite (SQL types; JSON columns hold UTF-8 JSON text):
   registry name and ``params`` its constructor parameters, so
   ``RELATIONS.create(name, **params).holds_at(score, t)`` recomputes verdicts at threshold t.
 - ``variants(variant_id TEXT PK, example_id TEXT, followup TEXT, status TEXT, reason TEXT,
-  seed INTEGER, steps JSON list, edits JSON, inputs JSON NULL, input_key TEXT NULL)``: one row
+  seed INTEGER, steps JSON, edits JSON, inputs JSON NULL, input_key TEXT NULL)``: one row
   per (example, follow-up) unit of work; ``variant_id = EXAMPLE_ID/FOLLOWUP``; status is
   ``ok`` (inputs made), ``not-applicable`` (the transformation does not apply, or the attack
   failed or skipped the example; reason says why), ``error`` (the transformation or attack
   raised; reason holds the exception) or ``timeout`` (exceeded the per-input time limit).
-  ``edits`` is a list per input of ``{start, end, replacement}`` (byte offsets into the source
-  input); ``input_key`` is `input_key(inputs)`, the key of ``outputs``.
+  ``inputs`` is the follow-up's JSON list of code strings (the example's own inputs for
+  ``source``); ``steps[j]`` lists the step names applied to input j and ``edits[j][s]`` the
+  edits ``{start, end, replacement}`` of step s to input j, in byte offsets of that step's input
+  text (input j of the source for step 0; an attack has one step with all its edits); both are
+  ``[]`` per untouched input. ``seed`` is the unit's seed; ``input_key`` is
+  `input_key(inputs)`, the key of ``outputs``.
 - ``outputs(model TEXT, input_key TEXT, p_negative REAL NULL, p_positive REAL NULL,
   predicted INTEGER NULL, truncated INTEGER NULL, hidden BLOB NULL, status TEXT, reason TEXT,
-  PK(model, input_key))``: one row per model (``teacher``/``student``) and unique input; status
+  visible_chars JSON NULL, PK(model, input_key))``: one row per model (``teacher``/``student``)
+  and unique input; status
   ``ok`` or ``error`` (reason holds the exception); the two class probabilities exactly as the
   model returned them; predicted = argmax with ties to class 0 (`stats.metrics`), i.e. 1 iff
   p_positive > p_negative; truncated is 1/0, NULL when the model does not say; hidden is the
-  pooled representation as little-endian float32 (only when a relation needs it).
+  pooled representation as little-endian float32 (only when a relation needs it);
+  visible_chars lists, per input, how many leading characters the model saw (NULL when the
+  model has no window): an edit starting at or after that character is invisible to it.
 - ``verdicts(variant_id TEXT, relation TEXT, example_id TEXT, followup TEXT, applicable INTEGER,
   holds INTEGER, score REAL NULL, reason TEXT, details JSON, PK(variant_id, relation))``: one
   row per input-level relation and evaluated (source, follow-up) pair; a pair the relation does
@@ -142,7 +149,7 @@ CREATE INDEX IF NOT EXISTS variants_by_followup ON variants (followup, example_i
 CREATE TABLE IF NOT EXISTS outputs (
   model TEXT NOT NULL, input_key TEXT NOT NULL, p_negative REAL, p_positive REAL,
   predicted INTEGER, truncated INTEGER, hidden BLOB, status TEXT NOT NULL, reason TEXT NOT NULL,
-  PRIMARY KEY (model, input_key));
+  visible_chars TEXT, PRIMARY KEY (model, input_key));
 CREATE TABLE IF NOT EXISTS verdicts (
   variant_id TEXT NOT NULL, relation TEXT NOT NULL, example_id TEXT NOT NULL,
   followup TEXT NOT NULL, applicable INTEGER NOT NULL, holds INTEGER NOT NULL, score REAL,
@@ -209,7 +216,8 @@ EXPORTS: tuple[Export, ...] = (
     Export(
         "predictions",
         "SELECT v.variant_id, v.example_id, v.followup, o.model, o.p_negative, o.p_positive,"
-        " o.predicted, o.truncated, o.status, o.reason FROM variants v JOIN outputs o"
+        " o.predicted, o.truncated, o.visible_chars, o.status, o.reason FROM variants v"
+        " JOIN outputs o"
         " ON o.input_key = v.input_key WHERE v.status = 'ok' ORDER BY v.variant_id, o.model",
         (
             ("variant_id", "string"),
@@ -220,6 +228,7 @@ EXPORTS: tuple[Export, ...] = (
             ("p_positive", "float64"),
             ("predicted", "int64"),
             ("truncated", "int64"),
+            ("visible_chars", "string"),
             ("status", "string"),
             ("reason", "string"),
         ),
