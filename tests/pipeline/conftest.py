@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -82,10 +84,19 @@ class Spins(Transformation):
             rng.random()
 
 
+@transform("test-dies", ("c",), "kills its own process on an input containing DIE")
+@dataclasses.dataclass(frozen=True)
+class Dies(Transformation):
+    def _edits(self, parsed, rng):
+        if "DIE" in parsed.code:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return NotApplicable("no DIE")
+
+
 # Registered only while a test asks for them (the catalogue of every other test is the real one).
-for _name in ("test-raises", "test-spins"):
+TEST_TRANSFORMS = {"test-raises": Raises, "test-spins": Spins, "test-dies": Dies}
+for _name in TEST_TRANSFORMS:
     TRANSFORMS._entries.pop(_name)
-TEST_TRANSFORMS = {"test-raises": Raises, "test-spins": Spins}
 
 
 def _registered(name: str):
@@ -105,3 +116,9 @@ def raising_transform():
 def spinning_transform():
     """test-spins, registered for this test: never ends."""
     yield from _registered("test-spins")
+
+
+@pytest.fixture
+def dying_transform():
+    """test-dies, registered for this test: kills the process it runs in on a DIE input."""
+    yield from _registered("test-dies")

@@ -12,6 +12,7 @@ import pytest
 from pipeline_doubles import FOLLOWUPS, examples, flipping_student, raising_student
 
 from metacompress.errors import ConfigError
+from metacompress.pipeline.runner import WORKER_DIED
 from metacompress.pipeline.store import EXPORTS
 
 #: Relations that compare the student with the teacher (label invariance is per model).
@@ -293,3 +294,17 @@ def test_clone_pairs_transform_the_chosen_side_and_an_identical_student_agrees(r
     assert rows(d, "SELECT COUNT(*) FROM variants WHERE followup = 'combine-2' AND status = 'ok'")
     assert rows(d, "SELECT COUNT(*) FROM verdicts WHERE relation = 'prediction-agreement'"
                    " AND holds = 0")[0][0] == 0  # fmt: skip
+
+
+@pytest.mark.usefixtures("dying_transform")
+def test_a_unit_that_kills_its_worker_process_costs_only_itself(run):
+    Example = type(examples(1)[0])
+    data = [*examples(5), Example("die", ("int f(int DIE) { int x = DIE; return x; }",), 1)]
+    outcome = run(data=data, workers=2, followups=["rename-locals", "test-dies"])
+    d = outcome.run_dir
+    assert rows(d, "SELECT variant_id, status, reason FROM variants WHERE status = 'error'") == [
+        ("die/test-dies", "error", WORKER_DIED)
+    ]
+    assert rows(d, "SELECT COUNT(*) FROM variants WHERE followup = 'rename-locals'"
+                   " AND status = 'ok'")[0][0] == 6  # fmt: skip
+    assert outcome.summary["counts"]["errors"] == {"variants:error": 1}

@@ -106,7 +106,7 @@ class LocalExecutor(Executor):
         self._pool: Any = None
 
     def map(self, fn: Callable[[U], R], units: Sequence[U]) -> Iterator[R]:
-        if self.workers == 1 or len(units) <= 1:
+        if self.workers == 1:
             for unit in units:
                 yield fn(unit)
             return

@@ -23,6 +23,7 @@ import math
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import BrokenExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -69,6 +70,8 @@ from metacompress.pipeline.verdicts import (
     needs_hidden,
 )
 from metacompress.progress import progress
+
+WORKER_DIED = "the worker process died (out of memory or a crash in native code)"
 
 #: Model batches per committed inference chunk: inputs are sorted by length and handed to the
 #: model layer a chunk at a time, so its length buckets stay full.
@@ -219,7 +222,7 @@ class Runner:
             size = cfg.chunk_size * self.executor.workers
             bar = progress(_chunks(units, size), "transforming", total=-(-len(units) // size))
             for chunk in bar:
-                outcomes = list(self.executor.map(make_variant, chunk))
+                outcomes = self.make_variants(chunk)
                 with self.store.transaction() as db:
                     RunStore.insert(db, "variants", [_variant_row(o) for o in outcomes])
                     RunStore.insert(db, "errors", [r for o in outcomes
@@ -227,6 +230,23 @@ class Runner:
             with self.store.transaction() as db:
                 for f in pending_specs:
                     self.store.mark_done(db, f"variants:{f.name}")
+
+    def make_variants(self, units: Sequence[VariantUnit]) -> list[VariantOutcome]:
+        """The outcomes of `units`; a worker process that dies (out of memory, a crash in
+        native code) costs only the unit that killed it, found by running the units alone."""
+        try:
+            return list(self.executor.map(make_variant, units))
+        except BrokenExecutor:
+            self.executor.close()
+        outcomes = []
+        for unit in units:
+            try:
+                outcomes.extend(self.executor.map(make_variant, [unit]))
+            except BrokenExecutor:
+                self.executor.close()
+                outcomes.append(VariantOutcome(unit.example_id, unit.followup.name, ERROR,
+                                               WORKER_DIED, unit.seed))  # fmt: skip
+        return outcomes
 
     # -- stage 3 -------------------------------------------------------------------------------
     def attacks(self, examples: Sequence[Example]) -> None:

@@ -4,7 +4,9 @@ Each (example, follow-up) pair is one unit. Its seed is `unit_seed(seed, example
 id)`, so a unit's result depends on nothing but the unit: not on the order, the chunking, the
 worker that runs it or whether the run was resumed. A unit runs under the per-input watchdog
 (`executor.time_limit`); a transformation that raises or runs out of time gives a variant with
-status "error" or "timeout" and the reason, and the run goes on.
+status "error" or "timeout" and the reason, and the run goes on. With several workers, a unit
+that kills its worker process (out of memory, a crash in native code) is recorded as an error
+too (`runner.Runner.make_variants`); with one worker it runs in the run's own process.
 
 A transformation of a clone pair is applied to the inputs chosen by `sides` (all, first,
 second), each with its own seed `unit_seed(unit seed, side)`; the variant exists when at least
