@@ -33,6 +33,7 @@ import numpy as np
 from metacompress.attacks.engine import Budget, Engine, Outcome, Search, input_key
 from metacompress.code.edits import Edit
 from metacompress.data.types import Example
+from metacompress.errors import ConfigError
 from metacompress.models.base import Classifier
 from metacompress.registry import Registry, check_choice, check_range
 
@@ -202,8 +203,14 @@ class Attack(abc.ABC):
         seed: int = 0,
         engine: Engine | None = None,
     ) -> list[AttackResult]:
-        """Attack every example; one result per example, in order (see the module docstring)."""
-        engine = engine or self.engine(victim)
+        """Attack every example; one result per example, in order (see the module docstring).
+
+        `engine` (default: `self.engine(victim)`) may be given to read its statistics after.
+        """
+        if engine is None:
+            engine = self.engine(victim)
+        elif engine.victim is not victim:
+            raise ConfigError("the engine given was built for another victim")
         results: dict[int, AttackResult] = {}
         labelled = []
         for index, example in enumerate(examples):
