@@ -6,8 +6,12 @@ in flight) and marking itself done, so `resume=True` skips finished stages and f
 1. load: the examples (data loader or the given ones), bad rows into ``errors``, the source
    variant of every example, the follow-up and relation definitions;
 2. variants: every (example, transformation follow-up) unit, through the executor;
-3. attacks: every attack follow-up, against its victim (see `adversarial`);
-4. inference: each model on every unique input not yet scored (dedupe by content);
+3. attacks: every attack follow-up, against its victim (see `adversarial`), the examples cut
+   into one shard per model worker of the executor (`attack_shard`);
+4. inference: each model on every unique input not yet scored (dedupe by content), in
+   length-sorted chunks scored where the executor keeps the models (`score_chunk`); the
+   inputs are read from the store a window of chunks at a time, so memory does not grow with
+   the data;
 5. relations: every relation on every follow-up set (the source baseline included);
 6. aggregate: rates with intervals, scores, McNemar, gaps; recomputed from the tables;
 7. gates, table exports, summary.json, and the reports when `metacompress.report` exists.
@@ -18,6 +22,7 @@ A resumed run must use the config it started with (every setting that can change
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import sys
@@ -36,11 +41,11 @@ from metacompress.data.types import SOURCE, Example
 from metacompress.errors import ConfigError
 from metacompress.pipeline import aggregate as agg
 from metacompress.pipeline import provenance
-from metacompress.pipeline.adversarial import run_attack
-from metacompress.pipeline.config import MODEL_ROLES, POOLED, RunConfig
+from metacompress.pipeline.adversarial import AttackOutcome, run_attack
+from metacompress.pipeline.config import MODEL_ROLES, POOLED, FollowupSpec, RunConfig
 from metacompress.pipeline.executor import Executor, make_executor
 from metacompress.pipeline.gates import GateResult, evaluate_gates
-from metacompress.pipeline.inference import decode_hidden, score_inputs
+from metacompress.pipeline.inference import ModelOutput, decode_hidden, score_inputs
 from metacompress.pipeline.store import (
     CACHE_PATH,
     CONFIG_NAME,
@@ -76,6 +81,8 @@ WORKER_DIED = "the worker process died (out of memory or a crash in native code)
 #: Model batches per committed inference chunk: inputs are sorted by length and handed to the
 #: model layer a chunk at a time, so its length buckets stay full.
 INFERENCE_BATCHES_PER_CHUNK = 8
+#: Inference chunks per model worker read from the store and handed to the executor at once.
+INFERENCE_CHUNKS_PER_WINDOW = 8
 
 
 @dataclass
@@ -107,6 +114,40 @@ class _Timer:
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def score_chunk(models: Mapping[str, Any], unit: tuple) -> list[ModelOutput]:
+    """Unit of the inference stage: (role, [(input_key, inputs)], hidden) -> model outputs."""
+    role, items, hidden = unit
+    return score_inputs(models[role], items, hidden)
+
+
+@dataclass(frozen=True)
+class AttackShard:
+    """Examples [start, stop) of one attack follow-up; `examples` holds every example."""
+
+    spec: FollowupSpec
+    examples: tuple[Example, ...]
+    start: int
+    stop: int
+    lang: str
+    seed: int
+
+
+def attack_shard(models: Mapping[str, Any], shard: AttackShard) -> list[AttackOutcome]:
+    """Unit of the attack stage: the outcomes of the shard's examples.
+
+    The examples outside the shard stay in the call without their label, so the attack skips
+    them unscored but still draws its vocabulary from every example; each example's search has
+    its own seed and budget, so a shard's outcomes are those of one call over all examples.
+    """
+    examples = [
+        e if shard.start <= i < shard.stop else dataclasses.replace(e, label=None)
+        for i, e in enumerate(shard.examples)
+    ]
+    victim = models[shard.spec.victim]
+    outcomes = run_attack(shard.spec, examples, victim, shard.lang, shard.seed)
+    return outcomes[shard.start : shard.stop]
 
 
 def _variant_row(o: VariantOutcome) -> tuple:
@@ -255,8 +296,18 @@ class Runner:
             if spec.kind != "attack" or self.store.is_done(f"variants:{spec.name}"):
                 continue
             with self.timer.stage("attacks"):
-                victim = self.models[spec.victim]
-                outcomes = run_attack(spec, examples, victim, cfg.lang, cfg.seed)
+                every = tuple(examples)
+                size = max(1, -(-len(every) // self.executor.model_workers))
+                shards = [
+                    AttackShard(spec, every, start, min(start + size, len(every)), cfg.lang,
+                                cfg.seed)
+                    for start in range(0, len(every), size)
+                ]  # fmt: skip
+                outcomes = [
+                    outcome
+                    for part in self.executor.map_with_models(attack_shard, shards, self.models)
+                    for outcome in part
+                ]
                 with self.store.transaction() as db:
                     RunStore.insert(db, "variants", [_variant_row(o.variant) for o in outcomes])
                     RunStore.insert(db, "attack_results", [o.row for o in outcomes if o.row])
@@ -278,16 +329,14 @@ class Runner:
                 continue
             with self.timer.stage("inference"):
                 pending = self.store.query(
-                    "SELECT input_key, MIN(inputs) FROM variants WHERE status = 'ok' AND input_key"
+                    "SELECT input_key, MIN(rowid) FROM variants WHERE status = 'ok' AND input_key"
                     " NOT IN (SELECT input_key FROM outputs WHERE model = ?)"
-                    " GROUP BY input_key ORDER BY LENGTH(MIN(inputs)), input_key",
+                    " GROUP BY input_key ORDER BY MAX(LENGTH(inputs)), input_key",
                     (role,),
                 )
-                items = [(key, tuple(json.loads(inputs))) for key, inputs in pending]
-                size = cfg.batch_size * INFERENCE_BATCHES_PER_CHUNK
-                total = -(-len(items) // size)
-                for chunk in progress(_chunks(items, size), f"scoring ({role})", total=total):
-                    outputs = score_inputs(self.models[role], chunk, hidden)
+                chunks = list(_chunks(pending, cfg.batch_size * INFERENCE_BATCHES_PER_CHUNK))
+                scored = self._scored(role, chunks, hidden)
+                for outputs in progress(scored, f"scoring ({role})", total=len(chunks)):
                     with self.store.transaction() as db:
                         RunStore.insert(db, "outputs", [o.row(role) for o in outputs])
                         RunStore.insert(db, "errors", [
@@ -296,6 +345,25 @@ class Runner:
                         ])  # fmt: skip
                 with self.store.transaction() as db:
                     self.store.mark_done(db, f"inference:{role}")
+
+    def _scored(
+        self, role: str, chunks: Sequence[Sequence[tuple[str, int]]], hidden: bool
+    ) -> Iterator[list[ModelOutput]]:
+        """The outputs of every chunk of (input_key, variants rowid), in chunk order."""
+        window = INFERENCE_CHUNKS_PER_WINDOW * self.executor.model_workers
+        for part in _chunks(chunks, window):
+            units = [(role, self._inputs(chunk), hidden) for chunk in part]
+            yield from self.executor.map_with_models(score_chunk, units, self.models)
+
+    def _inputs(self, chunk: Sequence[tuple[str, int]]) -> list[tuple[str, tuple[str, ...]]]:
+        """(input_key, inputs) of each (input_key, rowid), read from the variants table."""
+        texts: dict[int, str] = {}
+        for part in _chunks([rowid for _, rowid in chunk], 500):
+            marks = ",".join("?" * len(part))
+            texts.update(self.store.query(
+                f"SELECT rowid, inputs FROM variants WHERE rowid IN ({marks})", part
+            ))  # fmt: skip
+        return [(key, tuple(json.loads(texts[rowid]))) for key, rowid in chunk]
 
     # -- stage 5 -------------------------------------------------------------------------------
     def relation_stage(self) -> None:
@@ -633,7 +701,10 @@ def run_experiment(
         _check_fingerprints(store, raw_models, run_dir)
         cached = _cached(raw_models, run_dir)
         own_executor = executor is None
-        executor = executor or make_executor("local", config.workers)
+        gpus = 1.0 if config.device == "cuda" else 0.0
+        executor = executor or make_executor(
+            config.backend, config.workers, config.ray_address, gpus
+        )
         try:
             runner = Runner(config, store, executor, cached)
             runner.load(data)
