@@ -130,10 +130,6 @@ def c_transformations() -> list[str]:
     return [e.name for e in TRANSFORMS.entries() if "c" in e.meta.get("languages", ())]
 
 
-#: Renaming a local that a macro body names breaks the macro (reported to the renaming owner).
-MACRO_RENAMING = pytest.mark.xfail(reason="renames a local that a #define body names")
-
-
 @pytest.fixture(scope="module")
 def originals(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("originals")
@@ -143,13 +139,7 @@ def originals(tmp_path_factory: pytest.TempPathFactory):
     return outcomes
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=MACRO_RENAMING) if n in ("rename-all", "rename-locals") else n
-        for n in c_transformations()
-    ],
-)
+@pytest.mark.parametrize("name", c_transformations())
 def test_c_programs_keep_their_behaviour(name: str, originals, tmp_path: Path) -> None:
     transformation = TRANSFORMS.create(name)
     failures, applied = [], 0
