@@ -158,3 +158,32 @@ def test_surface_and_vocabulary():
     rendered = surface.render({(0, "a"): "x"})
     assert rendered is surface.render({(0, "a"): "x", (0, "b"): "b"})
     assert "add_twice" in identifier_vocabulary([example], "c")
+
+
+def test_an_example_that_breaks_the_code_layer_is_recorded_not_fatal(
+    monkeypatch, buf_victim, buf_examples
+):
+    build = RenameSurface.build.__func__
+    render = RenameSurface.render
+
+    def failing_build(cls, example, lang, sides):
+        if example.id == "plain-right":
+            raise RuntimeError("cannot analyse")
+        return build(cls, example, lang, sides)
+
+    def failing_render(self, mapping):
+        if self.example.id == "loop":
+            raise RuntimeError("cannot render")
+        return render(self, mapping)
+
+    monkeypatch.setattr(RenameSurface, "build", classmethod(failing_build))
+    monkeypatch.setattr(RenameSurface, "render", failing_render)
+    results = ATTACKS.create("mhm", budget=300).run(buf_examples, buf_victim, "c", seed=3)
+    by_id = {r.example_id: r for r in results}
+    assert by_id["plain-right"].status == "skipped"
+    assert by_id["plain-right"].reason == "error: RuntimeError: cannot analyse"
+    assert by_id["loop"].status == "skipped"
+    assert by_id["loop"].reason == "error: RuntimeError: cannot render"
+    assert by_id["buf"].status == "success"
+    summary = summarize(results, "vulnerability")
+    assert summary.skip_reasons["error"] == 2

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from metacompress.attacks.base import FAILED, SUCCESS, Attack, flipped, true_prob
+from metacompress.attacks.base import ERROR, FAILED, SUCCESS, Attack, flipped, true_prob
 from metacompress.attacks.engine import Outcome, Request
 from metacompress.attacks.identifiers import (
     Ident,
@@ -178,7 +178,15 @@ class RenamingAttack(Attack):
     def prepare(
         self, examples: Sequence[Example], lang: str, seed: int, corpus: Sequence[Example]
     ) -> list[Any]:
-        return [RenameSurface.build(example, lang, self.sides(example)) for example in examples]
+        return [self._surface(example, lang) for example in examples]
+
+    def _surface(self, example: Example, lang: str) -> RenameSurface | str:
+        """The example's surface, or why there is none (an input the code layer cannot analyse
+        is recorded, never fatal to the run)."""
+        try:
+            return RenameSurface.build(example, lang, self.sides(example))
+        except Exception as error:  # noqa: BLE001 - one bad input must not end the run
+            return f"{ERROR}: {type(error).__name__}: {error}"
 
     def tracker(self, surface: RenameSurface, probs0: np.ndarray) -> Tracker:
         label = int(surface.example.label)  # type: ignore[arg-type]
