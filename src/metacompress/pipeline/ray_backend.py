@@ -26,7 +26,10 @@ Crashes: actors are created with ``max_restarts`` and ``max_task_retries`` = `re
 worker process dies, Ray starts a new one (the models load again) and re-runs the calls it had
 not answered. A unit is a pure function of itself (its own seed; the prediction cache is
 content-addressed), so a retried call returns what the lost one would have: results do not
-depend on crashes, on the number of workers or on the backend.
+depend on crashes, on the number of workers or on the backend. An actor that dies more than
+`retries` times on the same calls is given up: `map` raises `WorkerLost` (a
+`concurrent.futures.BrokenExecutor`, as a broken local process pool does) and the next call
+starts fresh actors, so the runner can isolate the unit that kills its worker.
 
 Counters: models with `counters()` (the prediction cache: queries, hits, misses) count inside
 the actors; every call returns its increments, which are added to the driver's models, so a
@@ -37,8 +40,10 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import BrokenExecutor
 from typing import Any, TypeVar
 
 from metacompress.errors import ConfigError
@@ -85,6 +90,10 @@ def add_counters(models: Any, increments: dict[str, dict[str, int]]) -> None:
         for key, value in counts.items():
             if model is not None and isinstance(getattr(model, key, None), int):
                 setattr(model, key, getattr(model, key) + value)
+
+
+class WorkerLost(BrokenExecutor):
+    """A Ray actor died more often than its restarts allow; its calls are lost."""
 
 
 class Worker:
@@ -166,6 +175,7 @@ class RayExecutor(Executor):
             return self._actors
         ray = self._connect()
         self._kill_actors(ray)
+        _warn_if_short(ray, self.workers * self.num_cpus, self.workers * self.num_gpus)
         actor_class = ray.remote(
             num_cpus=self.num_cpus,
             num_gpus=self.num_gpus,
@@ -225,7 +235,7 @@ class RayExecutor(Executor):
             ready, _ = ray.wait(list(running), num_returns=1)
             for ref in ready:
                 index, actor = running.pop(ref)
-                finished[index] = _get(ray, ref)
+                finished[index] = self._get(ray, ref)
                 free.append(actor)
 
     def close(self) -> None:
@@ -237,15 +247,28 @@ class RayExecutor(Executor):
         self._actors, self._models = [], None
         self._started = False
 
+    def _get(self, ray: Any, ref: Any) -> Any:
+        """ray.get; a unit's own exception is re-raised as itself, a lost actor as WorkerLost
+        (after which the next call starts fresh actors)."""
+        try:
+            return ray.get(ref)
+        except ray.exceptions.RayTaskError as error:
+            raise error.as_instanceof_cause() from None
+        except ray.exceptions.RayActorError as error:
+            self._kill_actors(ray)
+            raise WorkerLost(
+                f"a Ray worker died more than {self.retries} times on the same units: {error}"
+            ) from error
 
-def _get(ray: Any, ref: Any) -> Any:
-    """ray.get, with a unit's own exception re-raised as itself and a lost worker explained."""
-    try:
-        return ray.get(ref)
-    except ray.exceptions.RayTaskError as error:
-        raise error.as_instanceof_cause() from None
-    except ray.exceptions.RayActorError as error:
-        raise RuntimeError(
-            f"a Ray worker died more than {RETRIES} times on the same units and was given up; "
-            f"resume the run to retry them: {error}"
-        ) from error
+
+def _warn_if_short(ray: Any, cpus: float, gpus: float) -> None:
+    """Say so on stderr when the cluster has fewer resources in all than the actors reserve
+    (they wait until it has them: until the autoscaler adds nodes, if there is one)."""
+    total = ray.cluster_resources()
+    if total.get("CPU", 0.0) < cpus or total.get("GPU", 0.0) < gpus:
+        print(
+            f"metacompress: the Ray cluster has {total.get('CPU', 0.0):g} CPUs and "
+            f"{total.get('GPU', 0.0):g} GPUs; the workers reserve {cpus:g} and {gpus:g} and "
+            "wait until it has them",
+            file=sys.stderr,
+        )
