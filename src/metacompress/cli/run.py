@@ -1,6 +1,7 @@
 """`metacompress run CONFIG.yaml`: one experiment, its run directory, its gates.
 
     metacompress run CONFIG.yaml [--out DIR] [--limit N] [--resume] [--workers N]
+                     [--backend local|ray] [--ray-address ADDRESS]
                      [--max-violation RELATION[@FOLLOWUP]=RATE ...]
                      [--fail-under RELATION[@FOLLOWUP]=RATE ...]
                      [--allow-pickle] [--trust-remote-code]
@@ -11,6 +12,12 @@ fails when the rate at which R holds is below 0.95 (the same gate, other spellin
 ``R@FOLLOWUP=...`` judges one follow-up set instead. Exit status: 0 every gate holds, 1 a gate
 failed, 2 usage or config error (bad config, unwritable output folder, run directory that
 holds another run).
+
+Backends (also settable in the config's `backend:` and `ray_address:`): ``local`` runs on this
+machine (``--workers N`` processes parse and transform); ``ray`` shards transformations,
+attacks and model inference over N Ray actors, each holding both models, on a local Ray
+instance started for the run or, with ``--ray-address`` (``auto``, ``HOST:PORT``,
+``ray://HOST:PORT``, implies ``--backend ray``), on that cluster. Both give the same tables.
 """
 
 from __future__ import annotations
@@ -34,7 +41,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--resume", action="store_true", help="continue the run in the run directory"
     )
-    parser.add_argument("--workers", type=int, help="processes for parsing and transforming")
+    parser.add_argument(
+        "--workers", type=int, help="processes (local) or Ray actors (ray) doing the work"
+    )
+    parser.add_argument(
+        "--backend", choices=("local", "ray"), help="where the work runs (default: the config's)"
+    )
+    parser.add_argument(
+        "--ray-address",
+        metavar="ADDRESS",
+        help="Ray cluster to join (auto, HOST:PORT, ray://HOST:PORT); implies --backend ray",
+    )
     parser.add_argument(
         "--max-violation",
         action="append",
@@ -79,6 +96,15 @@ def run(args: argparse.Namespace) -> int:
     changes = {}
     if args.workers is not None:
         changes["workers"] = args.workers
+    if args.ray_address is not None:
+        if args.backend == "local":
+            raise ConfigError("--ray-address needs --backend ray, got --backend local")
+        changes["ray_address"] = args.ray_address
+        changes["backend"] = "ray"
+    elif args.backend is not None:
+        changes["backend"] = args.backend
+        if args.backend == "local":
+            changes["ray_address"] = None
     if args.allow_pickle:
         changes["allow_pickle"] = True
     if args.trust_remote_code:
