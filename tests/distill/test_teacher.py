@@ -83,3 +83,36 @@ def test_teacher_needs_labels_and_a_known_task(tmp_path):
         train_teacher(unlabelled, [], "vulnerability", tmp_path)
     with pytest.raises(ConfigError, match="task"):
         train_teacher(vulnerability_examples(4, 0), [], "summarisation", tmp_path)
+
+
+def test_init_fine_tunes_an_existing_checkpoint(tiny_teacher, tmp_path):
+    # Offline stand-in for microsoft/codebert-base: the tiny teacher's masked LM, a RoBERTa
+    # encoder without a classification head.
+    train = vulnerability_examples(32, 13, "i")
+    spec = train_teacher(
+        train,
+        train[:8],
+        "vulnerability",
+        tmp_path,
+        mlm_pretrain=False,
+        epochs=1,
+        init=str(tiny_teacher.parent / "mlm"),
+        max_length=48,
+        batch_size=8,
+    )
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert metrics["init"].endswith("mlm") and metrics["preset"] is None
+    assert metrics["settings"]["learning_rate"] == 2e-5
+    probs = predict(load_model(spec), [e.inputs for e in train[:4]]).probs
+    assert probs.shape == (4, 2)
+    with pytest.raises(ConfigError, match="max_length"):
+        train_teacher(
+            train,
+            [],
+            "vulnerability",
+            tmp_path / "long",
+            mlm_pretrain=False,
+            epochs=1,
+            init=str(tiny_teacher.parent / "mlm"),
+            max_length=4096,
+        )

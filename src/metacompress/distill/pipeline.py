@@ -143,7 +143,7 @@ class DistillJob:
         self.out_dir = out_dir
         self.seed = seed
         self.started = time.time()
-        self._tokenizers: dict[tuple[TokenizerSpec, int], Any] = {}
+        self._tokenizers: dict[TokenizerSpec, Any] = {}
 
     @classmethod
     def prepare(
@@ -176,17 +176,19 @@ class DistillJob:
     def lang(self) -> str:
         return LANGS[self.task]
 
-    def tokenizer(self, spec: TokenizerSpec, max_length: int) -> Any:
-        """A tokenizer trained on the unlabelled half's code (memoised per spec)."""
-        key = (spec, max_length)
-        if key not in self._tokenizers:
+    def tokenizer(self, spec: TokenizerSpec) -> Any:
+        """A tokenizer trained on the unlabelled half's code (memoised per spec).
+
+        Callers pass max_length to `encode`; saving sets the tokenizer's model_max_length.
+        """
+        if spec not in self._tokenizers:
             texts = code_texts(e.inputs for e in self.unlabelled)
-            self._tokenizers[key] = train_tokenizer(texts, spec, max_length)
-        return self._tokenizers[key]
+            self._tokenizers[spec] = train_tokenizer(texts, spec)
+        return self._tokenizers[spec]
 
     def vocab_caps(self, ceilings: Sequence[TokenizerSpec]) -> dict[str, int]:
         """Tokenizer kind -> the vocabulary it reaches on this data when asked for its ceiling."""
-        return {spec.kind: len(self.tokenizer(spec, 512)) for spec in ceilings}
+        return {spec.kind: len(self.tokenizer(spec)) for spec in ceilings}
 
     def subset(self, limit: int | None) -> tuple[list[Example], np.ndarray]:
         """At most `limit` unlabelled examples (a seeded sample) and their soft labels."""
@@ -212,7 +214,7 @@ class DistillJob:
 
         check_choice("loss", loss, sorted(LOSSES))
         examples, probs = train if train is not None else (self.unlabelled, self.probs)
-        tokenizer = self.tokenizer(config.tokenizer_spec(), config.max_length)
+        tokenizer = self.tokenizer(config.tokenizer_spec())
         arch = config.arch(len(tokenizer))
         torch.manual_seed(self.seed)
         model = RobertaForSequenceClassification(config.roberta_config(len(tokenizer)))
