@@ -34,3 +34,35 @@ def test_checks_name_expected_and_received():
         check_range("tau", "x", 0, 1)
     with pytest.raises(ConfigError, match=r"kind must be one of \['a', 'b'\], got 'c'"):
         check_choice("kind", "c", ["a", "b"])
+
+
+def test_concurrent_first_lookups_wait_for_the_providers(tmp_path, monkeypatch):
+    import sys
+    import threading
+
+    module = tmp_path / "slow_provider_for_registry_test.py"
+    module.write_text(
+        "import time\n"
+        "from tests_registry_target import REG\n"
+        "time.sleep(0.3)\n"
+        "class Late:\n"
+        "    pass\n"
+        "REG.register('late', 'registered after a pause')(Late)\n"
+    )
+    target = tmp_path / "tests_registry_target.py"
+    target.write_text(
+        "from metacompress.registry import Registry\n"
+        "REG = Registry('thing', providers=('slow_provider_for_registry_test',))\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    from tests_registry_target import REG
+
+    seen: list[list[str]] = []
+    threads = [threading.Thread(target=lambda: seen.append(REG.names())) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == [["late"]] * 4
+    sys.modules.pop("slow_provider_for_registry_test", None)
+    sys.modules.pop("tests_registry_target", None)

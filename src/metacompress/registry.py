@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -42,6 +43,8 @@ class Registry(Generic[T]):
         self._entries: dict[str, Entry[T]] = {}
         self._providers = tuple(providers)
         self._loaded = False
+        self._loading = False
+        self._lock = threading.RLock()
 
     def register(self, name: str, description: str = "", **meta: Any) -> Callable[[T], T]:
         """Decorator: register `obj` under `name`; a second registration of a name is an error."""
@@ -59,10 +62,20 @@ class Registry(Generic[T]):
         return decorate
 
     def _load(self) -> None:
-        if not self._loaded:
-            self._loaded = True
-            for module in self._providers:
-                importlib.import_module(module)
+        """Import the providers once. Other threads wait until the imports are done; a lookup
+        made by a provider while it is being imported sees the registry as filled so far."""
+        if self._loaded:
+            return
+        with self._lock:
+            if self._loaded or self._loading:
+                return
+            self._loading = True
+            try:
+                for module in self._providers:
+                    importlib.import_module(module)
+                self._loaded = True
+            finally:
+                self._loading = False
 
     def names(self) -> list[str]:
         self._load()
