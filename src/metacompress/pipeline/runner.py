@@ -5,7 +5,8 @@ in flight) and marking itself done, so `resume=True` skips finished stages and f
 
 1. load: the examples (data loader or the given ones), bad rows into ``errors``, the source
    variant of every example, the follow-up and relation definitions;
-2. variants: every (example, transformation follow-up) unit, through the executor;
+2. variants: every (example, transformation follow-up) unit, through the executor, the
+   examples read from the store a page at a time;
 3. attacks: every attack follow-up, against its victim (see `adversarial`), the examples cut
    into one shard per model worker of the executor (`attack_shard`);
 4. inference: each model on every unique input not yet scored (dedupe by content), in
@@ -23,11 +24,12 @@ A resumed run must use the config it started with (every setting that can change
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import math
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import BrokenExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -81,6 +83,8 @@ WORKER_DIED = "the worker process died (out of memory or a crash in native code)
 #: Model batches per committed inference chunk: inputs are sorted by length and handed to the
 #: model layer a chunk at a time, so its length buckets stay full.
 INFERENCE_BATCHES_PER_CHUNK = 8
+#: Examples read from the store at a time by the variants stage.
+EXAMPLES_PER_PAGE = 500
 #: Inference chunks per model worker read from the store and handed to the executor at once.
 INFERENCE_CHUNKS_PER_WINDOW = 8
 
@@ -114,6 +118,12 @@ class _Timer:
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 def score_chunk(models: Mapping[str, Any], unit: tuple) -> list[ModelOutput]:
@@ -242,8 +252,22 @@ class Runner:
         )
         return [Example(i, tuple(json.loads(x)), label, json.loads(m)) for i, x, label, m in rows]
 
+    def example_pages(self) -> Iterator[list[Example]]:
+        """The examples in data order, EXAMPLES_PER_PAGE at a time (only the ids all at once)."""
+        ids = [i for (i,) in self.store.query("SELECT example_id FROM examples ORDER BY position")]
+        for page in _chunks(ids, EXAMPLES_PER_PAGE):
+            marks = ",".join("?" * len(page))
+            rows = {row[0]: row for row in self.store.query(
+                "SELECT example_id, inputs, label, meta FROM examples"
+                f" WHERE example_id IN ({marks})", page,
+            )}  # fmt: skip
+            yield [
+                Example(i, tuple(json.loads(x)), label, json.loads(m))
+                for i, x, label, m in (rows[i] for i in page)
+            ]
+
     # -- stage 2 -------------------------------------------------------------------------------
-    def variants(self, examples: Sequence[Example]) -> None:
+    def variants(self) -> None:
         cfg = self.config
         specs = [f for f in cfg.followups if f.kind != "attack"]
         pending_specs = [f for f in specs if not self.store.is_done(f"variants:{f.name}")]
@@ -253,15 +277,18 @@ class Runner:
             done = {
                 (e, f) for e, f in self.store.query("SELECT example_id, followup FROM variants")
             }
-            units = [
+            units = (
                 VariantUnit(e.id, e.inputs, f, cfg.lang, unit_seed(cfg.seed, e.id, f.name),
                             cfg.time_limit)
                 for f in pending_specs
-                for e in examples
+                for page in self.example_pages()
+                for e in page
                 if (e.id, f.name) not in done
-            ]  # fmt: skip
+            )  # fmt: skip
+            names = {f.name for f in pending_specs}
+            n_units = len(names) * self.store.count("examples") - sum(f in names for _, f in done)
             size = cfg.chunk_size * self.executor.workers
-            bar = progress(_chunks(units, size), "transforming", total=-(-len(units) // size))
+            bar = progress(_batched(units, size), "transforming", total=-(-n_units // size))
             for chunk in bar:
                 outcomes = self.make_variants(chunk)
                 with self.store.transaction() as db:
@@ -290,13 +317,14 @@ class Runner:
         return outcomes
 
     # -- stage 3 -------------------------------------------------------------------------------
-    def attacks(self, examples: Sequence[Example]) -> None:
+    def attacks(self) -> None:
         cfg = self.config
+        every: tuple[Example, ...] | None = None
         for spec in cfg.followups:
             if spec.kind != "attack" or self.store.is_done(f"variants:{spec.name}"):
                 continue
             with self.timer.stage("attacks"):
-                every = tuple(examples)
+                every = every if every is not None else tuple(self.examples())
                 size = max(1, -(-len(every) // self.executor.model_workers))
                 shards = [
                     AttackShard(spec, every, start, min(start + size, len(every)), cfg.lang,
@@ -708,9 +736,8 @@ def run_experiment(
         try:
             runner = Runner(config, store, executor, cached)
             runner.load(data)
-            examples = runner.examples()
-            runner.variants(examples)
-            runner.attacks(examples)
+            runner.variants()
+            runner.attacks()
             runner.inference()
             runner.relation_stage()
             results = runner.aggregate()
