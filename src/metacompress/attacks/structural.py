@@ -34,6 +34,7 @@ from metacompress.attacks.compose import compose
 from metacompress.attacks.engine import Outcome, Search, input_key
 from metacompress.attacks.renaming import BUDGET_EXHAUSTED, ask
 from metacompress.code.edits import Edit
+from metacompress.code.parsing import parse
 from metacompress.code.transform import TRANSFORMS, Transformation
 from metacompress.data.types import Example
 from metacompress.errors import ConfigError
@@ -139,11 +140,10 @@ class Structural(Attack):
         children: list[_State] = []
         for _, state in beam:
             for side in self.sides(example):
+                parsed = parse(state.inputs[side], lang)
                 for transformation in transforms:
                     for _ in range(self.seeds_per_transform):
-                        result = transformation.apply(
-                            state.inputs[side], lang, rng.randrange(2**31)
-                        )
+                        result = transformation.apply_parsed(parsed, rng.randrange(2**31))
                         if not result.applicable:
                             continue
                         inputs = state.inputs[:side] + (result.code,) + state.inputs[side + 1 :]
