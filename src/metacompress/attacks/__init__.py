@@ -12,7 +12,7 @@ evaluates adversarial examples on another model and `to_variants` turns them int
 from metacompress.attacks.base import ATTACKS, Attack, AttackResult, attack
 from metacompress.attacks.engine import Budget, Engine, Outcome
 from metacompress.attacks.summary import AttackSummary, Comparison, drop_increase, summarize
-from metacompress.attacks.transfer import TransferResult, to_variants, transfer, transfer_rate
+from metacompress.attacks.transfers import TransferResult, to_variants, transfer, transfer_rate
 
 __all__ = [
     "ATTACKS",
