@@ -217,10 +217,21 @@ class HFTemplateEncoder(Encoder):
             if seq is not None:
                 kept[seq] += 1
                 ends[seq] = max(ends[seq], end)
-        backend = self.tokenizer.backend_tokenizer
-        full = [len(backend.encode(text, add_special_tokens=False).ids) for text in inputs]
+        full = self._full_lengths(inputs)
         cut = tuple(kept[j] < full[j] for j in range(len(inputs)))
         return cut, tuple(ends[j] if cut[j] else len(inputs[j]) for j in range(len(inputs)))
+
+    def _full_lengths(self, inputs: tuple[str, ...]) -> list[int]:
+        """Token counts of the whole inputs: the backend's truncation, which the last call left
+        switched on at this encoder's window, is switched off while counting."""
+        backend = self.tokenizer.backend_tokenizer
+        saved = backend.truncation
+        backend.no_truncation()
+        try:
+            return [len(backend.encode(text, add_special_tokens=False).ids) for text in inputs]
+        finally:
+            if saved:
+                backend.enable_truncation(**saved)
 
     def collate(self, items: Sequence[Encoded]) -> dict[str, np.ndarray]:
         ids, mask = pad_rows(items, self.pad_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from metacompress.report.model import ReportData
+from metacompress.report.model import POOLED, ReportData
 
 
 def _pct(value: float | None) -> str:
@@ -14,7 +14,19 @@ def _cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(data: ReportData, max_violations: int = 10) -> str:
+def _rate_table(rates) -> list[str]:
+    return [
+        "| relation | follow-up | applicable | violation rate | 95% interval |",
+        "|---|---|---:|---:|---|",
+        *(
+            f"| {_cell(r.relation)} | {_cell(r.origin)} | {r.applicable} | {_pct(r.rate.value)} | "
+            f"[{_pct(r.rate.low)}, {_pct(r.rate.high)}] |"
+            for r in rates
+        ),
+    ]
+
+
+def render_markdown(data: ReportData, max_violations: int = 10, max_followups: int = 8) -> str:
     lines = [
         f"## {_cell(data.title)}: {'✅ PASS' if data.passed else '❌ FAIL'}",
         "",
@@ -29,14 +41,21 @@ def render_markdown(data: ReportData, max_violations: int = 10) -> str:
         "",
         f"**Accuracy gap** (teacher − student, clean inputs): {_pct(data.accuracy_gap)}",
         "",
-        "| relation | follow-up | applicable | violation rate | 95% interval |",
-        "|---|---|---:|---:|---|",
+        "Behaviour gap, all follow-ups pooled:",
+        "",
+        *_rate_table([r for r in data.relations if r.origin == POOLED]),
     ]
-    for r in data.relations:
-        lines.append(
-            f"| {_cell(r.relation)} | {_cell(r.origin)} | {r.applicable} | {_pct(r.rate.value)} | "
-            f"[{_pct(r.rate.low)}, {_pct(r.rate.high)}] |"
-        )
+    worst = sorted(
+        (r for r in data.relations if r.origin != POOLED and r.applicable),
+        key=lambda r: (-r.rate.value, r.relation, r.origin),
+    )[:max_followups]
+    if worst:
+        lines += [
+            "",
+            f"Highest violation rates by follow-up (top {len(worst)}):",
+            "",
+            *_rate_table(worst),
+        ]
     if data.gates:
         lines += ["", "**Gates**", ""]
         lines += [
