@@ -74,7 +74,7 @@ def demo_config(test_file: Path, teacher: Path, student: Path, run_dir: Path, se
             {
                 "attack": "mhm",
                 "against": "both",
-                "params": {"max_iterations": 20, "n_candidates": 10, "budget": 200},
+                "params": {"max_iterations": 15, "n_candidates": 8, "budget": 80},
             },
         ],
         "relations": "all",
