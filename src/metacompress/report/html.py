@@ -11,6 +11,7 @@ but `data-*` attributes.
 from __future__ import annotations
 
 import json
+import math
 from html import escape
 
 from metacompress.report import svg
@@ -80,7 +81,7 @@ def _pct(value: float | None) -> str:
 
 
 def _num(value: float | None, digits: int = 3) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
+    return "–" if value is None or math.isnan(value) else f"{value:.{digits}f}"
 
 
 def _card(key: str, value: str) -> str:

@@ -26,7 +26,10 @@ def _rate_table(rates) -> list[str]:
     ]
 
 
-def render_markdown(data: ReportData, max_violations: int = 10, max_followups: int = 8) -> str:
+def render_markdown(
+    data: ReportData, max_violations: int = 10, max_followups: int = 8, min_pairs: int = 5
+) -> str:
+    """The summary; the worst follow-ups listed are those with at least `min_pairs` pairs."""
     lines = [
         f"## {_cell(data.title)}: {'✅ PASS' if data.passed else '❌ FAIL'}",
         "",
@@ -46,7 +49,7 @@ def render_markdown(data: ReportData, max_violations: int = 10, max_followups: i
         *_rate_table([r for r in data.relations if r.origin == POOLED]),
     ]
     worst = sorted(
-        (r for r in data.relations if r.origin != POOLED and r.applicable),
+        (r for r in data.relations if r.origin != POOLED and r.applicable >= min_pairs),
         key=lambda r: (-r.rate.value, r.relation, r.origin),
     )[:max_followups]
     if worst:
