@@ -3,7 +3,7 @@ and MORPH students, each measured for size, test accuracy, agreement with the te
 inference speed-up over the teacher.
 
     python benchmarks/distill/run.py [--data ../shared/data/devign] [--out /tmp/mc-distill-bench]
-        [--train 800] [--valid 200] [--test 400] [--max-length 128] [--teacher-preset small]
+        [--train 600] [--valid 150] [--test 300] [--max-length 128] [--teacher-preset small]
         [--budget small] [--size-mb 3] [--methods compressor avatar morph] [--seed 0]
 
 Writes `results.json` and `results.md` next to this file (and the models under --out).
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import time
 from pathlib import Path
@@ -21,7 +22,10 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_DATA = HERE.parents[1] / ".." / "shared" / "data" / "devign"
+DEFAULT_DATA = (
+    Path(os.environ.get("METACOMPRESS_SHARED_DATA", HERE.parents[1] / ".." / "shared" / "data"))
+    / "devign"
+)
 
 
 def load(path: Path, limit: int, seed: int):
@@ -65,12 +69,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--out", type=Path, default=Path("/tmp/mc-distill-bench"))
-    parser.add_argument("--train", type=int, default=800)
-    parser.add_argument("--valid", type=int, default=200)
-    parser.add_argument("--test", type=int, default=400)
+    parser.add_argument("--train", type=int, default=600)
+    parser.add_argument("--valid", type=int, default=150)
+    parser.add_argument("--test", type=int, default=300)
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--teacher-preset", default="small")
-    parser.add_argument("--teacher-epochs", type=int, default=3)
+    parser.add_argument("--teacher-epochs", type=int, default=2)
     parser.add_argument("--budget", default="small")
     parser.add_argument("--size-mb", type=float, default=3.0)
     parser.add_argument("--methods", nargs="+", default=["compressor", "avatar", "morph"])

@@ -37,8 +37,8 @@ def _one_thread():
 @pytest.fixture(scope="module")
 def data_files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("data")
-    write_jsonl(vulnerability_examples(240, 21, "t"), folder / "train.jsonl", "vulnerability")
-    write_jsonl(vulnerability_examples(40, 22, "v"), folder / "valid.jsonl", "vulnerability")
+    write_jsonl(vulnerability_examples(160, 21, "t"), folder / "train.jsonl", "vulnerability")
+    write_jsonl(vulnerability_examples(24, 22, "v"), folder / "valid.jsonl", "vulnerability")
     return folder
 
 
@@ -60,7 +60,7 @@ def teacher_dir(data_files, tmp_path_factory):
             "--preset",
             "tiny",
             "--epochs",
-            "6",
+            "3",
             "--mlm-epochs",
             "1",
             "--max-length",
@@ -77,7 +77,7 @@ def test_train_teacher_writes_spec_metrics_and_mlm(teacher_dir, capsys):
     spec = yaml.safe_load((teacher_dir / "metacompress-model.yaml").read_text())
     assert spec["format"] == "transformers" and spec["task"] == "vulnerability"
     metrics = json.loads((teacher_dir / "metrics.json").read_text())
-    assert metrics["train_examples"] == 120, "the labelled half of 240 examples"
+    assert metrics["train_examples"] == 80, "the labelled half of 160 examples"
     assert (teacher_dir / "mlm" / "config.json").is_file()
 
 
@@ -112,7 +112,7 @@ def test_distill_compressor_on_the_unlabelled_half(teacher_dir, data_files, tmp_
     assert "agreement" in printed and "student:" in printed
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["method"] == "compressor" and metrics["task"] == "vulnerability"
-    assert metrics["unlabelled_examples"] == 120
+    assert metrics["unlabelled_examples"] == 80
     assert metrics["params"]["max_length"] == 64
     assert (out / "student" / "metacompress-model.yaml").is_file()
 

@@ -49,7 +49,8 @@ def distiller(name: str, description: str) -> Callable[[type[Distiller]], type[D
 class Budget:
     """How much search and training one budget level buys.
 
-    population / generations: the evolutionary search; surrogate_samples: configurations
+    population / generations: the evolutionary search (restarts: independent runs, the best
+    kept); surrogate_samples: configurations
     actually distilled to fit the accuracy (and flip) surrogates; surrogate_epochs and
     final_epochs: training epochs of those samples and of the chosen student;
     max_train_examples: cap on the distillation set used while fitting the surrogates
