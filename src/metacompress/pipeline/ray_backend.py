@@ -15,7 +15,10 @@ Workers: `workers` actors (`num_cpus` CPUs and `num_gpus` GPUs each). An actor i
 the models of `map_with_models` (the runner's cached teacher and student); a model loaded from a
 spec pickles as its spec, so each actor loads the weights once and keeps them for every call.
 The prediction cache travels as its file path: on one machine (or a shared file system) the
-actors and the driver share the run's cache, elsewhere each node keeps its own.
+actors and the driver share the run's cache; on other nodes each keeps its own at that path,
+which must then be writable there. A callable model must be importable in the workers (a
+module-level function of an installed package); the run's results are only ever written by the
+driver.
 
 Dispatch: the units of one `map` call are cut into batches of ``ceil(n / (4 * workers))``
 units; one batch is one actor call; each actor has at most `CALLS_IN_FLIGHT` calls queued, so a
