@@ -40,6 +40,10 @@ class UnitTimeout(Exception):
     """A unit of work ran past its time limit."""
 
 
+#: How often the watchdog raises again once the time is up (see `time_limit`).
+RETRY_SECONDS = 0.05
+
+
 @contextlib.contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Raise UnitTimeout inside the block once `seconds` of wall time have passed."""
@@ -51,7 +55,10 @@ def time_limit(seconds: float) -> Iterator[None]:
         raise UnitTimeout(f"time limit of {seconds:g} s exceeded")
 
     previous = signal.signal(signal.SIGALRM, expire)
-    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    # The timer repeats every RETRY_SECONDS after it first expires: an exception raised by a
+    # signal handler while Python runs a finalizer (`__del__`, a weakref callback, garbage
+    # collection) is printed and dropped, so one raise alone can be lost; the next one is not.
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds, RETRY_SECONDS)
     start = time.monotonic()
     try:
         yield
