@@ -2,11 +2,14 @@
 and MORPH students, each measured for size, test accuracy, agreement with the teacher and CPU
 inference speed-up over the teacher.
 
-    python benchmarks/distill/run.py [--data ../shared/data/devign] [--out /tmp/mc-distill-bench]
+    python benchmarks/distill/run.py [--dataset devign|synthetic] [--data ../shared/data/devign]
+        [--out /tmp/mc-distill-bench]
         [--train 600] [--valid 150] [--test 300] [--max-length 128] [--teacher-preset small]
         [--budget small] [--size-mb 3] [--methods compressor avatar morph] [--seed 0]
 
-Writes `results.json` and `results.md` next to this file (and the models under --out).
+Writes `results-DATASET.json` and `results-DATASET.md` next to this file (models under --out).
+`--dataset synthetic` uses `metacompress.data.synth` (train, valid and test drawn with seeds
+seed, seed+1, seed+2) instead of Devign files.
 Timings are wall-clock on the machine that runs it, with torch limited to --threads threads.
 """
 
@@ -49,6 +52,23 @@ def inference_seconds(spec, inputs, repeats: int = 2) -> float:
     return float(best)
 
 
+def teacher_gflops(folder: Path) -> float:
+    """The teacher's forward GFLOPs at its max_length, by the same analytic model."""
+    from metacompress.distill.size import StudentArch, flops
+
+    config = json.loads((folder / "config.json").read_text())
+    arch = StudentArch(
+        config["vocab_size"],
+        config["num_hidden_layers"],
+        config["hidden_size"],
+        config["intermediate_size"],
+        config["num_attention_heads"],
+        max_length=config["max_position_embeddings"] - 2,
+        type_vocab_size=config["type_vocab_size"],
+    )
+    return flops(arch).total / 1e9
+
+
 def evaluate(spec, examples, teacher_pred=None) -> dict:
     from metacompress.models import load_model, predict
 
@@ -67,6 +87,7 @@ def evaluate(spec, examples, teacher_pred=None) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", choices=("devign", "synthetic"), default="devign")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--out", type=Path, default=Path("/tmp/mc-distill-bench"))
     parser.add_argument("--train", type=int, default=600)
@@ -90,9 +111,16 @@ def main() -> None:
     set_quiet(True)
     torch.set_num_threads(args.threads)
     started = time.time()
-    train, skipped_train = load(args.data / "train.jsonl.xz", args.train, args.seed)
-    valid, _ = load(args.data / "valid.jsonl.xz", args.valid, args.seed)
-    test, _ = load(args.data / "test.jsonl.xz", args.test, args.seed)
+    if args.dataset == "devign":
+        train, skipped_train = load(args.data / "train.jsonl.xz", args.train, args.seed)
+        valid, _ = load(args.data / "valid.jsonl.xz", args.valid, args.seed)
+        test, _ = load(args.data / "test.jsonl.xz", args.test, args.seed)
+    else:
+        from metacompress.data.synth import generate
+
+        train, skipped_train = generate("vulnerability", args.train, args.seed), 0
+        valid = generate("vulnerability", args.valid, args.seed + 1)
+        test = generate("vulnerability", args.test, args.seed + 2)
     labelled, unlabelled = split_labelled_unlabelled(train, args.seed)
     record: dict = {
         "command": "python benchmarks/distill/run.py "
@@ -131,6 +159,7 @@ def main() -> None:
     teacher_seconds = inference_seconds(teacher, inputs)
     record["teacher"] = {
         "preset": args.teacher_preset,
+        "gflops": teacher_gflops(teacher.parent),
         "parameters": teacher_metrics["parameters"],
         "size_mb": teacher_metrics["parameters"] * 4 / 1e6,
         "train_seconds": round(time.time() - t0, 1),
@@ -176,11 +205,12 @@ def main() -> None:
             record["students"][method]["valid_flip_rate"] = result.metrics["student_flip_rate"]
         print(method, record["students"][method], flush=True)
     record["total_seconds"] = round(time.time() - started, 1)
-    (HERE / "results.json").write_text(json.dumps(record, indent=1))
+    (HERE / f"results-{args.dataset}.json").write_text(json.dumps(record, indent=1))
     rows = [
         "| model | size MB | GFLOPs | test acc | test F1 | agreement w/ teacher | CPU speed-up | time s |",
         "|---|---|---|---|---|---|---|---|",
-        f"| teacher ({args.teacher_preset}) | {record['teacher']['size_mb']:.2f} | | "
+        f"| teacher ({args.teacher_preset}) | {record['teacher']['size_mb']:.2f} | "
+        f"{record['teacher']['gflops']:.3f} | "
         f"{record['teacher']['test_accuracy']:.3f} | {record['teacher']['test_f1']:.3f} | | 1.00 | "
         f"{record['teacher']['train_seconds']:.0f} |",
     ]
@@ -190,7 +220,7 @@ def main() -> None:
             f"{s['test_f1']:.3f} | {s['test_agreement']:.3f} | {s['speedup']:.2f} | "
             f"{s['distill_seconds']:.0f} |"
         )
-    (HERE / "results.md").write_text("\n".join(rows) + "\n")
+    (HERE / f"results-{args.dataset}.md").write_text("\n".join(rows) + "\n")
     print("\n".join(rows))
 
 

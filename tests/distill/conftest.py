@@ -100,6 +100,7 @@ def tiny_teacher(tmp_path_factory, vuln_data):
         preset="tiny",
         mlm_pretrain=True,
         epochs=6,
+        learning_rate=1e-3,
         mlm_epochs=1,
         max_length=96,
         seed=0,

@@ -22,7 +22,7 @@ population 20, 50 generations, the 20 initial configurations distilled for the s
 15 epochs. The search itself only queries the surrogate and the size/FLOPs model, so the short
 budgets cut the distillations, not the search: `tiny`: population 20, 30 generations, 3 samples
 of 1 epoch on at most 200 examples, 3 final epochs. `small`: population 20, 50 generations,
-4 samples of 1 epoch on at most 300 examples, 3 final epochs.
+4 samples of 2 epochs on at most 300 examples, 8 final epochs.
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ from metacompress.registry import check_range, get_params
 
 BUDGETS = {
     "tiny": Budget(20, 30, surrogate_samples=3, final_epochs=3, max_train_examples=200),
-    "small": Budget(20, 50, surrogate_samples=4, final_epochs=3, max_train_examples=300),
+    "small": Budget(
+        20, 50, surrogate_samples=4, surrogate_epochs=2, final_epochs=8, max_train_examples=300
+    ),
     "paper": Budget(20, 50, surrogate_samples=20, surrogate_epochs=5, final_epochs=15),
 }
 

@@ -25,7 +25,7 @@ chosen model 20. The number of surrogate samples is not stated there; `paper` us
 The short budgets cut the distillations more than the search (which only queries the
 surrogates): `tiny`: population 20, 20 generations, 3 samples of 1 epoch on at most 120
 examples (and their copies), 3 final epochs. `small`: population 30, 40 generations, 4 samples
-of 1 epoch on at most 150 examples (and their copies), 3 final epochs.
+of 2 epochs on at most 150 examples (and their copies), 8 final epochs.
 """
 
 from __future__ import annotations
@@ -47,7 +47,9 @@ from metacompress.registry import check_range, get_params
 
 BUDGETS = {
     "tiny": Budget(20, 20, surrogate_samples=3, final_epochs=3, max_train_examples=120),
-    "small": Budget(30, 40, surrogate_samples=4, final_epochs=3, max_train_examples=150),
+    "small": Budget(
+        30, 40, surrogate_samples=4, surrogate_epochs=2, final_epochs=8, max_train_examples=150
+    ),
     "paper": Budget(50, 100, surrogate_samples=20, surrogate_epochs=5, final_epochs=20),
 }
 OBJECTIVES = ("size_mb", "gflops", "neg_accuracy", "flips")

@@ -64,7 +64,7 @@ class TeacherPreset:
 #: tiny: seconds to a minute on 2 CPU cores for a few hundred short functions; small: a real
 #: but fast model; base: CodeBERT's shape (125M parameters), for a GPU.
 PRESETS = {
-    "tiny": TeacherPreset(2000, 64, 2, 4, 256, 128, 6, 1, 8, 1e-3, 1e-3),
+    "tiny": TeacherPreset(2000, 64, 2, 4, 256, 128, 10, 1, 8, 5e-4, 1e-3),
     "small": TeacherPreset(8000, 256, 4, 4, 1024, 256, 5, 2, 16, 3e-4, 5e-4),
     "base": TeacherPreset(50265, 768, 12, 12, 3072, 512, 5, 1, 32, 2e-5, 1e-4),
 }
