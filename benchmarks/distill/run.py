@@ -4,7 +4,7 @@ inference speed-up over the teacher.
 
     python benchmarks/distill/run.py [--dataset devign|synthetic] [--data ../shared/data/devign]
         [--out /tmp/mc-distill-bench]
-        [--train 600] [--valid 150] [--test 300] [--max-length 128] [--teacher-preset small]
+        [--train 1200] [--valid 150] [--test 300] [--max-length 128] [--teacher-preset small]
         [--budget small] [--size-mb 3] [--methods compressor avatar morph] [--seed 0]
 
 Writes `results-DATASET.json` and `results-DATASET.md` next to this file (models under --out).
@@ -90,12 +90,12 @@ def main() -> None:
     parser.add_argument("--dataset", choices=("devign", "synthetic"), default="devign")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--out", type=Path, default=Path("/tmp/mc-distill-bench"))
-    parser.add_argument("--train", type=int, default=600)
+    parser.add_argument("--train", type=int, default=1200)
     parser.add_argument("--valid", type=int, default=150)
     parser.add_argument("--test", type=int, default=300)
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--teacher-preset", default="small")
-    parser.add_argument("--teacher-epochs", type=int, default=2)
+    parser.add_argument("--teacher-epochs", type=int, default=4)
     parser.add_argument("--budget", default="small")
     parser.add_argument("--size-mb", type=float, default=3.0)
     parser.add_argument("--methods", nargs="+", default=["compressor", "avatar", "morph"])
