@@ -6,8 +6,6 @@ with depth and width, flips fall with the learning rate), so the searches run in
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 
@@ -62,14 +60,14 @@ def test_compressor_fitness_rewards_flops_at_the_size_target():
 def test_compressor_paper_budget_finds_the_published_3mb_architecture():
     # Compressor's released 3 MB students: vocab 1000, 12 layers, hidden 96, intermediate 64,
     # 8 heads (CodeBERT/*/compress/README.md of the replication package).
-    # The search is stochastic: it must find that shape's depth, width and heads, and a fitness
-    # at least as high as the published configuration's.
-    outcome = Compressor(budget="paper", seed=0).search({"bpe": 50000})
-    chosen = outcome.chosen
-    assert (chosen.num_layers, chosen.hidden_size, chosen.num_heads) == (12, 96, 8)
-    published = replace(chosen, vocab_size=1000, intermediate_size=64)
-    fitness = published.flops().total / 1e9 - abs(published.size_mb() - 3.0)
-    assert outcome.predicted["fitness"] >= fitness - 1e-9
+    # The search is stochastic: every seed must find that depth and width at 3 MB, and some
+    # seed the published configuration itself.
+    found = []
+    for seed in range(4):
+        c = Compressor(budget="paper", seed=seed).search({"bpe": 50000}).chosen
+        assert (c.num_layers, c.hidden_size) == (12, 96)
+        found.append((c.vocab_size, c.intermediate_size, c.num_heads))
+    assert (1000, 64, 8) in found
 
 
 def test_avatar_tiny_search_returns_a_front_within_constraints():
