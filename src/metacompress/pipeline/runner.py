@@ -27,6 +27,7 @@ import dataclasses
 import itertools
 import json
 import math
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -72,6 +73,7 @@ from metacompress.pipeline.variants import (
 from metacompress.pipeline.verdicts import (
     HIDDEN_FIELDS,
     FollowupOutputs,
+    RelationRows,
     evaluate_relations,
     is_set_level,
     needs_hidden,
@@ -205,14 +207,14 @@ class Runner:
             ids = [e.id for e in examples]
             if len(set(ids)) != len(ids):
                 raise ConfigError("the examples given to the run have duplicate ids")
-            rows = [
+            rows = (  # generators: the store consumes them row by row
                 (e.id, i, e.label, dumps(list(e.inputs)), dumps(_jsonable(e.meta)))
                 for i, e in enumerate(examples)
-            ]
-            sources = [
+            )
+            sources = (
                 _variant_row(VariantOutcome(e.id, SOURCE, OK, "", cfg.seed, (), (), e.inputs))
                 for e in examples
-            ]
+            )
             errors = [
                 ("data", f"{s.source}:{s.line}", "", "", "skipped",
                  s.reason + (f": {s.detail}" if s.detail else ""))
@@ -402,20 +404,24 @@ class Runner:
                 continue
             with self.timer.stage("relations"):
                 outputs, skipped = self.followup_outputs(name, hidden)
-                rows = evaluate_relations(outputs, self.relations)
                 with self.store.transaction() as db:
-                    RunStore.insert(db, "verdicts", rows.verdicts)
-                    RunStore.insert(db, "set_level", rows.set_level)
-                    RunStore.insert(db, "errors", rows.errors + skipped)
+                    for rows in evaluate_relations(outputs, self.relations):
+                        self._insert_relation_rows(db, rows)
+                    RunStore.insert(db, "errors", skipped)
                     self.store.mark_done(db, f"relations:{name}")
         if not self.store.is_done(f"relations:{POOLED}"):
             with self.timer.stage("relations"):
                 whole_set = [(i, r) for i, r in self.relations if is_set_level(r)]
-                rows = evaluate_relations(self.pooled_outputs(hidden), whole_set)
                 with self.store.transaction() as db:
-                    RunStore.insert(db, "set_level", rows.set_level)
-                    RunStore.insert(db, "errors", rows.errors)
+                    for rows in evaluate_relations(self.pooled_outputs(hidden), whole_set):
+                        self._insert_relation_rows(db, rows)
                     self.store.mark_done(db, f"relations:{POOLED}")
+
+    @staticmethod
+    def _insert_relation_rows(db: sqlite3.Connection, rows: RelationRows) -> None:
+        RunStore.insert(db, "verdicts", rows.verdicts)
+        RunStore.insert(db, "set_level", rows.set_level)
+        RunStore.insert(db, "errors", rows.errors)
 
     def pooled_outputs(self, hidden: bool) -> FollowupOutputs:
         """The outputs of every follow-up set but the source, concatenated, as set "all"."""
@@ -535,25 +541,37 @@ class Runner:
         return rates
 
     def _scores(self, followups: Sequence[str]) -> tuple[list[agg.Score], list[agg.McNemar]]:
-        rows = self.store.query(
-            "SELECT v.followup, e.label, t.predicted, s.predicted FROM variants v"
-            " JOIN examples e ON e.example_id = v.example_id"
-            " JOIN outputs t ON t.model = 'teacher' AND t.input_key = v.input_key"
-            " JOIN outputs s ON s.model = 'student' AND s.input_key = v.input_key"
-            " WHERE v.status = 'ok' AND t.status = 'ok' AND s.status = 'ok'"
-            " ORDER BY v.variant_id"
+        """Accuracy/F1 and McNemar per follow-up set and on the pooled follow-ups. Each set is
+        read as three integer columns (label, teacher's and student's prediction), so memory
+        holds integers, not rows; the pooled set concatenates the follow-ups' columns (the
+        scores are counts, so row order does not matter)."""
+        columns = {f: self._prediction_columns(f) for f in followups}
+        pooled = [c for f, c in columns.items() if f != SOURCE]
+        columns[POOLED] = tuple(
+            np.concatenate([c[i] for c in pooled]) if pooled else np.zeros(0, dtype=int)
+            for i in range(3)
         )
-        groups = {f: [r for r in rows if r[0] == f] for f in followups}
-        groups[POOLED] = [r for r in rows if r[0] != SOURCE]
         scores, tests = [], []
-        for f, group in groups.items():
-            labels = np.array([-1 if r[1] is None else r[1] for r in group], dtype=int)
-            teacher = np.array([r[2] for r in group], dtype=int)
-            student = np.array([r[3] for r in group], dtype=int)
+        for f, (labels, teacher, student) in columns.items():
             scores.append(agg.model_scores("teacher", f, teacher, labels))
             scores.append(agg.model_scores("student", f, student, labels))
             tests.append(agg.mcnemar_row(f, teacher, student, labels))
         return scores, tests
+
+    def _prediction_columns(self, followup: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(labels with -1 for unknown, teacher predictions, student predictions) of the
+        follow-up's variants that both models scored."""
+        rows = self.store.stream(
+            "SELECT COALESCE(e.label, -1), t.predicted, s.predicted FROM variants v"
+            " JOIN examples e ON e.example_id = v.example_id"
+            " JOIN outputs t ON t.model = 'teacher' AND t.input_key = v.input_key"
+            " JOIN outputs s ON s.model = 'student' AND s.input_key = v.input_key"
+            " WHERE v.followup = ? AND v.status = 'ok' AND t.status = 'ok' AND s.status = 'ok'",
+            (followup,),
+        )
+        flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64)
+        table = flat.reshape(-1, 3)
+        return table[:, 0], table[:, 1], table[:, 2]
 
     # -- summary -------------------------------------------------------------------------------
     def counts(self) -> dict[str, Any]:
@@ -744,6 +762,8 @@ def run_experiment(
         finally:
             if own_executor:
                 executor.close()
+            for model in cached.values():
+                model.close()
         rates = [agg.Rate(**r) for r in results["rates"]]
         gate_results = evaluate_gates(config.gates, rates)
         with runner.timer.stage("export"):

@@ -113,6 +113,7 @@ import contextlib
 import csv
 import errno
 import hashlib
+import itertools
 import json
 import os
 import sqlite3
@@ -425,6 +426,10 @@ class RunStore:
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self._db.execute(sql, params).fetchall()
 
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+        """The rows of a query one at a time, for results too large to hold as a list."""
+        return iter(self._db.execute(sql, params))
+
     def get_meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else row[0]
@@ -442,60 +447,87 @@ class RunStore:
 
     @staticmethod
     def insert(db: sqlite3.Connection, table: str, rows: Iterable[Sequence[Any]]) -> None:
-        """INSERT OR REPLACE `rows` (tuples in the table's column order) into `table`."""
-        rows = list(rows)
-        if rows:
-            marks = ",".join("?" * len(rows[0]))
-            db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", rows)
+        """INSERT OR REPLACE `rows` (tuples in the table's column order) into `table`; `rows`
+        may be a generator, consumed one row at a time."""
+        rows = iter(rows)
+        first = next(rows, None)
+        if first is not None:
+            marks = ",".join("?" * len(first))
+            sql = f"INSERT OR REPLACE INTO {table} VALUES ({marks})"
+            db.executemany(sql, itertools.chain((first,), rows))
 
     def count(self, table: str, where: str = "", params: Sequence[Any] = ()) -> int:
         sql = f"SELECT COUNT(*) FROM {table}" + (f" WHERE {where}" if where else "")
         return int(self._db.execute(sql, params).fetchone()[0])
 
     def export(self, folder: Path, formats: Sequence[str] = ("parquet", "csv")) -> list[Path]:
-        """Write every table of EXPORTS to `folder` in `formats`; returns the files written."""
+        """Write every table of EXPORTS to `folder` in `formats`; returns the files written.
+
+        Each table is streamed: one query, read EXPORT_BATCH_ROWS rows at a time, each batch
+        written as one Parquet row group and as CSV rows, so memory stays bounded by one batch
+        whatever the table's size. Files are written under a temporary name and renamed when
+        complete, so an interrupted export never leaves a partial table under its real name.
+        """
         written: list[Path] = []
         with storage_guard(folder):
             folder.mkdir(parents=True, exist_ok=True)
             for table in EXPORTS:
-                rows = self._db.execute(table.sql).fetchall()
-                if "parquet" in formats:
-                    written.append(_write_parquet(folder / f"{table.name}.parquet", table, rows))
-                if "csv" in formats:
-                    written.append(_write_csv(folder / f"{table.name}.csv", table, rows))
+                written.extend(_export_table(self._db.execute(table.sql), folder, table, formats))
         return written
 
 
-def _write_parquet(path: Path, table: Export, rows: list[tuple[Any, ...]]) -> Path:
+#: Rows read from SQLite and written (one Parquet row group, CSV rows) at a time by `export`.
+EXPORT_BATCH_ROWS = 8192
+
+
+def _tmp(path: Path) -> Path:
+    return path.with_name(path.name + ".tmp")
+
+
+def _export_table(
+    cursor: sqlite3.Cursor, folder: Path, table: Export, formats: Sequence[str]
+) -> list[Path]:
+    """Stream one query's rows into the table's files, EXPORT_BATCH_ROWS rows at a time.
+
+    Each batch becomes one Parquet row group and CSV rows as `csv` writes them (None -> empty
+    cell, floats by repr, which round-trips exactly). The files are written under a temporary
+    name and renamed only when complete; an empty table still gets its Parquet schema (a file
+    with no row groups) and its CSV header.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     types = {"string": pa.string(), "int64": pa.int64(), "float64": pa.float64()}
-    names = [name for name, _ in table.columns]
-    arrays = [
-        pa.array([row[i] for row in rows], type=types[kind])
-        for i, (_, kind) in enumerate(table.columns)
-    ]
-    tmp = path.with_name(path.name + ".tmp")
-    pq.write_table(pa.Table.from_arrays(arrays, names=names), tmp, compression="zstd")
-    os.replace(tmp, path)
-    return path
-
-
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
-def _write_csv(path: Path, table: Export, rows: list[tuple[Any, ...]]) -> Path:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow([name for name, _ in table.columns])
-        for row in rows:
-            writer.writerow([_csv_cell(value) for value in row])
-    os.replace(tmp, path)
-    return path
+    schema = pa.schema([(name, types[kind]) for name, kind in table.columns])
+    parquet_path = folder / f"{table.name}.parquet" if "parquet" in formats else None
+    csv_path = folder / f"{table.name}.csv" if "csv" in formats else None
+    targets = [path for path in (parquet_path, csv_path) if path is not None]
+    try:
+        with contextlib.ExitStack() as files:
+            parquet = csv_rows = None
+            if parquet_path is not None:
+                parquet = files.enter_context(
+                    pq.ParquetWriter(_tmp(parquet_path), schema, compression="zstd")
+                )
+            if csv_path is not None:
+                handle = files.enter_context(
+                    open(_tmp(csv_path), "w", encoding="utf-8", newline="")
+                )
+                csv_rows = csv.writer(handle, lineterminator="\n")
+                csv_rows.writerow(schema.names)
+            while rows := cursor.fetchmany(EXPORT_BATCH_ROWS):
+                if parquet is not None:
+                    columns = [
+                        pa.array([row[i] for row in rows], type=field.type)
+                        for i, field in enumerate(schema)
+                    ]
+                    parquet.write_table(pa.Table.from_arrays(columns, schema=schema))
+                if csv_rows is not None:
+                    csv_rows.writerows(rows)
+    except BaseException:
+        for path in targets:
+            _tmp(path).unlink(missing_ok=True)
+        raise
+    for path in targets:
+        os.replace(_tmp(path), path)
+    return targets

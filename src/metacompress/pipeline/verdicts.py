@@ -12,7 +12,7 @@ A relation that raises is recorded (stage "relations") and the other relations s
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,38 +122,42 @@ def _number(value: Any) -> float | None:
 
 def evaluate_relations(
     outputs: FollowupOutputs, relations: Sequence[tuple[str, Any]]
-) -> RelationRows:
-    """Run every (id, relation) on one follow-up set's outputs; never raises for a relation."""
-    rows = RelationRows()
+) -> Iterator[RelationRows]:
+    """Run every (id, relation) on one follow-up set's outputs, yielding each relation's rows
+    as soon as they are made, so a caller that stores them holds one relation's verdicts at a
+    time. Never raises for a relation: a relation that raises yields an `errors` row."""
     if not len(outputs):
-        return rows
+        return
     for relation_id, relation in relations:
+        rows = RelationRows()
         try:
             result = relation.check(outputs.output_pair(needs_hidden(relation)))
         except Exception as error:  # a faulty relation must not stop the others
             reason = f"{type(error).__name__}: {error}"
             rows.errors.append(("relations", "", outputs.followup, relation_id, "error", reason))
+            yield rows
             continue
         for key in sorted(result.set_level):
             value = _number(result.set_level[key])
             rows.set_level.append((relation_id, outputs.followup, key, value))
-        if is_set_level(relation):
-            continue
-        details = {k: np.asarray(v) for k, v in sorted(result.details.items())}
-        for i, variant in enumerate(outputs.variant_ids):
-            score = _number(result.score[i])
-            extra = {k: _plain(v[i]) for k, v in details.items()}
-            rows.verdicts.append(
-                (
-                    variant,
-                    relation_id,
-                    outputs.example_ids[i],
-                    outputs.followup,
-                    int(bool(result.applicable[i])),
-                    int(bool(result.holds[i])),
-                    score,
-                    str(result.reason[i] or ""),
-                    dumps(extra),
-                )
-            )
-    return rows
+        if not is_set_level(relation):
+            rows.verdicts = _verdict_rows(outputs, relation_id, result)
+        yield rows
+
+
+def _verdict_rows(outputs: FollowupOutputs, relation_id: str, result: Any) -> list[tuple]:
+    details = {k: np.asarray(v) for k, v in sorted(result.details.items())}
+    return [
+        (
+            variant,
+            relation_id,
+            outputs.example_ids[i],
+            outputs.followup,
+            int(bool(result.applicable[i])),
+            int(bool(result.holds[i])),
+            _number(result.score[i]),
+            str(result.reason[i] or ""),
+            dumps({k: _plain(v[i]) for k, v in details.items()}),
+        )
+        for i, variant in enumerate(outputs.variant_ids)
+    ]
