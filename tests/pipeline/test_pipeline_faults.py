@@ -10,6 +10,7 @@ makes each stage last long enough to be hit.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import random
@@ -70,8 +71,17 @@ def _child(out: Path, resume: bool) -> None:
             time.sleep(0.05)
             return evaluate_relations(outputs, relations)
 
+        export = runner.RunStore.export
+
+        def slow_export(store, folder):
+            time.sleep(0.1)  # a kill in "final" lands before, inside or after the export
+            written = export(store, folder)
+            time.sleep(0.15)
+            return written
+
         runner.make_variant = slow_variant
         runner.evaluate_relations = slow_relations
+        runner.RunStore.export = slow_export
         run(out, resume, sleep=0.01)
     except BaseException:
         traceback.print_exc()
@@ -93,7 +103,11 @@ def progress(run_dir: Path) -> tuple[str, int]:
     if not path.exists():
         return "load", 0
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as db:
+        # closed at once: a connection left to the garbage collector would still be open in
+        # the next forked run, which then shares SQLite's view of this process's locks
+        with contextlib.closing(
+            sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        ) as db:
             done = {k for (k,) in db.execute("SELECT key FROM meta WHERE key LIKE 'done:%'")}
             if "done:load" not in done:
                 return "load", 0

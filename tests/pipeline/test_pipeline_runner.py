@@ -308,3 +308,27 @@ def test_a_unit_that_kills_its_worker_process_costs_only_itself(run):
     assert rows(d, "SELECT COUNT(*) FROM variants WHERE followup = 'rename-locals'"
                    " AND status = 'ok'")[0][0] == 6  # fmt: skip
     assert outcome.summary["counts"]["errors"] == {"variants:error": 1}
+
+
+def _open_files_under(folder: Path) -> list[str]:
+    found = []
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = fd.readlink()
+        except OSError:
+            continue
+        if str(target).startswith(str(folder)):
+            found.append(str(target))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc (Linux)")
+def test_a_finished_run_leaves_no_file_of_its_run_directory_open(run):
+    import gc
+
+    gc.disable()  # only an explicit close may release the files, not a collection
+    try:
+        outcome = run()
+        assert _open_files_under(outcome.run_dir) == []
+    finally:
+        gc.enable()

@@ -168,6 +168,15 @@ class SQLiteStore:
     def __len__(self) -> int:
         return int(self._connection().execute("SELECT COUNT(*) FROM predictions").fetchone()[0])
 
+    def close(self) -> None:
+        """Close this thread's connection now (it reopens on the next use). A connection left
+        to the garbage collector stays open, and a process forked meanwhile inherits SQLite's
+        view of its locks on the file, which SQLite does not support."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and getattr(self._local, "pid", None) == os.getpid():
+            conn.close()
+        self._local.conn = None
+
     def __getstate__(self) -> dict[str, Any]:
         return {"path": self.path, "timeout_s": self.timeout_s}
 
@@ -212,6 +221,12 @@ class CachedClassifier:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Close the cache file's connection in this thread (the cache stays usable)."""
+        close = getattr(self.store, "close", None)
+        if close is not None:
+            close()
 
     def reset_counters(self) -> None:
         with self._lock:
