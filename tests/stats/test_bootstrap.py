@@ -85,3 +85,25 @@ def test_empty_and_all_nan_inputs_give_nan_intervals():
         bootstrap_ci(np.mean, np.ones(3), n_boot=0)
     with pytest.raises(ValueError, match="confidence"):
         ratio_bootstrap_ci(np.ones(3), np.ones(3), confidence=1.5)
+
+
+def test_block_size_bounds_memory_without_changing_the_interval(monkeypatch):
+    from metacompress.stats import bootstrap as module
+
+    rng = np.random.default_rng(5)
+    violations = (rng.random(3000) < 0.2).astype(float)
+    clusters = rng.integers(0, 900, size=3000)
+    default = ratio_bootstrap_ci(violations, np.ones(3000), clusters=clusters, n_boot=300, seed=2)
+    sizes = []
+    draw = module._resample_blocks
+
+    def recording(n, n_boot, seed):
+        for block in draw(n, n_boot, seed):
+            sizes.append(block.size)
+            yield block
+
+    monkeypatch.setattr(module, "_BLOCK_INDICES", 2000)
+    monkeypatch.setattr(module, "_resample_blocks", recording)
+    small = ratio_bootstrap_ci(violations, np.ones(3000), clusters=clusters, n_boot=300, seed=2)
+    assert small == default
+    assert max(sizes) <= 2000 and sum(sizes) == 300 * len(np.unique(clusters))

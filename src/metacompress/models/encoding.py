@@ -210,13 +210,16 @@ class HFTemplateEncoder(Encoder):
     ) -> tuple[tuple[bool, ...], tuple[int, ...]]:
         """Which inputs of a truncated encoding lost tokens, and the characters seen of each:
         the end of the last kept token of an input that lost tokens, the whole input
-        otherwise."""
+        otherwise. A single input that overflowed is the one that lost tokens; for a pair the
+        whole inputs' token counts tell which of the two did."""
         kept = [0] * len(inputs)
         ends = [0] * len(inputs)
         for seq, (_, end) in zip(encoding.sequence_ids, encoding.offsets, strict=True):
             if seq is not None:
                 kept[seq] += 1
                 ends[seq] = max(ends[seq], end)
+        if len(inputs) == 1:
+            return (True,), (ends[0],)
         full = self._full_lengths(inputs)
         cut = tuple(kept[j] < full[j] for j in range(len(inputs)))
         return cut, tuple(ends[j] if cut[j] else len(inputs[j]) for j in range(len(inputs)))

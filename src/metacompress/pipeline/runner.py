@@ -358,12 +358,16 @@ class Runner:
             if self.store.is_done(f"inference:{role}"):
                 continue
             with self.timer.stage("inference"):
-                pending = self.store.query(
-                    "SELECT input_key, MIN(rowid) FROM variants WHERE status = 'ok' AND input_key"
-                    " NOT IN (SELECT input_key FROM outputs WHERE model = ?)"
-                    " GROUP BY input_key ORDER BY MAX(LENGTH(inputs)), input_key",
-                    (role,),
-                )
+                # one variants rowid per pending unique input (8 bytes each), shortest first
+                pending = np.fromiter(
+                    (rowid for (rowid,) in self.store.stream(
+                        "SELECT MIN(rowid) FROM variants WHERE status = 'ok' AND input_key"
+                        " NOT IN (SELECT input_key FROM outputs WHERE model = ?)"
+                        " GROUP BY input_key ORDER BY MAX(LENGTH(inputs)), input_key",
+                        (role,),
+                    )),
+                    dtype=np.int64,
+                )  # fmt: skip
                 chunks = list(_chunks(pending, cfg.batch_size * INFERENCE_BATCHES_PER_CHUNK))
                 scored = self._scored(role, chunks, hidden)
                 for outputs in progress(scored, f"scoring ({role})", total=len(chunks)):
@@ -377,23 +381,24 @@ class Runner:
                     self.store.mark_done(db, f"inference:{role}")
 
     def _scored(
-        self, role: str, chunks: Sequence[Sequence[tuple[str, int]]], hidden: bool
+        self, role: str, chunks: Sequence[np.ndarray], hidden: bool
     ) -> Iterator[list[ModelOutput]]:
-        """The outputs of every chunk of (input_key, variants rowid), in chunk order."""
+        """The outputs of every chunk of variants rowids, in chunk order."""
         window = INFERENCE_CHUNKS_PER_WINDOW * self.executor.model_workers
         for part in _chunks(chunks, window):
             units = [(role, self._inputs(chunk), hidden) for chunk in part]
             yield from self.executor.map_with_models(score_chunk, units, self.models)
 
-    def _inputs(self, chunk: Sequence[tuple[str, int]]) -> list[tuple[str, tuple[str, ...]]]:
-        """(input_key, inputs) of each (input_key, rowid), read from the variants table."""
-        texts: dict[int, str] = {}
-        for part in _chunks([rowid for _, rowid in chunk], 500):
+    def _inputs(self, rowids: np.ndarray) -> list[tuple[str, tuple[str, ...]]]:
+        """(input_key, inputs) of the variants rows `rowids`, in their order."""
+        found: dict[int, tuple[str, str]] = {}
+        for part in _chunks(rowids.tolist(), 500):
             marks = ",".join("?" * len(part))
-            texts.update(self.store.query(
-                f"SELECT rowid, inputs FROM variants WHERE rowid IN ({marks})", part
-            ))  # fmt: skip
-        return [(key, tuple(json.loads(texts[rowid]))) for key, rowid in chunk]
+            for rowid, key, inputs in self.store.query(
+                f"SELECT rowid, input_key, inputs FROM variants WHERE rowid IN ({marks})", part
+            ):
+                found[rowid] = (key, inputs)
+        return [(found[r][0], tuple(json.loads(found[r][1]))) for r in rowids.tolist()]
 
     # -- stage 5 -------------------------------------------------------------------------------
     def relation_stage(self) -> None:

@@ -499,6 +499,10 @@ def _export_table(
 
     types = {"string": pa.string(), "int64": pa.int64(), "float64": pa.float64()}
     schema = pa.schema([(name, types[kind]) for name, kind in table.columns])
+    # Batch arrays come from the system allocator, which returns freed batches at once; with
+    # pyarrow's default pool the export's peak memory kept growing with the table
+    # (benchmarks/pipeline/README.md, section 2).
+    system_pool = pa.system_memory_pool()
     parquet_path = folder / f"{table.name}.parquet" if "parquet" in formats else None
     csv_path = folder / f"{table.name}.csv" if "csv" in formats else None
     targets = [path for path in (parquet_path, csv_path) if path is not None]
@@ -518,7 +522,9 @@ def _export_table(
             while rows := cursor.fetchmany(EXPORT_BATCH_ROWS):
                 if parquet is not None:
                     columns = [
-                        pa.array([row[i] for row in rows], type=field.type)
+                        pa.array(
+                            [row[i] for row in rows], type=field.type, memory_pool=system_pool
+                        )
                         for i, field in enumerate(schema)
                     ]
                     parquet.write_table(pa.Table.from_arrays(columns, schema=schema))

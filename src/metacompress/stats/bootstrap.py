@@ -23,8 +23,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: Resamples drawn per block, bounding memory for large data.
+#: Resamples drawn per block at most, and indices per block at most: a block of b resamples
+#: of n rows holds b * n indices, so large data gets fewer resamples per block and memory stays
+#: bounded. Splitting the draws into blocks does not change them (the generator's stream is
+#: continuous), so intervals do not depend on the block size.
 _BLOCK = 128
+_BLOCK_INDICES = 1 << 18
 
 
 @dataclass(frozen=True)
@@ -62,8 +66,9 @@ def _resample_blocks(n: int, n_boot: int, seed: int) -> Iterator[np.ndarray]:
     """(b, n) blocks of indices in 0..n-1 drawn with replacement, B rows in all."""
     rng = np.random.default_rng(seed)
     done = 0
+    per_block = max(1, min(_BLOCK, _BLOCK_INDICES // max(n, 1)))
     while done < n_boot:
-        size = min(_BLOCK, n_boot - done)
+        size = min(per_block, n_boot - done)
         yield rng.integers(0, n, size=(size, n))
         done += size
 
