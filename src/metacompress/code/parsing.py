@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import tree_sitter_c
 import tree_sitter_java
-from tree_sitter import Language, Node, Parser, Tree
+from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
 from metacompress.errors import ConfigError
 
@@ -52,6 +52,12 @@ def language(lang: str) -> Language:
     raise ConfigError(f"language must be one of {list(LANGUAGES)}, got {lang!r}")
 
 
+@functools.cache
+def _function_query(lang: str) -> Query:
+    """A query capturing every node of the language's FUNCTION_TYPES."""
+    return Query(language(lang), " ".join(f"({kind}) @function" for kind in FUNCTION_TYPES[lang]))
+
+
 def _parser(lang: str) -> Parser:
     parsers = getattr(_local, "parsers", None)
     if parsers is None:
@@ -62,12 +68,15 @@ def _parser(lang: str) -> Parser:
 
 
 def iter_nodes(node: Node) -> Iterator[Node]:
-    """All nodes under `node` (itself included) in document order."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
+    """All nodes under `node` (itself included) in document order (a tree cursor walk)."""
+    cursor = node.walk()
+    while True:
+        yield cursor.node
+        if cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():  # back at `node`, the cursor's root
+                return
 
 
 def _error_nodes(root: Node) -> list[Node]:
@@ -132,9 +141,12 @@ class ParsedCode:
         return sorted({self.line_of(start) for start, _ in self.errors})
 
     def functions(self) -> list[Node]:
-        """Function definitions (C) or method and constructor declarations (Java)."""
-        kinds = FUNCTION_TYPES[self.lang]
-        return [n for n in iter_nodes(self.root) if n.type in kinds]
+        """Function definitions (C) or method and constructor declarations (Java), in
+        document order (an enclosing function before the ones nested in it). Found by a
+        tree-sitter query, which walks the tree in C."""
+        captured = QueryCursor(_function_query(self.lang)).captures(self.root)
+        found = [node for nodes in captured.values() for node in nodes]
+        return sorted(found, key=lambda node: (node.start_byte, -node.end_byte))
 
     def in_code(self, node: Node) -> bool:
         """True when the node lies inside the original code (not in the Java wrapper)."""

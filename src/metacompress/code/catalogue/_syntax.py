@@ -697,7 +697,7 @@ class Lines:
         return bisect.bisect_right(self.starts, offset) - 1
 
     def is_preproc(self, offset: int) -> bool:
-        return self.line(offset) in self.preproc
+        return bool(self.preproc) and self.line(offset) in self.preproc
 
 
 @dataclass(frozen=True)
@@ -716,6 +716,8 @@ class ErrorSpans:
     def touches(self, start: int, end: int) -> bool:
         """Whether raw span [start, end) meets an error (the spans are disjoint, so only those
         starting inside it and the one just before it can)."""
+        if not self.spans:
+            return False
         high = bisect.bisect_right(self.starts, end)
         low = max(0, bisect.bisect_left(self.starts, start) - 1)
         for e_start, e_end in self.spans[low:high]:
@@ -757,15 +759,19 @@ def indent_unit(parsed: ParsedCode, block: Node) -> str:
 
 
 def tokens(node: Node) -> Iterator[Node]:
-    """The tokens under `node` in document order; literals and comments count as one token."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
+    """The tokens under `node` in document order; literals and comments count as one token.
+    (A tree cursor walk: it builds only the nodes it visits, not every node's child list.)"""
+    cursor = node.walk()
+    while True:
+        current = cursor.node
         if current.child_count == 0 or current.type in ATOMIC_TOKENS:
             if current.end_byte > current.start_byte:
                 yield current
+        elif cursor.goto_first_child():
             continue
-        stack.extend(reversed(current.children))
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():  # back at `node`, the cursor's root
+                return
 
 
 def removable_space(left: str, right: str) -> bool:

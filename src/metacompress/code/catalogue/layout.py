@@ -60,24 +60,19 @@ COMMENT_TEXTS = (
     "main work happens here",
     "see the caller for details",
 )
-_BREAK_AFTER = frozenset({",", "(", "=", "&&", "||"})
-_BREAK_BEFORE = frozenset({"&&", "||", "?"})
+_BREAK_AFTER = frozenset({b",", b"(", b"=", b"&&", b"||"})
+_BREAK_BEFORE = frozenset({b"&&", b"||", b"?"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Gap:
-    """The whitespace between two adjacent tokens of a function body (raw offsets)."""
+    """The whitespace between two adjacent tokens of a function body: raw offsets `start` (the
+    left token's end) and `end` (the right token's start)."""
 
     left: Node
     right: Node
-
-    @property
-    def start(self) -> int:
-        return self.left.end_byte
-
-    @property
-    def end(self) -> int:
-        return self.right.start_byte
+    start: int
+    end: int
 
 
 def _is_line_comment(parsed: ParsedCode, token: Node) -> bool:
@@ -86,24 +81,27 @@ def _is_line_comment(parsed: ParsedCode, token: Node) -> bool:
 
 def body_gaps(parsed: ParsedCode) -> list[Gap]:
     """Gaps between adjacent tokens inside function bodies that layout may change: pure
-    whitespace, away from parse errors, preprocessor lines and `//` comment ends."""
+    whitespace, away from parse errors, preprocessor lines and `//` comment ends. (An ERROR
+    token is itself an error span, so the gaps on either side of it touch an error.)"""
     lines = Lines.of(parsed)
     errors = ErrorSpans.of(parsed)
+    data = parsed.data
     gaps = []
     for body in function_bodies(parsed):
-        body_tokens = list(tokens(body))
-        for left, right in zip(body_tokens, body_tokens[1:], strict=False):
-            gap = Gap(left, right)
-            text = parsed.data[gap.start : gap.end]
-            if text.strip() or left.type == "ERROR" or right.type == "ERROR":
-                continue
-            if lines.is_preproc(gap.start) or lines.is_preproc(gap.end):
-                continue
-            if b"\n" in text and _is_line_comment(parsed, left):
-                continue
-            if errors.touches(gap.start - 1, gap.end + 1):
-                continue
-            gaps.append(gap)
+        left = None
+        start = 0
+        for right in tokens(body):
+            if left is not None:
+                end = right.start_byte
+                text = data[start:end]
+                if not (
+                    text.strip()
+                    or (lines.preproc and (lines.is_preproc(start) or lines.is_preproc(end)))
+                    or (errors.spans and errors.touches(start - 1, end + 1))
+                    or (b"\n" in text and _is_line_comment(parsed, left))
+                ):
+                    gaps.append(Gap(left, right, start, end))
+            left, start = right, right.end_byte
     return gaps
 
 
@@ -158,12 +156,14 @@ class BreakLines(Transformation):
         check_range("max_sites", self.max_sites, 1, None)
 
     def _edits(self, parsed: ParsedCode, rng: random.Random) -> list[Edit] | NotApplicable:
-        candidates = []
-        for gap in body_gaps(parsed):
-            text = parsed.data[gap.start : gap.end]
-            left, right = parsed.text(gap.left), parsed.text(gap.right)
-            if b"\n" in text or left in _BREAK_AFTER or right in _BREAK_BEFORE:
-                candidates.append(gap)
+        data = parsed.data
+        candidates = [
+            gap
+            for gap in body_gaps(parsed)
+            if b"\n" in data[gap.start : gap.end]
+            or data[gap.left.start_byte : gap.start] in _BREAK_AFTER
+            or data[gap.end : gap.right.end_byte] in _BREAK_BEFORE
+        ]
         if not candidates:
             return parse_error_reason(parsed, "place to split or join a line")
         edits = []
