@@ -189,6 +189,7 @@ def main() -> None:
     parser.add_argument("--train-batch", type=int, default=16)
     parser.add_argument("--learning-rate", type=float, default=5e-4)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--device", default="cpu", help="victim device: cpu, cuda, cuda:N")
     parser.add_argument("--repeat", type=int, default=2, help="runs per mode (interleaved)")
     parser.add_argument("--work", default="/tmp/metacompress-bench-attacks")
     parser.add_argument("--out", help="write the results as JSON here")
@@ -208,13 +209,14 @@ def main() -> None:
     )
     victim_dir = build_victim(work / f"victim-{tag}", args)
     mlm_dir = build_mlm(work / f"mlm-{tag}", args)
-    victim = load_model(victim_dir)
+    victim = load_model(victim_dir, device=args.device)
     loaded = load_examples(
         SHARED / "devign" / "test.jsonl.xz", "vulnerability", limit=args.examples, seed=args.seed
     )
     examples = loaded.examples
     report: dict[str, Any] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, torch threads {args.threads}",
+        "device": args.device,
         "victim": tag,
         "examples": len(examples),
         "seed": args.seed,
