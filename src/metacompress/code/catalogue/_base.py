@@ -14,7 +14,7 @@ import abc
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from tree_sitter import Node
 
@@ -40,16 +40,29 @@ class Site:
         return cls(node, node.start_byte, node.end_byte, dict(info))
 
 
-def _overlap(a: Site, b: Site) -> bool:
+class Span(Protocol):
+    """Anything with a raw byte span: a `Site`, a layout gap."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+SpanT = TypeVar("SpanT", bound=Span)
+
+
+def _overlap(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end or a.start == b.start
 
 
-def choose_sites(sites: list[Site], rng: random.Random, max_sites: int) -> list[Site]:
-    """Up to `max_sites` pairwise non-overlapping sites, in an order drawn by `rng`, returned
-    in document order."""
+def choose_sites(sites: list[SpanT], rng: random.Random, max_sites: int) -> list[SpanT]:
+    """Up to `max_sites` pairwise non-overlapping sites (or other spans), in an order drawn by
+    `rng`, returned in document order."""
     order = list(range(len(sites)))
     rng.shuffle(order)
-    chosen: list[Site] = []
+    chosen: list[SpanT] = []
     for index in order:
         site = sites[index]
         if any(_overlap(site, other) for other in chosen):

@@ -105,11 +105,6 @@ def body_gaps(parsed: ParsedCode) -> list[Gap]:
     return gaps
 
 
-def _choose(gaps: list[Gap], rng: random.Random, max_sites: int) -> list[Gap]:
-    sites = [Site(g.left, g.start, g.end, {"gap": g}) for g in gaps]
-    return [s.info["gap"] for s in choose_sites(sites, rng, max_sites)]
-
-
 @transform(
     "respace-tokens",
     languages=("c", "java"),
@@ -135,7 +130,7 @@ class RespaceTokens(Transformation):
         if not candidates:
             return parse_error_reason(parsed, "gap between tokens whose spacing may change")
         edits = []
-        for gap in _choose(candidates, rng, self.max_sites):
+        for gap in choose_sites(candidates, rng, self.max_sites):
             replacement = "" if gap.end > gap.start else " "
             edits.append(edit(parsed, gap.start, gap.end, replacement))
         return edits
@@ -167,7 +162,7 @@ class BreakLines(Transformation):
         if not candidates:
             return parse_error_reason(parsed, "place to split or join a line")
         edits = []
-        for gap in _choose(candidates, rng, self.max_sites):
+        for gap in choose_sites(candidates, rng, self.max_sites):
             if b"\n" in parsed.data[gap.start : gap.end]:
                 edits.append(edit(parsed, gap.start, gap.end, " "))
             else:
