@@ -96,8 +96,9 @@ def body_gaps(parsed: ParsedCode) -> list[Gap]:
                 text = data[start:end]
                 if not (
                     text.strip()
-                    or (lines.preproc and (lines.is_preproc(start) or lines.is_preproc(end)))
-                    or (errors.spans and errors.touches(start - 1, end + 1))
+                    or lines.is_preproc(start)
+                    or lines.is_preproc(end)
+                    or errors.touches(start - 1, end + 1)
                     or (b"\n" in text and _is_line_comment(parsed, left))
                 ):
                     gaps.append(Gap(left, right, start, end))
