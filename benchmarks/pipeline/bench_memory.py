@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from synthetic_run import callable_pair, synthetic_config, write_report
 
 FOLLOWUPS = ["rename-locals", "for-to-while"]
 STAGES = ("load", "variants", "attacks", "inference", "relation_stage", "aggregate")
@@ -49,9 +50,7 @@ def one(n: int, out: Path, trace: bool) -> dict:
     import tracemalloc
 
     from metacompress.data.synth import generate
-    from metacompress.models import CallableClassifier
     from metacompress.pipeline import runner as runner_module
-    from metacompress.pipeline.config import parse_config
     from metacompress.pipeline.store import RunStore
 
     examples = generate("vulnerability", n, 0)
@@ -77,24 +76,8 @@ def one(n: int, out: Path, trace: bool) -> dict:
         for stage in STAGES:
             traced(runner_module.Runner, stage)
         traced(RunStore, "export")
-    config = parse_config(
-        {
-            "task": "vulnerability",
-            "seed": 1,
-            "data": {"format": "synth", "n": n},
-            "teacher": "hashed-teacher",
-            "student": "hashed-student",
-            "followups": FOLLOWUPS,
-            "statistics": {"bootstrap": 200},
-            "report": [],
-            "output": str(out),
-        },
-        base_dir=out.parent,
-    )
-    models = {
-        "teacher": CallableClassifier(hashed_probs, "teacher", fingerprint="t"),
-        "student": CallableClassifier(hashed_probs, "student", fingerprint="s"),
-    }
+    config = synthetic_config(n, FOLLOWUPS, out)
+    models = callable_pair(hashed_probs)
     start = time.perf_counter()
     outcome = runner_module.run_experiment(config, data=examples, models=models)
     return {
@@ -138,10 +121,7 @@ def main() -> None:
         "followups": FOLLOWUPS,
         "results": results,
     }
-    text = json.dumps(report, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    write_report(report, args.out)
 
 
 if __name__ == "__main__":

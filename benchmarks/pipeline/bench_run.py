@@ -37,6 +37,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from synthetic_run import write_report
+
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "data"
 FOLLOWUPS = [
@@ -225,10 +227,7 @@ def main() -> None:
         "followups": FOLLOWUPS,
         "runs": runs,
     }
-    text = json.dumps(report, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    write_report(report, args.out)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from synthetic_run import callable_pair, synthetic_config, write_report
 
 FOLLOWUPS = ["rename-locals", "for-to-while", "insert-unused-variable"]
 #: CPU milliseconds per input of the stand-in model (set by --model-ms; read in the workers).
@@ -46,28 +47,10 @@ def busy_probs(batch: list[tuple[str, ...]]) -> np.ndarray:
 
 def run(n: int, out: Path, executor) -> dict:
     from metacompress.data.synth import generate
-    from metacompress.models import CallableClassifier
-    from metacompress.pipeline.config import parse_config
     from metacompress.pipeline.runner import run_experiment
 
-    config = parse_config(
-        {
-            "task": "vulnerability",
-            "seed": 1,
-            "data": {"format": "synth", "n": n},
-            "teacher": "busy-teacher",
-            "student": "busy-student",
-            "followups": FOLLOWUPS,
-            "statistics": {"bootstrap": 200},
-            "report": [],
-            "output": str(out),
-        },
-        base_dir=out.parent,
-    )
-    models = {
-        "teacher": CallableClassifier(busy_probs, "teacher", fingerprint="t"),
-        "student": CallableClassifier(busy_probs, "student", fingerprint="s"),
-    }
+    config = synthetic_config(n, FOLLOWUPS, out)
+    models = callable_pair(busy_probs)
     start = time.perf_counter()
     outcome = run_experiment(config, data=generate("vulnerability", n, 0), models=models,
                              executor=executor)  # fmt: skip
@@ -128,10 +111,7 @@ def main() -> None:
         "results": results,
         "speedup_1_to_2_workers": speedup,
     }
-    text = json.dumps(report, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    write_report(report, args.out)
 
 
 if __name__ == "__main__":
