@@ -136,7 +136,8 @@ class Engine:
     """Drives searches against one victim (see the module docstring).
 
     `max_active` searches advance together; `memo=False` and `max_active=1` give the plain
-    one-example-at-a-time loop without a cache (the baseline of the benchmark).
+    one-example-at-a-time loop without a cache (the baseline of the benchmark). An answer row
+    has `columns` probabilities (the victim's two; a subclass may score several models).
 
     Window memo (with `memo=True`): a victim that reports how many characters of a
     single-input example it saw (`Prediction.visible_chars`, V < the input's length) was shown
@@ -147,6 +148,8 @@ class Engine:
     a saving of compute only: budgets still count it as a query, so searches decide the same.
     Pairs (clone detection) are excluded, since their truncation depends on both lengths.
     """
+
+    columns = 2
 
     def __init__(
         self, victim: Classifier, batch_size: int = 64, max_active: int = 256, memo: bool = True
@@ -197,7 +200,7 @@ class Engine:
             admitted = task.keys[: task.admitted]
             self._remember(task, admitted)
             rows = [answers[key] for key in admitted]
-            probs = np.array(rows, dtype=float).reshape(len(rows), 2)
+            probs = np.array(rows, dtype=float).reshape(len(rows), self.columns)
             self._advance(task, probs)
 
     def _remember(self, task: _Task, keys: Iterable[bytes]) -> None:

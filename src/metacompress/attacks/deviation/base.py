@@ -1,0 +1,358 @@
+"""The deviation-search protocol, its registry and the per-example result.
+
+A deviation search looks, for one source (a function, or a pair of methods for clone detection)
+and a teacher-student pair, for a semantics-preserving variant on which the two models' argmax
+differ while they agreed on the source: a *triggering input*. Every search is a frozen dataclass
+whose fields are its parameters, registered with `@search(name, description)`, and runs as
+
+    results = SEARCHES.create("deviation", budget=500).run(examples, teacher, student, "c")
+
+`run`:
+1. every source is scored by both models (one query each, through the `PairEngine`);
+2. sources on which the models already disagree are skipped ("models disagree on the source");
+   labels are not needed: the search works with the *teacher's* label on the source;
+3. each other source gets its search space (`space.Space`: the catalogue's transformations
+   and, with `rename`, renamings to names of the data set's identifier vocabulary) and one
+   step-wise search (`search`), and the engine drives all searches, pooling their queries.
+Budgets count unique queries per source, one query being one input scored by both models, the
+source included. A search stops at its first triggering input, which is checked
+(`space.check_variant`) before it is reported; a search that raises ends only its own source,
+recorded as skipped with the error.
+"""
+
+from __future__ import annotations
+
+import abc
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from metacompress.attacks.base import (
+    FAILED,
+    PERTURB_MODES,
+    SKIPPED,
+    STATUSES,
+    SUCCESS,
+    _guarded,
+    derive_seed,
+)
+from metacompress.attacks.deviation.pair import PairEngine, split
+from metacompress.attacks.deviation.space import Space, State, catalogue_operators, check_variant
+from metacompress.attacks.engine import Budget, Outcome, Search, input_key
+from metacompress.code.edits import Edit
+from metacompress.data.types import Example
+from metacompress.errors import ConfigError
+from metacompress.models.base import Classifier
+from metacompress.registry import Registry, check_choice, check_range
+
+SEARCHES: Registry[type[DeviationSearch]] = Registry(
+    "deviation search",
+    providers=(
+        "metacompress.attacks.deviation.dflare",
+        "metacompress.attacks.deviation.sampling",
+    ),
+)
+
+DISAGREE = "models disagree on the source"
+NO_OPERATOR = "no operator applies"
+BUDGET_EXHAUSTED = "query budget exhausted"
+#: Vocabulary names a renaming search draws from at least (a tiny data set is padded).
+MIN_VOCABULARY = 60
+
+
+def search(name: str, description: str):
+    """Class decorator: register a DeviationSearch under `name`."""
+
+    def decorate(cls: type[DeviationSearch]) -> type[DeviationSearch]:
+        cls.name = name
+        cls.description = description
+        return SEARCHES.register(name, description)(cls)
+
+    return decorate
+
+
+def _probs(values: Any) -> tuple[float, ...] | None:
+    return None if values is None else tuple(float(v) for v in np.asarray(values).ravel())
+
+
+@dataclass(frozen=True)
+class DeviationResult:
+    """The outcome of one deviation search on one source.
+
+    `status` is "success" (a triggering input was found), "failed" (none within the budget)
+    or "skipped" (`reason` says why). `queries` counts the unique inputs scored by both models
+    for this source, the source included; on success it is the number of queries to the first
+    triggering input. `label` is the teacher's label on the source (`true_label` the data
+    set's, when known). `inputs` is the triggering input, with `edits` (one tuple per input,
+    relative to the source), `steps` (operators in order) and `renamings` ((input index, old,
+    new)). The `*_probs0` are (P(0), P(1)) of each model on the source, `*_probs` on the
+    triggering input.
+    """
+
+    example_id: str
+    status: str
+    reason: str = ""
+    queries: int = 0
+    search: str = ""
+    label: int | None = None
+    true_label: int | None = None
+    inputs: tuple[str, ...] | None = None
+    edits: tuple[tuple[Edit, ...], ...] = ()
+    steps: tuple[str, ...] = ()
+    renamings: tuple[tuple[int, str, str], ...] = ()
+    teacher_probs0: tuple[float, ...] | None = None
+    student_probs0: tuple[float, ...] | None = None
+    teacher_probs: tuple[float, ...] | None = None
+    student_probs: tuple[float, ...] | None = None
+
+    def __post_init__(self) -> None:
+        check_choice("status", self.status, STATUSES)
+
+    @property
+    def found(self) -> bool:
+        return self.status == SUCCESS
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "example_id": self.example_id,
+            "search": self.search,
+            "status": self.status,
+            "reason": self.reason,
+            "queries": self.queries,
+            "label": self.label,
+            "true_label": self.true_label,
+            "inputs": None if self.inputs is None else list(self.inputs),
+            "edits": [[edit.to_dict() for edit in side] for side in self.edits],
+            "steps": list(self.steps),
+            "renamings": [list(r) for r in self.renamings],
+            **{
+                key: None if getattr(self, key) is None else list(getattr(self, key))
+                for key in ("teacher_probs0", "student_probs0", "teacher_probs", "student_probs")
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DeviationResult:
+        inputs = data.get("inputs")
+        return cls(
+            example_id=str(data["example_id"]),
+            status=str(data["status"]),
+            reason=str(data.get("reason", "")),
+            queries=int(data.get("queries", 0)),
+            search=str(data.get("search", "")),
+            label=data.get("label"),
+            true_label=data.get("true_label"),
+            inputs=None if inputs is None else tuple(inputs),
+            edits=tuple(
+                tuple(Edit.from_dict(edit) for edit in side) for side in data.get("edits", [])
+            ),
+            steps=tuple(data.get("steps", ())),
+            renamings=tuple((int(i), str(a), str(b)) for i, a, b in data.get("renamings", [])),
+            teacher_probs0=_probs(data.get("teacher_probs0")),
+            student_probs0=_probs(data.get("student_probs0")),
+            teacher_probs=_probs(data.get("teacher_probs")),
+            student_probs=_probs(data.get("student_probs")),
+        )
+
+
+@dataclass(frozen=True)
+class Context:
+    """What one search needs: the source, its space and the teacher's label on it."""
+
+    example: Example
+    space: Space
+    label: int
+
+
+@dataclass(frozen=True)
+class DeviationSearch(abc.ABC):
+    """Base of every deviation search (see the module docstring).
+
+    Parameters shared by all: `budget` (unique queries per source, each scored by both models,
+    the source included), `perturb` ("first" or "both" inputs of a clone pair), `transforms`
+    (catalogue transformations to use, default all that are neither renamings nor
+    combinators), `rename` (also rename identifiers to names of the data set's vocabulary),
+    `batch_size`, `max_active` and `memo` (the engine's settings, as for the attacks).
+    """
+
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+
+    budget: int = 500
+    perturb: str = "first"
+    transforms: tuple[str, ...] = ()
+    rename: bool = True
+    batch_size: int = 64
+    max_active: int = 256
+    memo: bool = True
+
+    def __post_init__(self) -> None:
+        check_range("budget", self.budget, 1)
+        check_choice("perturb", self.perturb, PERTURB_MODES)
+        check_choice("rename", self.rename, (True, False))
+        check_range("batch_size", self.batch_size, 1)
+        check_range("max_active", self.max_active, 1)
+        check_choice("memo", self.memo, (True, False))
+        if isinstance(self.transforms, str):
+            raise ConfigError(f"transforms must be a list of names, got {self.transforms!r}")
+        object.__setattr__(self, "transforms", tuple(self.transforms))
+
+    def engine(self, teacher: Classifier, student: Classifier) -> PairEngine:
+        return PairEngine(teacher, student, self.batch_size, self.max_active, self.memo)
+
+    def run(
+        self,
+        examples: Sequence[Example],
+        teacher: Classifier,
+        student: Classifier,
+        lang: str,
+        seed: int = 0,
+        engine: PairEngine | None = None,
+    ) -> list[DeviationResult]:
+        """Search every source; one result per example, in order (see the module docstring).
+
+        `engine` (default: `self.engine(teacher, student)`) may be given to read its statistics.
+        """
+        if engine is None:
+            engine = self.engine(teacher, student)
+        elif engine.teacher is not teacher or engine.student is not student:
+            raise ConfigError("the engine given was built for other models")
+        results: dict[int, DeviationResult] = {}
+        budgets = [Budget(self.budget) for _ in examples]
+        rows = self._score_sources(engine, examples)
+        contexts: list[tuple[int, Context]] = []
+        agreeing = []
+        for index, (example, row) in enumerate(zip(examples, rows, strict=True)):
+            budgets[index].admit([input_key(example.inputs)])
+            teacher_probs, student_probs = split(row)
+            label, other = int(np.argmax(teacher_probs[0])), int(np.argmax(student_probs[0]))
+            if label != other:
+                reason = f"{DISAGREE}: teacher predicts {label}, student {other}"
+                results[index] = self._result(example, SKIPPED, reason, 1, row, label)
+            else:
+                agreeing.append(index)
+        spaces = self.prepare([examples[i] for i in agreeing], lang, seed, examples)
+        for index, space in zip(agreeing, spaces, strict=True):
+            example, row = examples[index], rows[index]
+            label = int(np.argmax(split(row)[0][0]))
+            if isinstance(space, str):
+                results[index] = self._result(example, SKIPPED, space, 1, row, label)
+            else:
+                contexts.append((index, Context(example, space, label)))
+        searches = [
+            (
+                budgets[index],
+                _guarded(
+                    self.search(
+                        context,
+                        rows[index],
+                        random.Random(derive_seed(seed, self.name, context.example.id)),
+                    )
+                ),
+            )
+            for index, context in contexts
+        ]
+        outcomes = engine.run(searches)
+        for (index, context), outcome in zip(contexts, outcomes, strict=True):
+            results[index] = self._result(
+                context.example,
+                outcome.status,
+                outcome.reason,
+                budgets[index].queries,
+                rows[index],
+                context.label,
+                outcome,
+            )
+        return [results[i] for i in range(len(examples))]
+
+    def prepare(
+        self, examples: Sequence[Example], lang: str, seed: int, corpus: Sequence[Example]
+    ) -> list[Space | str]:
+        """Per source, its search space, or why it has none (a str)."""
+        from metacompress.attacks.renaming import vocabulary_of
+
+        transforms = catalogue_operators(lang, self.transforms)
+        vocabulary = vocabulary_of(corpus, lang, MIN_VOCABULARY, seed) if self.rename else []
+        sides = (0,) if self.perturb == "first" else None
+        spaces: list[Space | str] = []
+        for example in examples:
+            space = Space(lang, sides or range(len(example.inputs)), transforms, vocabulary)
+            spaces.append(space if space.operators else f"{NO_OPERATOR}: none selected")
+        return spaces
+
+    @abc.abstractmethod
+    def search(self, context: Context, row0: np.ndarray, rng: random.Random) -> Search:
+        """The step-wise search for one source (see `metacompress.attacks.engine`); `row0` is
+        the pair's answer on the source (teacher's two probabilities, then the student's)."""
+
+    def found(self, context: Context, state: State, row: np.ndarray) -> Outcome:
+        """The success outcome for `state`, after checking it is a valid follow-up."""
+        source = context.example.inputs
+        problems = check_variant(source, state, context.space.lang)
+        if problems:
+            raise RuntimeError(f"invalid variant: {'; '.join(problems[:3])}")
+        return Outcome(
+            SUCCESS,
+            "",
+            inputs=state.inputs,
+            probs=np.asarray(row, dtype=float),
+            edits=state.edits(source),
+            steps=state.operators,
+            renamings=state.renamings,
+        )
+
+    def _score_sources(self, engine: PairEngine, examples: Sequence[Example]) -> list[np.ndarray]:
+        rows: list[np.ndarray] = []
+        for start in range(0, len(examples), engine.max_active):
+            chunk = examples[start : start + engine.max_active]
+            rows.extend(engine.score([example.inputs for example in chunk]))
+        return rows
+
+    def _result(
+        self,
+        example: Example,
+        status: str,
+        reason: str,
+        queries: int,
+        row0: np.ndarray,
+        label: int,
+        outcome: Outcome | None = None,
+    ) -> DeviationResult:
+        teacher0, student0 = split(row0)
+        fields: dict[str, Any] = {}
+        if outcome is not None and outcome.status == SUCCESS and outcome.probs is not None:
+            teacher, student = split(outcome.probs)
+            fields = {
+                "inputs": outcome.inputs,
+                "edits": outcome.edits,
+                "steps": outcome.steps,
+                "renamings": outcome.renamings,
+                "teacher_probs": _probs(teacher[0]),
+                "student_probs": _probs(student[0]),
+            }
+        return DeviationResult(
+            example_id=example.id,
+            status=status,
+            reason=reason,
+            queries=queries,
+            search=self.name,
+            label=label,
+            true_label=example.label,
+            teacher_probs0=_probs(teacher0[0]),
+            student_probs0=_probs(student0[0]),
+            **fields,
+        )
+
+
+def failure(reason: str) -> Outcome:
+    """A search's outcome when it found no triggering input."""
+    return Outcome(FAILED, reason)
+
+
+def deviates(row: np.ndarray) -> bool:
+    """Whether the two models' argmax differ on one pair answer."""
+    teacher, student = split(row)
+    return int(np.argmax(teacher[0])) != int(np.argmax(student[0]))

@@ -1,0 +1,79 @@
+"""Every registered deviation search: configuration, validation and well-formed results."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from deviation_doubles import planted_teacher
+
+from metacompress.attacks.deviation import SEARCHES, DeviationResult, DeviationSearch
+from metacompress.attacks.deviation.base import DISAGREE
+from metacompress.code.edits import apply_edits
+from metacompress.code.parsing import count_errors
+from metacompress.data.types import Example
+from metacompress.errors import ConfigError
+from metacompress.models import CallableClassifier
+from metacompress.registry import get_params
+
+NAMES = SEARCHES.names()
+
+
+def test_the_search_and_its_baseline_are_registered():
+    assert {"deviation", "deviation-random"} <= set(NAMES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_parameters_round_trip_and_are_validated(name):
+    search = SEARCHES.create(name)
+    assert isinstance(search, DeviationSearch) and dataclasses.is_dataclass(search)
+    assert type(search)(**get_params(search)) == search
+    assert SEARCHES.entry(name).description
+    for bad in ({"budget": 0}, {"perturb": "left"}, {"rename": "yes"}, {"transforms": "reindent"}):
+        with pytest.raises(ConfigError):
+            SEARCHES.create(name, **bad)
+    with pytest.raises(ConfigError, match="no parameter"):
+        SEARCHES.create(name, colour=1)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_results_are_well_formed(name, pair, sources):
+    budget = 60
+    teacher, student = pair
+    results = SEARCHES.create(name, budget=budget).run(sources, teacher, student, "c", seed=0)
+    assert [r.example_id for r in results] == [e.id for e in sources]
+    for example, result in zip(sources, results, strict=True):
+        assert result.search == name and 1 <= result.queries <= budget
+        assert result.true_label == example.label
+        t0, s0 = np.array(result.teacher_probs0), np.array(result.student_probs0)
+        assert result.label == int(t0.argmax()) == int(s0.argmax())
+        assert DeviationResult.from_dict(result.to_dict()) == result
+        if result.status != "success":
+            assert result.reason and result.inputs is None
+            continue
+        t, s = np.array(result.teacher_probs), np.array(result.student_probs)
+        assert t.argmax() != s.argmax()
+        for original, new, edits in zip(example.inputs, result.inputs, result.edits, strict=True):
+            assert apply_edits(original, edits) == new
+            assert count_errors(new, "c") <= count_errors(original, "c")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_sources_the_models_disagree_on_are_skipped_and_labels_are_not_needed(name, pair):
+    teacher, _ = pair
+    contrary = CallableClassifier(lambda batch: planted_teacher(batch)[:, ::-1], "contrary")
+    code = "int f(int a) {\n    int b = a + 1;\n    return b;\n}\n"
+    example = Example("f", (code,), None)
+    (result,) = SEARCHES.create(name, budget=20).run([example], teacher, contrary, "c")
+    assert result.status == "skipped" and result.reason.startswith(DISAGREE)
+    assert result.queries == 1
+    (result,) = SEARCHES.create(name, budget=20).run([example], teacher, teacher, "c")
+    assert result.status == "failed" and result.label == 0 and result.true_label is None
+
+
+def test_an_engine_for_other_models_is_refused(pair):
+    teacher, student = pair
+    search = SEARCHES.create("deviation")
+    with pytest.raises(ConfigError, match="other models"):
+        search.run([], teacher, student, "c", engine=search.engine(student, teacher))
