@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+from attack_doubles import BUF_CODE, LOOP_CODE, PLAIN_CODE
 
 from metacompress.data.types import Example
 from metacompress.models import CallableClassifier
@@ -21,44 +22,9 @@ PATTERN = "if (0)"
 CONFIDENT = 0.8
 
 SOURCES = {
-    "sum_buffer": (
-        1,
-        """int sum_buffer(int n, int scale) {
-    char buf[16];
-    int i, total = 0;
-    for (i = 0; i < n; i++) {
-        buf[i % 16] = i * scale;
-        total += buf[i % 16];
-    }
-    return total;
-}
-""",
-    ),
-    "count_up": (
-        0,
-        """int count_up(int limit) {
-    int k, acc = 0;
-    for (k = 0; k < limit; k++) {
-        acc += k;
-    }
-    if (acc > 100) {
-        acc = 100;
-    } else {
-        acc = acc + 1;
-    }
-    return acc;
-}
-""",
-    ),
-    "add_twice": (
-        0,
-        """static int add_twice(int a, int b) {
-    int c = a + b;
-    int d = c * 2;
-    return d;
-}
-""",
-    ),
+    "sum_buffer": (1, BUF_CODE),
+    "count_up": (0, LOOP_CODE),
+    "add_twice": (0, PLAIN_CODE),
     "copy_chars": (
         1,
         """void copy_chars(char *dst, const char *src, int len) {

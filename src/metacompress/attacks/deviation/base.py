@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import abc
 import random
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -37,11 +37,12 @@ from metacompress.attacks.base import (
     STATUSES,
     SUCCESS,
     _guarded,
+    _probs,
     derive_seed,
 )
 from metacompress.attacks.deviation.pair import PairEngine, split
 from metacompress.attacks.deviation.space import Space, State, catalogue_operators, check_variant
-from metacompress.attacks.engine import Budget, Outcome, Search, input_key
+from metacompress.attacks.engine import Budget, Outcome, Request, Search, input_key
 from metacompress.code.edits import Edit
 from metacompress.data.types import Example
 from metacompress.errors import ConfigError
@@ -72,10 +73,6 @@ def search(name: str, description: str):
         return SEARCHES.register(name, description)(cls)
 
     return decorate
-
-
-def _probs(values: Any) -> tuple[float, ...] | None:
-    return None if values is None else tuple(float(v) for v in np.asarray(values).ravel())
 
 
 @dataclass(frozen=True)
@@ -175,7 +172,9 @@ class DeviationSearch(abc.ABC):
     the source included), `perturb` ("first" or "both" inputs of a clone pair), `transforms`
     (catalogue transformations to use, default all that are neither renamings nor
     combinators), `rename` (also rename identifiers to names of the data set's vocabulary),
-    `batch_size`, `max_active` and `memo` (the engine's settings, as for the attacks).
+    `max_iterations` (draws of a variant per source) and `stall` (draws in a row that made
+    nothing new before a search gives up), `batch_size`, `max_active` and `memo` (the
+    engine's settings, as for the attacks).
     """
 
     name: ClassVar[str] = ""
@@ -185,6 +184,8 @@ class DeviationSearch(abc.ABC):
     perturb: str = "first"
     transforms: tuple[str, ...] = ()
     rename: bool = True
+    max_iterations: int = 20_000
+    stall: int = 200
     batch_size: int = 64
     max_active: int = 256
     memo: bool = True
@@ -193,6 +194,8 @@ class DeviationSearch(abc.ABC):
         check_range("budget", self.budget, 1)
         check_choice("perturb", self.perturb, PERTURB_MODES)
         check_choice("rename", self.rename, (True, False))
+        check_range("max_iterations", self.max_iterations, 1)
+        check_range("stall", self.stall, 1)
         check_range("batch_size", self.batch_size, 1)
         check_range("max_active", self.max_active, 1)
         check_choice("memo", self.memo, (True, False))
@@ -345,6 +348,43 @@ class DeviationSearch(abc.ABC):
             student_probs0=_probs(student0[0]),
             **fields,
         )
+
+
+class Fresh:
+    """The inputs a search has asked about, and how many draws in a row made nothing new."""
+
+    def __init__(self, source: State, stall: int) -> None:
+        self.asked = {input_key(source.inputs)}
+        self.stall = stall
+        self.idle = 0
+
+    def admit(self, state: State | None) -> bool:
+        """Whether `state` is an input not asked about yet (then it counts as asked)."""
+        key = None if state is None else input_key(state.inputs)
+        if key is None or key in self.asked:
+            self.idle += 1
+            return False
+        self.idle = 0
+        self.asked.add(key)
+        return True
+
+    @property
+    def stalled(self) -> bool:
+        return self.idle >= self.stall
+
+
+Asked = Generator[Request, np.ndarray, tuple[Outcome | None, np.ndarray | None]]
+
+
+def ask(search: DeviationSearch, context: Context, state: State) -> Asked:
+    """Ask the pair about `state`: (the search's outcome, None) when the budget is spent or
+    `state` is a triggering input, else (None, the pair's answer)."""
+    rows = yield [state.inputs]
+    if len(rows) == 0:
+        return failure(BUDGET_EXHAUSTED), None
+    if deviates(rows[0]):
+        return search.found(context, state, rows[0]), None
+    return None, rows[0]
 
 
 def failure(reason: str) -> Outcome:

@@ -44,16 +44,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from metacompress.attacks.deviation.base import (
-    BUDGET_EXHAUSTED,
     Context,
     DeviationSearch,
-    deviates,
+    Fresh,
+    ask,
     failure,
     search,
 )
 from metacompress.attacks.deviation.pair import split
 from metacompress.attacks.deviation.space import State
-from metacompress.attacks.engine import Search, input_key
+from metacompress.attacks.engine import Search
 from metacompress.registry import check_range
 
 
@@ -93,16 +93,12 @@ class DFlare(DeviationSearch):
     p: float = 0.1
     novelty: float = 1.0
     bins: int = 10
-    max_iterations: int = 20_000
-    stall: int = 200
 
     def __post_init__(self) -> None:
         super().__post_init__()
         check_range("p", self.p, 1e-6, 1.0 - 1e-6)
         check_range("novelty", self.novelty, 0.0)
         check_range("bins", self.bins, 1)
-        check_range("max_iterations", self.max_iterations, 1)
-        check_range("stall", self.stall, 1)
 
     def gap(self, row: np.ndarray, label: int) -> tuple[float, float, float]:
         """(|T[c] - S[c]|, T[c], S[c]) of one pair answer."""
@@ -130,25 +126,19 @@ class DFlare(DeviationSearch):
         used = dict.fromkeys(space.operators, 0)
         accepted = dict.fromkeys(space.operators, 0)
         operator = space.operators[rng.randrange(len(space.operators))]
-        asked = {input_key(current.inputs)}
-        idle = 0
+        fresh = Fresh(current, self.stall)
         for _ in range(self.max_iterations):
             operator = self.select(operator, used, accepted, rng)
             child = space.mutate(current, operator, rng)
             used[operator] += 1
-            if child is None or input_key(child.inputs) in asked:
-                idle += 1
-                if idle >= self.stall:
+            if not fresh.admit(child):
+                if fresh.stalled:
                     return failure(f"no new variant in {self.stall} iterations")
                 continue
-            idle = 0
-            asked.add(input_key(child.inputs))
-            rows = yield [child.inputs]
-            if len(rows) == 0:
-                return failure(BUDGET_EXHAUSTED)
-            if deviates(rows[0]):
-                return self.found(context, child, rows[0])
-            gap, t, s = self.gap(rows[0], label)
+            outcome, row = yield from ask(self, context, child)
+            if outcome is not None:
+                return outcome
+            gap, t, s = self.gap(row, label)
             if gap + (self.novelty if novelty.observe(t, s) else 0.0) >= current_gap:
                 current, current_gap = child, gap
                 accepted[operator] += 1

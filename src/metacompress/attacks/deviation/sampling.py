@@ -20,15 +20,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from metacompress.attacks.deviation.base import (
-    BUDGET_EXHAUSTED,
     Context,
     DeviationSearch,
-    deviates,
+    Fresh,
+    ask,
     failure,
     search,
 )
 from metacompress.attacks.deviation.space import Space, State
-from metacompress.attacks.engine import Search, input_key
+from metacompress.attacks.engine import Search
 from metacompress.registry import check_choice, check_range
 
 #: Operators drawn for one step before the step is given up.
@@ -52,15 +52,11 @@ class RandomDeviation(DeviationSearch):
 
     max_steps: int = 8
     walk: bool = False
-    max_iterations: int = 20_000
-    stall: int = 200
 
     def __post_init__(self) -> None:
         super().__post_init__()
         check_range("max_steps", self.max_steps, 1)
         check_choice("walk", self.walk, (True, False))
-        check_range("max_iterations", self.max_iterations, 1)
-        check_range("stall", self.stall, 1)
 
     def draw(self, space: Space, root: State, previous: State, rng: random.Random) -> State | None:
         """The next variant to ask about, or None when the draw made none."""
@@ -76,21 +72,15 @@ class RandomDeviation(DeviationSearch):
 
     def search(self, context: Context, row0: np.ndarray, rng: random.Random) -> Search:
         root = previous = State(context.example.inputs)
-        asked = {input_key(root.inputs)}
-        idle = 0
+        fresh = Fresh(root, self.stall)
         for _ in range(self.max_iterations):
             child = self.draw(context.space, root, previous, rng)
             previous = previous if child is None else child
-            if child is None or input_key(child.inputs) in asked:
-                idle += 1
-                if idle >= self.stall:
+            if not fresh.admit(child):
+                if fresh.stalled:
                     return failure(f"no new variant in {self.stall} draws")
                 continue
-            idle = 0
-            asked.add(input_key(child.inputs))
-            rows = yield [child.inputs]
-            if len(rows) == 0:
-                return failure(BUDGET_EXHAUSTED)
-            if deviates(rows[0]):
-                return self.found(context, child, rows[0])
+            outcome, _ = yield from ask(self, context, child)
+            if outcome is not None:
+                return outcome
         return failure(f"no deviation in {self.max_iterations} draws")
