@@ -1,0 +1,182 @@
+"""Byte-identity check of the example configs: sha256 of every deterministic output of a run.
+
+Runs each config of examples/ (devign, bigclonebench, synthetic) with ``--limit`` on two tiny
+RoBERTa classifiers built here (no hub; Devign and BigCloneBench from the shared data folder,
+the synthetic benchmark generated), through the ``metacompress run`` command, and records the
+sha256 of:
+
+- every file under the run's ``tables/`` (the Parquet and CSV exports);
+- ``report.md`` and ``report.junit.xml`` (they hold no timings);
+- ``report.json`` and ``summary.json`` with their machine- and time-dependent keys left out
+  (provenance, timings, cache counters, the config hash and model specs) and the rest
+  serialised canonically, the temporary folder replaced by ``<WORK>``;
+- ``config.yaml`` with the temporary folder replaced by ``<WORK>``.
+
+    python scripts/example_outputs.py --check      # compare with scripts/example_outputs.json
+    python scripts/example_outputs.py --record     # (re)write scripts/example_outputs.json
+    python scripts/example_outputs.py --check --src ../other-checkout/src
+
+Exit status 0 when every hash matches (or after --record), 1 when one differs (the differing
+files are printed), 2 when the shared data folder is missing. The models are built with one
+torch thread and the run uses one worker, so the numbers do not depend on the machine's load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+RECORD = Path(__file__).with_suffix(".json")
+CONFIGS = ("devign", "bigclonebench", "synthetic")
+LIMIT = 3
+#: summary.json / report.json keys that name the machine, the time or the temporary folder.
+VOLATILE = ("provenance", "timings", "cache", "config_sha256", "spec", "report_error", "meta")
+
+
+def shared_data() -> Path | None:
+    """The shared data folder (METACOMPRESS_SHARED_DATA, else ../shared/data)."""
+    folder = Path(os.environ.get("METACOMPRESS_SHARED_DATA", ROOT.parent / "shared" / "data"))
+    return folder if folder.is_dir() else None
+
+
+def tiny_model(folder: Path, seed: int) -> Path:
+    """A 2-layer RoBERTa classifier with a small byte-level BPE (`metacompress.testing`)."""
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+    from transformers import (
+        PreTrainedTokenizerFast,
+        RobertaConfig,
+        RobertaForSequenceClassification,
+    )
+
+    torch.set_num_threads(1)
+    backend = Tokenizer(models.BPE(unk_token="<unk>"))
+    backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    backend.decoder = decoders.ByteLevel()
+    corpus = ["int main(void) { return 0; }", "public int f(int a) { return a + 1; }"] * 3
+    backend.train_from_iterator(corpus, trainers.BpeTrainer(
+        vocab_size=300, show_progress=False, special_tokens=["<s>", "<pad>", "</s>", "<unk>"],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))  # fmt: skip
+    backend.post_processor = processors.RobertaProcessing(("</s>", 2), ("<s>", 0))
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=backend, bos_token="<s>", eos_token="</s>", cls_token="<s>",
+        sep_token="</s>", pad_token="<pad>", unk_token="<unk>", mask_token="<unk>",
+    )  # fmt: skip
+    torch.manual_seed(seed)
+    config = RobertaConfig(
+        vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=37, max_position_embeddings=130, num_labels=2, pad_token_id=1,
+        bos_token_id=0, eos_token_id=2,
+    )  # fmt: skip
+    RobertaForSequenceClassification(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+def _strip(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip(v) for k, v in value.items() if k not in VOLATILE}
+    if isinstance(value, list):
+        return [_strip(v) for v in value]
+    return value
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def run_config(name: str, work: Path, data: Path, src: Path) -> dict[str, str]:
+    """Run examples/NAME.yaml on the tiny models in `work`; the hashes of its outputs."""
+    import yaml
+
+    raw = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8"))
+    for key in ("path", "pairs"):
+        if key in raw["data"]:
+            raw["data"][key] = str(data / Path(raw["data"][key]).relative_to("../../shared/data"))
+    raw.update(
+        teacher=str(work / "teacher"), student=str(work / "student"), device="cpu", workers=1,
+        output=str(work / name),
+    )  # fmt: skip
+    config = work / f"{name}.yaml"
+    config.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(src)}
+    command = [sys.executable, "-m", "metacompress", "--quiet", "run", str(config),
+               "--limit", str(LIMIT)]  # fmt: skip
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    if done.returncode not in (0, 1):  # 1: a gate failed, which tiny random models may do
+        raise SystemExit(f"{name}: metacompress run failed ({done.returncode}):\n{done.stderr}")
+    run_dir = work / name
+    hashes = {
+        f"tables/{p.name}": _sha(p.read_bytes()) for p in sorted((run_dir / "tables").iterdir())
+    }
+    for file in ("report.md", "report.junit.xml"):
+        hashes[file] = _sha((run_dir / file).read_bytes())
+    for file in ("summary.json", "report.json"):
+        body = _strip(json.loads((run_dir / file).read_text(encoding="utf-8")))
+        text = json.dumps(body, sort_keys=True).replace(str(work), "<WORK>")
+        hashes[file] = _sha(text.encode("utf-8"))
+    text = (run_dir / "config.yaml").read_text(encoding="utf-8").replace(str(work), "<WORK>")
+    hashes["config.yaml"] = _sha(text.encode("utf-8"))
+    return hashes
+
+
+def compute(
+    src: Path = ROOT / "src", names: tuple[str, ...] = CONFIGS
+) -> dict[str, dict[str, str]]:
+    """The hashes of every config of `names`, run with the metacompress sources in `src`."""
+    data = shared_data()
+    if data is None:
+        print("the shared data folder is missing (set METACOMPRESS_SHARED_DATA)", file=sys.stderr)
+        raise SystemExit(2)
+    with tempfile.TemporaryDirectory(prefix="mc-identity-") as tmp:
+        work = Path(tmp)
+        tiny_model(work / "teacher", 0)
+        tiny_model(work / "student", 1)
+        return {name: run_config(name, work, data, src) for name in names}
+
+
+def compare(expected: dict[str, dict[str, str]], found: dict[str, dict[str, str]]) -> list[str]:
+    """'CONFIG/FILE' of every output whose hash differs, is missing or is new."""
+    return [
+        f"{name}/{file}"
+        for name in sorted(set(expected) | set(found))
+        for file in sorted(set(expected.get(name, {})) | set(found.get(name, {})))
+        if expected.get(name, {}).get(file) != found.get(name, {}).get(file)
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    action = parser.add_mutually_exclusive_group(required=True)
+    action.add_argument("--check", action="store_true", help="compare with the recorded hashes")
+    action.add_argument("--record", action="store_true", help="write the recorded hashes")
+    parser.add_argument(
+        "--src",
+        type=Path,
+        default=ROOT / "src",
+        help="the metacompress sources to run (default: ./src)",
+    )
+    args = parser.parse_args()
+    found = compute(args.src.resolve())
+    if args.record:
+        RECORD.write_text(json.dumps(found, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"wrote {RECORD}")
+        return 0
+    differing = compare(json.loads(RECORD.read_text(encoding="utf-8")), found)
+    for item in differing:
+        print(f"differs: {item}")
+    print("identical" if not differing else f"{len(differing)} output(s) differ")
+    return 1 if differing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
