@@ -51,7 +51,7 @@ def one(n: int, out: Path, trace: bool) -> dict:
 
     from metacompress.data.synth import generate
     from metacompress.pipeline import runner as runner_module
-    from metacompress.pipeline.store import RunStore
+    from metacompress.rundir.store import RunStore
 
     examples = generate("vulnerability", n, 0)
     data_chars = sum(len(text) for e in examples for text in e.inputs)

@@ -25,7 +25,7 @@ from pipeline_doubles import examples, flipping_student, slow, teacher
 
 from metacompress.pipeline import runner
 from metacompress.pipeline.config import RunConfig, parse_config
-from metacompress.pipeline.store import EXPORTS
+from metacompress.rundir.exports import EXPORTS
 
 N_EXAMPLES = 16
 FOLLOWUPS = ["rename-locals", "for-to-while", "insert-dead-branch", {"combine": 2}]

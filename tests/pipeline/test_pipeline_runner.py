@@ -13,7 +13,7 @@ from pipeline_doubles import FOLLOWUPS, examples, flipping_student, raising_stud
 
 from metacompress.errors import ConfigError
 from metacompress.pipeline.runner import WORKER_DIED
-from metacompress.pipeline.store import EXPORTS
+from metacompress.rundir.exports import EXPORTS
 
 #: Relations that compare the student with the teacher (label invariance is per model).
 BETWEEN_MODELS = (
@@ -114,7 +114,7 @@ def _stage_of_caller() -> str:
 def test_resume_after_a_crash_gives_the_uninterrupted_tables(run, monkeypatch, stage, where):
     """The process dies just before the first, a middle or the last commit of a stage; the
     resumed run ends with the tables of an uninterrupted one (byte for byte)."""
-    from metacompress.pipeline.store import RunStore
+    from metacompress.rundir.store import RunStore
 
     original = RunStore.transaction
     stages: list[str] = []
@@ -236,7 +236,7 @@ def test_a_pathological_input_times_out_instead_of_hanging(run):
 
 
 def test_a_full_disk_stops_the_run_with_an_error_naming_the_store(run, monkeypatch):
-    from metacompress.pipeline.store import RunStore
+    from metacompress.rundir.store import RunStore
 
     original = RunStore.__init__
 

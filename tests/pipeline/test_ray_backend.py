@@ -22,7 +22,7 @@ from metacompress.errors import ConfigError
 from metacompress.models import CachedClassifier, CallableClassifier
 from metacompress.pipeline.executor import LocalExecutor, make_executor
 from metacompress.pipeline.runner import run_experiment
-from metacompress.pipeline.store import EXPORTS
+from metacompress.rundir.exports import EXPORTS
 
 ray = pytest.importorskip("ray")
 

@@ -16,7 +16,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from metacompress.pipeline.demo import run_demo
+    from metacompress.workflows.demo import run_demo
 
     result = run_demo(args.out, seed=args.seed, quiet=args.quiet)
     verdict = "holds" if result.passed else "fails: the student departs from its teacher"

@@ -1,6 +1,5 @@
-"""The experiment pipeline: config, stages, run directory and resume, executors.
+"""The experiment pipeline: config, stages, executors (local, Ray).
 
-`metacompress.pipeline.runner.run_experiment` runs one experiment end to end; the layout of the
-run directory it writes, and the schema of its tables, are documented in
-`metacompress.pipeline.store`.
+`metacompress.pipeline.runner.run_experiment` runs one experiment end to end; the run directory
+it writes (layout, tables, resume checks, exports) belongs to `metacompress.rundir`.
 """

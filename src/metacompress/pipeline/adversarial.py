@@ -1,7 +1,7 @@
 """Stage 3: follow-up inputs found by attacks, against the teacher and against the student.
 
 One attack follow-up (ATTACK@VICTIM) runs the attack once over every example of the run, with
-the seed `unit_seed(seed, follow-up id)`: the attacks draw each example's randomness from
+the seed `derive_seed(seed, follow-up id)`: the attacks draw each example's randomness from
 (seed, attack, example id) and build their substitute vocabulary from all the examples given,
 so one call over the whole run is what makes the result independent of chunking and resumes.
 The victim is the run's cached model, so a resumed attack re-asks nothing it asked before.
@@ -14,13 +14,15 @@ that raises marks every example of its follow-up "error" with the reason.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from metacompress.data.types import Example
+from metacompress.hashing import derive_seed
 from metacompress.pipeline.config import FollowupSpec
-from metacompress.pipeline.variants import ERROR, NOT_APPLICABLE, OK, VariantOutcome, unit_seed
+from metacompress.pipeline.variants import ERROR, NOT_APPLICABLE, OK, VariantOutcome
 
 SUCCESS = "success"
 
@@ -73,7 +75,7 @@ def run_attack(
     """Run one attack follow-up over `examples`; one outcome per example, in order."""
     from metacompress.attacks.base import ATTACKS
 
-    attack_seed = unit_seed(seed, spec.name)
+    attack_seed = derive_seed(seed, spec.name)
     try:
         attack = ATTACKS.create(spec.component, **spec.params)
         results = attack.run(list(examples), victim, lang, seed=attack_seed)
@@ -92,3 +94,31 @@ def run_attack(
         else:
             outcomes.append(_outcome(spec, example, result, attack_seed))
     return outcomes
+
+
+@dataclass(frozen=True)
+class AttackShard:
+    """Examples [start, stop) of one attack follow-up; `examples` holds every example."""
+
+    spec: FollowupSpec
+    examples: tuple[Example, ...]
+    start: int
+    stop: int
+    lang: str
+    seed: int
+
+
+def attack_shard(models: Mapping[str, Any], shard: AttackShard) -> list[AttackOutcome]:
+    """Unit of the attack stage: the outcomes of the shard's examples.
+
+    The examples outside the shard stay in the call without their label, so the attack skips
+    them unscored but still draws its vocabulary from every example; each example's search has
+    its own seed and budget, so a shard's outcomes are those of one call over all examples.
+    """
+    examples = [
+        e if shard.start <= i < shard.stop else dataclasses.replace(e, label=None)
+        for i, e in enumerate(shard.examples)
+    ]
+    victim = models[shard.spec.victim]
+    outcomes = run_attack(shard.spec, examples, victim, shard.lang, shard.seed)
+    return outcomes[shard.start : shard.stop]

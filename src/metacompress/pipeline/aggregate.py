@@ -12,7 +12,7 @@
   its paired bootstrap interval, the F1 gap, McNemar on sources and on follow-ups, beside the
   behaviour gap: each relation's pooled violation rate on the follow-ups.
 
-Each bootstrap is seeded by `unit_seed(seed, "bootstrap", relation, follow-up)`, so no number
+Each bootstrap is seeded by `derive_seed(seed, "bootstrap", relation, follow-up)`, so no number
 depends on the order in which things were computed.
 """
 
@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from metacompress.pipeline.config import POOLED
-from metacompress.pipeline.variants import unit_seed
+from metacompress.hashing import derive_seed
+from metacompress.rundir.layout import POOLED
 from metacompress.stats.metrics import accuracy, f1
 from metacompress.stats.tests import mcnemar_exact
 
@@ -88,7 +88,7 @@ def relation_rate(
         )
     summary = summarize(
         relation, followup, result, ids, n_boot=max(n_boot, 1), confidence=confidence,
-        seed=unit_seed(seed, "bootstrap", relation, followup),
+        seed=derive_seed(seed, "bootstrap", relation, followup),
     )  # fmt: skip
     if summary.n_applicable == 0:
         return Rate(relation, followup, PAIR, 0, 0, None, None, None)
@@ -191,7 +191,7 @@ def gaps(
     gap = behaviour_gap(
         source.teacher_source, source.student_source, source.labels,
         followups.teacher_followup, followups.student_followup, followups.labels,
-        n_boot=max(n_boot, 1), confidence=confidence, seed=unit_seed(seed, "bootstrap", "gap"),
+        n_boot=max(n_boot, 1), confidence=confidence, seed=derive_seed(seed, "bootstrap", "gap"),
     )  # fmt: skip
     interval = gap.accuracy_gap
     return {

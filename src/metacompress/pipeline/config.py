@@ -83,6 +83,7 @@ import yaml
 
 from metacompress.data.types import SOURCE, TASKS
 from metacompress.errors import ConfigError
+from metacompress.rundir.layout import POOLED
 
 LANG_OF_TASK = {"vulnerability": "c", "clone": "java"}
 MODEL_ROLES = ("teacher", "student")
@@ -94,7 +95,6 @@ DEFAULT_REPORTS = ("html", "md", "json", "junit")
 ALL_FOLLOWUPS = "all"
 #: The combinator transformation a `combine: k` follow-up stands for.
 COMPOSE = "compose"
-POOLED = "all"
 #: Settings that cannot change any result: a run may be resumed with other values.
 NOT_RESULT_KEYS = (
     "workers", "backend", "ray_address", "batch_size", "output", "report", "allow_pickle",

@@ -1,6 +1,6 @@
 """Stage 4: run a model on unique inputs, in batches, never losing an input to a bad one.
 
-Inputs are deduplicated by content (`store.input_key`) before they reach a model: a follow-up
+Inputs are deduplicated by content (`metacompress.hashing.input_key`) before they reach a model: a follow-up
 identical to its source, or to another follow-up, is scored once. A call that raises is
 split until the inputs that fail are isolated, so an input the model cannot score is recorded
 with its reason (status "error") and every other input is still scored.
@@ -8,13 +8,14 @@ with its reason (status "error") and every other input is still scored.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from metacompress.models.base import Classifier, predict
-from metacompress.pipeline.store import dumps
+from metacompress.rundir.store import dumps
 from metacompress.stats.metrics import predicted_labels
 
 OK, ERROR = "ok", "error"
@@ -110,3 +111,9 @@ def decode_hidden(blob: bytes | None) -> np.ndarray | None:
     if not blob:
         return None
     return np.frombuffer(blob, dtype="<f4").astype(np.float64)
+
+
+def score_chunk(models: Mapping[str, Any], unit: tuple) -> list[ModelOutput]:
+    """Unit of the inference stage: (role, [(input_key, inputs)], hidden) -> model outputs."""
+    role, items, hidden = unit
+    return score_inputs(models[role], items, hidden)

@@ -23,10 +23,8 @@ A resumed run must use the config it started with (every setting that can change
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import json
-import math
 import sqlite3
 import sys
 import time
@@ -42,51 +40,44 @@ import numpy as np
 from metacompress import __version__
 from metacompress.data.types import SOURCE, Example
 from metacompress.errors import ConfigError
+from metacompress.hashing import derive_seed
 from metacompress.pipeline import aggregate as agg
 from metacompress.pipeline import provenance
-from metacompress.pipeline.adversarial import AttackOutcome, run_attack
-from metacompress.pipeline.config import MODEL_ROLES, POOLED, FollowupSpec, RunConfig
+from metacompress.pipeline.adversarial import AttackShard, attack_shard
+from metacompress.pipeline.config import MODEL_ROLES, RunConfig
 from metacompress.pipeline.executor import Executor, make_executor
 from metacompress.pipeline.gates import GateResult, evaluate_gates
-from metacompress.pipeline.inference import ModelOutput, decode_hidden, score_inputs
-from metacompress.pipeline.store import (
-    CACHE_PATH,
-    CONFIG_NAME,
-    DB_NAME,
-    SUMMARY_NAME,
-    TABLES_DIR,
-    RunStore,
-    check_writable,
-    dumps,
-    input_key,
-    write_atomic,
-)
+from metacompress.pipeline.inference import ModelOutput, score_chunk
 from metacompress.pipeline.variants import (
     ERROR,
     OK,
-    TIMEOUT,
     VariantOutcome,
     VariantUnit,
+    error_rows,
     make_variant,
-    unit_seed,
+    variant_row,
 )
 from metacompress.pipeline.verdicts import (
-    HIDDEN_FIELDS,
     FollowupOutputs,
     RelationRows,
     evaluate_relations,
     is_set_level,
     needs_hidden,
+    pair_outputs,
 )
 from metacompress.progress import progress
+from metacompress.rundir import queries
+from metacompress.rundir.layout import CACHE_PATH, CONFIG_NAME, DB_NAME, POOLED, TABLES_DIR
+from metacompress.rundir.resume import check_fingerprints, check_resume
+from metacompress.rundir.storage import check_writable, write_atomic
+from metacompress.rundir.store import RunStore, dumps
+from metacompress.rundir.summary import write_summary
 
 WORKER_DIED = "the worker process died (out of memory or a crash in native code)"
 
 #: Model batches per committed inference chunk: inputs are sorted by length and handed to the
 #: model layer a chunk at a time, so its length buckets stay full.
 INFERENCE_BATCHES_PER_CHUNK = 8
-#: Examples read from the store at a time by the variants stage.
-EXAMPLES_PER_PAGE = 500
 #: Inference chunks per model worker read from the store and handed to the executor at once.
 INFERENCE_CHUNKS_PER_WINDOW = 8
 
@@ -128,55 +119,6 @@ def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-def score_chunk(models: Mapping[str, Any], unit: tuple) -> list[ModelOutput]:
-    """Unit of the inference stage: (role, [(input_key, inputs)], hidden) -> model outputs."""
-    role, items, hidden = unit
-    return score_inputs(models[role], items, hidden)
-
-
-@dataclass(frozen=True)
-class AttackShard:
-    """Examples [start, stop) of one attack follow-up; `examples` holds every example."""
-
-    spec: FollowupSpec
-    examples: tuple[Example, ...]
-    start: int
-    stop: int
-    lang: str
-    seed: int
-
-
-def attack_shard(models: Mapping[str, Any], shard: AttackShard) -> list[AttackOutcome]:
-    """Unit of the attack stage: the outcomes of the shard's examples.
-
-    The examples outside the shard stay in the call without their label, so the attack skips
-    them unscored but still draws its vocabulary from every example; each example's search has
-    its own seed and budget, so a shard's outcomes are those of one call over all examples.
-    """
-    examples = [
-        e if shard.start <= i < shard.stop else dataclasses.replace(e, label=None)
-        for i, e in enumerate(shard.examples)
-    ]
-    victim = models[shard.spec.victim]
-    outcomes = run_attack(shard.spec, examples, victim, shard.lang, shard.seed)
-    return outcomes[shard.start : shard.stop]
-
-
-def _variant_row(o: VariantOutcome) -> tuple:
-    steps = [list(s) for s in o.steps]
-    edits = [[list(step) for step in side] for side in o.edits]
-    inputs = None if o.inputs is None else dumps(list(o.inputs))
-    key = None if o.inputs is None else input_key(o.inputs)
-    return (o.variant_id, o.example_id, o.followup, o.status, o.reason, o.seed, dumps(steps),
-            dumps(edits), inputs, key)  # fmt: skip
-
-
-def _variant_error(o: VariantOutcome, stage: str) -> list[tuple]:
-    if o.status not in (ERROR, TIMEOUT):
-        return []
-    return [(stage, o.example_id, o.followup, "", o.status, o.reason)]
-
-
 class Runner:
     """The stages of one run over one store (see the module docstring)."""
 
@@ -212,7 +154,7 @@ class Runner:
                 for i, e in enumerate(examples)
             )
             sources = (
-                _variant_row(VariantOutcome(e.id, SOURCE, OK, "", cfg.seed, (), (), e.inputs))
+                variant_row(VariantOutcome(e.id, SOURCE, OK, "", cfg.seed, (), (), e.inputs))
                 for e in examples
             )
             errors = [
@@ -245,28 +187,8 @@ class Runner:
                 RunStore.insert(db, "errors", errors)
                 RunStore.insert(db, "followups", followups)
                 RunStore.insert(db, "relations", relations)
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('data', ?)", (dumps(info),))
+                RunStore.write_meta(db, "data", dumps(info))
                 self.store.mark_done(db, "load")
-
-    def examples(self) -> list[Example]:
-        rows = self.store.query(
-            "SELECT example_id, inputs, label, meta FROM examples ORDER BY position"
-        )
-        return [Example(i, tuple(json.loads(x)), label, json.loads(m)) for i, x, label, m in rows]
-
-    def example_pages(self) -> Iterator[list[Example]]:
-        """The examples in data order, EXAMPLES_PER_PAGE at a time (only the ids all at once)."""
-        ids = [i for (i,) in self.store.query("SELECT example_id FROM examples ORDER BY position")]
-        for page in _chunks(ids, EXAMPLES_PER_PAGE):
-            marks = ",".join("?" * len(page))
-            rows = {row[0]: row for row in self.store.query(
-                "SELECT example_id, inputs, label, meta FROM examples"
-                f" WHERE example_id IN ({marks})", page,
-            )}  # fmt: skip
-            yield [
-                Example(i, tuple(json.loads(x)), label, json.loads(m))
-                for i, x, label, m in (rows[i] for i in page)
-            ]
 
     # -- stage 2 -------------------------------------------------------------------------------
     def variants(self) -> None:
@@ -276,14 +198,12 @@ class Runner:
         if not pending_specs:
             return
         with self.timer.stage("variants"):
-            done = {
-                (e, f) for e, f in self.store.query("SELECT example_id, followup FROM variants")
-            }
+            done = queries.made_units(self.store)
             units = (
-                VariantUnit(e.id, e.inputs, f, cfg.lang, unit_seed(cfg.seed, e.id, f.name),
+                VariantUnit(e.id, e.inputs, f, cfg.lang, derive_seed(cfg.seed, e.id, f.name),
                             cfg.time_limit)
                 for f in pending_specs
-                for page in self.example_pages()
+                for page in queries.example_pages(self.store)
                 for e in page
                 if (e.id, f.name) not in done
             )  # fmt: skip
@@ -294,9 +214,9 @@ class Runner:
             for chunk in bar:
                 outcomes = self.make_variants(chunk)
                 with self.store.transaction() as db:
-                    RunStore.insert(db, "variants", [_variant_row(o) for o in outcomes])
+                    RunStore.insert(db, "variants", [variant_row(o) for o in outcomes])
                     RunStore.insert(db, "errors", [r for o in outcomes
-                                                   for r in _variant_error(o, "variants")])  # fmt: skip
+                                                   for r in error_rows(o, "variants")])  # fmt: skip
             with self.store.transaction() as db:
                 for f in pending_specs:
                     self.store.mark_done(db, f"variants:{f.name}")
@@ -326,7 +246,7 @@ class Runner:
             if spec.kind != "attack" or self.store.is_done(f"variants:{spec.name}"):
                 continue
             with self.timer.stage("attacks"):
-                every = every if every is not None else tuple(self.examples())
+                every = every if every is not None else tuple(queries.examples(self.store))
                 size = max(1, -(-len(every) // self.executor.model_workers))
                 shards = [
                     AttackShard(spec, every, start, min(start + size, len(every)), cfg.lang,
@@ -339,10 +259,10 @@ class Runner:
                     for outcome in part
                 ]
                 with self.store.transaction() as db:
-                    RunStore.insert(db, "variants", [_variant_row(o.variant) for o in outcomes])
+                    RunStore.insert(db, "variants", [variant_row(o.variant) for o in outcomes])
                     RunStore.insert(db, "attack_results", [o.row for o in outcomes if o.row])
                     RunStore.insert(db, "errors", [r for o in outcomes
-                                                   for r in _variant_error(o.variant, "attack")])  # fmt: skip
+                                                   for r in error_rows(o.variant, "attack")])  # fmt: skip
                     self.store.mark_done(db, f"variants:{spec.name}")
 
     # -- stage 4 -------------------------------------------------------------------------------
@@ -358,16 +278,7 @@ class Runner:
             if self.store.is_done(f"inference:{role}"):
                 continue
             with self.timer.stage("inference"):
-                # one variants rowid per pending unique input (8 bytes each), shortest first
-                pending = np.fromiter(
-                    (rowid for (rowid,) in self.store.stream(
-                        "SELECT MIN(rowid) FROM variants WHERE status = 'ok' AND input_key"
-                        " NOT IN (SELECT input_key FROM outputs WHERE model = ?)"
-                        " GROUP BY input_key ORDER BY MAX(LENGTH(inputs)), input_key",
-                        (role,),
-                    )),
-                    dtype=np.int64,
-                )  # fmt: skip
+                pending = queries.pending_inputs(self.store, role)
                 chunks = list(_chunks(pending, cfg.batch_size * INFERENCE_BATCHES_PER_CHUNK))
                 scored = self._scored(role, chunks, hidden)
                 for outputs in progress(scored, f"scoring ({role})", total=len(chunks)):
@@ -386,19 +297,8 @@ class Runner:
         """The outputs of every chunk of variants rowids, in chunk order."""
         window = INFERENCE_CHUNKS_PER_WINDOW * self.executor.model_workers
         for part in _chunks(chunks, window):
-            units = [(role, self._inputs(chunk), hidden) for chunk in part]
+            units = [(role, queries.inputs_of(self.store, chunk), hidden) for chunk in part]
             yield from self.executor.map_with_models(score_chunk, units, self.models)
-
-    def _inputs(self, rowids: np.ndarray) -> list[tuple[str, tuple[str, ...]]]:
-        """(input_key, inputs) of the variants rows `rowids`, in their order."""
-        found: dict[int, tuple[str, str]] = {}
-        for part in _chunks(rowids.tolist(), 500):
-            marks = ",".join("?" * len(part))
-            for rowid, key, inputs in self.store.query(
-                f"SELECT rowid, input_key, inputs FROM variants WHERE rowid IN ({marks})", part
-            ):
-                found[rowid] = (key, inputs)
-        return [(found[r][0], tuple(json.loads(found[r][1]))) for r in rowids.tolist()]
 
     # -- stage 5 -------------------------------------------------------------------------------
     def relation_stage(self) -> None:
@@ -435,56 +335,7 @@ class Runner:
 
     def followup_outputs(self, name: str, hidden: bool) -> tuple[FollowupOutputs, list[tuple]]:
         """The saved outputs of both models on the (source, follow-up) pairs of `name`."""
-        cols = ", ".join(
-            f"{a}.p_negative, {a}.p_positive, {a}.status, {a}.hidden"
-            for a in ("ts", "ss", "tf", "sf")
-        )
-        rows = self.store.query(
-            f"SELECT v.variant_id, v.example_id, e.label, {cols} FROM variants v"
-            " JOIN examples e ON e.example_id = v.example_id"
-            " JOIN variants s ON s.example_id = v.example_id AND s.followup = ?"
-            " LEFT JOIN outputs ts ON ts.model = 'teacher' AND ts.input_key = s.input_key"
-            " LEFT JOIN outputs ss ON ss.model = 'student' AND ss.input_key = s.input_key"
-            " LEFT JOIN outputs tf ON tf.model = 'teacher' AND tf.input_key = v.input_key"
-            " LEFT JOIN outputs sf ON sf.model = 'student' AND sf.input_key = v.input_key"
-            " WHERE v.followup = ? AND v.status = 'ok' ORDER BY e.position",
-            (SOURCE, name),
-        )
-        where = ("source", "source", "follow-up", "follow-up")
-        kept, skipped = [], []
-        for row in rows:
-            statuses = row[5::4]
-            bad = [
-                f"{model} on the {w}" for model, w, s in
-                zip(("teacher", "student") * 2, where, statuses, strict=True) if s != OK
-            ]  # fmt: skip
-            if bad:
-                reason = "no output of the " + ", ".join(bad)
-                skipped.append(("relations", row[1], name, "", "skipped", reason))
-            else:
-                kept.append(row)
-
-        def probs(offset: int) -> np.ndarray:
-            return np.array([[r[offset], r[offset + 1]] for r in kept], dtype=float).reshape(-1, 2)
-
-        hidden_arrays: dict[str, np.ndarray] = {}
-        if hidden and kept:
-            for field_name, offset in zip(HIDDEN_FIELDS, (6, 10, 14, 18), strict=True):
-                vectors = [decode_hidden(r[offset]) for r in kept]
-                if all(v is not None for v in vectors) and len({len(v) for v in vectors}) == 1:
-                    hidden_arrays[field_name] = np.stack(vectors)
-        outputs = FollowupOutputs(
-            followup=name,
-            variant_ids=[r[0] for r in kept],
-            example_ids=[r[1] for r in kept],
-            labels=np.array([-1 if r[2] is None else r[2] for r in kept], dtype=int),
-            teacher_source=probs(3),
-            student_source=probs(7),
-            teacher_followup=probs(11),
-            student_followup=probs(15),
-            hidden=hidden_arrays,
-        )
-        return outputs, skipped
+        return pair_outputs(name, queries.followup_pairs(self.store, name), hidden)
 
     # -- stage 6 -------------------------------------------------------------------------------
     def aggregate(self) -> dict[str, Any]:
@@ -497,17 +348,12 @@ class Runner:
                 self.followup_outputs(SOURCE, False)[0], self.pooled_outputs(False), rates,
                 n_boot=cfg.bootstrap, confidence=cfg.confidence, seed=cfg.seed,
             )  # fmt: skip
-            with self.store.transaction() as db:
-                for table in ("rates", "scores", "mcnemar"):
-                    db.execute(f"DELETE FROM {table}")
-                RunStore.insert(db, "rates", [r.row() for r in rates])
-                RunStore.insert(db, "scores", [s.row() for s in scores])
-                RunStore.insert(db, "mcnemar", [t.row() for t in tests])
-                self.store.mark_done(db, "aggregate")
-            set_level = self.store.query(
-                "SELECT relation, followup, key, value FROM set_level"
-                " ORDER BY relation, followup, key"
-            )
+            queries.replace_results(self.store, "aggregate", {
+                "rates": [r.row() for r in rates],
+                "scores": [s.row() for s in scores],
+                "mcnemar": [t.row() for t in tests],
+            })  # fmt: skip
+            set_level = queries.set_level_rows(self.store)
             return {
                 "gaps": gaps,
                 "rates": [asdict(r) for r in rates],
@@ -526,17 +372,9 @@ class Runner:
                 set_level = None
                 verdicts: list[tuple] = []
                 if is_set_level(relation):
-                    set_level = dict(self.store.query(
-                        "SELECT key, value FROM set_level WHERE relation = ? AND followup = ?",
-                        (relation_id, followup),
-                    ))  # fmt: skip
+                    set_level = queries.set_level_values(self.store, relation_id, followup)
                 else:
-                    where = "followup != ?" if followup == POOLED else "followup = ?"
-                    verdicts = self.store.query(
-                        "SELECT example_id, applicable, holds, score FROM verdicts"
-                        f" WHERE relation = ? AND {where} ORDER BY variant_id",
-                        (relation_id, SOURCE if followup == POOLED else followup),
-                    )
+                    verdicts = queries.relation_verdicts(self.store, relation_id, followup)
                 rates.append(
                     agg.relation_rate(
                         relation_id, followup, verdicts, set_level,
@@ -550,7 +388,7 @@ class Runner:
         read as three integer columns (label, teacher's and student's prediction), so memory
         holds integers, not rows; the pooled set concatenates the follow-ups' columns (the
         scores are counts, so row order does not matter)."""
-        columns = {f: self._prediction_columns(f) for f in followups}
+        columns = {f: queries.prediction_columns(self.store, f) for f in followups}
         pooled = [c for f, c in columns.items() if f != SOURCE]
         columns[POOLED] = tuple(
             np.concatenate([c[i] for c in pooled]) if pooled else np.zeros(0, dtype=int)
@@ -563,61 +401,6 @@ class Runner:
             tests.append(agg.mcnemar_row(f, teacher, student, labels))
         return scores, tests
 
-    def _prediction_columns(self, followup: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(labels with -1 for unknown, teacher predictions, student predictions) of the
-        follow-up's variants that both models scored."""
-        rows = self.store.stream(
-            "SELECT COALESCE(e.label, -1), t.predicted, s.predicted FROM variants v"
-            " JOIN examples e ON e.example_id = v.example_id"
-            " JOIN outputs t ON t.model = 'teacher' AND t.input_key = v.input_key"
-            " JOIN outputs s ON s.model = 'student' AND s.input_key = v.input_key"
-            " WHERE v.followup = ? AND v.status = 'ok' AND t.status = 'ok' AND s.status = 'ok'",
-            (followup,),
-        )
-        flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64)
-        table = flat.reshape(-1, 3)
-        return table[:, 0], table[:, 1], table[:, 2]
-
-    # -- summary -------------------------------------------------------------------------------
-    def counts(self) -> dict[str, Any]:
-        q = self.store.query
-        variants: dict[str, dict[str, int]] = {}
-        for followup, status, n in q(
-            "SELECT followup, status, COUNT(*) FROM variants GROUP BY followup, status"
-            " ORDER BY followup, status"
-        ):
-            variants.setdefault(followup, {})[status] = n
-        outputs: dict[str, dict[str, int]] = {}
-        for model, status, n, truncated in q(
-            "SELECT model, status, COUNT(*), SUM(COALESCE(truncated, 0)) FROM outputs"
-            " GROUP BY model, status ORDER BY model, status"
-        ):
-            entry = outputs.setdefault(model, {"truncated": 0})
-            entry[status] = n
-            entry["truncated"] += int(truncated or 0)
-        errors = dict(q(
-            "SELECT stage || ':' || kind, COUNT(*) FROM errors GROUP BY stage, kind"
-            " ORDER BY stage, kind"
-        ))  # fmt: skip
-        return {
-            "examples": self.store.count("examples"),
-            "data": json.loads(self.store.get_meta("data") or "{}"),
-            "unique_inputs": int(q("SELECT COUNT(DISTINCT input_key) FROM variants")[0][0]),
-            "variants": variants,
-            "outputs": outputs,
-            "errors": errors,
-            "attacks": {
-                f: dict(
-                    q(
-                        "SELECT status, COUNT(*) FROM attack_results WHERE followup = ?"
-                        " GROUP BY status ORDER BY status",
-                        (f,),
-                    )
-                )
-                for (f,) in q("SELECT DISTINCT followup FROM attack_results ORDER BY followup")
-            },  # fmt: skip
-        }
-
 
 def _counts(items: Any) -> list[tuple[str, int]]:
     counts: dict[str, int] = {}
@@ -626,68 +409,8 @@ def _counts(items: Any) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def _finite(value: Any) -> Any:
-    """`value` with every NaN or infinity replaced by None (summary.json is strict JSON)."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
-def _write_summary(run_dir: Path, summary: dict[str, Any]) -> None:
-    text = json.dumps(_finite(summary), indent=2, default=str, allow_nan=False)
-    write_atomic(run_dir / SUMMARY_NAME, text + "\n")
-
-
 def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
-
-
-def _check_resume(store: RunStore, config: RunConfig, run_dir: Path, resume: bool) -> bool:
-    """Whether this continues an earlier run; refuse a mismatched or unasked-for one."""
-    stored = store.get_meta("config_sha256")
-    if stored is None:
-        store.set_meta("config_sha256", config.result_hash())
-        return False
-    if not resume:
-        raise ConfigError(
-            f"run directory {run_dir} already holds a run; pass --resume to continue it, "
-            "or choose another --out"
-        )
-    if stored != config.result_hash():
-        old = _read_config(run_dir)
-        new = config.to_dict()
-        changed = sorted(k for k in new if old.get(k) != new[k]) if old else ["?"]
-        raise ConfigError(
-            f"cannot resume {run_dir}: its config differs in {', '.join(changed)}; "
-            "resume with the config it was started with, or choose another --out"
-        )
-    return True
-
-
-def _read_config(run_dir: Path) -> dict[str, Any]:
-    import yaml
-
-    try:
-        return yaml.safe_load((run_dir / CONFIG_NAME).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        return {}
-
-
-def _check_fingerprints(store: RunStore, models: Mapping[str, Any], run_dir: Path) -> None:
-    for role in MODEL_ROLES:
-        key = f"fingerprint:{role}"
-        stored, current = store.get_meta(key), models[role].fingerprint
-        if stored is None:
-            store.set_meta(key, current)
-        elif stored != current:
-            raise ConfigError(
-                f"cannot resume {run_dir}: the {role} model changed since the run started "
-                f"(fingerprint {stored[:12]} -> {current[:12]})"
-            )
 
 
 def load_models(config: RunConfig) -> dict[str, Any]:
@@ -746,10 +469,10 @@ def run_experiment(
     run_dir = Path(config.output)
     check_writable(run_dir)
     with RunStore(run_dir) as store:
-        resumed = _check_resume(store, config, run_dir, resume)
+        resumed = check_resume(store, config.result_hash(), config.to_dict(), run_dir, resume)
         write_atomic(run_dir / CONFIG_NAME, config.to_yaml())
         raw_models = dict(models) if models is not None else dict(load(config))
-        _check_fingerprints(store, raw_models, run_dir)
+        check_fingerprints(store, {r: raw_models[r].fingerprint for r in MODEL_ROLES}, run_dir)
         cached = _cached(raw_models, run_dir)
         own_executor = executor is None
         gpus = 1.0 if config.device == "cuda" else 0.0
@@ -794,15 +517,15 @@ def run_experiment(
             },
             "cache": {role: cached[role].counters() for role in MODEL_ROLES},
             "timings": {**runner.timer.seconds, "total": round(time.time() - started, 3)},
-            "counts": runner.counts(),
+            "counts": queries.counts(store),
             "results": results,
             "gates": [g.to_dict() for g in gate_results],
             "passed": all(g.passed for g in gate_results),
             "tables": {"sqlite": DB_NAME, "exports": TABLES_DIR},
         }
-        _write_summary(run_dir, summary)
+        write_summary(run_dir, summary)
     report_error = _write_reports(run_dir, config.report)
     if report_error:
         summary["report_error"] = report_error
-        _write_summary(run_dir, summary)
+        write_summary(run_dir, summary)
     return RunOutcome(run_dir, summary, gate_results)

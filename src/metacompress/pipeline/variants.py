@@ -1,6 +1,6 @@
 """Stage 2: follow-up inputs made by transformations (pure units of work, run by an executor).
 
-Each (example, follow-up) pair is one unit. Its seed is `unit_seed(seed, example id, follow-up
+Each (example, follow-up) pair is one unit. Its seed is `derive_seed(seed, example id, follow-up
 id)`, so a unit's result depends on nothing but the unit: not on the order, the chunking, the
 worker that runs it or whether the run was resumed. A unit runs under the per-input watchdog
 (`executor.time_limit`); a transformation that raises or runs out of time gives a variant with
@@ -9,28 +9,23 @@ that kills its worker process (out of memory, a crash in native code) is recorde
 too (`runner.Runner.make_variants`); with one worker it runs in the run's own process.
 
 A transformation of a clone pair is applied to the inputs chosen by `sides` (all, first,
-second), each with its own seed `unit_seed(unit seed, side)`; the variant exists when at least
+second), each with its own seed `derive_seed(unit seed, side)`; the variant exists when at least
 one input changed. A k-step combination is the code layer's `compose` transformation, whose
 steps and per-step edits are recorded like any other's.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from metacompress.hashing import derive_seed, input_key
 from metacompress.pipeline.config import FollowupSpec
 from metacompress.pipeline.executor import UnitTimeout, time_limit
+from metacompress.rundir.store import dumps
 
 OK, NOT_APPLICABLE, ERROR, TIMEOUT = "ok", "not-applicable", "error", "timeout"
-
-
-def unit_seed(seed: int, *parts: object) -> int:
-    """A 63-bit seed from the run seed and the names of a unit: sha256 of them, NUL-joined."""
-    text = "\0".join([str(seed), *(str(p) for p in parts)])
-    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big") >> 1
 
 
 def variant_id(example_id: str, followup: str) -> str:
@@ -100,7 +95,7 @@ def _transform_side(unit: VariantUnit, code: str, side: int) -> tuple[str, tuple
 
     spec = unit.followup
     transform = TRANSFORMS.create(spec.component, **spec.params)
-    new_code, edits, names = _steps_of(transform, code, unit.lang, unit_seed(unit.seed, side))
+    new_code, edits, names = _steps_of(transform, code, unit.lang, derive_seed(unit.seed, side))
     if not edits:
         return code, (), (), names[0]
     return new_code, edits, tuple(names), ""
@@ -136,3 +131,20 @@ def make_variant(unit: VariantUnit) -> VariantOutcome:
     except Exception as error:  # a bad input or a faulty transformation: record, go on
         reason = f"{type(error).__name__}: {error}"
         return VariantOutcome(unit.example_id, unit.followup.name, ERROR, reason, unit.seed)
+
+
+def variant_row(o: VariantOutcome) -> tuple:
+    """The ``variants`` row of an outcome (`metacompress.rundir.schema`)."""
+    steps = [list(s) for s in o.steps]
+    edits = [[list(step) for step in side] for side in o.edits]
+    inputs = None if o.inputs is None else dumps(list(o.inputs))
+    key = None if o.inputs is None else input_key(o.inputs)
+    return (o.variant_id, o.example_id, o.followup, o.status, o.reason, o.seed, dumps(steps),
+            dumps(edits), inputs, key)  # fmt: skip
+
+
+def error_rows(o: VariantOutcome, stage: str) -> list[tuple]:
+    """The ``errors`` row of an outcome that failed or ran out of time (none otherwise)."""
+    if o.status not in (ERROR, TIMEOUT):
+        return []
+    return [(stage, o.example_id, o.followup, "", o.status, o.reason)]

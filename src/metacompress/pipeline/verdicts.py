@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from metacompress.pipeline.store import dumps
+from metacompress.pipeline.inference import OK, decode_hidden
+from metacompress.rundir.store import dumps
 
 PROBABILITY_FIELDS = ("teacher_source", "student_source", "teacher_followup", "student_followup")
 HIDDEN_FIELDS = (
@@ -161,3 +162,46 @@ def _verdict_rows(outputs: FollowupOutputs, relation_id: str, result: Any) -> li
         )
         for i, variant in enumerate(outputs.variant_ids)
     ]
+
+
+def pair_outputs(
+    name: str, rows: Sequence[tuple[Any, ...]], hidden: bool
+) -> tuple[FollowupOutputs, list[tuple]]:
+    """The outputs of both models on the (source, follow-up) pairs of `name`, from the rows of
+    `metacompress.rundir.queries.followup_pairs`; a pair a model has no output for is left out
+    and becomes an ``errors`` row (stage relations, kind skipped) saying which."""
+    where = ("source", "source", "follow-up", "follow-up")
+    kept, skipped = [], []
+    for row in rows:
+        statuses = row[5::4]
+        bad = [
+            f"{model} on the {w}" for model, w, s in
+            zip(("teacher", "student") * 2, where, statuses, strict=True) if s != OK
+        ]  # fmt: skip
+        if bad:
+            reason = "no output of the " + ", ".join(bad)
+            skipped.append(("relations", row[1], name, "", "skipped", reason))
+        else:
+            kept.append(row)
+
+    def probs(offset: int) -> np.ndarray:
+        return np.array([[r[offset], r[offset + 1]] for r in kept], dtype=float).reshape(-1, 2)
+
+    hidden_arrays: dict[str, np.ndarray] = {}
+    if hidden and kept:
+        for field_name, offset in zip(HIDDEN_FIELDS, (6, 10, 14, 18), strict=True):
+            vectors = [decode_hidden(r[offset]) for r in kept]
+            if all(v is not None for v in vectors) and len({len(v) for v in vectors}) == 1:
+                hidden_arrays[field_name] = np.stack(vectors)
+    outputs = FollowupOutputs(
+        followup=name,
+        variant_ids=[r[0] for r in kept],
+        example_ids=[r[1] for r in kept],
+        labels=np.array([-1 if r[2] is None else r[2] for r in kept], dtype=int),
+        teacher_source=probs(3),
+        student_source=probs(7),
+        teacher_followup=probs(11),
+        student_followup=probs(15),
+        hidden=hidden_arrays,
+    )
+    return outputs, skipped

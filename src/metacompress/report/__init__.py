@@ -74,7 +74,7 @@ def write_reports(run_dir: Path | str, formats: Sequence[str] = FORMATS) -> list
         written.append(_write(run_dir / FILE_NAMES["junit"], render_junit(data)))
     tables = [f for f in ("parquet", "csv") if f in formats]
     if tables:
-        from metacompress.pipeline.store import TABLES_DIR, RunStore
+        from metacompress.rundir import TABLES_DIR, RunStore
 
         with RunStore(run_dir) as store:
             written.extend(store.export(run_dir / TABLES_DIR, tables))

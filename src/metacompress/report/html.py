@@ -16,7 +16,8 @@ from html import escape
 
 from metacompress.report import svg
 from metacompress.report.diff import diff_table
-from metacompress.report.model import POOLED, ReportData, Violation
+from metacompress.report.model import ReportData, Violation
+from metacompress.rundir.layout import POOLED
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:0 auto;max-width:1200px;

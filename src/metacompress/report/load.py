@@ -1,4 +1,4 @@
-"""Build a `ReportData` from a run directory (layout and tables: `metacompress.pipeline.store`).
+"""Build a `ReportData` from a run directory (read through `metacompress.rundir.RunReader`).
 
 Numbers are read from the tables the run saved; nothing runs a model. Derived views:
 
@@ -19,15 +19,12 @@ Numbers are read from the tables the run saved; nothing runs a model. Derived vi
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from metacompress.errors import ConfigError
 from metacompress.report.model import (
     AttackRow,
     Gate,
@@ -39,52 +36,21 @@ from metacompress.report.model import (
     Sweep,
     Violation,
 )
-
-SOURCE = "source"
-ROLES = ("teacher", "student")
-DB_NAME = "run.sqlite"
-SUMMARY_NAME = "summary.json"
+from metacompress.rundir import RunReader
+from metacompress.rundir.layout import ROLES
 
 
 def _nan_to_none(value: Any) -> float | None:
     return None if value is None or not np.isfinite(value) else float(value)
 
 
-class _Run:
-    """Read-only access to one run directory."""
-
-    def __init__(self, run_dir: Path) -> None:
-        db_path = run_dir / DB_NAME
-        if not db_path.is_file():
-            raise ConfigError(f"{run_dir} is not a run directory: {DB_NAME} not found")
-        self.db = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
-        summary_path = run_dir / SUMMARY_NAME
-        self.summary: dict[str, Any] = (
-            json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.is_file() else {}
-        )
-
-    def q(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        return self.db.execute(sql, params).fetchall()
-
-    def close(self) -> None:
-        self.db.close()
-
-
-def _model_scores(run: _Run, role: str, name: str) -> tuple[ModelScores, ReliabilityBins | None]:
+def _model_scores(
+    run: RunReader, role: str, name: str
+) -> tuple[ModelScores, ReliabilityBins | None]:
     from metacompress.stats.calibration import reliability_bins
 
-    row = run.q(
-        "SELECT labelled, accuracy, f1 FROM scores WHERE model = ? AND followup = ?", (role, SOURCE)
-    )
-    labelled, acc, f1 = row[0] if row else (0, None, None)
-    probs = run.q(
-        "SELECT o.p_negative, o.p_positive, e.label FROM variants v"
-        " JOIN examples e ON e.example_id = v.example_id"
-        " JOIN outputs o ON o.input_key = v.input_key AND o.model = ?"
-        " WHERE v.followup = ? AND v.status = 'ok' AND o.status = 'ok' AND e.label IS NOT NULL"
-        " ORDER BY v.variant_id",
-        (role, SOURCE),
-    )
+    labelled, acc, f1 = run.scores(role)
+    probs = run.labelled_source_outputs(role)
     ece, bins = None, None
     if probs:
         p = np.array([[a, b] for a, b, _ in probs], dtype=float)
@@ -101,16 +67,9 @@ def _model_scores(run: _Run, role: str, name: str) -> tuple[ModelScores, Reliabi
     return scores, bins
 
 
-def _relations(run: _Run) -> tuple[RelationRate, ...]:
-    order = {
-        name: i for i, (name,) in enumerate(run.q("SELECT name FROM followups ORDER BY position"))
-    }
-    rows = run.q(
-        "SELECT r.relation, r.followup, r.applicable, r.violations, r.rate, r.low, r.high"
-        " FROM rates r JOIN relations x ON x.relation = r.relation"
-        " WHERE r.followup != ? ORDER BY x.position",
-        (SOURCE,),
-    )
+def _relations(run: RunReader) -> tuple[RelationRate, ...]:
+    order = run.followup_order()
+    rows = run.rates()
     rows.sort(key=lambda r: (r[0], order.get(r[1], len(order))))
     return tuple(
         RelationRate(
@@ -129,21 +88,16 @@ def _relations(run: _Run) -> tuple[RelationRate, ...]:
     )
 
 
-def _sweeps(run: _Run) -> tuple[Sweep, ...]:
+def _sweeps(run: RunReader) -> tuple[Sweep, ...]:
     from metacompress.relations.base import RELATIONS
     from metacompress.relations.sweep import sweep
 
     sweeps = []
-    for relation_id, name, params in run.q(
-        "SELECT relation, name, params FROM relations ORDER BY position"
-    ):
-        relation = RELATIONS.create(name, **json.loads(params))
+    for relation_id, name, params in run.relations():
+        relation = RELATIONS.create(name, **params)
         if relation.threshold_param is None:
             continue
-        rows = run.q(
-            "SELECT score, applicable FROM verdicts WHERE relation = ? AND followup != ?",
-            (relation_id, SOURCE),
-        )
+        rows = run.followup_scores(relation_id)
         scores = np.array([s if s is not None else np.nan for s, _ in rows], dtype=float)
         applicable = np.array([a for _, a in rows], dtype=bool)
         if not applicable.any():
@@ -165,11 +119,9 @@ def _sweeps(run: _Run) -> tuple[Sweep, ...]:
     return tuple(sweeps)
 
 
-def _attacks(run: _Run) -> tuple[tuple[AttackRow, ...], dict[str, float]]:
+def _attacks(run: RunReader) -> tuple[tuple[AttackRow, ...], dict[str, float]]:
     counts: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for followup, victim, status, queries in run.q(
-        "SELECT followup, victim, status, queries FROM attack_results ORDER BY followup, victim"
-    ):
+    for followup, victim, status, queries in run.attack_rows():
         entry = counts[(followup, victim)]
         entry["n"] += 1
         entry[status] += 1
@@ -205,55 +157,24 @@ def _attacks(run: _Run) -> tuple[tuple[AttackRow, ...], dict[str, float]]:
     return tuple(rows), gap
 
 
-def _outputs(run: _Run, keys: set[str]) -> dict[tuple[str, str], tuple[tuple[float, float], bool]]:
-    found: dict[tuple[str, str], tuple[tuple[float, float], bool]] = {}
-    key_list = sorted(keys)
-    for start in range(0, len(key_list), 500):
-        chunk = key_list[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        for model, key, p0, p1, truncated in run.q(
-            f"SELECT model, input_key, p_negative, p_positive, truncated FROM outputs"
-            f" WHERE status = 'ok' AND input_key IN ({marks})",
-            tuple(chunk),
-        ):
-            found[(model, key)] = ((float(p0), float(p1)), bool(truncated))
-    return found
+def _outputs(
+    run: RunReader, keys: set[str]
+) -> dict[tuple[str, str], tuple[tuple[float, float], bool]]:
+    return {
+        found: ((float(p0), float(p1)), bool(truncated))
+        for found, (p0, p1, truncated) in run.outputs(keys).items()
+    }
 
 
-def _violations(run: _Run, limit: int) -> tuple[tuple[Violation, ...], int]:
-    rows = run.q(
-        "SELECT v.variant_id, v.example_id, v.followup, group_concat(v.relation, ' ')"
-        " FROM verdicts v JOIN examples e ON e.example_id = v.example_id"
-        " JOIN followups f ON f.name = v.followup"
-        " WHERE v.applicable = 1 AND v.holds = 0 AND v.followup != ?"
-        " GROUP BY v.variant_id ORDER BY e.position, f.position",
-        (SOURCE,),
-    )
+def _violations(run: RunReader, limit: int) -> tuple[tuple[Violation, ...], int]:
+    rows = run.violating_pairs()
     total = len(rows)
     rows = rows[:limit]
     if not rows:
         return (), total
     ids = tuple(r[0] for r in rows)
-    example_ids = tuple({r[1] for r in rows})
-    variants = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for vid, inputs, key in run.q(
-            f"SELECT variant_id, inputs, input_key FROM variants WHERE variant_id IN ({','.join('?' * len(chunk))})",
-            chunk,
-        ):
-            variants[vid] = (tuple(json.loads(inputs)), key)
-    sources = {}
-    for start in range(0, len(example_ids), 500):
-        chunk = example_ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        for eid, inputs, label, key in run.q(
-            "SELECT e.example_id, e.inputs, e.label, v.input_key FROM examples e"
-            f" JOIN variants v ON v.example_id = e.example_id AND v.followup = 'source'"
-            f" WHERE e.example_id IN ({marks})",
-            chunk,
-        ):
-            sources[eid] = (tuple(json.loads(inputs)), label, key)
+    variants = run.variant_inputs(ids)
+    sources = run.source_inputs(tuple({r[1] for r in rows}))
     keys = {variants[v][1] for v in ids} | {s[2] for s in sources.values()}
     outputs = _outputs(run, keys)
     missing = ((float("nan"), float("nan")), False)
@@ -289,8 +210,7 @@ def load_report_data(
     run_dir: Path | str, max_violations: int = 200, max_points: int = 2000
 ) -> ReportData:
     """Everything the reports show about the run in `run_dir`."""
-    run = _Run(Path(run_dir))
-    try:
+    with RunReader(Path(run_dir)) as run:
         summary = run.summary
         models = summary.get("models", {})
         names = {role: str(models.get(role, {}).get("name", role)) for role in ROLES}
@@ -302,9 +222,7 @@ def load_report_data(
             gap = teacher.accuracy - student.accuracy
         mcnemar = {
             followup: {"b": b, "c": c, "p_value": p if p is not None else float("nan")}
-            for followup, b, c, p in run.q(
-                "SELECT followup, teacher_only, student_only, p_value FROM mcnemar ORDER BY followup"
-            )
+            for followup, b, c, p in run.mcnemar()
         }
         gates = tuple(
             Gate(
@@ -317,32 +235,13 @@ def load_report_data(
             )
             for g in summary.get("gates", [])
         )
-        points = run.q(
-            "SELECT t.p_positive, s.p_positive FROM variants v"
-            " JOIN outputs t ON t.input_key = v.input_key AND t.model = 'teacher' AND t.status = 'ok'"
-            " JOIN outputs s ON s.input_key = v.input_key AND s.model = 'student' AND s.status = 'ok'"
-            " WHERE v.followup != ? AND v.status = 'ok' ORDER BY v.variant_id LIMIT ?",
-            (SOURCE, max_points),
-        )
+        points = run.followup_confidences(max_points)
         violations, total = _violations(run, max_violations)
         attacks, attack_gap = _attacks(run)
-        counts = {
-            "examples": run.q("SELECT COUNT(*) FROM examples")[0][0],
-            "variants": run.q(
-                "SELECT COUNT(*) FROM variants WHERE status = 'ok' AND followup != ?", (SOURCE,)
-            )[0][0],
-            "not_applicable": run.q(
-                "SELECT COUNT(*) FROM variants WHERE status = 'not-applicable'"
-            )[0][0],
-            "errors": run.q("SELECT COUNT(*) FROM errors")[0][0],
-            "violations_total": total,
-        }
+        counts = {**run.report_counts(), "violations_total": total}
         set_level = {
             f"{relation}@{followup}: {key}": value
-            for relation, followup, key, value in run.q(
-                "SELECT relation, followup, key, value FROM set_level WHERE value IS NOT NULL"
-                " ORDER BY relation, followup, key"
-            )
+            for relation, followup, key, value in run.set_level()
         }
         meta = {
             k: summary[k]
@@ -368,5 +267,3 @@ def load_report_data(
             violations=violations,
             set_level=set_level,
         )
-    finally:
-        run.close()

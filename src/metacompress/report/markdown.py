@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from metacompress.report.model import POOLED, ReportData
+from metacompress.report.model import ReportData
+from metacompress.rundir.layout import POOLED
 
 
 def _pct(value: float | None) -> str:

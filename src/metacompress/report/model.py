@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-#: The origin under which a relation's rate over every follow-up pooled is reported.
-POOLED = "all"
+from metacompress.rundir.layout import POOLED
 
 
 @dataclass(frozen=True)

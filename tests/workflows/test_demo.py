@@ -7,7 +7,7 @@ import json
 import pytest
 
 from metacompress.pipeline.config import parse_config
-from metacompress.pipeline.demo import demo_config, run_demo
+from metacompress.workflows.demo import demo_config, run_demo
 
 
 def test_demo_config_validates_against_the_registries(tmp_path):

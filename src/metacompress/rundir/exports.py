@@ -1,0 +1,239 @@
+"""Deterministic exports of the per-example tables: tables/TABLE.parquet and tables/TABLE.csv.
+
+Each `Export` is one query (rows sorted by the table's key) and its Arrow column types, so the
+files are byte-identical for the same config and seed. `export_tables(db, folder, formats)`
+streams every table to `folder`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from metacompress.rundir.storage import storage_guard
+
+
+@dataclass(frozen=True)
+class Export:
+    """One exported table: its query (rows in key order) and its Arrow column types."""
+
+    name: str
+    sql: str
+    columns: tuple[tuple[str, str], ...]  # (column, "string" | "int64" | "float64")
+
+
+EXPORTS: tuple[Export, ...] = (
+    Export(
+        "examples",
+        "SELECT example_id, position, label, inputs FROM examples ORDER BY position",
+        (("example_id", "string"), ("position", "int64"), ("label", "int64"), ("inputs", "string")),
+    ),
+    Export(
+        "variants",
+        "SELECT v.variant_id, v.example_id, v.followup, f.kind, f.victim, v.status, v.reason,"
+        " v.seed, v.steps, v.edits, v.inputs FROM variants v JOIN followups f"
+        " ON f.name = v.followup ORDER BY v.variant_id",
+        (
+            ("variant_id", "string"),
+            ("example_id", "string"),
+            ("followup", "string"),
+            ("kind", "string"),
+            ("victim", "string"),
+            ("status", "string"),
+            ("reason", "string"),
+            ("seed", "int64"),
+            ("steps", "string"),
+            ("edits", "string"),
+            ("inputs", "string"),
+        ),
+    ),
+    Export(
+        "predictions",
+        "SELECT v.variant_id, v.example_id, v.followup, o.model, o.p_negative, o.p_positive,"
+        " o.predicted, o.truncated, o.visible_chars, o.status, o.reason FROM variants v"
+        " JOIN outputs o"
+        " ON o.input_key = v.input_key WHERE v.status = 'ok' ORDER BY v.variant_id, o.model",
+        (
+            ("variant_id", "string"),
+            ("example_id", "string"),
+            ("followup", "string"),
+            ("model", "string"),
+            ("p_negative", "float64"),
+            ("p_positive", "float64"),
+            ("predicted", "int64"),
+            ("truncated", "int64"),
+            ("visible_chars", "string"),
+            ("status", "string"),
+            ("reason", "string"),
+        ),
+    ),
+    Export(
+        "verdicts",
+        "SELECT variant_id, example_id, followup, relation, applicable, holds, score, reason,"
+        " details FROM verdicts ORDER BY variant_id, relation",
+        (
+            ("variant_id", "string"),
+            ("example_id", "string"),
+            ("followup", "string"),
+            ("relation", "string"),
+            ("applicable", "int64"),
+            ("holds", "int64"),
+            ("score", "float64"),
+            ("reason", "string"),
+            ("details", "string"),
+        ),
+    ),
+    Export(
+        "errors",
+        "SELECT stage, example_id, followup, model, kind, reason FROM errors"
+        " ORDER BY stage, example_id, followup, model",
+        (
+            ("stage", "string"),
+            ("example_id", "string"),
+            ("followup", "string"),
+            ("model", "string"),
+            ("kind", "string"),
+            ("reason", "string"),
+        ),
+    ),
+    Export(
+        "attack_results",
+        "SELECT example_id, followup, victim, status, reason, queries, identifiers_changed,"
+        " original_p_positive, final_p_positive FROM attack_results ORDER BY example_id, followup",
+        (
+            ("example_id", "string"),
+            ("followup", "string"),
+            ("victim", "string"),
+            ("status", "string"),
+            ("reason", "string"),
+            ("queries", "int64"),
+            ("identifiers_changed", "int64"),
+            ("original_p_positive", "float64"),
+            ("final_p_positive", "float64"),
+        ),
+    ),
+    Export(
+        "rates",
+        "SELECT relation, followup, pair, applicable, violations, rate, low, high FROM rates"
+        " ORDER BY relation, followup, pair",
+        (
+            ("relation", "string"),
+            ("followup", "string"),
+            ("pair", "string"),
+            ("applicable", "int64"),
+            ("violations", "int64"),
+            ("rate", "float64"),
+            ("low", "float64"),
+            ("high", "float64"),
+        ),
+    ),
+    Export(
+        "scores",
+        "SELECT model, followup, n, labelled, accuracy, f1 FROM scores ORDER BY model, followup",
+        (
+            ("model", "string"),
+            ("followup", "string"),
+            ("n", "int64"),
+            ("labelled", "int64"),
+            ("accuracy", "float64"),
+            ("f1", "float64"),
+        ),
+    ),
+    Export(
+        "mcnemar",
+        "SELECT followup, n, teacher_only, student_only, statistic, p_value FROM mcnemar"
+        " ORDER BY followup",
+        (
+            ("followup", "string"),
+            ("n", "int64"),
+            ("teacher_only", "int64"),
+            ("student_only", "int64"),
+            ("statistic", "float64"),
+            ("p_value", "float64"),
+        ),
+    ),
+)
+
+
+def export_tables(
+    db: sqlite3.Connection, folder: Path, formats: Sequence[str] = ("parquet", "csv")
+) -> list[Path]:
+    """Write every table of EXPORTS to `folder` in `formats`; returns the files written.
+
+    Each table is streamed: one query, read EXPORT_BATCH_ROWS rows at a time, each batch
+    written as one Parquet row group and as CSV rows, so memory stays bounded by one batch
+    whatever the table's size. Files are written under a temporary name and renamed when
+    complete, so an interrupted export never leaves a partial table under its real name.
+    """
+    written: list[Path] = []
+    with storage_guard(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        for table in EXPORTS:
+            written.extend(export_table(db.execute(table.sql), folder, table, formats))
+    return written
+
+
+#: Rows read from SQLite and written (one Parquet row group, CSV rows) at a time by `export`.
+EXPORT_BATCH_ROWS = 8192
+
+
+def _tmp(path: Path) -> Path:
+    return path.with_name(path.name + ".tmp")
+
+
+def export_table(
+    cursor: sqlite3.Cursor, folder: Path, table: Export, formats: Sequence[str]
+) -> list[Path]:
+    """Stream one query's rows into the table's files, EXPORT_BATCH_ROWS rows at a time.
+
+    Each batch becomes one Parquet row group and CSV rows as `csv` writes them (None -> empty
+    cell, floats by repr, which round-trips exactly). The files are written under a temporary
+    name and renamed only when complete; an empty table still gets its Parquet schema (a file
+    with no row groups) and its CSV header.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    types = {"string": pa.string(), "int64": pa.int64(), "float64": pa.float64()}
+    schema = pa.schema([(name, types[kind]) for name, kind in table.columns])
+    # Batch arrays come from the system allocator, which returns freed batches at once; with
+    # pyarrow's default pool the export's peak memory kept growing with the table
+    # (benchmarks/pipeline/README.md, section 2).
+    system_pool = pa.system_memory_pool()
+    parquet_path = folder / f"{table.name}.parquet" if "parquet" in formats else None
+    csv_path = folder / f"{table.name}.csv" if "csv" in formats else None
+    targets = [path for path in (parquet_path, csv_path) if path is not None]
+    try:
+        with contextlib.ExitStack() as files:
+            parquet = csv_rows = None
+            if parquet_path is not None:
+                parquet = files.enter_context(
+                    pq.ParquetWriter(_tmp(parquet_path), schema, compression="zstd")
+                )
+            if csv_path is not None:
+                handle = files.enter_context(
+                    open(_tmp(csv_path), "w", encoding="utf-8", newline="")
+                )
+                csv_rows = csv.writer(handle, lineterminator="\n")
+                csv_rows.writerow(schema.names)
+            while rows := cursor.fetchmany(EXPORT_BATCH_ROWS):
+                if parquet is not None:
+                    columns = [
+                        pa.array([row[i] for row in rows], type=field.type, memory_pool=system_pool)
+                        for i, field in enumerate(schema)
+                    ]
+                    parquet.write_table(pa.Table.from_arrays(columns, schema=schema))
+                if csv_rows is not None:
+                    csv_rows.writerows(rows)
+    except BaseException:
+        for path in targets:
+            _tmp(path).unlink(missing_ok=True)
+        raise
+    for path in targets:
+        os.replace(_tmp(path), path)
+    return targets

@@ -1,0 +1,43 @@
+"""The run directory's file names and the values its tables share (the one owner of both).
+
+Layout (stable; `metacompress.report` and `compare` read it through `metacompress.rundir`)::
+
+    RUN_DIR/
+      config.yaml          the resolved config: every default filled in, every path absolute;
+                           written before any work starts, compared on --resume
+      run.sqlite           every table of `metacompress.rundir.schema` (SQLite, WAL journal);
+                           the source of truth
+      cache/predictions.sqlite
+                           the model layer's content-addressed prediction cache (model
+                           fingerprint x exact input); attacks and inference share it
+      tables/TABLE.parquet, tables/TABLE.csv
+                           deterministic exports of the per-example tables
+                           (`metacompress.rundir.exports`), rows sorted by their key;
+                           byte-identical for the same config and seed
+      summary.json         written last, atomically (`metacompress.rundir.summary`)
+      report.*             written by `metacompress.report.write_reports`
+
+Follow-up names in the tables: ``source`` is the unmodified input (always present) and
+``all`` (POOLED) pools every follow-up but the source.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from metacompress.data.types import SOURCE
+
+__all__ = ["CACHE_PATH", "CONFIG_NAME", "DB_NAME", "FORMAT_VERSION", "POOLED", "ROLES", "SOURCE",
+           "SUMMARY_NAME", "TABLES_DIR"]  # fmt: skip
+
+FORMAT_VERSION = "1"
+DB_NAME = "run.sqlite"
+CONFIG_NAME = "config.yaml"
+SUMMARY_NAME = "summary.json"
+TABLES_DIR = "tables"
+CACHE_PATH = Path("cache") / "predictions.sqlite"
+#: `SOURCE` (from `metacompress.data.types`) names the unmodified inputs; POOLED, the follow-up
+#: name under which every follow-up but the source is pooled.
+POOLED = "all"
+#: The two models of a run, as the `model` column of `outputs` and `scores` names them.
+ROLES = ("teacher", "student")

@@ -1,0 +1,203 @@
+"""Read-only access to a finished (or interrupted) run directory: what reports and `compare` ask.
+
+`RunReader(run_dir)` opens run.sqlite read-only (a ConfigError naming the folder when it is not
+a run directory) and summary.json; each method answers one question with plain values. Numbers
+are read as the run saved them: nothing here runs a model or derives a metric.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from metacompress.data.types import SOURCE
+from metacompress.errors import ConfigError
+from metacompress.rundir.layout import DB_NAME
+from metacompress.rundir.queries import IN_LIST
+from metacompress.rundir.summary import read_summary
+
+
+def _chunks(items: Sequence[Any], size: int = IN_LIST) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class RunReader:
+    """Read-only queries on one run directory (use as a context manager, or `close`)."""
+
+    def __init__(self, run_dir: Path | str) -> None:
+        self.run_dir = Path(run_dir)
+        db_path = self.run_dir / DB_NAME
+        if not db_path.is_file():
+            raise ConfigError(f"{self.run_dir} is not a run directory: {DB_NAME} not found")
+        self.db = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        self.summary: dict[str, Any] = read_summary(self.run_dir)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> RunReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def q(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.db.execute(sql, tuple(params)).fetchall()
+
+    def count(self, table: str, where: str = "", params: Sequence[Any] = ()) -> int:
+        sql = f"SELECT COUNT(*) FROM {table}" + (f" WHERE {where}" if where else "")
+        return int(self.q(sql, params)[0][0])
+
+    # -- scores and outputs --------------------------------------------------------------------
+    def scores(self, model: str, followup: str = SOURCE) -> tuple[int, float | None, float | None]:
+        """(labelled, accuracy, f1) of `model` on `followup`; (0, None, None) when absent."""
+        rows = self.q(
+            "SELECT labelled, accuracy, f1 FROM scores WHERE model = ? AND followup = ?",
+            (model, followup),
+        )
+        return rows[0] if rows else (0, None, None)
+
+    def labelled_source_outputs(self, model: str) -> list[tuple[float, float, int]]:
+        """(p_negative, p_positive, label) of `model` on every labelled source input that it
+        scored, by variant id."""
+        return self.q(
+            "SELECT o.p_negative, o.p_positive, e.label FROM variants v"
+            " JOIN examples e ON e.example_id = v.example_id"
+            " JOIN outputs o ON o.input_key = v.input_key AND o.model = ?"
+            " WHERE v.followup = ? AND v.status = 'ok' AND o.status = 'ok'"
+            " AND e.label IS NOT NULL ORDER BY v.variant_id",
+            (model, SOURCE),
+        )
+
+    def followup_confidences(self, limit: int) -> list[tuple[float, float]]:
+        """(teacher, student) P(positive) on follow-up inputs both scored, the first `limit`
+        by variant id."""
+        return self.q(
+            "SELECT t.p_positive, s.p_positive FROM variants v"
+            " JOIN outputs t ON t.input_key = v.input_key AND t.model = 'teacher'"
+            " AND t.status = 'ok'"
+            " JOIN outputs s ON s.input_key = v.input_key AND s.model = 'student'"
+            " AND s.status = 'ok'"
+            " WHERE v.followup != ? AND v.status = 'ok' ORDER BY v.variant_id LIMIT ?",
+            (SOURCE, limit),
+        )
+
+    def outputs(self, keys: Iterable[str]) -> dict[tuple[str, str], tuple[float, float, Any]]:
+        """(model, input_key) -> (p_negative, p_positive, truncated) of the ok outputs."""
+        found: dict[tuple[str, str], tuple[float, float, Any]] = {}
+        for chunk in _chunks(sorted(keys)):
+            marks = ",".join("?" * len(chunk))
+            for model, key, p0, p1, truncated in self.q(
+                "SELECT model, input_key, p_negative, p_positive, truncated FROM outputs"
+                f" WHERE status = 'ok' AND input_key IN ({marks})",
+                chunk,
+            ):
+                found[(model, key)] = (p0, p1, truncated)
+        return found
+
+    def mcnemar(self) -> list[tuple[str, int, int, float | None]]:
+        """(followup, teacher_only, student_only, p_value) by follow-up."""
+        return self.q(
+            "SELECT followup, teacher_only, student_only, p_value FROM mcnemar ORDER BY followup"
+        )
+
+    # -- relations -----------------------------------------------------------------------------
+    def followup_order(self) -> dict[str, int]:
+        """follow-up name -> its position in the config (the source first)."""
+        return {
+            n: i for i, (n,) in enumerate(self.q("SELECT name FROM followups ORDER BY position"))
+        }
+
+    def rates(self) -> list[tuple[Any, ...]]:
+        """(relation, followup, applicable, violations, rate, low, high) of every follow-up
+        but the source, relations in config order."""
+        return self.q(
+            "SELECT r.relation, r.followup, r.applicable, r.violations, r.rate, r.low, r.high"
+            " FROM rates r JOIN relations x ON x.relation = r.relation"
+            " WHERE r.followup != ? ORDER BY x.position",
+            (SOURCE,),
+        )
+
+    def relations(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """(id, registry name, parameters) of every relation, in config order."""
+        return [
+            (relation_id, name, json.loads(params))
+            for relation_id, name, params in self.q(
+                "SELECT relation, name, params FROM relations ORDER BY position"
+            )
+        ]
+
+    def followup_scores(self, relation: str) -> list[tuple[float | None, int]]:
+        """(score, applicable) of every verdict of `relation` on the follow-ups."""
+        return self.q(
+            "SELECT score, applicable FROM verdicts WHERE relation = ? AND followup != ?",
+            (relation, SOURCE),
+        )
+
+    def set_level(self) -> list[tuple[str, str, str, float]]:
+        """(relation, followup, key, value) of the set-level numbers that are not NaN."""
+        return self.q(
+            "SELECT relation, followup, key, value FROM set_level WHERE value IS NOT NULL"
+            " ORDER BY relation, followup, key"
+        )
+
+    # -- violations ----------------------------------------------------------------------------
+    def violating_pairs(self) -> list[tuple[str, str, str, str]]:
+        """(variant_id, example_id, followup, relations space-separated) of every follow-up
+        pair with at least one applicable, violated verdict, in data and config order."""
+        return self.q(
+            "SELECT v.variant_id, v.example_id, v.followup, group_concat(v.relation, ' ')"
+            " FROM verdicts v JOIN examples e ON e.example_id = v.example_id"
+            " JOIN followups f ON f.name = v.followup"
+            " WHERE v.applicable = 1 AND v.holds = 0 AND v.followup != ?"
+            " GROUP BY v.variant_id ORDER BY e.position, f.position",
+            (SOURCE,),
+        )
+
+    def variant_inputs(self, variant_ids: Sequence[str]) -> dict[str, tuple[tuple[str, ...], str]]:
+        """variant_id -> (inputs, input_key)."""
+        found = {}
+        for chunk in _chunks(variant_ids):
+            marks = ",".join("?" * len(chunk))
+            for vid, inputs, key in self.q(
+                f"SELECT variant_id, inputs, input_key FROM variants WHERE variant_id IN ({marks})",
+                chunk,
+            ):
+                found[vid] = (tuple(json.loads(inputs)), key)
+        return found
+
+    def source_inputs(
+        self, example_ids: Sequence[str]
+    ) -> dict[str, tuple[tuple[str, ...], int | None, str]]:
+        """example_id -> (inputs, label, input_key of its source variant)."""
+        found = {}
+        for chunk in _chunks(example_ids):
+            marks = ",".join("?" * len(chunk))
+            for eid, inputs, label, key in self.q(
+                "SELECT e.example_id, e.inputs, e.label, v.input_key FROM examples e"
+                " JOIN variants v ON v.example_id = e.example_id AND v.followup = ?"
+                f" WHERE e.example_id IN ({marks})",
+                (SOURCE, *chunk),
+            ):
+                found[eid] = (tuple(json.loads(inputs)), label, key)
+        return found
+
+    # -- attacks and counts --------------------------------------------------------------------
+    def attack_rows(self) -> list[tuple[str, str, str, int]]:
+        """(followup, victim, status, queries) of every attack result."""
+        return self.q(
+            "SELECT followup, victim, status, queries FROM attack_results ORDER BY followup, victim"
+        )
+
+    def report_counts(self) -> dict[str, int]:
+        """examples, ok follow-ups, not-applicable variants, recorded errors."""
+        return {
+            "examples": self.count("examples"),
+            "variants": self.count("variants", "status = 'ok' AND followup != ?", (SOURCE,)),
+            "not_applicable": self.count("variants", "status = 'not-applicable'"),
+            "errors": self.count("errors"),
+        }

@@ -1,0 +1,69 @@
+"""Resume checks: a run directory continues only the run it holds, with the same models.
+
+A run directory records the hash of every result-changing setting of its config
+(``meta.config_sha256``) and the fingerprint of each model (``meta.fingerprint:ROLE``) when it
+starts. `check_resume` refuses a directory that holds a run unless asked to resume, and a
+resume with another config (naming the settings that differ); `check_fingerprints` refuses a
+resume with other models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from metacompress.errors import ConfigError
+from metacompress.rundir.layout import CONFIG_NAME
+from metacompress.rundir.store import RunStore
+
+
+def check_resume(
+    store: RunStore, result_hash: str, config: Mapping[str, Any], run_dir: Path, resume: bool
+) -> bool:
+    """Whether this continues an earlier run; refuse a mismatched or unasked-for one.
+
+    `result_hash` hashes the settings that can change a result; `config` is the resolved
+    config as plain values (to name the settings that differ).
+    """
+    stored = store.get_meta("config_sha256")
+    if stored is None:
+        store.set_meta("config_sha256", result_hash)
+        return False
+    if not resume:
+        raise ConfigError(
+            f"run directory {run_dir} already holds a run; pass --resume to continue it, "
+            "or choose another --out"
+        )
+    if stored != result_hash:
+        old = read_config(run_dir)
+        changed = sorted(k for k in config if old.get(k) != config[k]) if old else ["?"]
+        raise ConfigError(
+            f"cannot resume {run_dir}: its config differs in {', '.join(changed)}; "
+            "resume with the config it was started with, or choose another --out"
+        )
+    return True
+
+
+def read_config(run_dir: Path) -> dict[str, Any]:
+    """The resolved config a run directory was started with ({} when unreadable)."""
+    import yaml
+
+    try:
+        return yaml.safe_load((run_dir / CONFIG_NAME).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+
+
+def check_fingerprints(store: RunStore, fingerprints: Mapping[str, str], run_dir: Path) -> None:
+    """Record each model's fingerprint, or refuse one that changed since the run started."""
+    for role, current in fingerprints.items():
+        key = f"fingerprint:{role}"
+        stored = store.get_meta(key)
+        if stored is None:
+            store.set_meta(key, current)
+        elif stored != current:
+            raise ConfigError(
+                f"cannot resume {run_dir}: the {role} model changed since the run started "
+                f"(fingerprint {stored[:12]} -> {current[:12]})"
+            )
