@@ -1,0 +1,53 @@
+"""The read-only reader: refuses a folder that is not a run, answers from the tables as saved."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from metacompress.errors import ConfigError
+from metacompress.rundir import RunReader, RunStore
+
+
+def test_a_folder_without_a_store_is_not_a_run_directory(tmp_path):
+    with pytest.raises(ConfigError, match=f"{tmp_path} is not a run directory"):
+        RunReader(tmp_path)
+
+
+def _run(folder):
+    with RunStore(folder) as store, store.transaction() as db:
+        RunStore.insert(
+            db, "examples", [("e1", 0, 1, '["a"]', "{}"), ("e2", 1, None, '["b"]', "{}")]
+        )
+        RunStore.insert(db, "variants", [
+            ("e1/source", "e1", "source", "ok", "", 0, "[]", "[]", '["a"]', "ka"),
+            ("e2/source", "e2", "source", "ok", "", 0, "[]", "[]", '["b"]', "kb"),
+            ("e1/f", "e1", "f", "ok", "", 1, "[]", "[]", '["a2"]', "ka2"),
+            ("e2/f", "e2", "f", "not-applicable", "no site", 1, "[]", "[]", None, None),
+        ])  # fmt: skip
+        RunStore.insert(db, "outputs", [
+            (model, key, 0.25, 0.75, 1, 0, None, "ok", "", None)
+            for model in ("teacher", "student") for key in ("ka", "kb", "ka2")
+        ])  # fmt: skip
+    (folder / "summary.json").write_text(json.dumps({"seed": 5}))
+
+
+def test_the_reader_answers_from_the_saved_tables(tmp_path):
+    _run(tmp_path)
+    with RunReader(tmp_path) as run:
+        assert run.summary == {"seed": 5}
+        assert run.report_counts() == {
+            "examples": 2, "variants": 1, "not_applicable": 1, "errors": 0
+        }  # fmt: skip
+        assert run.labelled_source_outputs("teacher") == [(0.25, 0.75, 1)]
+        assert run.followup_confidences(10) == [(0.75, 0.75)]
+        assert run.variant_inputs(["e1/f"]) == {"e1/f": (("a2",), "ka2")}
+        assert run.source_inputs(["e2"]) == {"e2": (("b",), None, "kb")}
+        assert run.outputs({"ka2"})[("student", "ka2")] == (0.25, 0.75, 0)
+
+
+def test_the_reader_never_writes(tmp_path):
+    _run(tmp_path)
+    with RunReader(tmp_path) as run, pytest.raises(Exception, match="readonly"):
+        run.db.execute("DELETE FROM examples")
