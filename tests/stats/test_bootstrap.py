@@ -107,3 +107,40 @@ def test_block_size_bounds_memory_without_changing_the_interval(monkeypatch):
     small = ratio_bootstrap_ci(violations, np.ones(3000), clusters=clusters, n_boot=300, seed=2)
     assert small == default
     assert max(sizes) <= 2000 and sum(sizes) == 300 * len(np.unique(clusters))
+
+
+def test_ratio_difference_is_paired_over_clusters():
+    from metacompress.stats.bootstrap import ratio_difference_bootstrap_ci
+
+    rng = np.random.default_rng(3)
+    ids = np.repeat(np.arange(30), 4)
+    a_app = (rng.random(120) < 0.9).astype(float)
+    a_num = a_app * (rng.random(120) < 0.4)
+    b_app = np.ones(120)
+    b_num = np.repeat(rng.random(30) < 0.2, 4).astype(float)
+    ours = ratio_difference_bootstrap_ci(
+        a_num, a_app, b_num, b_app, clusters=ids, n_boot=300, seed=6
+    )
+    slow = bootstrap_ci(
+        lambda w, x, y, z: w.sum() / x.sum() - y.sum() / z.sum(),
+        a_num, a_app, b_num, b_app, clusters=ids, n_boot=300, seed=6,
+    )  # fmt: skip
+    assert ours.estimate == pytest.approx(a_num.sum() / a_app.sum() - b_num.sum() / 120)
+    assert (ours.low, ours.high) == pytest.approx((slow.low, slow.high))
+    # identical rates on identical rows: the paired difference is exactly 0 in every resample
+    same = ratio_difference_bootstrap_ci(a_num, a_app, a_num, a_app, clusters=ids, n_boot=50)
+    assert (same.estimate, same.low, same.high) == (0.0, 0.0, 0.0)
+
+
+def test_weighted_bootstrap_equals_bootstrap_on_copied_rows():
+    from metacompress.stats.bootstrap import weighted_bootstrap_ci
+
+    rng = np.random.default_rng(8)
+    values = rng.normal(size=45)
+    ids = rng.integers(0, 12, 45)
+    weighted = weighted_bootstrap_ci(
+        lambda w: np.average(values, weights=w), 45, clusters=ids, n_boot=200, seed=3
+    )
+    copied = bootstrap_ci(np.mean, values, clusters=ids, n_boot=200, seed=3)
+    assert weighted.estimate == pytest.approx(copied.estimate)
+    assert (weighted.low, weighted.high) == pytest.approx((copied.low, copied.high))

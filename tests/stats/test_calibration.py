@@ -43,3 +43,16 @@ def test_ece_edge_cases():
         expected_calibration_error(np.array([[0.5, 0.5]]), np.array([-1]))
     with pytest.raises(ValueError, match="n_bins"):
         bin_index(np.array([0.5]), 0)
+
+
+def test_weights_count_rows_that_many_times():
+    rng = np.random.default_rng(4)
+    probs = rng.dirichlet([1, 1], size=40)
+    labels = rng.integers(0, 2, 40)
+    weights = rng.integers(0, 4, 40)
+    copied = np.repeat(np.arange(40), weights)
+    assert expected_calibration_error(probs, labels, 10, weights.astype(float)) == pytest.approx(
+        expected_calibration_error(probs[copied], labels[copied], 10)
+    )
+    with pytest.raises(ValueError, match="weights"):
+        expected_calibration_error(probs, labels, 10, -np.ones(40))

@@ -52,3 +52,16 @@ def test_cka_degenerate_inputs_are_nan():
     assert np.isnan(linear_cka(np.ones((1, 3)), np.ones((1, 3))))
     assert np.isnan(linear_cka(np.ones((5, 3)), np.random.default_rng(0).normal(size=(5, 2))))
     assert np.isnan(linear_cka(np.zeros((0, 3)), np.zeros((0, 3))))
+
+
+@pytest.mark.parametrize("n,d1,d2", [(40, 5, 3), (8, 20, 30)])
+def test_weights_count_rows_that_many_times(n, d1, d2):
+    rng = np.random.default_rng(n)
+    x, y = rng.normal(size=(n, d1)), rng.normal(size=(n, d2))
+    weights = rng.integers(0, 4, n)
+    weights[:2] = 1
+    copied = np.repeat(np.arange(n), weights)
+    assert linear_cka(x, y, weights.astype(float)) == pytest.approx(
+        linear_cka(x[copied], y[copied]), rel=1e-9
+    )
+    assert linear_cka(x, y, np.ones(n)) == pytest.approx(linear_cka(x, y))

@@ -11,6 +11,10 @@ of those B values (alpha = 1 - confidence) around the statistic of the original 
   (the cluster bootstrap of Davison & Hinkley 1997, section 3.8).
 - Ratio: for a rate sum(numerator) / sum(denominator) (violations / applicable) the same
   resampling is done on per-cluster sums, which is exact and fast.
+- Ratio difference: two such rates carried by the same rows (a follow-up pair's verdict and
+  its source pair's), resampled together, for the paired interval of their difference.
+- Weighted: a statistic that accepts row weights (how often each row was drawn) is given the
+  weights of each resample instead of copies of the rows; the same draws as `bootstrap_ci`.
 
 Resamples whose statistic is NaN (e.g. a ratio with nothing applicable) are left out of the
 quantiles; with no data or no finite resample the interval is NaN.
@@ -124,6 +128,32 @@ def bootstrap_ci(
     return _interval(estimate, np.array(replicates), confidence, n_boot)
 
 
+def weighted_bootstrap_ci(
+    statistic: Callable[[np.ndarray], float],
+    n: int,
+    *,
+    clusters: Sequence[object] | np.ndarray | None = None,
+    n_boot: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> Interval:
+    """Percentile interval of `statistic(weights)` over n rows, each resample given as row
+    weights (the number of times each row's cluster was drawn); the estimate is
+    statistic(ones). Equal to `bootstrap_ci` of the same statistic on copied rows."""
+    _check(n_boot, confidence)
+    if n == 0:
+        return _nan_interval(confidence, n_boot)
+    cluster_of = np.arange(n) if clusters is None else _clusters(clusters, n)
+    n_clusters = int(cluster_of.max()) + 1
+    estimate = float(statistic(np.ones(n)))
+    replicates = []
+    for block in _resample_blocks(n_clusters, n_boot, seed):
+        for drawn in block:
+            drawn_times = np.bincount(drawn, minlength=n_clusters)
+            replicates.append(float(statistic(drawn_times[cluster_of].astype(float))))
+    return _interval(estimate, np.array(replicates), confidence, n_boot)
+
+
 def paired_bootstrap_ci(
     a: np.ndarray,
     b: np.ndarray,
@@ -146,6 +176,27 @@ def paired_bootstrap_ci(
     )
 
 
+def _cluster_sums(
+    columns: Sequence[np.ndarray], clusters: Sequence[object] | np.ndarray | None
+) -> list[np.ndarray]:
+    """Per-cluster sums of each (n,) column (each row its own cluster without `clusters`)."""
+    columns = [np.asarray(c, dtype=float) for c in columns]
+    shapes = {c.shape for c in columns}
+    if len(shapes) != 1 or columns[0].ndim != 1:
+        raise ValueError(f"expected (n,) arrays of one shape, got {[c.shape for c in columns]}")
+    n = columns[0].size
+    cluster_of = np.arange(n) if clusters is None else _clusters(clusters, n)
+    return [np.bincount(cluster_of, weights=c, minlength=cluster_of.max(initial=-1) + 1)
+            for c in columns]  # fmt: skip
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den along the last axis' sums, NaN where the denominator is 0."""
+    d = den.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(d > 0, num.sum(axis=-1) / d, np.nan)
+
+
 def ratio_bootstrap_ci(
     numerator: np.ndarray,
     denominator: np.ndarray,
@@ -161,23 +212,41 @@ def ratio_bootstrap_ci(
     clusters are resampled: the same draws as `bootstrap_ci` with the ratio statistic.
     """
     _check(n_boot, confidence)
-    numerator = np.asarray(numerator, dtype=float)
-    denominator = np.asarray(denominator, dtype=float)
-    if numerator.shape != denominator.shape or numerator.ndim != 1:
-        raise ValueError(
-            f"expected two (n,) arrays of one shape, got {numerator.shape} and {denominator.shape}"
-        )
-    n = numerator.size
-    if n == 0:
+    num, den = _cluster_sums((numerator, denominator), clusters)
+    if num.size == 0:
         return _nan_interval(confidence, n_boot)
-    cluster_of = np.arange(n) if clusters is None else _clusters(clusters, n)
-    num = np.bincount(cluster_of, weights=numerator)
-    den = np.bincount(cluster_of, weights=denominator)
-    total = den.sum()
-    estimate = num.sum() / total if total else float("nan")
-    replicates = []
-    for block in _resample_blocks(num.size, n_boot, seed):
-        d = den[block].sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            replicates.append(np.where(d > 0, num[block].sum(axis=1) / d, np.nan))
+    estimate = float(_ratio(num, den))
+    replicates = [
+        _ratio(num[block], den[block]) for block in _resample_blocks(num.size, n_boot, seed)
+    ]
+    return _interval(estimate, np.concatenate(replicates), confidence, n_boot)
+
+
+def ratio_difference_bootstrap_ci(
+    numerator_a: np.ndarray,
+    denominator_a: np.ndarray,
+    numerator_b: np.ndarray,
+    denominator_b: np.ndarray,
+    *,
+    clusters: Sequence[object] | np.ndarray | None = None,
+    n_boot: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> Interval:
+    """Interval of sum(num_a)/sum(den_a) - sum(num_b)/sum(den_b), paired and clustered.
+
+    Row i carries both rates' terms (e.g. a follow-up pair's verdict and its source pair's), and
+    one draw of clusters resamples both, so the interval keeps the pairing; the same draws as
+    `ratio_bootstrap_ci`.
+    """
+    _check(n_boot, confidence)
+    sums = _cluster_sums((numerator_a, denominator_a, numerator_b, denominator_b), clusters)
+    num_a, den_a, num_b, den_b = sums
+    if num_a.size == 0:
+        return _nan_interval(confidence, n_boot)
+    estimate = float(_ratio(num_a, den_a) - _ratio(num_b, den_b))
+    replicates = [
+        _ratio(num_a[block], den_a[block]) - _ratio(num_b[block], den_b[block])
+        for block in _resample_blocks(num_a.size, n_boot, seed)
+    ]
     return _interval(estimate, np.concatenate(replicates), confidence, n_boot)

@@ -8,6 +8,10 @@ acc_b is the fraction of them that are correct and conf_b their mean confidence.
                                                    modern neural networks")
 
 with empty bins contributing nothing, and ECE = NaN for n = 0.
+
+Optional row weights w_i >= 0 count row i w_i times (n_b = sum of the weights in bin b, and the
+bin means are weighted means): a bootstrap resample is the data with weights equal to how often
+each row was drawn, so ECE on a resample needs no copy of the rows.
 """
 
 from __future__ import annotations
@@ -32,8 +36,8 @@ class ReliabilityBins:
     accuracy: np.ndarray
 
     @property
-    def n(self) -> int:
-        return int(self.counts.sum())
+    def n(self) -> float:
+        return self.counts.sum().item()
 
     def ece(self) -> float:
         """sum_b (n_b / n) |acc_b - conf_b|; NaN when every bin is empty."""
@@ -57,10 +61,23 @@ def bin_index(confidence: np.ndarray, n_bins: int = 10) -> np.ndarray:
     return np.clip(np.searchsorted(edges, confidence, side="left") - 1, 0, n_bins - 1)
 
 
+def _weights(weights: np.ndarray | None, n: int) -> np.ndarray:
+    if weights is None:
+        return np.ones(n)
+    weights = np.asarray(weights, dtype=float)
+    if weights.shape != (n,) or np.any(weights < 0) or not np.all(np.isfinite(weights)):
+        raise ValueError(f"weights must be ({n},) finite numbers >= 0, got shape {weights.shape}")
+    return weights
+
+
 def reliability_bins(
-    confidence: np.ndarray, correct: np.ndarray, n_bins: int = 10
+    confidence: np.ndarray,
+    correct: np.ndarray,
+    n_bins: int = 10,
+    weights: np.ndarray | None = None,
 ) -> ReliabilityBins:
-    """Reliability-diagram bins of predictions with these confidences and correctness flags."""
+    """Reliability-diagram bins of predictions with these confidences and correctness flags
+    (`counts` are sums of the row weights; plain counts without weights)."""
     confidence = np.asarray(confidence, dtype=float)
     correct = np.asarray(correct, dtype=bool)
     if confidence.shape != correct.shape or confidence.ndim != 1:
@@ -70,17 +87,22 @@ def reliability_bins(
         )
     if np.any((confidence < 0) | (confidence > 1)) or not np.all(np.isfinite(confidence)):
         raise ValueError("confidences must be finite and in [0, 1]")
+    w = _weights(weights, confidence.size)
     bins = bin_index(confidence, n_bins)
-    counts = np.bincount(bins, minlength=n_bins)
-    conf_sum = np.bincount(bins, weights=confidence, minlength=n_bins)
-    correct_sum = np.bincount(bins, weights=correct.astype(float), minlength=n_bins)
+    counts = np.bincount(bins, weights=w, minlength=n_bins)
+    conf_sum = np.bincount(bins, weights=w * confidence, minlength=n_bins)
+    correct_sum = np.bincount(bins, weights=w * correct, minlength=n_bins)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_conf = np.where(counts > 0, conf_sum / counts, np.nan)
         acc = np.where(counts > 0, correct_sum / counts, np.nan)
+    if weights is None:
+        counts = counts.astype(int)
     return ReliabilityBins(np.linspace(0.0, 1.0, n_bins + 1), counts, mean_conf, acc)
 
 
-def expected_calibration_error(probs: np.ndarray, labels: np.ndarray, n_bins: int = 10) -> float:
+def expected_calibration_error(
+    probs: np.ndarray, labels: np.ndarray, n_bins: int = 10, weights: np.ndarray | None = None
+) -> float:
     """ECE of (n, k) probabilities against true labels in 0..k-1 (see the module docstring)."""
     probs = np.asarray(probs, dtype=float)
     labels = np.asarray(labels, dtype=int)
@@ -91,4 +113,4 @@ def expected_calibration_error(probs: np.ndarray, labels: np.ndarray, n_bins: in
     if np.any((labels < 0) | (labels >= probs.shape[1])):
         raise ValueError(f"labels must be class indices in 0..{probs.shape[1] - 1}")
     correct = predicted_labels(probs) == labels
-    return reliability_bins(confidences(probs), correct, n_bins).ece()
+    return reliability_bins(confidences(probs), correct, n_bins, weights).ece()

@@ -10,6 +10,10 @@ For representations X (n, d1) and Y (n, d2) of the same n inputs, with columns c
 in [0, 1]. It is invariant to orthogonal transforms and isotropic scaling of either
 representation (not to arbitrary invertible maps), and d1 may differ from d2. It is NaN when
 n < 2 or a representation is constant across inputs (zero centred variance).
+
+Optional row weights w_i >= 0 count row i w_i times (a bootstrap resample without copying
+rows): the columns are centred on their weighted means and row i is scaled by sqrt(w_i), since
+Y_c^T W X_c = (W^1/2 Y_c)^T (W^1/2 X_c). "n" is then the number of rows with w_i > 0.
 """
 
 from __future__ import annotations
@@ -17,27 +21,37 @@ from __future__ import annotations
 import numpy as np
 
 
-def _centred(x: np.ndarray) -> np.ndarray | None:
-    """Columns minus their means; None when that leaves only rounding noise (constant rows)."""
-    centred = x - x.mean(axis=0)
+def _centred(x: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray | None:
+    """Columns minus their (weighted) means; None when that leaves only rounding noise
+    (constant rows)."""
+    centred = x - np.average(x, axis=0, weights=weights)
     scale = np.abs(x).max(initial=0.0)
     if np.abs(centred).max(initial=0.0) <= 1e-12 * scale or scale == 0:
         return None
     return centred
 
 
-def linear_cka(x: np.ndarray, y: np.ndarray) -> float:
-    """Linear CKA between two (n, d) representations of the same inputs."""
+def linear_cka(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """Linear CKA between two (n, d) representations of the same inputs (optionally weighted)."""
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     if x.ndim != 2 or y.ndim != 2 or x.shape[0] != y.shape[0]:
         raise ValueError(f"expected (n, d1) and (n, d2) arrays, got {x.shape} and {y.shape}")
+    if weights is not None:
+        weights = np.asarray(weights, dtype=float)
+        if weights.shape != (x.shape[0],) or np.any(weights < 0):
+            raise ValueError(f"weights must be ({x.shape[0]},) numbers >= 0")
+        kept = weights > 0
+        x, y, weights = x[kept], y[kept], weights[kept]
     if x.shape[0] < 2:
         return float("nan")
-    x = _centred(x)
-    y = _centred(y)
+    x = _centred(x, weights)
+    y = _centred(y, weights)
     if x is None or y is None:
         return float("nan")
+    if weights is not None:
+        root = np.sqrt(weights)[:, None]
+        x, y = x * root, y * root
     if x.shape[0] < max(x.shape[1], y.shape[1]):
         k = x @ x.T
         m = y @ y.T
