@@ -9,7 +9,7 @@ from metacompress.relations import (
     evaluate_by_origin,
 )
 from metacompress.relations.base import OutputPair
-from metacompress.stats.bootstrap import ratio_bootstrap_ci
+from metacompress.stats.proportions import rate_interval
 
 
 def _pair_with_origins(seed=0, n_examples=15):
@@ -63,7 +63,7 @@ def test_aggregate_counts_rates_and_clustered_intervals():
     assert [(s.relation, s.origin) for s in summaries] == [
         (r, o)
         for r in ("prediction-agreement", "representation-drift")
-        for o in ("rename", "loop", "dead-code", "all")
+        for o in ("source", "rename", "loop", "dead-code", "all")
     ]
     by_key = {(s.relation, s.origin): s for s in summaries}
     full = RELATIONS.create("prediction-agreement").check(pair)
@@ -71,27 +71,40 @@ def test_aggregate_counts_rates_and_clustered_intervals():
     assert pooled.n_pairs == 60 and pooled.n_applicable == 60 and pooled.n_examples == 15
     assert pooled.n_violations == full.n_violations
     assert pooled.violation_rate == pytest.approx(full.n_violations / 60)
-    expected = ratio_bootstrap_ci(
-        full.violations.astype(float),
-        full.applicable.astype(float),
-        clusters=ids,
-        n_boot=300,
-        seed=5,
+    expected = rate_interval(
+        full.violations.astype(float), full.applicable.astype(float), ids, n_boot=300, seed=5
     )
-    assert (pooled.ci_low, pooled.ci_high) == (expected.low, expected.high)
-    assert pooled.ci_low <= pooled.violation_rate <= pooled.ci_high
+    assert pooled.rate == expected
+    assert pooled.rate.low <= pooled.violation_rate <= pooled.rate.high
     rename = by_key[("prediction-agreement", "rename")]
     mask = origins == "rename"
     assert rename.n_violations == int(full.violations[mask].sum()) and rename.n_pairs == 30
     assert sum(by_key[("prediction-agreement", o)].n_violations
                for o in ("rename", "loop", "dead-code")) == pooled.n_violations  # fmt: skip
     drift = by_key[("representation-drift", "loop")]
-    assert drift.level == "set" and drift.n_applicable == 1
-    assert drift.n_violations == int(
-        results["loop"]["representation-drift"].set_level["holds"] == 0
-    )
-    assert np.isnan(drift.ci_low)
+    assert drift.level == "set" and drift.n_applicable == 1 and drift.rate is None
+    assert drift.holds == bool(results["loop"]["representation-drift"].set_level["holds"])
+    assert drift.value.estimate == results["loop"]["representation-drift"].set_level["score"]
+    assert drift.value.low < drift.value.estimate < drift.value.high
     assert "cka_followup" in drift.set_level
+
+
+def test_the_baseline_row_is_each_example_once_on_its_source_pair():
+    pair, ids, origins = _pair_with_origins()
+    rel = RELATIONS.create("prediction-agreement")
+    results, summaries = evaluate_and_aggregate([rel], pair, ids, origins, n_boot=100)
+    source = summaries[0]
+    assert source.origin == "source" and source.rates is None
+    first = [list(ids).index(e) for e in dict.fromkeys(ids)]
+    teacher = pair.teacher_source[first].argmax(axis=1)
+    student = pair.student_source[first].argmax(axis=1)
+    assert source.n_pairs == 15 and source.n_violations == int(np.sum(teacher != student))
+    pooled = summaries[-1]
+    # the matched source rate weights each example's source pair by its follow-ups (4 each)
+    assert pooled.rates.source.rate == pytest.approx(source.violation_rate)
+    assert pooled.rates.difference.estimate == pytest.approx(
+        pooled.violation_rate - source.violation_rate
+    )
 
 
 def test_aggregate_of_an_empty_origin_set():
@@ -99,5 +112,6 @@ def test_aggregate_of_an_empty_origin_set():
     results, summaries = evaluate_and_aggregate(
         [RELATIONS.create("flip-agreement")], empty, [], [], n_boot=10
     )
-    assert [s.origin for s in summaries] == ["all"]
-    assert summaries[0].n_applicable == 0 and np.isnan(summaries[0].violation_rate)
+    assert [s.origin for s in summaries] == ["source", "all"]
+    assert summaries[1].n_applicable == 0 and np.isnan(summaries[1].violation_rate)
+    assert summaries[1].reason == "no pairs in this set"

@@ -24,6 +24,7 @@ def test_registry_holds_the_issue_relations():
         "label-invariance-teacher",
         "label-invariance-student",
         "representation-drift",
+        "ece-gap",
     }
 
 
@@ -104,8 +105,6 @@ def test_identical_student_violates_nothing_it_compares(name, make_pair):
     assert result.n_violations == 0
     if rel.level == SET_LEVEL:
         assert result.set_level["applicable"] == 1.0 and result.set_level["holds"] == 1.0
-    if "ece_holds" in result.set_level:
-        assert result.set_level["ece_gap"] == 0.0 and result.set_level["ece_holds"] == 1.0
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -158,3 +157,18 @@ def test_needs_hidden_flag_is_truthful(name, make_pair):
     else:
         np.testing.assert_array_equal(with_reps.score, without.score)
         assert with_reps.set_level.keys() == without.set_level.keys()
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if RELATIONS.create(n).level == SET_LEVEL])
+def test_set_score_is_the_checked_score_and_weights_count_rows(name, make_pair):
+    rel = RELATIONS.create(name)
+    pair = make_pair(seed=6, n=30)
+    result = rel.check(pair)
+    assert result.set_level["applicable"] == 1.0
+    assert rel.set_score(pair) == pytest.approx(result.set_level["score"])
+    assert rel.set_score(pair, np.ones(30)) == pytest.approx(result.set_level["score"])
+    weights = np.random.default_rng(1).integers(0, 3, 30)
+    copied = pair.subset(np.repeat(np.arange(30), weights))
+    assert rel.set_score(pair, weights.astype(float)) == pytest.approx(
+        rel.check(copied).set_level["score"]
+    )

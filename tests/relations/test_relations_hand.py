@@ -86,34 +86,63 @@ def test_high_confidence_by_hand():
 
 
 def test_calibration_alignment_by_hand():
+    t_fu = np.array([0.95, 0.92, 0.25, 0.71, 0.5])
+    s_fu = np.array([0.80, 0.92, 0.30, 0.45, 0.6])
+    pair = _pair(t_fu, s_fu, t_fu, s_fu)
+    result = RELATIONS.create("calibration-alignment").check(pair)
+    # teacher labels 1 1 0 1 0 (tie -> 0); p_T[y_T]: .95 .92 .75 .71 .5;
+    # p_S[y_T]: .80 .92 .70 .45 .4
+    np.testing.assert_allclose(result.score, [0.15, 0.0, 0.05, 0.26, 0.1], atol=1e-12)
+    assert result.violations.tolist() == [True, False, False, True, False]
+    assert result.details["teacher_label"].tolist() == [1, 1, 0, 1, 0]
+    assert result.set_level["mean_gap"] == pytest.approx(0.56 / 5)
+
+
+def test_calibration_alignment_fails_a_student_with_the_opposite_belief():
+    # same confidence (0.95), opposite label: a label-blind confidence check would pass it
+    pair = _pair([0.95], [0.05], [0.95], [0.05])
+    result = RELATIONS.create("calibration-alignment").check(pair)
+    assert result.score[0] == pytest.approx(0.9) and result.violations.tolist() == [True]
+    mirrored = RELATIONS.create("calibration-alignment").check(
+        _pair([0.05], [0.95], [0.05], [0.95])
+    )
+    assert mirrored.violations.tolist() == [True]
+
+
+def test_ece_gap_by_hand():
     t_fu = np.array([0.95, 0.92, 0.25, 0.71, 0.55])
     s_fu = np.array([0.80, 0.92, 0.30, 0.45, 0.60])
     labels = np.array([1, 0, 0, 1, -1])
     pair = _pair(t_fu, s_fu, t_fu, s_fu, labels)
-    result = RELATIONS.create("calibration-alignment").check(pair)
-    # confidences T: .95 .92 .75 .71 .55; S: .80 .92 .70 .55 .60
-    np.testing.assert_allclose(result.score, [0.15, 0.0, 0.05, 0.16, 0.05], atol=1e-12)
-    assert result.violations.tolist() == [True, False, False, True, False]
+    result = RELATIONS.create("ece-gap").check(pair)
     # ECE over the 4 labelled rows.
     # teacher: (.95 right) (.92 wrong) -> bin 9 acc .5 conf .935; (.75 right) (.71 right)
     #   -> bin 7 acc 1 conf .73.  ECE_T = .5 * .435 + .5 * .27 = .3525
     # student: .80 right -> bin 7 (0.7, 0.8]; .92 wrong -> bin 9; .70 right -> bin 6;
     #   .55 label 0 predicted wrong -> bin 5.
     #   ECE_S = .25 * (.2 + .92 + .3 + .55) = .4925
+    assert result.level == "set" and not result.applicable.any()
     assert result.set_level["n_labelled"] == 4
     assert result.set_level["ece_teacher"] == pytest.approx(0.3525)
     assert result.set_level["ece_student"] == pytest.approx(0.4925)
-    assert result.set_level["ece_gap"] == pytest.approx(0.14)
-    assert result.set_level["ece_holds"] == 0.0
-    loose = RELATIONS.create("calibration-alignment", ece_tolerance=0.15, n_bins=10).check(pair)
-    assert loose.set_level["ece_holds"] == 1.0
+    assert result.set_level["score"] == pytest.approx(0.14)
+    assert result.set_level["holds"] == 0.0
+    loose = RELATIONS.create("ece-gap", max_gap=0.15, n_bins=10).check(pair)
+    assert loose.set_level["holds"] == 1.0
+    rel = RELATIONS.create("ece-gap")
+    assert rel.set_score(pair) == pytest.approx(0.14)
+    # weights count rows: dropping the unlabelled row changes nothing, doubling one row does
+    weights = np.array([2.0, 1.0, 1.0, 1.0, 0.0])
+    copied = pair.subset(np.array([0, 0, 1, 2, 3]))
+    assert rel.set_score(pair, weights) == pytest.approx(rel.check(copied).set_level["score"])
 
 
-def test_calibration_alignment_without_labels_reports_nan_ece():
+def test_ece_gap_without_labels_is_not_applicable_with_a_reason():
     pair = _pair([0.9], [0.8], [0.9], [0.8])
-    result = RELATIONS.create("calibration-alignment").check(pair)
-    assert result.set_level["n_labelled"] == 0 and np.isnan(result.set_level["ece_gap"])
-    assert result.holds.tolist() == [True]
+    result = RELATIONS.create("ece-gap").check(pair)
+    assert result.set_level["applicable"] == 0.0 and result.set_level["n_labelled"] == 0
+    assert "holds" not in result.set_level
+    assert result.reason[0] == "no labelled pair with finite outputs"
 
 
 def test_label_invariance_by_hand():
@@ -201,7 +230,7 @@ def test_student_departing_on_a_known_subset_violates_exactly_there(name):
     result = RELATIONS.create(name).check(pair)
     if name == "label-invariance-teacher":
         assert result.n_violations == 0
-    elif name == "representation-drift":
+    elif RELATIONS.create(name).level == "set":
         assert result.set_level["holds"] == 0.0
         clean, _ = _departing_student(subset=())
         assert RELATIONS.create(name).check(clean).set_level["holds"] == 1.0

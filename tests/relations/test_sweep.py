@@ -14,6 +14,7 @@ GRIDS = {
     "label-invariance-teacher": [0.0, 0.1, 0.3, 0.9],
     "label-invariance-student": [0.0, 0.1, 0.3, 0.9],
     "representation-drift": [0.0, 0.05, 0.1, 0.5, 1.0],
+    "ece-gap": [0.0, 0.01, 0.05, 0.2, 1.0],
 }
 
 

@@ -15,8 +15,11 @@ outputs of both models on n such pairs (`OutputPair`) and returns a `RelationRes
 Because `holds` is a pure function of `score` and one threshold, every violation rate can be
 recomputed at other thresholds from saved scores without running a model (`sweep`).
 
-A relation that judges the set as a whole (level "set") leaves the per-pair arrays not
-applicable and reports its verdict in `set_level` under "applicable", "score" and "holds".
+A relation that judges the set as a whole (level "set", a `SetRelation`) leaves the per-pair
+arrays not applicable and reports its verdict in `set_level` under "applicable", "score" and
+"holds". Its score is also available with the pairs weighted (`set_score(pair, weights)`,
+weight w_i = row i counted w_i times), which is how its bootstrap interval over examples is
+drawn without copying rows.
 
 Conventions shared by every relation: the predicted label is the argmax of the probability
 vector with ties broken towards the lower class index (class 0 wins an exact 0.5/0.5 tie), and
@@ -41,6 +44,7 @@ RELATIONS: Registry[type[Relation]] = Registry(
         "metacompress.relations.distribution",
         "metacompress.relations.confidence",
         "metacompress.relations.calibration",
+        "metacompress.relations.ece",
         "metacompress.relations.invariance",
         "metacompress.relations.representation",
     ),
@@ -237,6 +241,21 @@ class Evaluation:
     details: dict[str, np.ndarray] = field(default_factory=dict)
 
 
+class SetRelation(Relation):
+    """A relation judging the whole set of pairs at once (see the module docstring).
+
+    Subclasses implement `set_score(pair, weights)`, the set's score with pair i counted
+    weights[i] times (NaN where the score is undefined), and report the unweighted score in
+    `_evaluate`'s set_level under "score".
+    """
+
+    level: ClassVar[str] = SET_LEVEL
+
+    @abc.abstractmethod
+    def set_score(self, pair: OutputPair, weights: np.ndarray | None = None) -> float:
+        """The set-level score with pair i counted weights[i] times (all once when None)."""
+
+
 def relation(name: str, description: str):
     """Class decorator: register a Relation under `name`."""
 
@@ -266,3 +285,6 @@ def masked_probs(probs: np.ndarray, ok: np.ndarray) -> np.ndarray:
 
 #: The reason given for a pair whose probabilities hold NaN or infinity.
 NON_FINITE = "non-finite probabilities"
+
+#: The per-pair reason of a set-level relation that applied to the set.
+JUDGED_AS_SET = "judged on the whole set (see set_level)"

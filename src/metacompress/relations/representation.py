@@ -21,17 +21,27 @@ import numpy as np
 
 from metacompress.registry import check_range
 from metacompress.relations.base import (
-    SET_LEVEL,
+    JUDGED_AS_SET,
     Evaluation,
     OutputPair,
-    Relation,
+    SetRelation,
     finite_rows,
     relation,
 )
 from metacompress.stats.cka import linear_cka
 
-#: The per-pair reason of a set-level relation that applied to the set.
-JUDGED_AS_SET = "judged on the whole set (see set_level)"
+NO_HIDDEN = "a model exposes no hidden representations"
+CKA_UNDEFINED = "CKA undefined (fewer than 2 finite rows or constant representations)"
+
+
+def _representations(pair: OutputPair) -> tuple[np.ndarray, ...] | None:
+    reps = (
+        pair.teacher_hidden_source,
+        pair.student_hidden_source,
+        pair.teacher_hidden_followup,
+        pair.student_hidden_followup,
+    )
+    return None if any(r is None for r in reps) else reps
 
 
 @relation(
@@ -39,7 +49,7 @@ JUDGED_AS_SET = "judged on the whole set (see set_level)"
     "teacher-student linear CKA drops by at most max_drift from sources to follow-ups",
 )
 @dataclass(frozen=True)
-class RepresentationDrift(Relation):
+class RepresentationDrift(SetRelation):
     """CKA(T, S on sources) - CKA(T, S on follow-ups) <= max_drift (see the module docstring).
 
     Default max_drift = 0.1, a tenth of CKA's range: CKA between corresponding layers of
@@ -49,7 +59,6 @@ class RepresentationDrift(Relation):
 
     max_drift: float = 0.1
 
-    level = SET_LEVEL
     needs_hidden = True
     higher_is_better = False
     threshold_param = "max_drift"
@@ -57,35 +66,32 @@ class RepresentationDrift(Relation):
     def __post_init__(self) -> None:
         check_range("max_drift", self.max_drift, 0.0, 1.0)
 
+    def _ckas(self, pair: OutputPair, weights: np.ndarray | None) -> tuple[float, float, int]:
+        reps = _representations(pair)
+        if reps is None:
+            return float("nan"), float("nan"), 0
+        rows = finite_rows(*reps)
+        w = None if weights is None else np.asarray(weights, dtype=float)[rows]
+        t_src, s_src, t_fu, s_fu = (r[rows] for r in reps)
+        return linear_cka(t_src, s_src, w), linear_cka(t_fu, s_fu, w), int(rows.sum())
+
+    def set_score(self, pair: OutputPair, weights: np.ndarray | None = None) -> float:
+        cka_source, cka_followup, _ = self._ckas(pair, weights)
+        return cka_source - cka_followup
+
     def _evaluate(self, pair: OutputPair) -> Evaluation:
         n = len(pair)
-        reps = (
-            pair.teacher_hidden_source,
-            pair.student_hidden_source,
-            pair.teacher_hidden_followup,
-            pair.student_hidden_followup,
-        )
         nothing = np.zeros(n, dtype=bool), np.full(n, np.nan)
-        if any(r is None for r in reps):
-            reason = "a model exposes no hidden representations"
-            return Evaluation(*nothing, np.full(n, reason, dtype=object), {"applicable": 0.0})
-        rows = finite_rows(*reps)
-        teacher_source, student_source, teacher_followup, student_followup = (r[rows] for r in reps)
-        cka_source = linear_cka(teacher_source, student_source)
-        cka_followup = linear_cka(teacher_followup, student_followup)
-        set_level = {
-            "cka_source": cka_source,
-            "cka_followup": cka_followup,
-            "n_used": float(rows.sum()),
-        }
+        if _representations(pair) is None:
+            return Evaluation(*nothing, np.full(n, NO_HIDDEN, dtype=object), {"applicable": 0.0})
+        cka_source, cka_followup, used = self._ckas(pair, None)
+        set_level = {"cka_source": cka_source, "cka_followup": cka_followup, "n_used": float(used)}
         if np.isnan(cka_source) or np.isnan(cka_followup):
-            reason = "CKA undefined (fewer than 2 finite rows or constant representations)"
             return Evaluation(
-                *nothing, np.full(n, reason, dtype=object), set_level | {"applicable": 0.0}
+                *nothing, np.full(n, CKA_UNDEFINED, dtype=object), set_level | {"applicable": 0.0}
             )
-        drift = cka_source - cka_followup
         return Evaluation(
             *nothing,
             np.full(n, JUDGED_AS_SET, dtype=object),
-            set_level | {"applicable": 1.0, "score": drift},
+            set_level | {"applicable": 1.0, "score": cka_source - cka_followup},
         )
