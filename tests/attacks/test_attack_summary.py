@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from attack_doubles import BUF_CODE, PLAIN_CODE, CountingVictim, name_detector
 
@@ -9,7 +10,9 @@ from metacompress.attacks import (
     ATTACKS,
     AttackResult,
     Comparison,
+    comparison_intervals,
     drop_increase,
+    robustness_intervals,
     summarize,
     to_variants,
     transfer,
@@ -58,6 +61,68 @@ def test_vulnerability_summary_by_hand():
     assert s.mean_identifiers_changed == pytest.approx(1.5)
     assert s.skip_reasons == {"misclassified": 1, "unlabelled": 1}
     assert s.failure_reasons == {"query budget exhausted": 1}
+
+
+def test_success_rate_is_over_every_correct_example_with_unattacked_ones_in_their_columns():
+    results = [
+        result("a", "success", 1, 0.9, 0.2),
+        result("b", "failed", 1, 0.8, 0.6, reason="query budget exhausted"),
+        result("c", "skipped", 0, 0.1, 0.1, reason="no renamable identifiers"),
+        result("d", "skipped", 1, 0.7, 0.7, reason="no renamable identifiers"),
+        result("e", "skipped", 0, 0.2, 0.2, reason="error: ValueError: bad parse"),
+        result("f", "skipped", 0, 0.9, 0.9, reason="misclassified: victim predicts 1"),
+    ]
+    s = summarize(results, "vulnerability")
+    assert (s.correct, s.attacked, s.no_identifier, s.errors, s.not_attacked_other) == (
+        5,
+        2,
+        2,
+        1,
+        0,
+    )
+    assert s.attack_success_rate == pytest.approx(1 / 5)  # ALERT: over the 5 correct
+    assert s.clean == pytest.approx(5 / 6)  # the unattacked correct ones stay correct
+    assert s.adversarial == pytest.approx(4 / 6)
+    assert s.relative_drop == pytest.approx((5 / 6 - 4 / 6) / (5 / 6))
+    assert s.skip_reasons == {"error": 1, "misclassified": 1, "no renamable identifiers": 2}
+
+
+def test_robustness_intervals_resample_examples():
+    rng = np.random.default_rng(0)
+    results = [
+        result(f"x{i}", "success" if rng.random() < 0.4 else "failed", 1, 0.8, 0.3)
+        for i in range(40)
+    ]
+    results = [
+        r if r.status == "success" else result(r.example_id, "failed", 1, 0.8, 0.7) for r in results
+    ]
+    summary = summarize(results, "vulnerability")
+    intervals = robustness_intervals(results, "vulnerability", n_boot=300, seed=1)
+    assert set(intervals) == {"clean", "adversarial", "attack_success_rate", "relative_drop"}
+    asr = intervals["attack_success_rate"]
+    assert asr.estimate == pytest.approx(summary.attack_success_rate)
+    assert asr.low < asr.estimate < asr.high
+    assert intervals["clean"].estimate == intervals["clean"].low == 1.0  # every one correct
+    adversarial = intervals["adversarial"]
+    assert adversarial.estimate == pytest.approx(summary.adversarial)
+    assert intervals["relative_drop"].estimate == pytest.approx(summary.relative_drop)
+
+
+def test_comparison_intervals_are_paired_and_ratio_is_student_over_teacher():
+    teacher = [result(f"x{i}", "success" if i % 4 == 0 else "failed", 1, 0.8, 0.3 if i % 4 == 0 else 0.7)
+               for i in range(40)]  # fmt: skip
+    student = [result(f"x{i}", "success" if i % 2 == 0 else "failed", 1, 0.8, 0.3 if i % 2 == 0 else 0.7)
+               for i in range(40)][::-1]  # fmt: skip
+    t, s = summarize(teacher, "vulnerability"), summarize(student, "vulnerability")
+    comparison = Comparison(t, s)
+    assert comparison.drop_ratio == pytest.approx(2.0)
+    assert comparison.drop_increase_percent == pytest.approx(100.0)
+    intervals = comparison_intervals(teacher, student, "vulnerability", n_boot=300, seed=2)
+    ratio = intervals["drop_ratio"]
+    assert ratio.estimate == pytest.approx(2.0) and ratio.low < 2.0 < ratio.high
+    assert intervals["drop_increase_percent"].estimate == pytest.approx(100.0)
+    with pytest.raises(ValueError, match="same examples"):
+        comparison_intervals(teacher, student[1:], "vulnerability")
 
 
 def test_clone_summary_uses_f1():

@@ -11,7 +11,15 @@ evaluates adversarial examples on another model and `to_variants` turns them int
 
 from metacompress.attacks.base import ATTACKS, Attack, AttackResult, attack
 from metacompress.attacks.engine import Budget, Engine, Outcome
-from metacompress.attacks.summary import AttackSummary, Comparison, drop_increase, summarize
+from metacompress.attacks.summary import (
+    AttackSummary,
+    Comparison,
+    comparison_intervals,
+    drop_increase,
+    drop_ratio,
+    robustness_intervals,
+    summarize,
+)
 from metacompress.attacks.transfers import TransferResult, to_variants, transfer, transfer_rate
 
 __all__ = [
@@ -25,7 +33,10 @@ __all__ = [
     "Outcome",
     "TransferResult",
     "attack",
+    "comparison_intervals",
     "drop_increase",
+    "drop_ratio",
+    "robustness_intervals",
     "summarize",
     "to_variants",
     "transfer",
