@@ -92,7 +92,10 @@ def relation_rate(
     )  # fmt: skip
     if summary.n_applicable == 0:
         return Rate(relation, followup, PAIR, 0, 0, None, None, None)
-    low, high = (finite(summary.ci_low), finite(summary.ci_high)) if n_boot else (None, None)
+    if summary.rate is None:  # set level: one verdict, no interval
+        return Rate(relation, followup, PAIR, summary.n_applicable, summary.n_violations,
+                    float(summary.n_violations), None, None)  # fmt: skip
+    low, high = (finite(summary.rate.low), finite(summary.rate.high)) if n_boot else (None, None)
     return Rate(relation, followup, PAIR, summary.n_applicable, summary.n_violations,
                 finite(summary.violation_rate), low, high)  # fmt: skip
 
