@@ -30,11 +30,10 @@ from metacompress.relations.rates import (
     FollowupRates,
     followup_rates,
     set_interval,
-    source_rate,
     why_undefined,
 )
 from metacompress.stats.bootstrap import Interval
-from metacompress.stats.proportions import RateInterval
+from metacompress.stats.proportions import RateInterval, rate_interval
 
 #: The origin key under which `evaluate_by_origin` puts the pooled set of every follow-up.
 POOLED = "all"
@@ -156,7 +155,7 @@ def summarize(
                                source.violations, ids, **options)  # fmt: skip
         rate = rates.rate
     else:
-        rate = source_rate(result.applicable, result.violations, ids, **options)
+        rate = rate_interval(result.violations, result.applicable, ids, **options)
     return RelationSummary(
         relation=relation,
         origin=origin,

@@ -155,24 +155,6 @@ def followup_rates(
                          len(set(ids.tolist())))  # fmt: skip
 
 
-def source_rate(
-    applicable: np.ndarray,
-    violated: np.ndarray,
-    example_ids: Sequence[str] | np.ndarray,
-    *,
-    n_boot: int = 1000,
-    confidence: float = 0.95,
-    seed: int = 0,
-    min_clusters: int = MIN_CLUSTERS,
-) -> RateInterval:
-    """The violation rate of the source set itself (one pair per example), the baseline row."""
-    a = np.asarray(applicable, dtype=bool)
-    return rate_interval(
-        np.asarray(violated, dtype=bool) & a, a, example_ids,
-        n_boot=n_boot, confidence=confidence, seed=seed, min_clusters=min_clusters,
-    )  # fmt: skip
-
-
 def why_undefined(n_pairs: int, applicable: np.ndarray, reasons: Sequence[str]) -> str:
     """Why a rate has no applicable pair: the most common reason the pairs give (with its
     count), or that the set is empty. Empty string when some pair applies."""
