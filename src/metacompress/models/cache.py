@@ -18,7 +18,7 @@ import hashlib
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,7 +61,10 @@ class MemoryStore:
     def get_many(self, keys: Iterable[str]) -> dict[str, Record]:
         return {k: self._data[k] for k in keys if k in self._data}
 
-    def put_many(self, records: dict[str, Record]) -> None:
+    def put_many(
+        self, records: dict[str, Record], inputs: Mapping[str, tuple[str, ...]] | None = None
+    ) -> None:
+        """Store `records`; `inputs` (key -> inputs) is for stores that keep inputs."""
         self._data.update(records)
 
     def __len__(self) -> int:
@@ -141,7 +144,9 @@ class SQLiteStore:
                 )
         return found
 
-    def put_many(self, records: dict[str, Record]) -> None:
+    def put_many(
+        self, records: dict[str, Record], inputs: Mapping[str, tuple[str, ...]] | None = None
+    ) -> None:
         if not records:
             return
         rows = [
@@ -187,13 +192,16 @@ class SQLiteStore:
 
 
 class CachedClassifier:
-    """`inner` behind a prediction cache (SQLite at `cache_path`, else in memory).
+    """`inner` behind a prediction cache (SQLite at `cache_path`, else in memory), and behind
+    the machine's shared cache too when `shared` (a `shared_cache.SharedCache`) is given.
 
     Same fingerprint as `inner`; `predict_proba` and `predict_detailed` return exactly what
     `inner` returned when the entry was first computed.
     """
 
-    def __init__(self, inner: Classifier, cache_path: str | Path | None = None) -> None:
+    def __init__(
+        self, inner: Classifier, cache_path: str | Path | None = None, shared: Any = None
+    ) -> None:
         if not isinstance(inner, Classifier):
             raise ConfigError(
                 f"CachedClassifier needs a Classifier (predict_proba and fingerprint), "
@@ -201,9 +209,11 @@ class CachedClassifier:
             )
         self.inner = inner
         self.cache_path = None if cache_path is None else Path(cache_path)
-        self.store: MemoryStore | SQLiteStore = (
-            MemoryStore() if cache_path is None else SQLiteStore(cache_path)
-        )
+        self.store: Any = MemoryStore() if cache_path is None else SQLiteStore(cache_path)
+        if shared is not None:
+            from metacompress.models.shared_cache import LayeredStore
+
+            self.store = LayeredStore(self.store, shared.store_for(inner))
         self.hits = 0
         self.misses = 0
         self.queries = 0
@@ -231,9 +241,16 @@ class CachedClassifier:
     def reset_counters(self) -> None:
         with self._lock:
             self.hits = self.misses = self.queries = 0
+            if hasattr(self.store, "shared_hits"):
+                self.store.shared_hits = 0
 
     def counters(self) -> dict[str, int]:
-        return {"queries": self.queries, "hits": self.hits, "misses": self.misses}
+        """queries, hits and misses; with a shared cache also `shared_hits`, the hits found only
+        in the shared cache (counted since the store was made)."""
+        found = {"queries": self.queries, "hits": self.hits, "misses": self.misses}
+        if hasattr(self.store, "shared_hits"):
+            found["shared_hits"] = self.store.shared_hits
+        return found
 
     def predict_proba(self, batch: Sequence[tuple[str, ...]]) -> np.ndarray:
         return self.predict_detailed(batch).probs
@@ -258,7 +275,7 @@ class CachedClassifier:
             new = {
                 k: _record(fresh, i, return_hidden, stored.get(k)) for i, k in enumerate(missing)
             }
-            self.store.put_many(new)
+            self.store.put_many(new, {k: first[k] for k in missing})
             stored.update(new)
         with self._lock:
             self.queries += len(batch)
@@ -270,6 +287,9 @@ class CachedClassifier:
         inner = getattr(self.inner, "describe", None)
         info = dict(inner()) if inner is not None else {"fingerprint": self.fingerprint}
         info["cache"] = str(self.cache_path) if self.cache_path else "memory"
+        shared = getattr(self.store, "shared", None)
+        if shared is not None:
+            info["shared_cache"] = str(shared.path)
         return info
 
     def __repr__(self) -> str:
