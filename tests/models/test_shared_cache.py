@@ -5,8 +5,13 @@ import numpy as np
 import pytest
 
 from metacompress.errors import ConfigError
-from metacompress.models import CachedClassifier, CallableClassifier, load_model, predict
-from metacompress.models import shared_cache
+from metacompress.models import (
+    CachedClassifier,
+    CallableClassifier,
+    load_model,
+    predict,
+    shared_cache,
+)
 from metacompress.models.shared_cache import PROBES, SharedCache, default_cache_dir
 
 

@@ -34,6 +34,7 @@ import sys
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+
 import numpy as np
 
 from metacompress.models.base import Classifier, predict
