@@ -199,3 +199,13 @@ def test_transfer_and_variants():
     with pytest.raises(ConfigError, match="not given"):
         transfer(results, examples[1:], student)
     assert transfer_rate([]) is None
+
+
+def test_transfer_flags_need_a_correct_clean_prediction_and_a_known_one():
+    from metacompress.attacks.transfers import transfer_flags
+
+    applicable, moved = transfer_flags(
+        np.array([1, 1, 0, 0, -1]), np.array([1, 1, 1, 0, 1]), np.array([0, 1, 0, -1, 0])
+    )
+    assert applicable.tolist() == [True, True, False, False, False]
+    assert moved.tolist() == [True, False, False, False, False]

@@ -4,6 +4,8 @@
 model (e.g. the teacher) on another (the student): an example is *applicable* when the target
 classifies its original input correctly, and *transferred* when, in addition, the target
 misclassifies the adversarial input. Transfer rate = transferred / applicable.
+`transfer_flags` is that rule on predictions already made (the run scores every model on
+every adversarial input).
 
 `to_variants(results, victim)` turns adversarial examples into `Variant`s with origin
 "attack:<attack>@<victim>" (e.g. "attack:mhm@teacher"), the follow-up inputs MetaCompress
@@ -49,6 +51,19 @@ class TransferResult:
         }
 
 
+def transfer_flags(
+    labels: np.ndarray, original: np.ndarray, adversarial: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(applicable, transferred) per adversarial example, from the target's predictions on the
+    original and the adversarial inputs (a negative label or prediction: unknown, so not
+    applicable)."""
+    labels = np.asarray(labels, dtype=int)
+    original = np.asarray(original, dtype=int)
+    adversarial = np.asarray(adversarial, dtype=int)
+    applicable = (labels >= 0) & (adversarial >= 0) & (original == labels)
+    return applicable, applicable & (adversarial != labels)
+
+
 def transfer(
     results: Sequence[AttackResult],
     examples: Sequence[Example],
@@ -66,22 +81,24 @@ def transfer(
     engine = Engine(target, batch_size=batch_size)
     originals = engine.score([by_id[r.example_id].inputs for r in chosen])
     adversarial = engine.score([r.adversarial_inputs for r in chosen])  # type: ignore[misc]
-    found = []
-    for result, before, after in zip(chosen, originals, adversarial, strict=True):
-        label = int(by_id[result.example_id].label)  # type: ignore[arg-type]
-        applicable = int(np.argmax(before)) == label
-        found.append(
-            TransferResult(
-                example_id=result.example_id,
-                attack=result.attack,
-                label=label,
-                original_probs=tuple(float(v) for v in before),
-                adversarial_probs=tuple(float(v) for v in after),
-                applicable=applicable,
-                transferred=applicable and int(np.argmax(after)) != label,
-            )
+    labels = np.array([by_id[r.example_id].label for r in chosen], dtype=int)
+    applicable, transferred = transfer_flags(
+        labels, np.argmax(originals, axis=1), np.argmax(adversarial, axis=1)
+    )
+    return [
+        TransferResult(
+            example_id=result.example_id,
+            attack=result.attack,
+            label=int(label),
+            original_probs=tuple(float(v) for v in before),
+            adversarial_probs=tuple(float(v) for v in after),
+            applicable=bool(ok),
+            transferred=bool(moved),
         )
-    return found
+        for result, label, before, after, ok, moved in zip(
+            chosen, labels, originals, adversarial, applicable, transferred, strict=True
+        )
+    ]
 
 
 def transfer_rate(transfers: Sequence[TransferResult]) -> float | None:
