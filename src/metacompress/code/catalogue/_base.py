@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 
 from tree_sitter import Node
 
-from metacompress.code.catalogue._syntax import nodes_in_bodies
+from metacompress.code.catalogue._syntax.nodes import nodes_in_bodies
 from metacompress.code.edits import Edit
 from metacompress.code.parsing import ParsedCode
 from metacompress.code.transform import NotApplicable, Transformation, parse_error_reason

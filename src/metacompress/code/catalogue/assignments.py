@@ -28,15 +28,15 @@ from typing import Any, ClassVar
 from tree_sitter import Node
 
 from metacompress.code.catalogue._base import Site, SiteTransformation
-from metacompress.code.catalogue._syntax import (
+from metacompress.code.catalogue._syntax.declarations import java_local_type
+from metacompress.code.catalogue._syntax.expressions import (
+    JAVA_INT_LITERALS,
     JAVA_NUMERIC_TYPES,
-    children,
-    edit,
     is_atom,
     is_pure,
-    java_local_type,
-    tokens,
 )
+from metacompress.code.catalogue._syntax.layout import tokens
+from metacompress.code.catalogue._syntax.nodes import children, edit
 from metacompress.code.edits import Edit
 from metacompress.code.parsing import ParsedCode
 from metacompress.code.transform import transform
@@ -45,14 +45,6 @@ from metacompress.registry import check_choice
 INCREMENT_FORMS = ("post", "pre", "compound")
 COMPOUND = frozenset({"+=", "-=", "*=", "/=", "%=", "<<=", ">>=", ">>>=", "&=", "|=", "^="})
 _EXPANDABLE_JAVA = frozenset({"int", "long", "float", "double"})
-_INT_LITERALS = frozenset(
-    {
-        "decimal_integer_literal",
-        "hex_integer_literal",
-        "octal_integer_literal",
-        "binary_integer_literal",
-    }
-)
 
 
 def _tokens_equal(a: Node, b: Node) -> bool:
@@ -74,7 +66,7 @@ def _pure_target(node: Node) -> bool:
 
 def _java_literal_fits(node: Node, target_type: str) -> bool:
     text = (node.text or b"").decode().lower()
-    if node.type in _INT_LITERALS:
+    if node.type in JAVA_INT_LITERALS:
         return not text.endswith("l") or target_type in ("long", "float", "double")
     if node.type == "decimal_floating_point_literal":
         is_float = text.endswith("f")

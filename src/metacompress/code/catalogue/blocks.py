@@ -21,13 +21,11 @@ from typing import Any, ClassVar
 from tree_sitter import Node
 
 from metacompress.code.catalogue._base import Site, SiteTransformation
-from metacompress.code.catalogue._syntax import (
+from metacompress.code.catalogue._syntax.nodes import COMMENTS, edit, has_preproc
+from metacompress.code.catalogue._syntax.statements import (
     BLOCKS,
-    COMMENTS,
     LOOPS,
-    edit,
     else_branch,
-    has_preproc,
     is_block,
     labeled_body,
     named_statements,

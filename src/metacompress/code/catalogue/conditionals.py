@@ -21,14 +21,9 @@ from typing import Any, ClassVar
 from tree_sitter import Node
 
 from metacompress.code.catalogue._base import Site, SiteTransformation
-from metacompress.code.catalogue._syntax import (
-    edit,
-    else_branch,
-    has_preproc,
-    is_atom,
-    is_block,
-    operator_of,
-)
+from metacompress.code.catalogue._syntax.expressions import is_atom, operator_of
+from metacompress.code.catalogue._syntax.nodes import edit, has_preproc
+from metacompress.code.catalogue._syntax.statements import else_branch, is_block
 from metacompress.code.edits import Edit
 from metacompress.code.parsing import ParsedCode
 from metacompress.code.transform import transform

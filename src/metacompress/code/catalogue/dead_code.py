@@ -23,15 +23,9 @@ from typing import Any, ClassVar
 from tree_sitter import Node
 
 from metacompress.code.catalogue._base import Site, SiteTransformation
-from metacompress.code.catalogue._syntax import (
-    BLOCKS,
-    edit,
-    indent_unit,
-    line_indent,
-    nodes_in_bodies,
-    starts_line,
-    statement_position,
-)
+from metacompress.code.catalogue._syntax.layout import indent_unit, line_indent, starts_line
+from metacompress.code.catalogue._syntax.nodes import edit, nodes_in_bodies
+from metacompress.code.catalogue._syntax.statements import BLOCKS, statement_position
 from metacompress.code.edits import Edit
 from metacompress.code.parsing import ParsedCode
 from metacompress.code.transform import transform

@@ -22,15 +22,10 @@ from typing import Any, ClassVar
 from tree_sitter import Node
 
 from metacompress.code.catalogue._base import Site, SiteTransformation
-from metacompress.code.catalogue._syntax import (
-    STATEMENT_LISTS,
-    c_declarator_identifier,
-    children,
-    edit,
-    line_indent,
-    starts_line,
-    walk,
-)
+from metacompress.code.catalogue._syntax.declarations import c_declarator_identifier
+from metacompress.code.catalogue._syntax.layout import line_indent, starts_line
+from metacompress.code.catalogue._syntax.nodes import children, edit, walk
+from metacompress.code.catalogue._syntax.statements import STATEMENT_LISTS
 from metacompress.code.edits import Edit
 from metacompress.code.parsing import ParsedCode
 from metacompress.code.transform import transform

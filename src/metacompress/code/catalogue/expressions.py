@@ -25,14 +25,14 @@ from typing import Any, ClassVar
 from tree_sitter import Node
 
 from metacompress.code.catalogue._base import Site, SiteTransformation
-from metacompress.code.catalogue._syntax import (
-    edit,
+from metacompress.code.catalogue._syntax.expressions import (
     is_pure,
     java_is_numeric,
     java_may_throw,
     operand_text,
     operator_of,
 )
+from metacompress.code.catalogue._syntax.nodes import edit
 from metacompress.code.edits import Edit
 from metacompress.code.parsing import ParsedCode
 from metacompress.code.transform import transform

@@ -26,20 +26,21 @@ from typing import Any, ClassVar
 from tree_sitter import Node
 
 from metacompress.code.catalogue._base import Site, SiteTransformation, choose_sites
-from metacompress.code.catalogue._syntax import (
-    BLOCKS,
-    COMMENTS,
+from metacompress.code.catalogue._syntax.layout import (
     ErrorSpans,
     Lines,
-    edit,
-    function_bodies,
     line_indent,
-    nodes_in_bodies,
     removable_space,
     starts_line,
-    statement_position,
     tokens,
 )
+from metacompress.code.catalogue._syntax.nodes import (
+    COMMENTS,
+    edit,
+    function_bodies,
+    nodes_in_bodies,
+)
+from metacompress.code.catalogue._syntax.statements import BLOCKS, statement_position
 from metacompress.code.edits import Edit
 from metacompress.code.parsing import ParsedCode
 from metacompress.code.transform import NotApplicable, Transformation, parse_error_reason, transform

@@ -30,20 +30,16 @@ from typing import Any, ClassVar
 from tree_sitter import Node
 
 from metacompress.code.catalogue._base import Site, SiteTransformation
-from metacompress.code.catalogue._syntax import (
+from metacompress.code.catalogue._syntax.completion import java_completes_normally
+from metacompress.code.catalogue._syntax.declarations import declared_names, identifiers
+from metacompress.code.catalogue._syntax.layout import indent_unit, line_indent, starts_line
+from metacompress.code.catalogue._syntax.nodes import children, edit
+from metacompress.code.catalogue._syntax.statements import (
     STATEMENT_LISTS,
-    children,
-    declared_names,
-    edit,
-    identifiers,
-    indent_unit,
     is_block,
-    java_completes_normally,
     jumps_to,
     label_of,
-    line_indent,
     named_statements,
-    starts_line,
 )
 from metacompress.code.edits import Edit
 from metacompress.code.parsing import ParsedCode
