@@ -28,3 +28,11 @@ def test_seeds_of_one_method_become_median_and_min_max():
 def test_a_table_without_repeated_methods_is_unchanged():
     table = Table.build("t", "", COLUMNS, [row("a", "A", 1, 1, 0.5), row("b", "B", 1, 1, 0.5)])
     assert group_seeds(table) is table
+
+
+def test_a_row_read_twice_counts_once():
+    same = row("teacher", "teacher", None, 5, 0.9)
+    table = Table.build("t", "", COLUMNS, [same, dict(same), row("a", "A", 1, 1, 0.5)])
+    grouped = group_seeds(table)
+    assert grouped.rows == (table.rows[0], table.rows[2])
+    assert grouped.notes == table.notes

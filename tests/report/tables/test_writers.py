@@ -13,11 +13,11 @@ from metacompress.report.tables.writers import (
 )
 
 COLUMNS = (Column("task", "Task"), Column("model", "Model"), Column("seed", "Seed", "int"),
-           Column("rate", "Rate (%)", "rate", interval=True))  # fmt: skip
+           Column("n", "n", "int"), Column("rate", "Rate (%)", "rate", interval=True))  # fmt: skip
 ROWS = [
     {"task": "vulnerability", "model": "a_b & c|d", "rate": 0.1 + 0.2, "rate_low": 0.25,
-     "rate_high": 0.35},
-    {"task": "vulnerability", "model": "100% #1", "rate": None},
+     "rate_high": 0.35, "n": 5},
+    {"task": "vulnerability", "model": "100% #1", "rate": None, "n": 5},
 ]  # fmt: skip
 
 
@@ -27,9 +27,9 @@ def table():
 
 def test_csv_keeps_exact_values_and_empty_cells():
     rows = list(csv.reader(io.StringIO(to_csv(table()))))
-    assert rows[0] == ["task", "model", "seed", "rate", "rate_low", "rate_high"]
-    assert float(rows[1][3]) == 0.1 + 0.2  # repr round-trips
-    assert rows[2][3] == "" and rows[1][2] == ""
+    assert rows[0] == ["task", "model", "seed", "n", "rate", "rate_low", "rate_high"]
+    assert float(rows[1][4]) == 0.1 + 0.2  # repr round-trips
+    assert rows[2][4] == "" and rows[1][2] == ""
 
 
 def test_latex_is_booktabs_escaped_and_moves_constant_columns_to_the_caption():
@@ -40,13 +40,14 @@ def test_latex_is_booktabs_escaped_and_moves_constant_columns_to_the_caption():
     assert "Seed" not in text  # no value at all
     assert "a\\_b \\& c|d" in text and "100\\% \\#1" in text
     assert "30.0 [25.0, 35.0]" in text and "n/a" in text
-    assert "\\begin{tabular}{lr}" in text
+    assert "\\begin{tabular}{lrr}" in text  # a constant number stays in the table
+    assert "Model & n & Rate" in text
     assert latex_escape("\\x^2") == "\\textbackslash{}x\\textasciicircum{}2"
 
 
 def test_markdown_escapes_pipes_and_lists_notes():
     text = to_markdown(table())
-    assert "| Model | Rate (%) |" in text
+    assert "| Model | n | Rate (%) |" in text
     assert "a_b & c\\|d" in text
     assert "- Some_note." in text
 

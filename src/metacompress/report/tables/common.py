@@ -2,8 +2,9 @@
 and the seed of each bootstrap.
 
 Every row names its study (`task`, `dataset`, `teacher`) and the model it is about (`model`,
-`role`, `method`, `seed`: the student's training seed when known) and counts the seeds it
-stands for (`seeds`: 1, or the number of students grouped by `seeds.group_seeds`).
+`role`, `method`, `seed`: the student's training seed when known, and its `fingerprint`, in
+the data only) and counts the seeds it stands for (`seeds`: 1, or the number of students
+grouped by `seeds.group_seeds`).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ MODEL_COLUMNS = (
     Column("model", "Model"),
     Column("role", "Role"),
     Column("method", "Method"),
-    Column("seed", "Seed", "int"),
-    Column("seeds", "Seeds", "int"),
+    Column("seed", "Seed", "int", context=True),
+    Column("seeds", "Seeds", "int", context=True),
+    Column("fingerprint", "Fingerprint", shown=False),
 )
 
 
@@ -34,7 +36,7 @@ def study_cells(study: StudyResults) -> dict[str, Any]:
 
 def model_cells(model: ModelRecord) -> dict[str, Any]:
     return {"model": model.name, "role": model.role, "method": model.method, "seed": model.seed,
-            "seeds": 1}  # fmt: skip
+            "seeds": 1, "fingerprint": model.fingerprint}  # fmt: skip
 
 
 def cell_seed(study: StudyResults, table: str, *cell: object) -> int:

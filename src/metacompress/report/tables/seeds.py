@@ -7,6 +7,8 @@ model they are about. A group of k > 1 rows becomes one row:
   the maximum of the k values (the spread over seeds, not a confidence interval);
 - a count (int): the lower median; `seeds` = the number of rows grouped, `seed` empty;
 - `model`, and any other name that differs between the rows, becomes the method's name.
+Rows that are equal in every column, the model's fingerprint included (one teacher read from
+two runs of one config), count once.
 A table with no such group is returned unchanged.
 """
 
@@ -18,7 +20,7 @@ from typing import Any
 from metacompress.report.tables.table import Table
 
 #: Text columns that name a model rather than say what a row is about.
-NAME_COLUMNS = ("model", "source", "target", "where", "line")
+NAME_COLUMNS = ("model", "source", "target", "where", "line", "fingerprint")
 NOTE = ("Rows over several seeds of one method show the median over the seeds, with [min, max] "
         "over the seeds in place of the interval.")  # fmt: skip
 
@@ -39,7 +41,7 @@ def _merge(table: Table, rows: list[dict[str, Any]]) -> dict[str, Any]:
             merged["seeds"] = sum(v or 1 for v in values)
         elif column.kind == "text":
             if len(set(values)) > 1:
-                merged[column.name] = rows[0].get("method")
+                merged[column.name] = "" if column.name == "fingerprint" else rows[0]["method"]
         else:
             known = [v for v in values if v is not None]
             if column.kind == "int":
@@ -57,8 +59,12 @@ def group_seeds(table: Table) -> Table:
     order of each group's first row."""
     groups: dict[tuple, list[dict[str, Any]]] = {}
     for row in table.rows:
-        groups.setdefault(_key(table, row), []).append(row)
-    if all(len(rows) == 1 for rows in groups.values()):
+        group = groups.setdefault(_key(table, row), [])
+        if row not in group:
+            group.append(row)
+    if len(groups) == len(table.rows):
         return table
     rows = [rows[0] if len(rows) == 1 else _merge(table, rows) for rows in groups.values()]
-    return Table.build(table.name, table.caption, table.columns, rows, (*table.notes, NOTE))
+    grouped = any(len(rows) > 1 for rows in groups.values())
+    notes = (*table.notes, NOTE) if grouped else table.notes
+    return Table.build(table.name, table.caption, table.columns, rows, notes)

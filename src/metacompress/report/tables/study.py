@@ -44,6 +44,7 @@ class ModelRecord:
     parameters: int | None = None
     latency_ms: float | None = None
     throughput: float | None = None
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True, eq=False)

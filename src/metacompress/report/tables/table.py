@@ -24,12 +24,21 @@ NOT_AVAILABLE = "n/a"
 
 @dataclass(frozen=True)
 class Column:
-    """One column: its name in the data, its header, its kind, whether it has an interval."""
+    """One column: its name in the data, its header, its kind, whether it has an interval,
+    whether rendered tables show it (`shown` False: data only, e.g. a fingerprint), and whether
+    it is context (`context`; text columns by default): a context column with one value in
+    every row is said once under the caption instead of repeated in every row."""
 
     name: str
     label: str
     kind: str = "text"
     interval: bool = False
+    shown: bool = True
+    context: bool | None = None
+
+    @property
+    def is_context(self) -> bool:
+        return self.kind == "text" if self.context is None else self.context
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

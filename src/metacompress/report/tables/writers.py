@@ -5,8 +5,8 @@ CSV: a header of the flat column names, None as an empty cell, floats by repr (w
 round-trips exactly). Parquet: `Table.to_arrow()` with zstd compression, caption and notes in
 the schema metadata. Both are byte-identical for the same table.
 
-LaTeX and Markdown show what a reader needs: a column whose cells are the same in every row
-(the task of a one-task study, a seed column with no seed) moves into a line under the
+LaTeX and Markdown show what a reader needs: a context column (`Column.is_context`) whose
+cells are the same in every row (the task of a one-task study) moves into a line under the
 caption ("Task: vulnerability"), a column with no value at all is left out, and an interval
 column shows "value [low, high]". LaTeX is a `table` float with `\\caption`, `\\label{tab:NAME}`
 and a booktabs `tabular` (needs ``\\usepackage{booktabs}``); every string is escaped.
@@ -64,10 +64,12 @@ def shown(table: Table) -> tuple[list[Column], list[str]]:
     """The columns a rendered table shows, and 'Label: value' for each constant column."""
     columns, constants = [], []
     for column in table.columns:
+        if not column.shown:
+            continue
         cells = [table.cell(row, column) for row in table.rows]
         if not cells or all(c == NOT_AVAILABLE for c in cells):
             continue
-        if len(table.rows) > 1 and len(set(cells)) == 1:
+        if column.is_context and len(table.rows) > 1 and len(set(cells)) == 1:
             constants.append(f"{column.label}: {cells[0]}")
             continue
         columns.append(column)
