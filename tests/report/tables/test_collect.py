@@ -1,48 +1,24 @@
 """A run directory read back as a study: every record agrees with the run's own tables."""
 
-import numpy as np
 import pytest
 
-from metacompress.data.types import Example
-from metacompress.models import CallableClassifier
-from metacompress.pipeline.config import parse_config
-from metacompress.pipeline.runner import run_experiment
 from metacompress.report.tables import paper_tables
 from metacompress.report.tables.collect import dataset_name, family, read_study
-from metacompress.rundir.study_reader import StudyReader
+from metacompress.rundir.study_reader import StudyReader, model_label
 
-CODE = "int f{i}(int a, int b) {{\n    int x = a + {i};\n    int y = x * b;\n    return y;\n}}\n"
-
-
-def length_model(shift):
-    def fn(batch):
-        p = np.array([((len(x[0]) + shift) % 17) / 17 * 0.9 + 0.05 for x in batch])
-        return np.stack([1 - p, p], axis=1)
-
-    return fn
+from .runs import make_run
 
 
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("collect") / "run"
-    config = parse_config({
-        "task": "vulnerability", "seed": 3, "data": {"format": "jsonl", "path": "given.jsonl"},
-        "teacher": "t", "student": "s",
-        "followups": ["rename-locals", "swap-operands", {"attack": "mhm", "params": {"budget": 8}}],
-        "relations": ["prediction-agreement", "high-confidence", "ece-gap"],
-        "statistics": {"bootstrap": 20}, "output": str(out), "report": [],
-    }, base_dir=out.parent)  # fmt: skip
-    examples = [Example(f"e{i:02d}", (CODE.format(i=i),), i % 2) for i in range(16)]
-    models = {"teacher": CallableClassifier(length_model(0), "t", fingerprint="t"),
-              "student": CallableClassifier(length_model(3), "s", fingerprint="s")}  # fmt: skip
-    run_experiment(config, data=examples, models=models)
-    return out
+    return make_run(out, relations=["prediction-agreement", "high-confidence", "ece-gap"])
 
 
 def test_a_run_of_one_pair_reads_as_a_study_of_one_student(run_dir):
     study = read_study(run_dir)
     assert study.task == "vulnerability" and study.dataset == "given"
-    assert [m.name for m in study.models] == ["teacher", "student"]
+    assert [(m.name, m.method) for m in study.models] == [("teacher", "t"), ("student", "s")]
     assert study.seed == 3 and study.n_boot == 20
     with StudyReader(run_dir) as run:
         for model in study.models:
@@ -95,3 +71,6 @@ def test_dataset_names_and_families():
     assert family("transform", {"transform": "compose"}) == "combined"
     assert family("transform", {"transform": "for-to-while"}) == "loops"
     assert family("attack", {"attack": "alert"}) == "alert"
+    assert model_label("/models/students/morph", "student") == "morph"
+    assert model_label({"format": "callable", "name": "mine"}, "student") == "mine"
+    assert model_label("students/avatar.yaml", "student") == "avatar"
