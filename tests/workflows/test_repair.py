@@ -1,0 +1,79 @@
+"""`repair`: search the training data, distil the teacher's answers on what was found."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from repair_doubles import rule_teacher, teacher, train_planted_student, with_dead_branch
+
+from metacompress.distill.finetune import FinetuneSettings
+from metacompress.errors import ConfigError
+from metacompress.models import load_model, predict
+from metacompress.workflows.repair import RepairSettings, repair
+from metacompress.workflows.repair_check import evaluate_repair
+
+QUICK = RepairSettings(budget=20, weight=2, finetune=FinetuneSettings(epochs=1))
+
+
+def test_repair_writes_a_student_and_the_record_of_what_it_trained_on(
+    rough_student, train_functions, tmp_path
+):
+    train = train_functions[:20]
+    result = repair(teacher(), rough_student, train, "vulnerability", tmp_path / "s2", QUICK)
+    assert result.spec.parent == tmp_path / "s2"
+    repaired = load_model(result.spec)
+    assert predict(repaired, [train[0].inputs]).probs.shape == (1, 2)
+    record = json.loads((tmp_path / "s2" / "repair.json").read_text())
+    found = sum(r.found for r in result.results)
+    assert record["search"]["found"] == found and record["search"]["sources"] == 20
+    counts = record["training_inputs"]
+    assert counts == {
+        "train": 20, "triggering": found, "sources": found, "weight": 2,
+        "total": 20 + 2 * 2 * found,
+    }  # fmt: skip
+    assert len(record["history"]) == 1 and record["settings"]["budget"] == 20
+    lines = (tmp_path / "s2" / "deviations.jsonl").read_text().splitlines()
+    assert [json.loads(line)["example_id"] for line in lines] == [e.id for e in train]
+
+
+def test_repair_refuses_what_it_cannot_do(rough_student, train_functions, tmp_path):
+    callable_spec = tmp_path / "callable.yaml"
+    callable_spec.write_text("format: callable\nfunction: nowhere:fn\ntask: vulnerability\n")
+    with pytest.raises(ConfigError, match="format 'transformers'"):
+        repair(teacher(), callable_spec, train_functions[:3], "vulnerability", tmp_path / "a",
+               QUICK)  # fmt: skip
+    with pytest.raises(ConfigError, match="needs training data"):
+        repair(teacher(), rough_student, [], "vulnerability", tmp_path / "b", QUICK)
+    with pytest.raises(ConfigError, match="vulnerability model, not clone"):
+        repair(teacher(), rough_student, train_functions[:3], "clone", tmp_path / "c", QUICK)
+
+
+@pytest.mark.slow
+def test_repair_removes_the_planted_deviation_without_losing_clean_accuracy(
+    train_functions, held_out_functions, tmp_path
+):
+    planted = train_planted_student(tmp_path / "planted", train_functions, 40)
+    settings = RepairSettings(
+        budget=100, weight=4, finetune=FinetuneSettings(epochs=10, learning_rate=2e-3)
+    )
+    result = repair(teacher(), planted, train_functions, "vulnerability", tmp_path / "s2", settings)
+    variants = [v for i, e in enumerate(held_out_functions) if (v := with_dead_branch(e, 100 + i))]
+    wanted = rule_teacher([v.inputs for v in variants]).argmax(axis=1)
+
+    def agreement(spec, examples, labels):
+        return float((predict(load_model(spec), [e.inputs for e in examples]).probs.argmax(axis=1)
+                      == labels).mean())  # fmt: skip
+
+    before = agreement(planted, variants, wanted)
+    after = agreement(result.spec, variants, wanted)
+    assert before < 0.5 and after >= 0.8, (before, after)
+    evaluation = evaluate_repair(teacher(), planted, result.spec, held_out_functions,
+                                 "vulnerability", settings)  # fmt: skip
+    clean = evaluation["clean_accuracy"]
+    assert clean["after"] >= clean["before"] - 0.01
+    assert evaluation["repaired_share"] >= 0.5
+    assert (evaluation["search_after"]["queries_per_found"]
+            > evaluation["search_before"]["queries_per_found"])  # fmt: skip
+    assert np.isfinite(evaluation["clean_accuracy_change_points"])
