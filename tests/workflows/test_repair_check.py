@@ -8,7 +8,7 @@ from repair_doubles import rule_teacher, teacher
 
 from metacompress.models import CallableClassifier
 from metacompress.workflows.repair import RepairSettings
-from metacompress.workflows.repair_check import accuracy, evaluate_repair
+from metacompress.workflows.repair_check import accuracy, evaluate_repair, followups
 
 
 def test_accuracy_counts_labelled_rows_only():
@@ -38,6 +38,14 @@ def test_a_student_that_now_answers_like_the_teacher_repairs_every_triggering_in
     assert evaluation["search_before"]["found"] == 12
     assert evaluation["search_after"]["found"] == 0
     assert evaluation["search_after"]["queries_per_found"] is None
+    induced = evaluation["induced_violation_rates"]
+    # One catalogue follow-up per transformation and source; only insert-dead-branch breaks
+    # the agreement that held on every source, and only before the repair.
+    dead = followups(held_out_functions[:12], "c", 0)
+    share = sum(name == "insert-dead-branch" for _, name, _ in dead) / len(dead)
+    assert induced["before"]["prediction-agreement"] == pytest.approx(share)
+    assert induced["after"]["prediction-agreement"] == 0
+    assert set(induced["before"]) >= {"prediction-agreement", "distribution-similarity"}
 
 
 def test_nothing_to_repair_gives_no_share(held_out_functions):

@@ -8,7 +8,11 @@ before repair S and after it S2:
 - *clean accuracy* of T, S and S2 on H's labelled sources, and the change S2 - S in points;
 - *search after repair*: the same search with S2 on H; found share, median queries to the
   first triggering input and queries per triggering input before and after (does finding a
-  deviation now cost more queries?).
+  deviation now cost more queries?);
+- *induced violation rates* (`metacompress.relations.rates`: violations among the pairs whose
+  source pair holds) of every input-level relation, T against S and T against S2, on the
+  catalogue follow-ups of H: every non-combinator transformation of the language applied once
+  to each source (`followups`), pooled over transformations.
 """
 
 from __future__ import annotations
@@ -19,7 +23,10 @@ from typing import Any
 import numpy as np
 
 from metacompress.data.types import Example
-from metacompress.workflows.repair import RepairSettings, as_classifier, search_pair
+from metacompress.workflows.repair import LANGS, RepairSettings, as_classifier, search_pair
+
+#: The origin under which the catalogue follow-ups are pooled.
+CATALOGUE = "catalogue"
 
 
 def accuracy(probs: np.ndarray, labels: Sequence[int | None]) -> float | None:
@@ -29,6 +36,65 @@ def accuracy(probs: np.ndarray, labels: Sequence[int | None]) -> float | None:
         return None
     predicted = np.asarray(probs).reshape(-1, 2)[keep].argmax(axis=1)
     return float((predicted == np.array([labels[i] for i in keep])).mean())
+
+
+def followups(examples: Sequence[Example], lang: str, seed: int) -> list[tuple[str, str, tuple]]:
+    """(example id, transformation, inputs) for every catalogue transformation that applies to
+    an example; the first input of a pair is transformed, with a seed per (example, name)."""
+    from metacompress.attacks.base import derive_seed
+    from metacompress.code.combine import candidates
+    from metacompress.code.transform import TRANSFORMS
+
+    made = []
+    for name in candidates(lang):
+        transformation = TRANSFORMS.create(name)
+        for example in examples:
+            result = transformation.apply(
+                example.inputs[0], lang, derive_seed(seed, name, example.id)
+            )
+            if result.applicable:
+                made.append((example.id, name, (result.code, *example.inputs[1:])))
+    return made
+
+
+def induced_rates(
+    teacher: Any, students: dict[str, Any], examples: Sequence[Example], task: str, seed: int
+) -> dict[str, dict[str, float]]:
+    """Per student, the induced violation rate of every input-level relation (teacher against
+    that student) on the pooled catalogue follow-ups of `examples` (NaN when undefined)."""
+    from metacompress.models import predict
+    from metacompress.relations.aggregate import evaluate_and_aggregate
+    from metacompress.relations.base import INPUT_LEVEL, RELATIONS, OutputPair
+
+    made = followups(examples, LANGS[task], seed)
+    if not made:
+        return {name: {} for name in students}
+    row = {example.id: i for i, example in enumerate(examples)}
+    sources = [row[example_id] for example_id, _, _ in made]
+    labels = np.array([-1 if examples[i].label is None else examples[i].label for i in sources])
+    relations = {name: RELATIONS.create(name) for name in RELATIONS.names()}
+
+    def probs(model: Any, inputs: list[tuple]) -> np.ndarray:
+        return predict(model, inputs).probs
+
+    teacher_source = probs(teacher, [e.inputs for e in examples])[sources]
+    teacher_followup = probs(teacher, [inputs for _, _, inputs in made])
+    rates: dict[str, dict[str, float]] = {}
+    for name, student in students.items():
+        pair = OutputPair(
+            teacher_source, probs(student, [e.inputs for e in examples])[sources],
+            teacher_followup, probs(student, [inputs for _, _, inputs in made]), labels,
+        )  # fmt: skip
+        _, summaries = evaluate_and_aggregate(
+            relations, pair, [i for i, _, _ in made], [CATALOGUE] * len(made), pooled=None,
+            seed=seed,
+        )  # fmt: skip
+        rates[name] = {
+            s.relation: float(s.rates.induced.rate)
+            for s in summaries
+            if s.origin == CATALOGUE and s.level == INPUT_LEVEL and s.rates is not None
+        }
+    return rates
 
 
 def evaluate_repair(
@@ -67,6 +133,8 @@ def evaluate_repair(
     if clean["before"] is not None and clean["after"] is not None:
         change = round(100 * (clean["after"] - clean["before"]), 2)
     results_after, _ = search_pair(teacher, after, held_out, task, settings)
+    induced = induced_rates(teacher, {"before": before, "after": after}, held_out, task,
+                            settings.seed)  # fmt: skip
     return {
         "held_out_sources": len(held_out),
         "triggering_inputs": len(found),
@@ -76,4 +144,5 @@ def evaluate_repair(
         "clean_accuracy_change_points": change,
         "search_before": summarize(results_before).to_dict(),
         "search_after": summarize(results_after).to_dict(),
+        "induced_violation_rates": induced,
     }
