@@ -41,9 +41,9 @@ def accuracy(probs: np.ndarray, labels: Sequence[int | None]) -> float | None:
 def followups(examples: Sequence[Example], lang: str, seed: int) -> list[tuple[str, str, tuple]]:
     """(example id, transformation, inputs) for every catalogue transformation that applies to
     an example; the first input of a pair is transformed, with a seed per (example, name)."""
-    from metacompress.attacks.base import derive_seed
     from metacompress.code.combine import candidates
     from metacompress.code.transform import TRANSFORMS
+    from metacompress.hashing import derive_seed
 
     made = []
     for name in candidates(lang):
