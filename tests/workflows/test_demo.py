@@ -32,6 +32,8 @@ def test_demo_runs_end_to_end_offline(tmp_path):
     assert summary["counts"]["examples"] == 60
     assert result.student_spec.is_file() and result.teacher_spec.is_file()
     teacher = next(
-        s for s in summary["results"]["scores"] if s["model"] == "teacher" and s["followup"] == "source"
+        s
+        for s in summary["results"]["scores"]
+        if s["model"] == "teacher" and s["followup"] == "source"
     )
     assert teacher["accuracy"] >= 0.7  # the teacher learned the patterns: its gap means something
