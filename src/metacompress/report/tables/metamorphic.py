@@ -74,7 +74,7 @@ def _rate_row(study: StudyResults, relation: str, student: str, set_name: str,
     applicable, violated, src_a, src_v, ids = _concatenate(records)
     rates = followup_rates(
         applicable, violated, src_a, src_v, ids, n_boot=max(study.n_boot, 1),
-        confidence=study.confidence, seed=cell_seed(study, NAME, relation, set_name, student),
+        confidence=study.confidence, seed=cell_seed(study, relation, set_name, student=student),
     )  # fmt: skip
     row = {"pairs": rates.n_pairs, "examples": rates.n_examples}
     for name, r in (("source_rate", rates.source), ("rate", rates.rate),

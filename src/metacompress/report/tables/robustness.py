@@ -60,7 +60,7 @@ def _row(study: StudyResults, record: AttackRecord) -> dict:
     summary = summarize(record.results, study.task)
     intervals = robustness_intervals(
         record.results, study.task, **options,
-        seed=cell_seed(study, NAME, record.attack, record.victim),
+        seed=cell_seed(study, f"{record.attack}@{record.victim}"),
     )  # fmt: skip
     model = study.model(record.victim)
     row = {**study_cells(study), **model_cells(model), "attack": record.attack}
@@ -81,7 +81,7 @@ def _row(study: StudyResults, record: AttackRecord) -> dict:
         reference = summarize(teacher.results, study.task)
         paired = comparison_intervals(
             teacher.results, record.results, study.task, **options,
-            seed=cell_seed(study, NAME, record.attack, record.victim, "paired"),
+            seed=cell_seed(study, record.attack, student=record.victim),
         )  # fmt: skip
         increase, ratio = paired["drop_increase_percent"], paired["drop_ratio"]
         row.update(interval_cells("drop_increase", drop_increase(reference, summary),
