@@ -25,12 +25,13 @@ from metacompress.rundir.layout import (
 )
 from metacompress.rundir.reader import RunReader
 from metacompress.rundir.storage import StorageError
-from metacompress.rundir.store import RunStore
+from metacompress.rundir.store import DuplicateRowError, RunStore
 
 __all__ = [
     "CACHE_PATH",
     "CONFIG_NAME",
     "DB_NAME",
+    "DuplicateRowError",
     "POOLED",
     "ROLES",
     "SOURCE",

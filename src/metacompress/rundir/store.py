@@ -5,6 +5,12 @@ a crash loses at most the chunk in flight, and `--resume` skips every committed 
 stage records ``done:STAGE`` in ``meta``). The tables are those of `metacompress.rundir.schema`;
 the queries the stages and the reports ask are in `metacompress.rundir.queries` and
 `metacompress.rundir.reader`.
+
+A row is never overwritten: `insert` is a plain INSERT, and a row whose key is already in the
+table is a `DuplicateRowError` naming the table and the row, so two results that claim the same
+key (colliding ids, a stage run twice) stop the run instead of one silently replacing the other.
+Only ``meta`` entries are replaced (`write_meta`); tables recomputed as a whole are deleted first
+(`metacompress.rundir.queries.replace_results`).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from metacompress.errors import MetaCompressError
 from metacompress.rundir.exports import export_tables
 from metacompress.rundir.layout import DB_NAME, FORMAT_VERSION
 from metacompress.rundir.schema import SCHEMA
@@ -26,6 +33,10 @@ from metacompress.rundir.storage import storage_guard
 def dumps(value: Any) -> str:
     """Canonical JSON text for JSON columns (sorted keys, no whitespace, UTF-8)."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+class DuplicateRowError(MetaCompressError):
+    """A row whose key is already in its table: results would have been overwritten."""
 
 
 class RunStore:
@@ -93,14 +104,31 @@ class RunStore:
 
     @staticmethod
     def insert(db: sqlite3.Connection, table: str, rows: Iterable[Sequence[Any]]) -> None:
-        """INSERT OR REPLACE `rows` (tuples in the table's column order) into `table`; `rows`
-        may be a generator, consumed one row at a time."""
+        """INSERT `rows` (tuples in the table's column order) into `table`; `rows` may be a
+        generator, consumed one row at a time. A row whose key is already in the table raises
+        DuplicateRowError naming it (nothing is replaced)."""
         rows = iter(rows)
         first = next(rows, None)
-        if first is not None:
-            marks = ",".join("?" * len(first))
-            sql = f"INSERT OR REPLACE INTO {table} VALUES ({marks})"
-            db.executemany(sql, itertools.chain((first,), rows))
+        if first is None:
+            return
+        marks = ",".join("?" * len(first))
+        last: list[Sequence[Any]] = [first]
+
+        def remembered() -> Iterator[Sequence[Any]]:
+            for row in itertools.chain((first,), rows):
+                last[0] = row
+                yield row
+
+        try:
+            db.executemany(f"INSERT INTO {table} VALUES ({marks})", remembered())
+        except sqlite3.IntegrityError as error:
+            if "UNIQUE" not in str(error):
+                raise
+            shown = ", ".join(repr(v)[:80] for v in last[0][:4])
+            raise DuplicateRowError(
+                f"{table}: a row with the key of ({shown}, ...) is already stored; two results "
+                f"claim the same key ({error}), and neither is overwritten"
+            ) from None
 
     def count(self, table: str, where: str = "", params: Sequence[Any] = ()) -> int:
         sql = f"SELECT COUNT(*) FROM {table}" + (f" WHERE {where}" if where else "")
