@@ -32,6 +32,7 @@ CORPORA = {
     "bigclonebench": ("bigclonebench/data.jsonl.xz", "java"),
 }
 SEEDS = (0, 1)
+NOT_APPLICABLE = "not applicable: "
 
 
 def load(corpus: str, n: int | None) -> list[str]:
@@ -46,12 +47,13 @@ def answer(transformation, code: str, lang: str, seed: int) -> str:
     from metacompress.code.transform import Applied
 
     result = transformation.apply(code, lang, seed)
-    return result.code if isinstance(result, Applied) else f"not applicable: {result.reason}"
+    return result.code if isinstance(result, Applied) else f"{NOT_APPLICABLE}{result.reason}"
 
 
 def fingerprints(
     corpora: dict[str, list[str]], only: list[str] | None, details: bool
 ) -> list[dict]:
+    from metacompress.code.combine import is_combinator
     from metacompress.code.transform import TRANSFORMS
 
     rows = []
@@ -65,12 +67,13 @@ def fingerprints(
                 continue
             for seed in SEEDS:
                 whole = hashlib.sha256()
-                items, texts = [], []
+                items, texts, applied = [], [], []
                 for code in funcs:
                     text = answer(transformation, code, lang, seed)
                     digest = hashlib.sha256(text.encode("utf-8"))
                     whole.update(digest.digest())
                     items.append(digest.hexdigest()[:12])
+                    applied.append("0" if text.startswith(NOT_APPLICABLE) else "1")
                     if details:
                         texts.append(text)
                 row = {
@@ -80,6 +83,8 @@ def fingerprints(
                     "n": len(funcs),
                     "sha256": whole.hexdigest(),
                     "items": items,
+                    "applied": "".join(applied),
+                    "combinator": is_combinator(entry.obj),
                 }
                 if details:
                     row["texts"] = texts
@@ -105,7 +110,13 @@ def compare(new_rows: list[dict], old_path: Path, shown: int) -> int:
             i for i, (a, b) in enumerate(zip(before["items"], row["items"], strict=True)) if a != b
         ]
         differing += len(changed)
-        print(f"changed: {key}: {len(changed)} of {row['n']} answers: {changed[:20]}")
+        old_applied, new_applied = _applied(before), row["applied"]
+        gained = sum(a == "0" and b == "1" for a, b in zip(old_applied, new_applied, strict=True))
+        lost = sum(a == "1" and b == "0" for a, b in zip(old_applied, new_applied, strict=True))
+        print(
+            f"changed: {key}: {len(changed)} of {row['n']} answers (now applicable {gained}, "
+            f"no longer applicable {lost}): {changed[:20]}"
+        )
         if "texts" in before and "texts" in row:
             for index in changed[:shown]:
                 diff = difflib.unified_diff(
@@ -120,7 +131,39 @@ def compare(new_rows: list[dict], old_path: Path, shown: int) -> int:
     missing = set(old) - {(r["transform"], r["corpus"], r["seed"]) for r in new_rows}
     for key in sorted(missing):
         print(f"gone: {key}")
+    for (corpus, seed), (was, now) in sorted(_transformable(old.values(), new_rows).items()):
+        print(
+            f"{corpus} seed {seed}: functions some single transformation applies to: "
+            f"{was} before, {now} after"
+        )
     return differing
+
+
+def _applied(row: dict) -> str:
+    """The row's applied flags (derived from its outputs for a file written without them)."""
+    if "applied" in row:
+        return row["applied"]
+    return "".join("0" if text.startswith(NOT_APPLICABLE) else "1" for text in row["texts"])
+
+
+def _transformable(old_rows, new_rows) -> dict[tuple[str, int], tuple[int, int]]:
+    """(corpus, seed) -> how many functions at least one non-combinator transformation applied
+    to, in the old run and in the new one (over the transformations both runs hold)."""
+    old = {(r["transform"], r["corpus"], r["seed"]): r for r in old_rows}
+    counts: dict[tuple[str, int], list[set[int]]] = {}
+    for row in new_rows:
+        before = old.get((row["transform"], row["corpus"], row["seed"]))
+        if (
+            before is None
+            or row.get("combinator")
+            or "texts" not in before
+            and "applied" not in before
+        ):
+            continue
+        sets = counts.setdefault((row["corpus"], row["seed"]), [set(), set()])
+        sets[0].update(i for i, flag in enumerate(_applied(before)) if flag == "1")
+        sets[1].update(i for i, flag in enumerate(row["applied"]) if flag == "1")
+    return {key: (len(a), len(b)) for key, (a, b) in counts.items()}
 
 
 def main() -> int:

@@ -35,3 +35,14 @@ def test_remove_braces_refuses_dangling_else_and_declarations():
     assert "dangling" in reason("remove-braces", code, "java")
     assert "declaration" in reason("remove-braces", "void f() { while (a) { int k = 1; } }", "c")
     assert "//" in reason("remove-braces", "void f() { if (a) { b(); // x\n } }", "c")
+
+
+def test_remove_braces_never_glues_else_or_do_to_the_statement():
+    code = 'int main(){int x=0;if(x)x=1;else{printf("yes");}return 0;}'
+    assert applied("remove-braces", code, "c") == (
+        'int main(){int x=0;if(x)x=1;else printf("yes");return 0;}'
+    )
+    code = "void f(int a,int b){if(a>0)a=1;else{ b = 2; }}"
+    assert applied("remove-braces", code, "java") == "void f(int a,int b){if(a>0)a=1;else b = 2;}"
+    code = "int f(){int x=0;do{x++;}while(x<3);return x;}"
+    assert applied("remove-braces", code, "c") == "int f(){int x=0;do x++;while(x<3);return x;}"

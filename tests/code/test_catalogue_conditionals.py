@@ -40,3 +40,14 @@ def test_else_if_to_nested():
     assert reason("else-if-to-nested", "void f() { if (a) b(); else c(); }", "c") == (
         "no else-if chain"
     )
+
+
+def test_swap_if_else_never_glues_else_to_the_statement():
+    code = 'int main(){int x=0;if(x)x=1;else{printf("yes");}return 0;}'
+    assert applied("swap-if-else", code, "c") == (
+        'int main(){int x=0;if(!x){printf("yes");}else x=1;return 0;}'
+    )
+    code = "void f(int a,int b){if(a>0)a=1;else{ b = 2; }}"
+    assert applied("swap-if-else", code, "java") == (
+        "void f(int a,int b){if(!(a>0)){ b = 2; }else a=1;}"
+    )

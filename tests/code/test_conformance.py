@@ -5,7 +5,11 @@ Every transformation must: construct with its defaults; round-trip its parameter
 same seed; never parse worse than its input nor (unless it combines others) edit
 inside or across a parse error; give a reason whenever it does not apply (also on
 code with parse errors and on languages it does not declare); report edits (net, and step by step)
-that reproduce its output from the input; and reject a bad parameter with a ConfigError.
+that reproduce its output from the input; keep every token boundary (each token of the input
+that no edit touches is a token of the output, in every step: nothing glued to a neighbour, no
+comment left open); and reject a bad parameter with a ConfigError. The samples include code
+written with no space between tokens (`else{...}`, `do{...}while`), where a careless join
+glues a keyword to the next token.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import pytest
 
 from metacompress.code.combine import is_combinator
 from metacompress.code.edits import apply_edits
+from metacompress.code.lexer import boundary_problems
 from metacompress.code.parsing import LANGUAGES, parse
 from metacompress.code.transform import TRANSFORMS, Applied, NotApplicable
 from metacompress.errors import ConfigError
@@ -53,6 +58,9 @@ C_SAMPLES = [
     return x < b ? a : b;
 }
 """,
+    # No space between the tokens wherever the language allows it.
+    'int main(){int x=0;if(x>1){x--;}else{printf("yes");}do{x++;}while(x<3);'
+    "for(;x<9;)x+=2;return x;}\n",
     "int broken( {\n",
 ]
 JAVA_SAMPLES = [
@@ -81,6 +89,8 @@ JAVA_SAMPLES = [
     }
 }
 """,
+    "int f(int a,int b){if(a>0){a=1;}else{ b = 2; }do{a++;}while(a<b);"
+    "for(int i=0;i<b;i++)a+=i;return a-b;}\n",
     "void broken() { int x = ; if (x) { }\n",
 ]
 SAMPLES = {"c": C_SAMPLES, "java": JAVA_SAMPLES}
@@ -159,6 +169,24 @@ def test_never_parses_worse_and_edits_reproduce_the_output(name: str) -> None:
                 replayed = apply_edits(replayed, step)
             assert replayed == outcome.code
     assert applied, f"{name} applied to none of the samples"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_keeps_every_token_boundary(name: str) -> None:
+    transformation = _make(name)
+    for lang, index, code in _cases(name):
+        for seed in range(4):
+            outcome = transformation.apply(code, lang, seed)
+            if not isinstance(outcome, Applied):
+                continue
+            problems = boundary_problems(code, outcome.code, outcome.edits, lang)
+            assert not problems, f"{name} sample {index} seed {seed}: {problems[:3]}"
+            before = code
+            for step in outcome.step_edits:
+                after = apply_edits(before, step)
+                problems = boundary_problems(before, after, step, lang)
+                assert not problems, f"{name} sample {index} seed {seed} step: {problems[:3]}"
+                before = after
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -4,6 +4,12 @@ An `Edit` replaces the bytes [start, end) of the UTF-8 encoding of a text with `
 (start == end inserts). Offsets are bytes because tree-sitter reports bytes; a text with
 non-ASCII characters in comments or strings is edited correctly. Edits of one step never
 overlap; insertions at the same offset are applied in the order given.
+
+Where edits are joined to the text around them, no token may be created or destroyed:
+`separate_tokens` gives a replacement a space at any end where it would otherwise glue onto
+its neighbour (`else` + `printf(...)` is `else printf(...)`, not `elseprintf(...)`; see
+`lexer.fuses` for when two tokens glue), or a newline where a `//` comment before it would
+swallow it. Every transformation's edits pass through it.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from metacompress.code.lexer import ends_in_line_comment, fuses
 
 
 @dataclass(frozen=True)
@@ -37,14 +45,21 @@ class Edit:
 
 def sort_edits(edits: Iterable[Edit]) -> list[Edit]:
     """Edits ordered by position (stable for insertions at one offset); overlap is an error."""
-    ordered = sorted(enumerate(edits), key=lambda item: (item[1].start, item[1].end, item[0]))
-    result = [edit for _, edit in ordered]
+    edits = list(edits)
+    return [edits[i] for i in _order(edits)]
+
+
+def _order(edits: Sequence[Edit]) -> list[int]:
+    """The indices of `edits` in document order (stable for insertions at one offset); overlap
+    is an error."""
+    order = sorted(range(len(edits)), key=lambda i: (edits[i].start, edits[i].end, i))
+    result = [edits[i] for i in order]
     for before, after in zip(result, result[1:], strict=False):
         if before.end > after.start or (
             before.start == after.start and before.end > before.start and after.end > after.start
         ):
             raise ValueError(f"overlapping edits: {before} and {after}")
-    return result
+    return order
 
 
 def apply_edits(code: str, edits: Sequence[Edit]) -> str:
@@ -60,3 +75,53 @@ def apply_edits(code: str, edits: Sequence[Edit]) -> str:
         cursor = edit.end
     parts.append(data[cursor:])
     return b"".join(parts).decode("utf-8")
+
+
+def separate_tokens(code: str, edits: Sequence[Edit]) -> list[Edit]:
+    """The edits (in the order given) with a separator added to a replacement wherever the
+    text that ends up before a joint and the text after it would lex differently together: a
+    space where two tokens would glue (`lexer.fuses`), a newline where the line so far ends in
+    a `//` comment that would swallow what follows. It goes at the end of a replacement
+    followed by text, at the start of one preceded by text, or is the whole of a deletion
+    that brings the two together."""
+    data = code.encode("utf-8")
+    order = _order(edits)
+    ordered = [edits[i] for i in order]
+    # The output as pieces: original text between edits (edit index None) and replacements.
+    pieces: list[tuple[bytes, int | None]] = []
+    cursor = 0
+    for index, edit in enumerate(ordered):
+        pieces.append((data[cursor : edit.start], None))
+        pieces.append((edit.replacement.encode("utf-8"), index))
+        cursor = edit.end
+    pieces.append((data[cursor:], None))
+    replacements = [edit.replacement for edit in ordered]
+    left: tuple[bytes, int | None] | None = None
+    between: list[int] = []  # edits with an empty replacement since `left`
+    line = b""  # the output's current line up to the joint
+    for text, index in pieces:
+        if not text:
+            if index is not None:
+                between.append(index)
+            continue
+        separator = ""
+        if left is not None and (left[1] is not None or index is not None or between):
+            if ends_in_line_comment(line) and not text.startswith((b"\n", b"\r")):
+                separator = "\n"
+            elif fuses(left[0], text):
+                separator = " "
+        if separator and left is not None:
+            if left[1] is not None:
+                replacements[left[1]] += separator
+            elif index is not None:
+                replacements[index] = separator + replacements[index]
+            else:
+                replacements[between[-1]] = separator
+        joined = line + separator.encode() + text
+        line = joined[joined.rfind(b"\n") + 1 :]
+        left, between = (text, index), []
+    result = list(edits)
+    for position, i in enumerate(order):
+        if replacements[position] != result[i].replacement:
+            result[i] = Edit(result[i].start, result[i].end, replacements[position])
+    return result

@@ -8,7 +8,8 @@ that hold for every transformation:
 
 - a transformation is never applied to a language it does not declare;
 - its output never has more parse-error nodes than its input (else "not applicable");
-- an output identical to the input is "not applicable: no change".
+- an output identical to the input is "not applicable: no change";
+- an edit never glues two tokens into one (`edits.separate_tokens` spaces them apart).
 
 Register a transformation with `@transform(name, languages=..., description=...)`.
 """
@@ -20,7 +21,7 @@ import random
 from dataclasses import dataclass
 from typing import ClassVar
 
-from metacompress.code.edits import Edit, apply_edits
+from metacompress.code.edits import Edit, apply_edits, separate_tokens
 from metacompress.code.parsing import ParsedCode, parse
 from metacompress.registry import Registry
 
@@ -103,7 +104,7 @@ class Transformation(abc.ABC):
         outcome = self._edits(parsed, random.Random(seed))
         if isinstance(outcome, NotApplicable):
             return outcome
-        edits = tuple(outcome)
+        edits = tuple(separate_tokens(parsed.code, outcome))
         if not edits:
             return NotApplicable("no change")
         new_code = apply_edits(parsed.code, edits)

@@ -5,7 +5,8 @@
   single initialised declarator `int x = f();` -> `int x; x = f();`. Not for `const`, C
   `static`/`extern`/`register`/`typedef`, Java `final`, annotated or `var` declarations, not
   for arrays or initialiser lists (`int a[3] = {1}` has no assignment form), and not for a
-  C type that defines a struct, union or enum (a copy would define a second type). A Java
+  C type that defines a struct, union or enum (a copy would define a second type), and not
+  for a declaration holding a `//` comment (copied apart, it would swallow code). A Java
   local split this way stays effectively final: its only assignment happens where it is
   definitely unassigned.
 - `merge-declarations`: two adjacent declarations of the same plain type in one block
@@ -24,7 +25,7 @@ from tree_sitter import Node
 from metacompress.code.catalogue._base import Site, SiteTransformation
 from metacompress.code.catalogue._syntax.declarations import c_declarator_identifier
 from metacompress.code.catalogue._syntax.layout import line_indent, starts_line
-from metacompress.code.catalogue._syntax.nodes import children, edit, walk
+from metacompress.code.catalogue._syntax.nodes import COMMENTS, children, edit, walk
 from metacompress.code.catalogue._syntax.statements import STATEMENT_LISTS
 from metacompress.code.edits import Edit
 from metacompress.code.parsing import ParsedCode
@@ -148,6 +149,11 @@ class SplitDeclaration(SiteTransformation):
         prefix = _prefix(parsed, node)
         if prefix is None:
             return "not a plain declaration (qualifier, storage class, final, var or type body)"
+        if any(
+            n.type in COMMENTS and parsed.data.startswith(b"//", n.start_byte)
+            for n in walk(node, stop=frozenset())
+        ):
+            return "the declaration holds a // comment (its parts are copied apart)"
         declarators = _declarators(node)
         if len(declarators) > 1:
             return Site.of(node, prefix=prefix, mode="declarators")

@@ -15,7 +15,7 @@ import random
 from dataclasses import dataclass
 from typing import ClassVar
 
-from metacompress.code.edits import Edit, apply_edits
+from metacompress.code.edits import Edit, apply_edits, separate_tokens
 from metacompress.code.names import ListNames, NameSource, RandomNames
 from metacompress.code.parsing import ParsedCode, parse
 from metacompress.code.rename import (
@@ -91,7 +91,7 @@ class RenameSymbols(Transformation):
         outcome = self._edits(parsed, random.Random(seed))
         if isinstance(outcome, NotApplicable):
             return outcome
-        edits = tuple(outcome)
+        edits = tuple(separate_tokens(parsed.code, outcome))
         new_code = apply_edits(parsed.code, edits)
         if parsed.error_count and not same_structure(parsed, parse(new_code, parsed.lang)):
             return NotApplicable(MISREAD)
