@@ -3,7 +3,8 @@
 Vulnerability rows: `{"idx", "func", "target", ...meta}`; clone rows: `{"id", "func1", "func2",
 "label", ...meta}`. An id made of digits is written as a number (as CodeXGLUE does), any other
 id as a string. The loader's own bookkeeping (`line`, `source`, `flags`) is not written. A
-`.gz`, `.xz` or `.bz2` suffix compresses the file.
+`.gz`, `.xz` or `.bz2` suffix compresses the file. The file appears only when complete
+(`metacompress.atomic`: a temporary name, then a rename).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from metacompress.atomic import atomic_output, storage_guard
 from metacompress.data.textio import COMPRESSIONS
 from metacompress.data.types import TASKS, Example
 from metacompress.registry import check_choice
@@ -22,7 +24,9 @@ LOADER_META = ("line", "source", "flags")
 
 
 def _id_value(example_id: str) -> int | str:
-    return int(example_id) if example_id.isascii() and example_id.isdigit() else example_id
+    """A canonical integer id ("7", not "07") as a number; any other id as a string."""
+    digits = example_id.isascii() and example_id.isdigit()
+    return int(example_id) if digits and str(int(example_id)) == example_id else example_id
 
 
 def example_to_record(example: Example, task: str) -> dict[str, Any]:
@@ -43,10 +47,11 @@ def example_to_record(example: Example, task: str) -> dict[str, Any]:
 def write_jsonl(examples: Iterable[Example], path: str | os.PathLike[str], task: str) -> int:
     """Write `examples` to `path` as JSON Lines; returns the number of rows written."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     opener = COMPRESSIONS.get(target.suffix.lower(), open)
     count = 0
-    with opener(target, "wt", encoding="utf-8") as handle:
+    with storage_guard(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_output(target, "wt", opener=opener, encoding="utf-8") as handle:
         for example in examples:
             handle.write(json.dumps(example_to_record(example, task), ensure_ascii=False))
             handle.write("\n")

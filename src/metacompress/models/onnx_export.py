@@ -6,7 +6,10 @@
 - `<stem>-tokenizer/`: the tokenizer, as the source model used it;
 - `<stem>.yaml`: a spec of format `onnx` (`load_model("student.yaml")`, or the .onnx path).
 Then it runs ONNX Runtime and the torch model on sample inputs and refuses the export when
-their probabilities differ by more than `tolerance` (default 1e-4).
+their probabilities differ by more than `tolerance` (default 1e-4). Everything is written into a
+staging folder first and moved into place only when the export passed, the spec last
+(`metacompress.atomic.staged_folder`): a failure (a full disk included) leaves no partial file
+under the final names.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from metacompress.atomic import staged_folder
 from metacompress.errors import ConfigError
 from metacompress.models.engine import EngineClassifier
 from metacompress.models.torch_backend import TorchBackend
@@ -84,8 +88,6 @@ def export_onnx(
     tracing exporter: much faster, deprecated by torch). Parity is checked on the padded sample
     batch and on each sample alone, so a traced branch that depends on padding is caught.
     """
-    import torch
-
     if not isinstance(model, EngineClassifier) or not isinstance(model.backend, TorchBackend):
         raise ConfigError(
             "export-onnx needs a torch model (formats transformers, codexglue-*, compressor, "
@@ -94,7 +96,22 @@ def export_onnx(
     out = Path(out)
     if out.suffix != ".onnx":
         raise ConfigError(f"the output file must end in .onnx, got {str(out)!r}")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    with staged_folder(out.parent, last=out.with_suffix(".yaml").name) as staging:
+        staged = _export(model, staging / out.name, samples, tolerance, opset, exporter)
+    return ExportResult(out, out.with_suffix(".yaml"), staged.tokenizer, staged.max_abs_diff)
+
+
+def _export(
+    model: EngineClassifier,
+    out: Path,
+    samples: Sequence[tuple[str, ...]] | None,
+    tolerance: float,
+    opset: int | None,
+    exporter: str,
+) -> ExportResult:
+    """Write the export to `out` (in the staging folder) and check it (see `export_onnx`)."""
+    import torch
+
     arity = model.arity or 1
     batch = list(samples) if samples is not None else SAMPLES[arity]
     if len(batch) < 2:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from metacompress.atomic import write_atomic as _write
 from metacompress.errors import ConfigError
 
 FORMATS = ("html", "md", "json", "junit", "csv", "parquet")
@@ -33,13 +33,6 @@ def _json_safe(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_json_safe(v) for v in value]
     return value
-
-
-def _write(path: Path, text: str) -> Path:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
 
 
 def write_reports(run_dir: Path | str, formats: Sequence[str] = FORMATS) -> list[Path]:

@@ -1,44 +1,20 @@
 """Writing to the run directory safely: storage errors named, files never half-written.
 
-`storage_guard(path)` turns "disk full", "read-only" and "permission denied" (from SQLite or
-the OS) into a `StorageError` (a ConfigError: exit status 2) that names the path;
-`check_writable(folder)` proves a folder can be written before a run starts; `write_atomic`
-writes a file through a temporary name and a rename.
+`check_writable(folder)` proves a folder can be written before a run starts. The rules for
+every output file (`storage_guard`: "disk full", "read-only" and "permission denied" become a
+`StorageError` naming the path; `write_atomic`: a temporary file and a rename) are those of
+`metacompress.atomic`, re-exported here for the run directory's modules.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
-import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
-from metacompress.errors import ConfigError
+from metacompress.atomic import StorageError, storage_guard, write_atomic
 
-_STORAGE_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT}
-_STORAGE_MESSAGES = ("full", "readonly", "read-only", "unable to open", "disk i/o")
-
-
-class StorageError(ConfigError):
-    """The run directory cannot be written (full, read-only, not permitted)."""
-
-
-@contextlib.contextmanager
-def storage_guard(path: Path) -> Iterator[None]:
-    """Turn 'disk full', 'read-only' and 'permission denied' into a StorageError naming `path`."""
-    try:
-        yield
-    except sqlite3.OperationalError as error:
-        if any(m in str(error).lower() for m in _STORAGE_MESSAGES):
-            raise StorageError(f"cannot write the run store {path}: {error}") from error
-        raise
-    except OSError as error:
-        if error.errno in _STORAGE_ERRNOS:
-            where = error.filename or path
-            raise StorageError(f"cannot write to {where}: {error.strerror}") from error
-        raise
+__all__ = ["StorageError", "check_writable", "storage_guard", "write_atomic"]
 
 
 def check_writable(folder: Path) -> None:
@@ -58,14 +34,3 @@ def check_writable(folder: Path) -> None:
         finally:
             with contextlib.suppress(OSError):
                 probe.unlink()
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file and a rename (never half-written)."""
-    tmp = path.with_name(path.name + ".tmp")
-    with storage_guard(path):
-        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
