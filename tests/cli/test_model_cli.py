@@ -1,5 +1,6 @@
 """The model commands end to end on tiny models: predict, check-model, export-onnx."""
 
+import csv
 import json
 
 import pytest
@@ -87,6 +88,26 @@ def test_predict_writes_probabilities_and_truncation(model_dir, tmp_path, capsys
         == 0
     )
     assert csv_out.read_text().splitlines()[0].startswith("id,label,prob_negative")
+
+
+def test_predict_csv_quotes_formula_ids_and_appears_only_when_complete(tmp_path):
+    (tmp_path / "constant_model.py").write_text(
+        "import numpy as np\n\n\ndef predict(batch):\n"
+        "    return np.tile([0.25, 0.75], (len(batch), 1))\n"
+    )
+    spec = tmp_path / "model.yaml"
+    spec.write_text("format: callable\nfunction: constant_model:predict\ntask: vulnerability\n")
+    data = tmp_path / "d.jsonl"
+    ids = ["=cmd|' /C calc'!A0", "@SUM(A1)", "7"]
+    data.write_text("".join(json.dumps({"idx": i, "func": FUNCS[0], "target": 1}) + "\n"
+                            for i in ids))  # fmt: skip
+    out = tmp_path / "p.csv"
+    args = ["predict", "--model", str(spec), "--data", str(data), "--trust-remote-code"]
+    assert main([*args, "--out", str(out)]) == 0
+    with open(out, newline="", encoding="utf-8") as handle:
+        assert [row["id"] for row in csv.DictReader(handle)] == ["'" + ids[0], "'" + ids[1], "7"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "constant_model.py", "d.jsonl", "model.yaml", "p.csv"]  # fmt: skip
 
 
 def test_check_model_warns_on_inverted_classes(model_dir, tmp_path, capsys):

@@ -84,3 +84,23 @@ def test_an_export_interrupted_mid_table_leaves_no_partial_file(tmp_path):
         export_table(cursor, tmp_path, EXPORTS[0], ("parquet", "csv"))
     assert cursor.calls == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_quoted_and_parquet_stays_raw(tmp_path):
+    import csv
+
+    import pyarrow.parquet as pq
+
+    ids = ["=HYPERLINK(\"http://evil\",\"x\")", "+1", "-2+3", "@SUM(A1)", "\t=1", "plain"]
+    store = RunStore(tmp_path)
+    with store.transaction() as db:
+        RunStore.insert(db, "examples", [(e, i, 1, '["=1+1"]', "{}") for i, e in enumerate(ids)])
+    store.export(tmp_path / "tables", ("parquet", "csv"))
+    store.close()
+    with open(tmp_path / "tables" / "examples.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["example_id"] for r in rows] == ["'" + e for e in ids[:5]] + ["plain"]
+    assert {r["position"] for r in rows} == {str(i) for i in range(6)}  # numbers untouched
+    assert all(r["inputs"] == '["=1+1"]' for r in rows)  # starts with "[": not a formula
+    raw = pq.read_table(tmp_path / "tables" / "examples.parquet").column("example_id")
+    assert raw.to_pylist() == ids

@@ -8,7 +8,10 @@ with `func` and `target`, clone rows with `func1`, `func2`, `label`, BigCloneBen
 `--pairs`, CSV, Parquet, hub ids). Each output line (JSON Lines; `.csv` gives CSV) holds the
 example id, its label, P(negative), P(positive), the predicted label, whether an input was
 truncated, and how many characters of each input the model saw. A summary (counts, accuracy when
-labels are known, the model's fingerprint and weights checksum) goes to stderr.
+labels are known, the model's fingerprint and weights checksum) goes to stderr. The output file
+appears only when complete (written under a temporary name, then renamed); in CSV, an id that a
+spreadsheet would run as a formula is written with a leading single quote
+(`metacompress.escaping.csv_cell`).
 """
 
 from __future__ import annotations
@@ -170,22 +173,27 @@ def rows(examples: Sequence[Example], prediction: Any) -> list[dict[str, Any]]:
 
 
 def write_rows(table: list[dict[str, Any]], out: str | None) -> None:
-    if out is not None and Path(out).suffix == ".csv":
-        with open(out, "w", newline="", encoding="utf-8") as handle:
+    """The rows as JSON Lines to `out` (stdout when None), or as CSV when `out` ends in .csv."""
+    from metacompress.atomic import atomic_output
+    from metacompress.escaping import csv_cell
+
+    if out is None:
+        for row in table:
+            sys.stdout.write(json.dumps(row) + "\n")
+        return
+    if Path(out).suffix == ".csv":
+        with atomic_output(out, "w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(table[0]))
             writer.writeheader()
             for row in table:
                 writer.writerow(
-                    {k: json.dumps(v) if isinstance(v, list) else v for k, v in row.items()}
-                )
+                    {k: json.dumps(v) if isinstance(v, list) else csv_cell(v)
+                     for k, v in row.items()}
+                )  # fmt: skip
         return
-    handle = open(out, "w", encoding="utf-8") if out else sys.stdout  # noqa: SIM115
-    try:
+    with atomic_output(out, "w", encoding="utf-8") as handle:
         for row in table:
             handle.write(json.dumps(row) + "\n")
-    finally:
-        if out:
-            handle.close()
 
 
 def run(args: argparse.Namespace) -> int:

@@ -2,19 +2,21 @@
 
 Each `Export` is one query (rows sorted by the table's key) and its Arrow column types, so the
 files are byte-identical for the same config and seed. `export_tables(db, folder, formats)`
-streams every table to `folder`.
+streams every table to `folder`. CSV cells that a spreadsheet would run as a formula get a
+leading single quote (`metacompress.escaping.csv_cell`); the Parquet files hold the exact values.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
-import os
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from metacompress.atomic import atomic_path
+from metacompress.escaping import csv_row
 from metacompress.rundir.storage import storage_guard
 
 
@@ -182,19 +184,16 @@ def export_tables(
 EXPORT_BATCH_ROWS = 8192
 
 
-def _tmp(path: Path) -> Path:
-    return path.with_name(path.name + ".tmp")
-
-
 def export_table(
     cursor: sqlite3.Cursor, folder: Path, table: Export, formats: Sequence[str]
 ) -> list[Path]:
     """Stream one query's rows into the table's files, EXPORT_BATCH_ROWS rows at a time.
 
     Each batch becomes one Parquet row group and CSV rows as `csv` writes them (None -> empty
-    cell, floats by repr, which round-trips exactly). The files are written under a temporary
-    name and renamed only when complete; an empty table still gets its Parquet schema (a file
-    with no row groups) and its CSV header.
+    cell, floats by repr, which round-trips exactly; formula-like text quoted, see
+    `metacompress.escaping.csv_cell`). The files are written under a temporary name and renamed
+    only when complete (`metacompress.atomic`); an empty table still gets its Parquet schema (a
+    file with no row groups) and its CSV header.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -208,32 +207,23 @@ def export_table(
     parquet_path = folder / f"{table.name}.parquet" if "parquet" in formats else None
     csv_path = folder / f"{table.name}.csv" if "csv" in formats else None
     targets = [path for path in (parquet_path, csv_path) if path is not None]
-    try:
-        with contextlib.ExitStack() as files:
-            parquet = csv_rows = None
-            if parquet_path is not None:
-                parquet = files.enter_context(
-                    pq.ParquetWriter(_tmp(parquet_path), schema, compression="zstd")
-                )
-            if csv_path is not None:
-                handle = files.enter_context(
-                    open(_tmp(csv_path), "w", encoding="utf-8", newline="")
-                )
-                csv_rows = csv.writer(handle, lineterminator="\n")
-                csv_rows.writerow(schema.names)
-            while rows := cursor.fetchmany(EXPORT_BATCH_ROWS):
-                if parquet is not None:
-                    columns = [
-                        pa.array([row[i] for row in rows], type=field.type, memory_pool=system_pool)
-                        for i, field in enumerate(schema)
-                    ]
-                    parquet.write_table(pa.Table.from_arrays(columns, schema=schema))
-                if csv_rows is not None:
-                    csv_rows.writerows(rows)
-    except BaseException:
-        for path in targets:
-            _tmp(path).unlink(missing_ok=True)
-        raise
-    for path in targets:
-        os.replace(_tmp(path), path)
+    with contextlib.ExitStack() as files:  # closes each file, then renames it into place
+        parquet = csv_rows = None
+        if parquet_path is not None:
+            tmp = files.enter_context(atomic_path(parquet_path))
+            parquet = files.enter_context(pq.ParquetWriter(tmp, schema, compression="zstd"))
+        if csv_path is not None:
+            tmp = files.enter_context(atomic_path(csv_path))
+            handle = files.enter_context(open(tmp, "w", encoding="utf-8", newline=""))
+            csv_rows = csv.writer(handle, lineterminator="\n")
+            csv_rows.writerow(schema.names)
+        while rows := cursor.fetchmany(EXPORT_BATCH_ROWS):
+            if parquet is not None:
+                columns = [
+                    pa.array([row[i] for row in rows], type=field.type, memory_pool=system_pool)
+                    for i, field in enumerate(schema)
+                ]
+                parquet.write_table(pa.Table.from_arrays(columns, schema=schema))
+            if csv_rows is not None:
+                csv_rows.writerows(map(csv_row, rows))
     return targets

@@ -2,7 +2,8 @@
 values), booktabs LaTeX and Markdown (rendered cells, ready to paste).
 
 CSV: a header of the flat column names, None as an empty cell, floats by repr (which
-round-trips exactly). Parquet: `Table.to_arrow()` with zstd compression, caption and notes in
+round-trips exactly), text a spreadsheet would run as a formula quoted
+(`metacompress.escaping.csv_cell`). Parquet: `Table.to_arrow()` with zstd compression, caption and notes in
 the schema metadata. Both are byte-identical for the same table.
 
 LaTeX and Markdown show what a reader needs: a context column (`Column.is_context`) whose
@@ -16,10 +17,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from metacompress.atomic import atomic_path, write_atomic
+from metacompress.escaping import csv_cell
 from metacompress.report.tables.table import NOT_AVAILABLE, Column, Table
 
 _LATEX_ESCAPES = {
@@ -35,10 +37,7 @@ def latex_escape(text: str) -> str:
 
 def _atomic(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return path
+    return write_atomic(path, data)
 
 
 def to_csv(table: Table) -> str:
@@ -46,7 +45,8 @@ def to_csv(table: Table) -> str:
     writer = csv.writer(out, lineterminator="\n")
     names = table.flat_names
     writer.writerow(names)
-    writer.writerows([["" if row[n] is None else row[n] for n in names] for row in table.rows])
+    writer.writerows([["" if row[n] is None else csv_cell(row[n]) for n in names]
+                      for row in table.rows])  # fmt: skip
     return out.getvalue()
 
 
@@ -54,9 +54,8 @@ def write_parquet(table: Table, path: Path) -> Path:
     import pyarrow.parquet as pq
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    pq.write_table(table.to_arrow(), tmp, compression="zstd")
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        pq.write_table(table.to_arrow(), tmp, compression="zstd")
     return path
 
 
