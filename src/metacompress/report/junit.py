@@ -1,14 +1,25 @@
 """JUnit XML for CI systems: one test case per gate and one per relation x follow-up origin.
 
 A gate's test case fails when the gate fails; a relation's test case fails only when a gate on
-that relation fails, and always carries its violation rate in `system-out`.
+that relation fails, and always carries its violation rate in `system-out`. Every attribute and
+text is passed through `metacompress.escaping.xml_text`, so ids holding characters XML 1.0
+forbids (control characters) still give a document every XML parser reads.
 """
 
 from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
+from metacompress.escaping import xml_text
 from metacompress.report.model import ReportData
+
+
+def _xml_safe(element: ET.Element) -> None:
+    """Make every attribute and text under `element` XML 1.0 text (`xml_text`)."""
+    for node in element.iter():
+        node.attrib = {key: xml_text(value) for key, value in node.attrib.items()}
+        if node.text is not None:
+            node.text = xml_text(node.text)
 
 
 def render_junit(data: ReportData) -> str:
@@ -38,6 +49,7 @@ def render_junit(data: ReportData) -> str:
     suite.set("tests", str(len(data.gates) + len(data.relations)))
     suite.set("failures", str(failures))
     suite.set("errors", "0")
+    _xml_safe(suite)
     ET.indent(suite)
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
