@@ -13,10 +13,12 @@ format reads as markup or a formula. The rules, one per format:
   newline and carriage return; lone surrogates; U+FFFE and U+FFFF) cannot appear in a
   document even escaped, so each is written as the visible text ``\\xNN`` / ``\\uNNNN``; the
   XML serializer escapes ``<``, ``&`` and quotes.
-- Markdown (`markdown_text`, `markdown_code`): every ASCII punctuation character is
-  backslash-escaped (CommonMark lets any of them be), so no raw HTML, link, emphasis or table
-  pipe survives from data, and a line break becomes a space; in a code span the fence is one
-  backtick longer than the longest run of backticks inside it.
+- Markdown (`markdown_text`, `markdown_code`): inline text is made literal by
+  backslash-escaping each character that can open inline markup (CommonMark allows a backslash
+  before any ASCII punctuation): ``\\`` and `` ` `` (escapes, code), ``*`` ``_`` ``~``
+  (emphasis, GFM strikethrough), ``[`` ``]`` (links and images), ``<`` ``>`` ``&`` (raw HTML,
+  autolinks, entities) and ``|`` (GFM table cells); a line break becomes a space. In a code span
+  the fence is one backtick longer than the longest run of backticks inside it.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import Any
 #: Characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_MARKDOWN_INLINE = re.compile(r"([\\`*_~\[\]<>&|])")
 _LINE_BREAKS = re.compile(r"[\r\n]+")
 _BACKTICKS = re.compile(r"`+")
 
@@ -56,8 +58,8 @@ def xml_text(text: str) -> str:
 
 
 def markdown_text(text: str) -> str:
-    """`text` as literal Markdown: ASCII punctuation backslash-escaped, line breaks as spaces."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", _LINE_BREAKS.sub(" ", text))
+    """`text` as literal inline Markdown (see the module docstring); line breaks as spaces."""
+    return _MARKDOWN_INLINE.sub(r"\\\1", _LINE_BREAKS.sub(" ", text))
 
 
 def markdown_code(text: str) -> str:

@@ -83,3 +83,20 @@ def test_violation_filter_hides_and_shows_examples(browser, tmp_path, sample_rep
         d for d in driver.find_elements(By.CSS_SELECTOR, "details.violation") if d.is_displayed()
     ]
     assert len(visible) == 1 and "ex-2" in visible[0].text
+
+
+def test_the_filter_matches_a_relation_id_with_spaces(browser, tmp_path, sample_report):
+    import dataclasses
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    report = sample_report()
+    relation = "agreement at 5 %"
+    violations = tuple(
+        dataclasses.replace(v, relations=(relation,)) if i < 3 else v
+        for i, v in enumerate(report.violations)
+    )
+    driver = _open(browser, tmp_path, dataclasses.replace(report, violations=violations))
+    Select(driver.find_element(By.ID, "filter-relation")).select_by_value(relation)
+    assert driver.find_element(By.ID, "filter-count").text == "3 of 4 shown"

@@ -1,6 +1,8 @@
 import json
 from xml.etree import ElementTree as ET
 
+import pytest
+
 from metacompress.report.diff import diff_rows, diff_table
 from metacompress.report.html import render_html
 from metacompress.report.junit import render_junit
@@ -69,3 +71,51 @@ def test_junit_has_one_case_per_gate_and_relation_and_fails_with_the_gate(sample
     passing = ET.fromstring(render_junit(sample_report(passed=True)))
     assert passing.get("failures") == "0"
     json.dumps(passing.attrib)
+
+
+CONTROL = "id\x01with\x0bcontrol\x1f"
+
+
+def _with_hostile_ids(report, relation: str):
+    """The sample report with `relation` (an id holding spaces, controls or HTML) everywhere."""
+    import dataclasses
+
+    violations = tuple(
+        dataclasses.replace(v, variant_id=v.variant_id + CONTROL, relations=(*v.relations, relation))
+        for v in report.violations
+    )
+    rates = tuple(dataclasses.replace(r, relation=relation) for r in report.relations[:2])
+    gates = tuple(dataclasses.replace(g, name=relation + "<=0.1", relation=relation)
+                  for g in report.gates)  # fmt: skip
+    return dataclasses.replace(report, violations=violations, relations=rates, gates=gates)
+
+
+def test_junit_parses_when_ids_hold_characters_xml_forbids(sample_report):
+    report = _with_hostile_ids(sample_report(passed=False), "rel" + CONTROL)
+    text = render_junit(report)
+    root = ET.fromstring(text)  # raised "not well-formed" before
+    names = {c.get("classname") for c in root.findall("testcase")}
+    assert "metacompress.relations.rel" + "id\\x01with\\x0bcontrol\\x1f" in names
+
+
+def test_markdown_passes_no_html_or_markup_from_ids(sample_report, hostile):
+    markdown_it = pytest.importorskip("markdown_it")
+    relation = "evil <b onmouseover=alert(1)>x</b> | [a](javascript:alert(1))"
+    text = render_markdown(_with_hostile_ids(sample_report(passed=False), relation))
+    html = markdown_it.MarkdownIt("commonmark").enable("table").render(text)
+    assert "<b " not in html and "<img" not in html and "<a " not in html
+    assert "&lt;b onmouseover=alert(1)&gt;x&lt;/b&gt;" in html
+    rows = [line for line in text.splitlines() if line.startswith("| evil")]
+    assert rows and all(line.count(" | ") == 4 for line in rows)  # the pipe did not split a cell
+
+
+def test_html_keeps_a_relation_id_with_spaces_as_one_tag_and_one_filter_value(sample_report):
+    import re
+    from html import unescape
+
+    relation = "agreement at 5 %"
+    page = render_html(_with_hostile_ids(sample_report(), relation))
+    values = [json.loads(unescape(v)) for v in re.findall(r'data-relations="([^"]*)"', page)]
+    assert values and all(relation in v for v in values)
+    assert page.count(f'<span class="tag">{relation}</span>') == len(values)
+    assert f'<option value="{relation}">' in page

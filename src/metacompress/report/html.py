@@ -61,7 +61,7 @@ _SCRIPT = """
     var shown = 0;
     items.forEach(function (item) {
       var ok = (!needle || item.getAttribute('data-search').indexOf(needle) >= 0) &&
-        (!relation.value || item.getAttribute('data-relations').split(' ').indexOf(relation.value) >= 0) &&
+        (!relation.value || JSON.parse(item.getAttribute('data-relations')).indexOf(relation.value) >= 0) &&
         (!origin.value || item.getAttribute('data-origin') === origin.value);
       item.style.display = ok ? '' : 'none';
       if (ok) { shown += 1; }
@@ -271,7 +271,8 @@ def _violation(v: Violation) -> str:
     tags = "".join(f'<span class="tag">{escape(r)}</span>' for r in v.relations)
     return (
         f'<details class="violation" data-search="{escape(search)}" '
-        f'data-relations="{escape(" ".join(v.relations))}" data-origin="{escape(v.origin)}">'
+        f'data-relations="{escape(json.dumps(list(v.relations)))}" '
+        f'data-origin="{escape(v.origin)}">'
         f"<summary><b>{escape(v.example_id)}</b> · {escape(v.origin)} · {tags}"
         + (f' <span class="flag">{"; ".join(flags)}</span>' if flags else "")
         + "</summary>"

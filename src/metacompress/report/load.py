@@ -192,7 +192,7 @@ def _violations(run: RunReader, limit: int) -> tuple[tuple[Violation, ...], int]
                 example_id=example_id,
                 variant_id=variant_id,
                 origin=followup,
-                relations=tuple(sorted(relations.split(" "))),
+                relations=tuple(sorted(relations)),
                 source=source_inputs,
                 followup=followup_inputs,
                 teacher_source=probs[("teacher", "source")][0],

@@ -1,7 +1,13 @@
-"""A Markdown summary short enough for a pull-request comment."""
+"""A Markdown summary short enough for a pull-request comment.
+
+Every string from the run (ids, names, follow-ups, relations) is written as literal text
+(`metacompress.escaping.markdown_text`, or `markdown_code` in a code span), so no HTML, link
+or table markup from data reaches the comment.
+"""
 
 from __future__ import annotations
 
+from metacompress.escaping import markdown_code, markdown_text
 from metacompress.report.model import ReportData
 from metacompress.rundir.layout import POOLED
 
@@ -10,9 +16,6 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f}%"
 
 
-def _cell(text: str) -> str:
-    """Table-cell text with the characters that would break a Markdown table escaped."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
 def _rate_table(rates) -> list[str]:
@@ -20,7 +23,7 @@ def _rate_table(rates) -> list[str]:
         "| relation | follow-up | applicable | violation rate | 95% interval |",
         "|---|---|---:|---:|---|",
         *(
-            f"| {_cell(r.relation)} | {_cell(r.origin)} | {r.applicable} | {_pct(r.rate.value)} | "
+            f"| {markdown_text(r.relation)} | {markdown_text(r.origin)} | {r.applicable} | {_pct(r.rate.value)} | "
             f"[{_pct(r.rate.low)}, {_pct(r.rate.high)}] |"
             for r in rates
         ),
@@ -32,7 +35,7 @@ def render_markdown(
 ) -> str:
     """The summary; the worst follow-ups listed are those with at least `min_pairs` pairs."""
     lines = [
-        f"## {_cell(data.title)}: {'✅ PASS' if data.passed else '❌ FAIL'}",
+        f"## {markdown_text(data.title)}: {'✅ PASS' if data.passed else '❌ FAIL'}",
         "",
         "| model | accuracy | F1 | ECE |",
         "|---|---:|---:|---:|",
@@ -40,7 +43,7 @@ def render_markdown(
     for role, model in (("teacher", data.teacher), ("student", data.student)):
         f1 = "–" if model.f1 is None else f"{model.f1:.3f}"
         ece = "–" if model.ece is None else f"{model.ece:.3f}"
-        lines.append(f"| {role}: {_cell(model.name)} | {_pct(model.accuracy)} | {f1} | {ece} |")
+        lines.append(f"| {role}: {markdown_text(model.name)} | {_pct(model.accuracy)} | {f1} | {ece} |")
     lines += [
         "",
         f"**Accuracy gap** (teacher − student, clean inputs): {_pct(data.accuracy_gap)}",
@@ -63,13 +66,13 @@ def render_markdown(
     if data.gates:
         lines += ["", "**Gates**", ""]
         lines += [
-            f"- {'✅' if g.passed else '❌'} `{_cell(g.name)}`: {g.value:.4f} (limit {g.limit:.4f})"
+            f"- {'✅' if g.passed else '❌'} {markdown_code(g.name)}: {g.value:.4f} (limit {g.limit:.4f})"
             for g in data.gates
         ]
     if data.attacks:
         lines += ["", "| attack | victim | success rate | relative drop |", "|---|---|---:|---:|"]
         lines += [
-            f"| {_cell(a.attack)} | {_cell(a.victim)} | {_pct(a.success_rate)} | {_pct(a.relative_drop)} |"
+            f"| {markdown_text(a.attack)} | {markdown_text(a.victim)} | {_pct(a.success_rate)} | {_pct(a.relative_drop)} |"
             for a in data.attacks
         ]
     if data.violations:
@@ -79,9 +82,9 @@ def render_markdown(
             "",
         ]
         lines += [
-            f"- `{_cell(v.variant_id)}` ({_cell(v.origin)}): {', '.join(map(_cell, v.relations))}"
+            f"- {markdown_code(v.variant_id)} ({markdown_text(v.origin)}): {', '.join(map(markdown_text, v.relations))}"
             for v in data.violations[:max_violations]
         ]
     counts = ", ".join(f"{k}: {v}" for k, v in sorted(data.counts.items()))
-    lines += ["", f"<sub>{_cell(counts)}</sub>", ""]
+    lines += ["", f"<sub>{markdown_text(counts)}</sub>", ""]
     return "\n".join(lines)

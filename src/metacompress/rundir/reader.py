@@ -146,17 +146,18 @@ class RunReader:
         )
 
     # -- violations ----------------------------------------------------------------------------
-    def violating_pairs(self) -> list[tuple[str, str, str, str]]:
-        """(variant_id, example_id, followup, relations space-separated) of every follow-up
-        pair with at least one applicable, violated verdict, in data and config order."""
-        return self.q(
-            "SELECT v.variant_id, v.example_id, v.followup, group_concat(v.relation, ' ')"
+    def violating_pairs(self) -> list[tuple[str, str, str, tuple[str, ...]]]:
+        """(variant_id, example_id, followup, violated relation ids) of every follow-up pair
+        with at least one applicable, violated verdict, in data and config order."""
+        rows = self.q(
+            "SELECT v.variant_id, v.example_id, v.followup, json_group_array(v.relation)"
             " FROM verdicts v JOIN examples e ON e.example_id = v.example_id"
             " JOIN followups f ON f.name = v.followup"
             " WHERE v.applicable = 1 AND v.holds = 0 AND v.followup != ?"
             " GROUP BY v.variant_id ORDER BY e.position, f.position",
             (SOURCE,),
         )
+        return [(vid, eid, followup, tuple(json.loads(ids))) for vid, eid, followup, ids in rows]
 
     def variant_inputs(self, variant_ids: Sequence[str]) -> dict[str, tuple[tuple[str, ...], str]]:
         """variant_id -> (inputs, input_key)."""

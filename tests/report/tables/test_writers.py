@@ -48,8 +48,9 @@ def test_latex_is_booktabs_escaped_and_moves_constant_columns_to_the_caption():
 def test_markdown_escapes_pipes_and_lists_notes():
     text = to_markdown(table())
     assert "| Model | n | Rate (%) |" in text
-    assert "a_b & c\\|d" in text
-    assert "- Some_note." in text
+    assert "a\\_b \\& c\\|d" in text  # literal text: no emphasis, entity or cell break
+    assert "30.0 \\[25.0, 35.0\\]" in text
+    assert "- Some\\_note." in text
 
 
 def test_files_are_byte_identical_across_writes(tmp_path):

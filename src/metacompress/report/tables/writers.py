@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from metacompress.atomic import atomic_path, write_atomic
-from metacompress.escaping import csv_cell
+from metacompress.escaping import csv_cell, markdown_text
 from metacompress.report.tables.table import NOT_AVAILABLE, Column, Table
 
 _LATEX_ESCAPES = {
@@ -100,23 +100,21 @@ def to_latex(table: Table) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def to_markdown(table: Table) -> str:
     columns, constants = shown(table)
-    lines = [f"**{_md(table.caption)}**", ""]
+    lines = [f"**{markdown_text(table.caption)}**", ""]
     if constants:
-        lines += [_md("; ".join(constants)), ""]
+        lines += [markdown_text("; ".join(constants)), ""]
     if columns:
-        lines.append("| " + " | ".join(_md(c.label) for c in columns) + " |")
+        lines.append("| " + " | ".join(markdown_text(c.label) for c in columns) + " |")
         lines.append("|" + "|".join("---" if c.kind == "text" else "---:" for c in columns) + "|")
         for row in table.rows:
-            lines.append("| " + " | ".join(_md(table.cell(row, c)) for c in columns) + " |")
+            lines.append("| " + " | ".join(markdown_text(table.cell(row, c)) for c in columns) + " |")
     else:
         lines.append("(no rows)")
-    lines += [""] + [f"- {_md(note)}" for note in table.notes]
+    lines += [""] + [f"- {markdown_text(note)}" for note in table.notes]
     return "\n".join(lines) + "\n"
 
 
