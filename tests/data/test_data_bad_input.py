@@ -7,7 +7,10 @@ outcome, so a change of policy shows up as a failing case with its name.
 
 from __future__ import annotations
 
+import gzip
 import json
+import lzma
+import re
 from pathlib import Path
 
 import pytest
@@ -26,6 +29,7 @@ from metacompress.data.result import (
     NOT_CODE,
     SKIPPED_PAIR_ID,
 )
+from metacompress.errors import ConfigError
 
 GOOD = "int f(int a)\n{\n    return a;\n}\n"
 HUGE = "int big(void)\n{\n" + "    x = x + 1;\n" * 70_000 + "}\n"  # about 1 MB
@@ -66,7 +70,16 @@ JSONL_CASES: list[tuple[str, bytes, tuple[str, str]]] = [
         ("flag", NON_UTF8),
     ),
     ("good row at the end", _json({"idx": 17, "func": GOOD, "target": 1}), ("ok", "17")),
-]
+    ("id 18.0 is the id 18", _json({"idx": 18.0, "func": GOOD, "target": 1}), ("ok", "18")),
+    ("id 17.0 repeats the id 17", _json({"idx": 17.0, "func": GOOD, "target": 1}),
+     ("skip", DUPLICATE_ID)),
+    ("id ' 17 ' repeats the id 17", _json({"idx": " 17 ", "func": GOOD, "target": 1}),
+     ("skip", DUPLICATE_ID)),
+    ("fractional id", _json({"idx": 19.5, "func": GOOD, "target": 1}), ("skip", BAD_FIELD)),
+    ("object id", _json({"idx": {"a": 1}, "func": GOOD, "target": 1}), ("skip", BAD_FIELD)),
+    ("list id", _json({"idx": [20], "func": GOOD, "target": 1}), ("skip", BAD_FIELD)),
+    ("boolean id", _json({"idx": True, "func": GOOD, "target": 1}), ("skip", BAD_FIELD)),
+]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -185,3 +198,32 @@ def test_empty_and_all_bad_files_load_nothing_without_error(tmp_path):
     junk.write_text("not json\n{broken\n")
     result = load_examples(junk, "vulnerability")
     assert result.examples == [] and [r.line for r in result.skipped] == [1, 2]
+
+
+def _good_jsonl(n: int = 40) -> bytes:
+    return b"".join(_json({"idx": i, "func": GOOD, "target": i % 2}) + b"\n" for i in range(n))
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "message"),
+    [
+        ("truncated.jsonl.xz", lambda: lzma.compress(_good_jsonl())[:-40],
+         "not valid xz data (truncated"),
+        ("fake.jsonl.xz", lambda: _good_jsonl(), "not valid xz data (Input format not supported"),
+        ("garbage.jsonl.xz", lambda: b"\xfd7zXZ\x00" + b"\x00" * 200, "not valid xz data"),
+        ("truncated.jsonl.gz", lambda: gzip.compress(_good_jsonl())[:-30],
+         "not valid gz data (truncated"),
+        ("fake.csv.bz2", lambda: b"code,label\n", "not valid bz2 data"),
+    ],
+)  # fmt: skip
+def test_a_corrupt_truncated_or_fake_compressed_file_is_a_config_error(tmp_path, name, make,
+                                                                       message):  # fmt: skip
+    path = tmp_path / name
+    path.write_bytes(make())
+    with pytest.raises(ConfigError, match=re.escape(f"cannot read {path}: {message}")):
+        load_examples(path, "vulnerability")
+
+
+def test_a_folder_given_for_a_file_format_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match=f"cannot read {tmp_path}: it is a folder"):
+        load_examples(tmp_path, "vulnerability", format="jsonl")

@@ -26,7 +26,7 @@ from metacompress.data.result import (
     FlaggedRow,
     SkippedRow,
 )
-from metacompress.data.rows import RowConverter, parse_label
+from metacompress.data.rows import RowConverter, normalize_id, parse_label
 from metacompress.data.textio import iter_lines
 from metacompress.data.types import Example
 from metacompress.errors import ConfigError
@@ -64,9 +64,9 @@ def load_functions(
         if example is not None:
             functions[example.id] = example
         elif row.fields is not None and len(local) > before:
-            idx = row.fields.get(columns["id"])
-            if idx is not None and str(idx) not in functions:
-                rejected.setdefault(str(idx), local[-1])
+            idx = normalize_id(row.fields.get(columns["id"]))
+            if idx is not None and idx not in functions:
+                rejected.setdefault(idx, local[-1])
     skipped.extend(local)
     return functions, rejected
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from metacompress.data.textio import clean_text, iter_lines, open_binary
+from metacompress.data.textio import clean_text, iter_lines, open_binary, read_errors
 from metacompress.errors import ConfigError
 
 MALFORMED_JSON = "malformed JSON"
@@ -99,6 +99,7 @@ def csv_rows(path: Path, delimiter: str) -> Iterator[RawRow]:
     csv.field_size_limit(max(previous_limit, _CSV_FIELD_LIMIT))
     try:
         with (
+            read_errors(path),
             open_binary(path) as raw,
             io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="") as f,
         ):

@@ -8,7 +8,11 @@ Hugging Face exports and this project's synthetic files. Every column but the co
 columns goes to `Example.meta` (so ids stay there too), with `line` and `source` (the file).
 
 Ids. The mapped id column; for clone rows with both `id1` and `id2`, "id1-id2"; with no id column
-at all, "row<line>". Ids are strings.
+at all, "row<line>". Ids are strings, normalised (`normalize_id`): a string is stripped, an
+integer is written in decimal, and a float with an integral value is the same id as that
+integer (JSON tools write 7 as 7.0, so 7 and 7.0 are one id, and the second is a duplicate).
+Any other value (a fractional or non-finite float, a boolean, an object or a list) is not an
+id: the row is skipped as "malformed row".
 
 Labels. 0/1, booleans and the strings "0", "1", "true", "false" are read; a null (or empty CSV
 cell) is "unlabelled" (label None); mapping `label` to None reads no label at all. Anything else
@@ -28,6 +32,7 @@ Per-row policy (reason strings are in `metacompress.data.result`):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -70,6 +75,20 @@ DEFAULT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
 CODE_ROLES = {"vulnerability": ("code",), "clone": ("code1", "code2")}
 _TRUE = {"1", "true"}
 _FALSE = {"0", "false"}
+
+
+def normalize_id(value: Any) -> str | None:
+    """The id string of a raw id value, or None when the value cannot be an id (see the module
+    docstring): "7" for 7, 7.0 and " 7 "; None for 7.5, True, {...} and [...]."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return str(int(value))
+    return None
 
 
 class _BadLabel:
@@ -176,15 +195,25 @@ class RowConverter:
     def _example_id(self, fields: dict[str, Any], line: int) -> str | None:
         id1, id2 = self.columns.get("id1"), self.columns.get("id2")
         if self.task == "clone" and id1 and id2 and id1 in fields and id2 in fields:
-            return f"{fields[id1]}-{fields[id2]}"
+            parts = [self._id_value(fields, column, line) for column in (id1, id2)]
+            return None if None in parts else f"{parts[0]}-{parts[1]}"
         column = self.columns.get("id")
         if column is None or column not in fields:
             return f"row{line}"
+        return self._id_value(fields, column, line)
+
+    def _id_value(self, fields: dict[str, Any], column: str, line: int) -> str | None:
+        """The normalised id in `column`, or None after recording why the row is skipped."""
         value = fields[column]
         if value is None or (isinstance(value, str) and not value.strip()):
             self._skip(line, MISSING_FIELD, f"{column!r} is empty")
             return None
-        return str(value).strip() if isinstance(value, str) else str(value)
+        example_id = normalize_id(value)
+        if example_id is None:
+            kind = type(value).__name__
+            self._skip(line, BAD_FIELD, f"{column!r} is {kind} {value!r:.60}, not an id "
+                                        "(a string or an integer)")  # fmt: skip
+        return example_id
 
     def convert(self, row: RawRow) -> Example | None:
         """The example of `row`, or None after recording why it was skipped."""
