@@ -172,3 +172,6 @@ def test_set_score_is_the_checked_score_and_weights_count_rows(name, make_pair):
     assert rel.set_score(pair, weights.astype(float)) == pytest.approx(
         rel.check(copied).set_level["score"]
     )
+    assert rel.set_scorer(pair)(weights.astype(float)) == pytest.approx(
+        rel.set_score(pair, weights.astype(float))
+    )

@@ -65,3 +65,18 @@ def test_weights_count_rows_that_many_times(n, d1, d2):
         linear_cka(x[copied], y[copied]), rel=1e-9
     )
     assert linear_cka(x, y, np.ones(n)) == pytest.approx(linear_cka(x, y))
+
+
+@pytest.mark.parametrize("n,d1,d2", [(40, 5, 3), (8, 20, 30)])
+def test_gram_form_equals_the_feature_form_with_and_without_weights(n, d1, d2):
+    from metacompress.stats.cka import gram_cka
+
+    rng = np.random.default_rng(n + 1)
+    x, y = rng.normal(size=(n, d1)) + 3.0, rng.normal(size=(n, d2))
+    k, m = x @ x.T, y @ y.T
+    assert gram_cka(k, m) == pytest.approx(linear_cka(x, y), rel=1e-9)
+    weights = rng.integers(0, 4, n).astype(float)
+    weights[:2] = 1
+    assert gram_cka(k, m, weights) == pytest.approx(linear_cka(x, y, weights), rel=1e-9)
+    flat = np.ones((n, 2))
+    assert np.isnan(gram_cka(flat @ flat.T, m))

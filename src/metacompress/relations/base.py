@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import abc
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -254,6 +255,11 @@ class SetRelation(Relation):
     @abc.abstractmethod
     def set_score(self, pair: OutputPair, weights: np.ndarray | None = None) -> float:
         """The set-level score with pair i counted weights[i] times (all once when None)."""
+
+    def set_scorer(self, pair: OutputPair) -> Callable[[np.ndarray], float]:
+        """weights -> `set_score(pair, weights)`, for many weightings of one pair (a
+        bootstrap); a subclass may precompute what every weighting shares."""
+        return lambda weights: self.set_score(pair, weights)
 
 
 def relation(name: str, description: str):

@@ -184,6 +184,6 @@ def set_interval(
     if ids.shape != (len(pair),):
         raise ValueError(f"example_ids must have one entry per pair ({len(pair)}), got {ids.shape}")
     return weighted_bootstrap_ci(
-        lambda weights: relation.set_score(pair, weights), len(pair),
+        relation.set_scorer(pair), len(pair),
         clusters=ids, n_boot=n_boot, confidence=confidence, seed=seed,
     )  # fmt: skip

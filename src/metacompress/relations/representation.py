@@ -15,6 +15,7 @@ CKA is undefined. A source repeated for several follow-ups is counted once per p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,10 +29,13 @@ from metacompress.relations.base import (
     finite_rows,
     relation,
 )
-from metacompress.stats.cka import linear_cka
+from metacompress.stats.cka import gram_cka, linear_cka
 
 NO_HIDDEN = "a model exposes no hidden representations"
 CKA_UNDEFINED = "CKA undefined (fewer than 2 finite rows or constant representations)"
+#: Up to this many pairs `set_scorer` precomputes the four Gram matrices (n x n each), so each
+#: weighting costs O(n^2) instead of O(n d1 d2); above it, each weighting recomputes.
+GRAM_LIMIT = 3000
 
 
 def _representations(pair: OutputPair) -> tuple[np.ndarray, ...] | None:
@@ -78,6 +82,19 @@ class RepresentationDrift(SetRelation):
     def set_score(self, pair: OutputPair, weights: np.ndarray | None = None) -> float:
         cka_source, cka_followup, _ = self._ckas(pair, weights)
         return cka_source - cka_followup
+
+    def set_scorer(self, pair: OutputPair) -> Callable[[np.ndarray], float]:
+        reps = _representations(pair)
+        if reps is None or len(pair) > GRAM_LIMIT:
+            return super().set_scorer(pair)
+        rows = finite_rows(*reps)
+        t_src, s_src, t_fu, s_fu = (r[rows] @ r[rows].T for r in reps)
+
+        def score(weights: np.ndarray) -> float:
+            w = np.asarray(weights, dtype=float)[rows]
+            return gram_cka(t_src, s_src, w) - gram_cka(t_fu, s_fu, w)
+
+        return score
 
     def _evaluate(self, pair: OutputPair) -> Evaluation:
         n = len(pair)
