@@ -32,6 +32,7 @@ drawn, `stats.bootstrap.weighted_bootstrap_ci`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -179,11 +180,13 @@ def set_interval(
     confidence: float = 0.95,
     seed: int = 0,
 ) -> Interval:
-    """The set-level score of `relation` on `pair` with its bootstrap interval over examples."""
+    """The set-level score of `relation` on `pair` (exactly `set_score(pair)`) with its
+    bootstrap interval over examples."""
     ids = np.asarray(example_ids, dtype=object)
     if ids.shape != (len(pair),):
         raise ValueError(f"example_ids must have one entry per pair ({len(pair)}), got {ids.shape}")
-    return weighted_bootstrap_ci(
+    interval = weighted_bootstrap_ci(
         relation.set_scorer(pair), len(pair),
         clusters=ids, n_boot=n_boot, confidence=confidence, seed=seed,
     )  # fmt: skip
+    return dataclasses.replace(interval, estimate=float(relation.set_score(pair)))
