@@ -99,7 +99,11 @@ def test_config_errors_exit_2_naming_file_line_and_key(project, capsys):
 
 def test_usage_errors_exit_2(project, capsys):
     assert run(project, "--fail-under", "prediction-agreement") == 2
-    assert "--fail-under: expected RELATION[@FOLLOWUP]=RATE" in capsys.readouterr().err
+    assert "--fail-under: expected RELATION[@FOLLOWUP][:MEASURE]=LIMIT" in capsys.readouterr().err
+    assert run(project, "--max-violation", "prediction-agreement:median=0.1") == 2
+    assert "MEASURE one of rate, induced, difference, value" in capsys.readouterr().err
+    assert run(project, "--max-violation", "prediction-agreement:value=0.1") == 2
+    assert "does not apply to 'prediction-agreement'" in capsys.readouterr().err
     assert run(project, "--max-violation", "no-such-relation=0.1") == 2
     assert "unknown relation 'no-such-relation'" in capsys.readouterr().err
     assert run(project, "--limit", "0") == 2

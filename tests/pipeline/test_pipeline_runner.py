@@ -53,7 +53,7 @@ def test_identical_student_violates_nothing(run):
     assert teacher == student and teacher
     gaps = outcome.summary["results"]["gaps"]
     assert gaps["accuracy_gap"]["value"] == 0.0
-    assert gaps["behaviour_gap"]["prediction-agreement"]["rate"] == 0.0
+    assert gaps["behaviour_gap"]["transformations"]["prediction-agreement"]["induced"] == 0.0
 
 
 def test_student_differing_on_a_known_subset_violates_exactly_there(run):
@@ -204,7 +204,29 @@ def test_gates_in_the_config_decide_pass_and_fail(run):
     assert gate["value"] <= gate["limit"] == pytest.approx(0.5)
     empty = run("empty", student=student,
                 gates=[{"relation": "representation-drift", "max_violation": 1.0}])  # fmt: skip
-    assert not empty.passed and "no applicable" in empty.gates[0].message
+    assert not empty.passed
+    assert "n/a (a model exposes no hidden representations)" in empty.gates[0].message
+
+
+def test_an_induced_gate_ignores_what_was_already_violated_on_the_clean_input(run):
+    # The student differs on f1 everywhere, its source included: every follow-up of f1
+    # violates prediction-agreement, but none is induced (the source pair did not hold).
+    student = flipping_student({"f1"})
+    outcome = run("induced", student=student, gates=[
+        {"relation": "prediction-agreement", "followup": "transformations",
+         "measure": "induced", "max_violation": 0.0},
+        {"relation": "prediction-agreement", "followup": "transformations", "max_violation": 0.0},
+        {"relation": "calibration-alignment", "followup": "source", "fail_under": 0.5},
+    ])  # fmt: skip
+    induced, plain, source = outcome.gates
+    assert induced.passed and induced.value == 0.0 and induced.measure == "induced"
+    assert not plain.passed and plain.value > 0
+    assert source.passed and source.value == pytest.approx(1 / 12)
+    row = next(r for r in outcome.summary["results"]["rates"]
+               if r["relation"] == "prediction-agreement" and r["followup"] == "transformations")  # fmt: skip
+    assert row["source_rate"] == pytest.approx(plain.value)  # the same pairs, already violated
+    assert row["difference"] == pytest.approx(0.0)
+    assert row["induced_violations"] == 0 and row["induced_applicable"] > 0
 
 
 def test_summary_records_provenance_timings_and_models(run):

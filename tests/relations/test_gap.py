@@ -57,3 +57,23 @@ def test_behaviour_gap_without_labels_and_bad_calls():
     assert gap.source.mcnemar.p_value == 1.0
     with pytest.raises(ValueError, match="follow-ups need"):
         behaviour_gap(_probs([0.2]), _probs([0.3]), np.array([1]), _probs([0.2]))
+
+
+def test_follow_ups_with_their_examples_get_the_clustered_test():
+    rng = np.random.default_rng(3)
+    n_examples, per = 30, 6
+    labels = rng.integers(0, 2, n_examples)
+    clusters = np.repeat(np.arange(n_examples), per)
+    followup_labels = np.repeat(labels, per)
+    teacher = np.column_stack([1 - followup_labels, followup_labels]).astype(float)
+    wrong = np.repeat(rng.random(n_examples) < 0.3, per)  # the student is wrong per example
+    student_label = np.where(wrong, 1 - followup_labels, followup_labels)
+    student = np.column_stack([1 - student_label, student_label]).astype(float)
+    source = np.column_stack([1 - labels, labels]).astype(float)
+    gap = behaviour_gap(source, source, labels, teacher, student, followup_labels,
+                        followup_clusters=clusters, n_boot=20)  # fmt: skip
+    clustered = gap.followup.mcnemar
+    assert clustered.n_clusters == n_examples
+    plain = behaviour_gap(source, source, labels, teacher, student, followup_labels, n_boot=20)
+    assert (clustered.b, clustered.c) == (plain.followup.mcnemar.b, plain.followup.mcnemar.c)
+    assert clustered.p_value > plain.followup.mcnemar.p_value  # copies are not evidence

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from metacompress.report.model import (
+    AttackGap,
     AttackRow,
     Gate,
     Interval,
+    McNemarRow,
     ModelScores,
     RelationRate,
     ReliabilityBins,
@@ -17,6 +19,39 @@ from metacompress.report.model import (
 )
 
 HOSTILE = "</script><img src=x onerror=alert(1)>"
+
+
+def relation_rows() -> tuple[RelationRate, ...]:
+    """Baseline, pools and follow-up sets of three relations, one n/a row, one set-level."""
+    return (
+        RelationRate("prediction-agreement", "source", "source", "input", 64, 4, 64,
+                     Interval(0.0625, 0.02, 0.15), "bootstrap"),
+        RelationRate("prediction-agreement", "transformations", "pool", "input", 40, 9, 40,
+                     Interval(0.225, 0.1, 0.35), "bootstrap", 0.05,
+                     Interval(0.1842, 0.08, 0.3), 38, 7, Interval(0.175, 0.06, 0.29)),
+        RelationRate("prediction-agreement", "attacks", "pool", "input", 20, 11, 20,
+                     Interval(0.55, 0.3, 0.75), "clopper-pearson", 0.1,
+                     Interval(0.5, 0.272, 0.728), 18, 9, Interval(0.45, 0.2, 0.7)),
+        RelationRate("prediction-agreement", "all", "pool", "input", 60, 20, 60,
+                     Interval(1 / 3, 0.2, 0.45), "bootstrap", 0.0667,
+                     Interval(0.2857, 0.17, 0.4), 56, 16, Interval(0.2667, 0.15, 0.38)),
+        RelationRate("prediction-agreement", "rename-locals", "transform", "input", 40, 9, 40,
+                     Interval(0.225, 0.1, 0.35), "bootstrap", 0.05,
+                     Interval(0.1842, 0.08, 0.3), 38, 7, Interval(0.175, 0.06, 0.29)),
+        RelationRate("prediction-agreement", "attack:mhm@student", "attack", "input", 20, 11, 20,
+                     Interval(0.55, 0.3, 0.75), "clopper-pearson", 0.1,
+                     Interval(0.5, 0.272, 0.728), 18, 9, Interval(0.45, 0.2, 0.7)),
+        RelationRate("confidence-preservation", "source", "source", "input", 0, 0, 0, None,
+                     reason="teacher confidence below 0.9 (64 of 64 pairs)"),
+        RelationRate("label-invariance-teacher", "all", "pool", "input", 60, 6, 60,
+                     Interval(0.1, 0.05, 0.2), "bootstrap", 0.0, Interval(0.1, 0.05, 0.2),
+                     60, 6, Interval(0.1, 0.05, 0.2)),
+        RelationRate("label-invariance-student", "all", "pool", "input", 60, 27, 60,
+                     Interval(0.45, 0.3, 0.6), "bootstrap", 0.0, Interval(0.45, 0.3, 0.6),
+                     60, 27, Interval(0.45, 0.3, 0.6)),
+        RelationRate("ece-gap", "all", "pool", "set", 1, 1, 60, None,
+                     value=Interval(0.0712, 0.031, 0.118), holds=False),
+    )  # fmt: skip
 
 
 def build_sample(passed: bool = True) -> ReportData:
@@ -38,6 +73,7 @@ def build_sample(passed: bool = True) -> ReportData:
             student_followup=(0.6, 0.4),
             label=1,
             truncated={"teacher": False, "student": i == 1},
+            attack_status="failed" if i == 3 else None,
         )
         for i in range(4)
     )
@@ -48,24 +84,11 @@ def build_sample(passed: bool = True) -> ReportData:
         teacher=ModelScores("tiny-teacher", 0.8125, 0.8, 0.05, 64),
         student=ModelScores("tiny-student", 0.796875, 0.78, 0.09, 64),
         accuracy_gap=0.015625,
-        mcnemar={
-            "source": {"b": 3, "c": 2, "p_value": 1.0},
-            "follow-up": {"b": 9, "c": 1, "p_value": 0.0215},
-        },
-        relations=(
-            RelationRate(
-                "prediction-agreement", "rename-locals", 40, 9, Interval(0.225, 0.1, 0.35)
-            ),
-            RelationRate(
-                "prediction-agreement", "attack:mhm@student", 20, 11, Interval(0.55, 0.3, 0.75)
-            ),
-            RelationRate(
-                "confidence-preservation", "rename-locals", 10, 0, Interval(0.0, 0.0, 0.0)
-            ),
-            RelationRate("prediction-agreement", "all", 60, 20, Interval(1 / 3, 0.2, 0.45)),
-            RelationRate("label-invariance-teacher", "all", 60, 6, Interval(0.1, 0.05, 0.2)),
-            RelationRate("label-invariance-student", "all", 60, 27, Interval(0.45, 0.3, 0.6)),
+        mcnemar=(
+            McNemarRow("source", "exact", 64, 64, 3, 2, 1.0),
+            McNemarRow("all", "obuchowski", 180, 64, 9, 1, 0.0215),
         ),
+        relations=relation_rows(),
         gates=(
             Gate(
                 "prediction-agreement<=0.6" if passed else "prediction-agreement<=0.1",
@@ -80,15 +103,53 @@ def build_sample(passed: bool = True) -> ReportData:
         reliability=(
             ReliabilityBins("teacher", (0.55, 0.75, 0.95), (0.5, 0.8, 0.9), (3, 5, 8)),
             ReliabilityBins("student", (0.55, 0.75, 0.95), (0.4, 0.7, 0.95), (4, 4, 8)),
+            ReliabilityBins("teacher", (0.55, 0.75), (0.5, 0.7), (5, 9), "all", 0.08),
+            ReliabilityBins("student", (0.55, 0.75), (0.4, 0.6), (6, 8), "rename-locals", 0.12),
         ),
         sweeps=(
             Sweep("probability-similarity", (0.0, 0.05, 0.1, 0.2), (0.9, 0.4, 0.2, 0.05), 0.1),
         ),
         attacks=(
-            AttackRow("mhm", "teacher", 30, 0.2, 0.81, 0.65, 0.197, 88.0),
-            AttackRow("mhm", "student", 30, 0.5, 0.80, 0.40, 0.5, 61.5),
-        ),
-        attack_gap={"mhm": 153.8},
+            AttackRow(
+                "mhm@teacher",
+                "mhm",
+                "teacher",
+                "accuracy",
+                64,
+                52,
+                30,
+                6,
+                24,
+                20,
+                2,
+                0,
+                Interval(0.115, 0.04, 0.2),
+                Interval(0.8125, 0.72, 0.9),
+                Interval(0.719, 0.61, 0.82),
+                Interval(0.115, 0.05, 0.19),
+                88.0,
+            ),
+            AttackRow(
+                "mhm@student",
+                "mhm",
+                "student",
+                "accuracy",
+                64,
+                51,
+                30,
+                15,
+                15,
+                19,
+                2,
+                0,
+                Interval(0.294, 0.18, 0.41),
+                Interval(0.797, 0.7, 0.89),
+                Interval(0.563, 0.44, 0.67),
+                Interval(0.294, 0.2, 0.4),
+                61.5,
+            ),
+        ),  # fmt: skip
+        attack_gaps=(AttackGap("mhm", Interval(155.7, 40.0, 420.0), Interval(2.557, 1.4, 5.2)),),
         violations=violations,
     )
 

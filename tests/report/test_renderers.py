@@ -22,8 +22,35 @@ def test_html_escapes_every_data_string_and_shows_key_numbers(sample_report, hos
         "PASS",
         "tiny-student",
         "truncated for student",
+        "attack failed: final input, not adversarial",
+        "docs/relations.md",
     ):
         assert text in page
+
+
+def test_html_puts_the_baseline_first_and_the_induced_rates_in_the_headline(sample_report):
+    page = render_html(sample_report())
+    headline = page[page.index('<table id="headline">') :]
+    headline = headline[: headline.index("</table>")]
+    # baseline column, then the induced rate of each pool (all = transformations + attacks)
+    assert headline.index("baseline: source pairs") < headline.index("induced on transformations")
+    assert "6.2% [2.0%, 15.0%]" in headline  # the source row of prediction-agreement
+    assert "18.4% [8.0%, 30.0%]" in headline and "(7/38)" in headline
+    assert "induced on all (transformations + attacks)" in headline
+    relations = page[page.index('<table id="relations">') :]
+    rows = relations[: relations.index("</table>")].split("<tr")
+    first = next(r for r in rows if "prediction-agreement" in r)
+    assert 'class="source"' in first and "baseline" in first
+    assert "n/a: teacher confidence below 0.9 (64 of 64 pairs)" in page  # never 0 %
+    assert "7.1% [3.1%, 11.8%]" not in page and "0.071 [0.031, 0.118]" in page  # a value
+    assert "largest behaviour gap: prediction-agreement" in page
+
+
+def test_html_states_the_student_drop_as_a_share_of_the_teacher_drop(sample_report):
+    page = render_html(sample_report())
+    assert "the student's relative drop is 255.7% [140.0%, 520.0%] of the teacher's" in page
+    assert "drop increase +155.7% [+40.0%, +420.0%]" in page
+    assert "obuchowski" in page and "Reliability: all (transformations + attacks)" in page
 
 
 def test_html_shows_fail_verdict_when_a_gate_fails(sample_report):
@@ -49,25 +76,41 @@ def test_diff_folds_long_unchanged_runs():
 def test_markdown_summary_has_verdict_rates_and_escaped_cells(sample_report):
     text = render_markdown(sample_report(passed=False))
     assert text.startswith("## MetaCompress: tiny-teacher vs tiny-student: ❌ FAIL")
-    assert "| prediction-agreement | attack:mhm@student | 20 | 55.0% | [30.0%, 75.0%] |" in text
+    assert (
+        "| prediction-agreement | 6.2% [2.0%, 15.0%] | 18.4% [8.0%, 30.0%] (7/38) "
+        "| 50.0% [27.2%, 72.8%] (9/18) | 28.6% [17.0%, 40.0%] (16/56) |"
+    ) in text
+    assert text.index("baseline (source)") < text.index("induced, transformations")
+    assert "| prediction-agreement | source | 64 | 6.2% [2.0%, 15.0%] | baseline | | |" in text
+    assert "n/a (teacher confidence below 0.9 (64 of 64 pairs))" in text
+    assert "| ece-gap | all (transformations + attacks) | 0.071 [0.031, 0.118] | violated |" in text
     assert "❌ `prediction-agreement<=0.1`" in text
+    assert "the student's relative drop is 255.7% [140.0%, 520.0%] of the teacher's" in text
 
 
 def test_junit_has_one_case_per_gate_and_relation_and_fails_with_the_gate(sample_report):
     root = ET.fromstring(render_junit(sample_report(passed=False)))
     cases = root.findall("testcase")
-    assert len(cases) == 1 + 6
-    assert root.get("tests") == "7"
+    assert len(cases) == 1 + 10
+    assert root.get("tests") == "11"
     failed = [
         c.get("classname") + "/" + c.get("name") for c in cases if c.find("failure") is not None
     ]
     assert failed == [
         "metacompress.gates/prediction-agreement<=0.1",
-        "metacompress.relations.prediction-agreement/rename-locals",
-        "metacompress.relations.prediction-agreement/attack:mhm@student",
-        "metacompress.relations.prediction-agreement/all",
-    ]
-    assert root.get("failures") == "4"
+        *(f"metacompress.relations.prediction-agreement/{name}" for name in
+          ("source", "transformations", "attacks", "all", "rename-locals", "attack:mhm@student")),
+    ]  # fmt: skip
+    assert root.get("failures") == "7"
+    out = {(c.get("classname"), c.get("name")): c.find("system-out").text for c in cases[1:]}
+    pooled = out[("metacompress.relations.prediction-agreement", "transformations")]
+    assert "induced rate 0.1842 [0.0800, 0.3000] (7 of 38 pairs whose source pair holds)" in pooled
+    assert out[("metacompress.relations.confidence-preservation", "source")] == (
+        "violation rate n/a: teacher confidence below 0.9 (64 of 64 pairs)"
+    )
+    assert (
+        out[("metacompress.relations.ece-gap", "all")] == "value 0.0712 [0.0310, 0.1180], violated"
+    )
     passing = ET.fromstring(render_junit(sample_report(passed=True)))
     assert passing.get("failures") == "0"
     json.dumps(passing.attrib)

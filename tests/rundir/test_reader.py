@@ -40,7 +40,8 @@ def test_the_reader_answers_from_the_saved_tables(tmp_path):
         assert run.report_counts() == {
             "examples": 2, "variants": 1, "not_applicable": 1, "errors": 0
         }  # fmt: skip
-        assert run.labelled_source_outputs("teacher") == [(0.25, 0.75, 1)]
+        assert run.labelled_outputs("teacher") == [(0.25, 0.75, 1)]
+        assert run.labelled_outputs("teacher", ["f"]) == [(0.25, 0.75, 1)]
         assert run.followup_confidences(10) == [(0.75, 0.75)]
         assert run.variant_inputs(["e1/f"]) == {"e1/f": (("a2",), "ka2")}
         assert run.source_inputs(["e2"]) == {"e2": (("b",), None, "kb")}
@@ -51,3 +52,15 @@ def test_the_reader_never_writes(tmp_path):
     _run(tmp_path)
     with RunReader(tmp_path) as run, pytest.raises(Exception, match="readonly"):
         run.db.execute("DELETE FROM examples")
+
+
+def test_a_run_directory_in_another_format_is_refused_with_what_to_do(tmp_path):
+    from metacompress.rundir.resume import check_resume
+
+    _run(tmp_path)
+    with RunStore(tmp_path) as store:
+        store.set_meta("format_version", "1")
+        with pytest.raises(ConfigError, match="holds run-directory format 1; .* format 2"):
+            check_resume(store, "hash", {}, tmp_path, resume=True)
+    with pytest.raises(ConfigError, match="run the experiment again into another folder"):
+        RunReader(tmp_path)

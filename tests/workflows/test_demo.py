@@ -37,3 +37,10 @@ def test_demo_runs_end_to_end_offline(tmp_path):
         if s["model"] == "teacher" and s["followup"] == "source"
     )
     assert teacher["accuracy"] >= 0.7  # the teacher learned the patterns: its gap means something
+    report = (result.run_dir / "report.md").read_text()
+    # the headline is the induced rate beside the clean-input baseline, the baseline first
+    assert report.index("**Behaviour gap**") < report.index("Relations, baseline first")
+    assert report.index("baseline (source)") < report.index("induced, transformations")
+    assert "| prediction-agreement | source |" in report
+    gate = summary["gates"][0]
+    assert gate["measure"] == "induced" and gate["followup"] == "transformations"

@@ -2,16 +2,19 @@
 
     metacompress run CONFIG.yaml [--out DIR] [--limit N] [--resume] [--workers N]
                      [--backend local|ray] [--ray-address ADDRESS]
-                     [--max-violation RELATION[@FOLLOWUP]=RATE ...]
-                     [--fail-under RELATION[@FOLLOWUP]=RATE ...]
+                     [--max-violation RELATION[@FOLLOWUP][:MEASURE]=LIMIT ...]
+                     [--fail-under RELATION[@FOLLOWUP][:MEASURE]=LIMIT ...]
                      [--allow-pickle] [--trust-remote-code]
 
-Gates (also settable in the config's `gates:`): ``--max-violation R=0.05`` fails when the
-violation rate of relation R on all follow-ups pooled exceeds 0.05; ``--fail-under R=0.95``
-fails when the rate at which R holds is below 0.95 (the same gate, other spelling);
-``R@FOLLOWUP=...`` judges one follow-up set instead. Exit status: 0 every gate holds, 1 a gate
-failed, 2 usage or config error (bad config, unwritable output folder, run directory that
-holds another run).
+Gates (also settable in the config's `gates:`; `metacompress.pipeline.gates`,
+docs/relations.md): ``--max-violation R=0.05`` fails when the violation rate of relation R on
+all follow-ups pooled exceeds 0.05; ``--fail-under R=0.95`` fails when the rate at which R
+holds is below 0.95 (the same gate, other spelling); ``R@SET=...`` judges one set instead (a
+follow-up id, ``source``, or a pool: ``transformations``, ``attacks``, ``all``); ``R:induced=``
+reads the induced rate (violations among the pairs whose source pair holds), ``R:difference=``
+the rate minus the source rate, ``R:value=`` the value of a set-level relation (``ece-gap``).
+Exit status: 0 every gate holds, 1 a gate failed, 2 usage or config error (bad config,
+unwritable output folder, run directory that holds another run).
 
 Backends (also settable in the config's `backend:` and `ray_address:`): ``local`` runs on this
 machine (``--workers N`` processes parse and transform); ``ray`` shards transformations,
@@ -31,8 +34,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="run a MetaCompress experiment from a YAML config",
         description="Run teacher and student on source and follow-up inputs, check the "
         "metamorphic relations between them, write the run directory and apply the gates.",
-        epilog="A gate judges all follow-ups pooled, or one follow-up set with "
-        "RELATION@FOLLOWUP; --max-violation R=0.05 and --fail-under R=0.95 are the same gate. "
+        epilog="A gate judges all follow-ups pooled, or one set with RELATION@SET (a follow-up, "
+        "source, transformations, attacks, all), and reads the violation rate, or MEASURE with "
+        "RELATION:MEASURE (rate, induced, difference; value for a set-level relation); "
+        "--max-violation R=0.05 and --fail-under R=0.95 are the same gate. "
         "Exit status: 0 every gate holds, 1 a gate failed, 2 usage or config error.",
     )
     parser.add_argument("config", help="experiment config (YAML)")
@@ -56,15 +61,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--max-violation",
         action="append",
         default=[],
-        metavar="RELATION[@FOLLOWUP]=RATE",
-        help="fail (exit 1) when the relation's violation rate exceeds RATE",
+        metavar="RELATION[@SET][:MEASURE]=LIMIT",
+        help="fail (exit 1) when the measure (default: the violation rate) exceeds LIMIT",
     )
     parser.add_argument(
         "--fail-under",
         action="append",
         default=[],
-        metavar="RELATION[@FOLLOWUP]=RATE",
-        help="fail (exit 1) when the rate at which the relation holds is below RATE",
+        metavar="RELATION[@SET][:MEASURE]=LIMIT",
+        help="fail (exit 1) when 1 - the rate (rate or induced) is below LIMIT",
     )
     parser.add_argument(
         "--allow-pickle", action="store_true", help="accept pickled checkpoints (can run code)"
@@ -120,8 +125,11 @@ def run(args: argparse.Namespace) -> int:
     gaps = summary["results"]["gaps"]
     accuracy = gaps.get("accuracy_gap") or {}
     print(f"accuracy gap (teacher - student, clean): {_fmt(accuracy.get('value'))}")
-    for relation, gap in gaps["behaviour_gap"].items():
-        print(f"behaviour gap {relation}: violation rate {_fmt(gap['rate'])}")
+    for pool, relations in gaps["behaviour_gap"].items():
+        for relation, gap in relations.items():
+            key = "induced" if "induced" in gap else "value"
+            label = "induced rate" if key == "induced" else "value"
+            print(f"behaviour gap {relation} on {pool}: {label} {_fmt(gap[key])}")
     for gate in outcome.gates:
         print(f"gate {'PASS' if gate.passed else 'FAIL'}: {gate.name}: {gate.message}")
     return 0 if outcome.passed else 1

@@ -6,10 +6,15 @@ the seed `derive_seed(seed, follow-up id)`: the attacks draw each example's rand
 so one call over the whole run is what makes the result independent of chunking and resumes.
 The victim is the run's cached model, so a resumed attack re-asks nothing it asked before.
 
-An attack success becomes a follow-up input (status ok); the adversarial input is then scored
-by both models, so the other model's output on it is the transferred result. A failed or
-skipped example has no follow-up (status not-applicable, with the attack's reason). An attack
-that raises marks every example of its follow-up "error" with the reason.
+Follow-ups are not selected by success: every attacked example gives one (status ok), the
+adversarial input on success and the final input the search reached on failure (its best
+candidate, or the unchanged input when it changed nothing); whether it succeeded is the
+``attack_results`` status of the example. Selecting only successes would make the attacked
+model's label invariance fail on 100 % of its follow-ups by construction. The follow-up is
+scored by both models, so the other model's output on it is the transferred result. A skipped
+example (not attacked: unlabelled, already misclassified, nothing to rename) has no follow-up
+(status not-applicable, with the attack's reason). An attack that raises marks every example
+of its follow-up "error" with the reason.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from metacompress.hashing import derive_seed
 from metacompress.pipeline.config import FollowupSpec
 from metacompress.pipeline.variants import ERROR, NOT_APPLICABLE, OK, VariantOutcome
 
-SUCCESS = "success"
+SUCCESS, FAILED = "success", "failed"
 
 
 @dataclass(frozen=True)
@@ -57,12 +62,15 @@ def _outcome(spec: FollowupSpec, example: Example, result: Any, seed: int) -> At
         _p_positive(result.original_probs),
         _p_positive(result.final_probs),
     )
-    if result.status != SUCCESS or not result.adversarial_inputs:
+    attacked = result.status in (SUCCESS, FAILED)
+    if not attacked or (result.status == SUCCESS and not result.adversarial_inputs):
         reason = f"attack {result.status}" + (f": {result.reason}" if result.reason else "")
         return AttackOutcome(VariantOutcome(example.id, spec.name, NOT_APPLICABLE, reason, seed),
                              row)  # fmt: skip
-    inputs = tuple(result.adversarial_inputs)
-    edits = _plain_edits(result.edits) or tuple(() for _ in inputs)
+    inputs = tuple(result.adversarial_inputs or example.inputs)
+    edits = (_plain_edits(result.edits) if result.adversarial_inputs else ()) or tuple(
+        () for _ in inputs
+    )
     steps = tuple((tuple(result.steps) or (spec.component,)) if side else () for side in edits)
     variant = VariantOutcome(example.id, spec.name, OK, "", seed, steps,
                              tuple((side,) if side else () for side in edits), inputs)  # fmt: skip

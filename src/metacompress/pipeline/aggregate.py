@@ -1,24 +1,22 @@
-"""Stage 6: the numbers of a run, from its per-example tables.
+"""Stage 6: the numbers of a run, from its per-example tables (relation rates: `rates`;
+robustness under attack: `robustness`).
 
-- Violation rate of each relation on each follow-up set, and on all follow-ups pooled (``all``,
-  the source baseline left out), computed by `relations.aggregate.summarize` from the saved
-  verdicts: rate = violations / applicable pairs with a percentile bootstrap interval that
-  resamples whole examples (the follow-ups of one example are not independent). A relation
-  that judges a whole set has one verdict per set (0 or 1 violation) and no interval.
-- Accuracy and F1 of each model on each follow-up set's labelled inputs (``source`` = the clean
-  scores), the label of a follow-up being its source's; the exact McNemar test of teacher vs
-  student correctness on each set (`stats.tests.mcnemar_exact`).
+- Accuracy and F1 of each model on each set's labelled inputs (``source`` = the clean scores,
+  each follow-up set, each pool), the label of a follow-up being its source's.
+- Teacher vs student correctness per set: the exact McNemar test on the source and on each
+  follow-up set (one pair per example, `stats.tests.mcnemar_exact`); on the pools, where
+  several pairs come from one example, Obuchowski's clustered test
+  (`stats.tests.mcnemar_clustered`).
 - Side by side (`relations.gap.behaviour_gap`): the clean accuracy gap teacher - student with
-  its paired bootstrap interval, the F1 gap, McNemar on sources and on follow-ups, beside the
-  behaviour gap: each relation's pooled violation rate on the follow-ups.
+  its paired bootstrap interval, the F1 gap, the tests on sources and on all follow-ups, beside
+  the behaviour gap: each relation's induced rate on each pool.
 
-Each bootstrap is seeded by `derive_seed(seed, "bootstrap", relation, follow-up)`, so no number
-depends on the order in which things were computed.
+Each bootstrap is seeded by `derive_seed(seed, "bootstrap", ...)`, so no number depends on the
+order in which things were computed.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -26,78 +24,18 @@ from typing import Any
 import numpy as np
 
 from metacompress.hashing import derive_seed
-from metacompress.rundir.layout import POOLED
+from metacompress.pipeline.rates import Rate, Verdicts, finite, input_rate, set_rate, union_rate
+from metacompress.pipeline.robustness import (
+    Robustness,
+    RobustnessGap,
+    attack_results,
+    robustness_gap,
+    robustness_row,
+)
+from metacompress.rundir import queries
+from metacompress.rundir.layout import POOLED, POOLS, SOURCE
 from metacompress.stats.metrics import accuracy, f1
-from metacompress.stats.tests import mcnemar_exact
-
-PAIR = "teacher/student"
-
-
-def finite(value: Any) -> float | None:
-    """`value` as a float, None when missing or not finite."""
-    return float(value) if value is not None and math.isfinite(value) else None
-
-
-@dataclass(frozen=True)
-class Rate:
-    """A row of the `rates` table."""
-
-    relation: str
-    followup: str
-    pair: str
-    applicable: int
-    violations: int
-    rate: float | None
-    low: float | None
-    high: float | None
-
-    def row(self) -> tuple:
-        return tuple(asdict(self).values())
-
-
-def relation_rate(
-    relation: str,
-    followup: str,
-    verdicts: Sequence[tuple[str, int, int, float | None]],
-    set_level: Mapping[str, float | None] | None,
-    *,
-    n_boot: int,
-    confidence: float,
-    seed: int,
-) -> Rate:
-    """The rate of one relation on one set, from its saved (example id, applicable, holds,
-    score) verdicts, or from its set-level numbers when `set_level` is given."""
-    from metacompress.relations.aggregate import summarize
-    from metacompress.relations.base import INPUT_LEVEL, SET_LEVEL, RelationResult
-
-    if set_level is not None:
-        result = RelationResult(
-            applicable=np.zeros(0, dtype=bool), holds=np.zeros(0, dtype=bool),
-            score=np.zeros(0), set_level=dict(set_level), level=SET_LEVEL,
-        )  # fmt: skip
-        ids: list[str] = []
-    else:
-        if not any(applicable for _, applicable, _, _ in verdicts):
-            return Rate(relation, followup, PAIR, 0, 0, None, None, None)
-        ids = [example for example, _, _, _ in verdicts]
-        result = RelationResult(
-            applicable=np.array([a for _, a, _, _ in verdicts], dtype=bool),
-            holds=np.array([h for _, _, h, _ in verdicts], dtype=bool),
-            score=np.array([np.nan if s is None else s for *_, s in verdicts], dtype=float),
-            level=INPUT_LEVEL,
-        )
-    summary = summarize(
-        relation, followup, result, ids, n_boot=max(n_boot, 1), confidence=confidence,
-        seed=derive_seed(seed, "bootstrap", relation, followup),
-    )  # fmt: skip
-    if summary.n_applicable == 0:
-        return Rate(relation, followup, PAIR, 0, 0, None, None, None)
-    if summary.rate is None:  # set level: one verdict, no interval
-        return Rate(relation, followup, PAIR, summary.n_applicable, summary.n_violations,
-                    float(summary.n_violations), None, None)  # fmt: skip
-    low, high = (finite(summary.rate.low), finite(summary.rate.high)) if n_boot else (None, None)
-    return Rate(relation, followup, PAIR, summary.n_applicable, summary.n_violations,
-                finite(summary.violation_rate), low, high)  # fmt: skip
+from metacompress.stats.tests import mcnemar_clustered, mcnemar_exact
 
 
 @dataclass(frozen=True)
@@ -128,10 +66,13 @@ def model_scores(model: str, followup: str, predicted: np.ndarray, labels: np.nd
 
 @dataclass(frozen=True)
 class McNemar:
-    """A row of the `mcnemar` table; statistic = min(b, c), the exact test's statistic."""
+    """A row of the `mcnemar` table: test "exact" (statistic = min(b, c)) or "obuchowski"
+    (statistic = the clustered chi-square)."""
 
     followup: str
+    test: str
     n: int
+    clusters: int
     teacher_only: int
     student_only: int
     statistic: float | None
@@ -141,20 +82,33 @@ class McNemar:
         return tuple(asdict(self).values())
 
 
+EXACT, CLUSTERED = "exact", "obuchowski"
+
+
 def mcnemar_row(
-    followup: str, teacher_pred: np.ndarray, student_pred: np.ndarray, labels: np.ndarray
+    followup: str,
+    teacher_pred: np.ndarray,
+    student_pred: np.ndarray,
+    labels: np.ndarray,
+    clusters: np.ndarray | None = None,
 ) -> McNemar:
-    """Exact McNemar test of teacher vs student correctness on the labelled rows."""
+    """Teacher vs student correctness on the labelled rows: the exact McNemar test, or with
+    `clusters` (the example of each row, for a pool) Obuchowski's clustered test."""
     labels = np.asarray(labels, dtype=int)
     known = labels >= 0
+    test = EXACT if clusters is None else CLUSTERED
     if not known.any():
-        return McNemar(followup, 0, 0, 0, None, None)
+        return McNemar(followup, test, 0, 0, 0, 0, None, None)
     y = labels[known]
-    result = mcnemar_exact(
-        np.asarray(teacher_pred)[known] == y, np.asarray(student_pred)[known] == y
-    )
-    return McNemar(followup, int(known.sum()), result.b, result.c, float(min(result.b, result.c)),
-                   result.p_value)  # fmt: skip
+    teacher = np.asarray(teacher_pred)[known] == y
+    student = np.asarray(student_pred)[known] == y
+    if clusters is None:
+        result = mcnemar_exact(teacher, student)
+        return McNemar(followup, test, int(known.sum()), int(known.sum()), result.b, result.c,
+                       float(min(result.b, result.c)), result.p_value)  # fmt: skip
+    clustered = mcnemar_clustered(teacher, student, np.asarray(clusters)[known])
+    return McNemar(followup, test, int(known.sum()), clustered.n_clusters, clustered.b,
+                   clustered.c, finite(clustered.statistic), finite(clustered.p_value))  # fmt: skip
 
 
 def _comparison(comparison: Any) -> dict[str, Any] | None:
@@ -174,26 +128,34 @@ def _comparison(comparison: Any) -> dict[str, Any] | None:
 
 
 def gaps(
-    source: Any, followups: Any, rates: Sequence[Rate], *, n_boot: int, confidence: float,
+    source: Any, followups: Any, rates: Sequence[Any], *, n_boot: int, confidence: float,
     seed: int,
 ) -> dict[str, Any]:  # fmt: skip
     """The accuracy gap (clean, teacher - student) beside each relation's behaviour gap.
 
     `source` and `followups` are `verdicts.FollowupOutputs` of the source set and of all
-    follow-ups pooled.
+    follow-ups pooled; `rates` the `rates.Rate` rows. The behaviour gap of a relation on a pool
+    is its induced rate there (its value, for a set-level relation).
     """
     from metacompress.relations.gap import behaviour_gap
 
-    behaviour = {
-        r.relation: {"rate": r.rate, "low": r.low, "high": r.high, "applicable": r.applicable}
-        for r in rates
-        if r.followup == POOLED
-    }
+    behaviour: dict[str, dict[str, Any]] = {}
+    for r in rates:
+        if r.followup in POOLS:
+            number, low, high = (
+                (r.value, r.value_low, r.value_high) if r.level == "set"
+                else (r.induced, r.induced_low, r.induced_high)
+            )  # fmt: skip
+            behaviour.setdefault(r.followup, {})[r.relation] = {
+                "induced" if r.level != "set" else "value": number, "low": low, "high": high,
+                "applicable": r.induced_applicable if r.level != "set" else r.applicable,
+            }  # fmt: skip
     if not len(source):
         return {"accuracy_gap": None, "f1_gap": None, "behaviour_gap": behaviour}
     gap = behaviour_gap(
         source.teacher_source, source.student_source, source.labels,
         followups.teacher_followup, followups.student_followup, followups.labels,
+        followup_clusters=np.asarray(followups.example_ids, dtype=object),
         n_boot=max(n_boot, 1), confidence=confidence, seed=derive_seed(seed, "bootstrap", "gap"),
     )  # fmt: skip
     interval = gap.accuracy_gap
@@ -210,3 +172,122 @@ def gaps(
         "followups": _comparison(gap.followup),
         "behaviour_gap": behaviour,
     }
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """What stage 6 computes: the rows of each result table, and the gaps for summary.json."""
+
+    rows: dict[str, list[Any]]
+    gaps: dict[str, Any]
+
+
+def aggregate(
+    store: Any, config: Any, relations: Sequence[tuple[str, Any]], hidden: bool
+) -> Aggregate:
+    """Every number of the run from its tables: rates, scores, tests, robustness, gaps."""
+    from metacompress.pipeline.verdicts import followup_outputs, pooled_outputs
+
+    sets = {SOURCE: [SOURCE], **{f.name: [f.name] for f in config.followups}, **config.pools()}
+    options = {"n_boot": config.bootstrap, "confidence": config.confidence, "seed": config.seed}
+    rates = relation_rates(store, config, relations, sets, hidden)
+    scores, tests = set_scores(store, sets)
+    robustness, robustness_gaps = robustness_tables(store, config)
+    gap = gaps(
+        followup_outputs(store, SOURCE, False)[0],
+        pooled_outputs(store, POOLED, sets[POOLED], False), rates, **options,
+    )  # fmt: skip
+    return Aggregate(
+        rows={"rates": rates, "scores": scores, "mcnemar": tests, "robustness": robustness,
+              "robustness_gaps": robustness_gaps},
+        gaps=gap,
+    )  # fmt: skip
+
+
+def relation_rates(
+    store: Any,
+    config: Any,
+    relations: Sequence[tuple[str, Any]],
+    sets: Mapping[str, Sequence[str]],
+    hidden: bool,
+) -> list[Rate]:
+    """The ``rates`` rows of every relation (and ``any-paper-relation``) on every set, the
+    source set first, whose verdicts every follow-up set is read against."""
+    from metacompress.pipeline.verdicts import is_set_level, pooled_outputs
+    from metacompress.relations.union import ANY_PAPER_RELATION, PAPER_RELATIONS
+
+    options = {"n_boot": config.bootstrap, "confidence": config.confidence, "seed": config.seed}
+    union_ids: dict[str, str] = {}
+    for spec in config.relations:
+        if spec.name in PAPER_RELATIONS:
+            union_ids.setdefault(spec.name, spec.id)
+    sources: dict[str, Verdicts | None] = {}
+    rates: list[Rate] = []
+    for name, members in sets.items():
+        per_relation: dict[str, Verdicts] = {}
+        outputs = None
+        for relation_id, relation in relations:
+            if is_set_level(relation):
+                if outputs is None:
+                    outputs = pooled_outputs(store, name, members, hidden)
+                values = queries.set_level_values(store, relation_id, name)
+                rates.append(set_rate(relation_id, name, relation, values, outputs, **options))
+                continue
+            verdicts = Verdicts.from_rows(queries.relation_verdicts(store, relation_id, members))
+            per_relation[relation_id] = verdicts
+            rates.append(input_rate(relation_id, name, verdicts,
+                                    None if name == SOURCE else sources.get(relation_id),
+                                    **options))  # fmt: skip
+            if name == SOURCE:
+                sources[relation_id] = verdicts
+        members_of_union = {n: per_relation.get(i) for n, i in union_ids.items()}
+        row, union = union_rate(name, members_of_union,
+                                None if name == SOURCE else sources.get(ANY_PAPER_RELATION),
+                                **options)  # fmt: skip
+        rates.append(row)
+        if name == SOURCE:
+            sources[ANY_PAPER_RELATION] = union
+    return rates
+
+
+def set_scores(store: Any, sets: Mapping[str, Sequence[str]]) -> tuple[list[Score], list[McNemar]]:
+    """Accuracy/F1 and the paired test per set. Each follow-up set is read as four integer
+    columns (label, teacher's and student's prediction, example position), so memory holds
+    integers, not rows; a pool concatenates its members' columns (the scores are counts, so
+    row order does not matter) and is tested clustered by example."""
+    columns = {
+        name: queries.prediction_columns(store, name)
+        for name, members in sets.items() if list(members) == [name]
+    }  # fmt: skip
+    scores, tests = [], []
+    for name, members in sets.items():
+        parts = [columns[m] for m in members]
+        labels, teacher, student, examples = (
+            np.concatenate([c[i] for c in parts]) if parts else np.zeros(0, dtype=int)
+            for i in range(4)
+        )
+        scores.append(model_scores("teacher", name, teacher, labels))
+        scores.append(model_scores("student", name, student, labels))
+        pooled = list(members) != [name]
+        tests.append(mcnemar_row(name, teacher, student, labels, examples if pooled else None))
+    return scores, tests
+
+
+def robustness_tables(store: Any, config: Any) -> tuple[list[Robustness], list[RobustnessGap]]:
+    """The robustness row of every attack follow-up and the teacher-student gap of every
+    attack run against both models."""
+    options = {"n_boot": config.bootstrap, "confidence": config.confidence, "seed": config.seed}
+    rows, results_of = [], {}
+    for spec in config.followups:
+        if spec.kind != "attack":
+            continue
+        results = attack_results(queries.attack_results(store, spec.name), spec.component)
+        results_of[spec.name] = (spec.victim, results)
+        rows.append(robustness_row(spec.name, spec.victim, results, config.task, **options))
+    gap_rows = []
+    for name, (victim, results) in results_of.items():
+        other = name.rsplit("@", 1)[0] + "@student"
+        if victim == "teacher" and other in results_of:
+            gap_rows.append(robustness_gap(name, other, results, results_of[other][1],
+                                           config.task, **options))  # fmt: skip
+    return rows, gap_rows

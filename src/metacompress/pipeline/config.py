@@ -51,10 +51,13 @@ Schema (defaults in brackets; relative paths are relative to the config file's f
         params: {budget: 200}            #   the attack's parameters
         id: mhm                          #   [the attack name]: ids mhm@teacher, mhm@student
     relations: all                       # [all] or a list of names / {name, params, id}
-    gates:                               # [none] release gates (see `gates`)
+    gates:                               # [none] release gates (see `pipeline.gates`)
       - relation: prediction-agreement
-        followup: all                    # [all] a follow-up id, or all of them pooled
-        max_violation: 0.05              # fail when the violation rate exceeds 0.05
+        followup: all                    # [all] a follow-up id, source, or a pool:
+                                         #   transformations | attacks | all (both)
+        measure: induced                 # [rate] rate | induced | difference; value for a
+                                         #   set-level relation (docs/relations.md)
+        max_violation: 0.05              # fail when the measure exceeds 0.05
       - relation: label-invariance-student
         fail_under: 0.95                 # fail when the rate at which it holds is below 0.95
     statistics:
@@ -83,7 +86,7 @@ import yaml
 
 from metacompress.data.types import SOURCE, TASKS
 from metacompress.errors import ConfigError
-from metacompress.rundir.layout import POOLED
+from metacompress.rundir.layout import ATTACKS_POOL, POOLED, POOLS, TRANSFORMATIONS_POOL
 
 LANG_OF_TASK = {"vulnerability": "c", "clone": "java"}
 MODEL_ROLES = ("teacher", "student")
@@ -154,24 +157,36 @@ class RelationSpec:
 
 @dataclass(frozen=True)
 class GateSpec:
-    """A release gate on the violation rate of `relation` on `followup` (or all pooled).
+    """A release gate on one measure of `relation` on `followup` (a set or a pool).
 
-    `kind` "max_violation": fails when violations / applicable > limit; "fail_under": fails when
-    the holding rate 1 - violations / applicable < limit. A gate with no applicable pair fails.
+    `measure` (see `MEASURES`): "rate" (the violation rate), "induced" (violations among the
+    pairs whose source pair holds), "difference" (rate - source rate) or "value" (a set-level
+    relation's score; its only measure); None = "rate", or "value" for a set-level relation.
+    `kind` "max_violation": fails when the measure exceeds `limit`; "fail_under" (rates only):
+    fails when 1 - measure is below `limit`. A gate on an undefined measure fails.
     """
 
     relation: str
     kind: str
     limit: float
     followup: str = POOLED
+    measure: str | None = None
 
     @property
     def label(self) -> str:
         where = "" if self.followup == POOLED else f"@{self.followup}"
-        return f"{self.relation}{where} {self.kind.replace('_', '-')} {self.limit:g}"
+        what = "" if self.measure is None else f":{self.measure}"
+        return f"{self.relation}{where}{what} {self.kind.replace('_', '-')} {self.limit:g}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"relation": self.relation, "followup": self.followup, self.kind: self.limit}
+        measure = {} if self.measure is None else {"measure": self.measure}
+        return {"relation": self.relation, "followup": self.followup, **measure,
+                self.kind: self.limit}  # fmt: skip
+
+
+#: What a gate can read: the rates of an input-level relation, the value of a set-level one.
+MEASURES = ("rate", "induced", "difference", "value")
+INPUT_MEASURES, SET_MEASURES = ("rate", "induced", "difference"), ("value",)
 
 
 @dataclass(frozen=True)
@@ -210,6 +225,16 @@ class RunConfig:
     @property
     def limit(self) -> int | None:
         return self.data.get("limit")
+
+    def pools(self) -> dict[str, list[str]]:
+        """Each pooled set with its member follow-ups: ``transformations`` and ``attacks`` when
+        they have members, ``all`` (every follow-up) always."""
+        members = {
+            TRANSFORMATIONS_POOL: [f.name for f in self.followups if f.kind != "attack"],
+            ATTACKS_POOL: [f.name for f in self.followups if f.kind == "attack"],
+            POOLED: [f.name for f in self.followups],
+        }
+        return {name: names for name, names in members.items() if names or name == POOLED}
 
     def followup(self, name: str) -> FollowupSpec:
         return next(f for f in self.followups if f.name == name)
@@ -429,8 +454,8 @@ def _followups(r: _Reader, raw: Any, lang: str) -> tuple[FollowupSpec, ...]:
                 )
             made = _followup(r, kinds[0], entry, where, lang)
         for spec in made:
-            if spec.name in (SOURCE, POOLED) or spec.name in (s.name for s in specs):
-                what = "is reserved" if spec.name in (SOURCE, POOLED) else "is used twice"
+            if spec.name in (SOURCE, *POOLS) or spec.name in (s.name for s in specs):
+                what = "is reserved" if spec.name in (SOURCE, *POOLS) else "is used twice"
                 raise r.ctx.error(where, f"follow-up id {spec.name!r} {what}; give an explicit id")
             specs.append(spec)
     return tuple(specs)
@@ -516,17 +541,23 @@ def _gates(
     gates: list[GateSpec] = []
     for index, item in enumerate(r.sequence(raw, path)):
         where: Path_ = (*path, index)
-        entry = r.mapping(item, where, ("relation", "followup", "max_violation", "fail_under"))
+        keys = ("relation", "followup", "measure", "max_violation", "fail_under")
+        entry = r.mapping(item, where, keys)
         kinds = [k for k in ("max_violation", "fail_under") if k in entry]
         if len(kinds) != 1:
             raise r.ctx.error(where, "expected exactly one of max_violation, fail_under")
+        measure = entry.get("measure")
+        if measure is not None:
+            measure = r.string(measure, (*where, "measure"), MEASURES)
+        low = -1.0 if measure == "difference" else 0.0
         gates.append(
             check_gate(
                 GateSpec(
                     relation=r.string(entry.get("relation"), (*where, "relation")),
                     kind=kinds[0],
-                    limit=r.number(entry[kinds[0]], (*where, kinds[0]), 0.0, 1.0),
+                    limit=r.number(entry[kinds[0]], (*where, kinds[0]), low, 1.0),
                     followup=r.string(entry.get("followup", POOLED), (*where, "followup")),
+                    measure=measure,
                 ),
                 relations,
                 followups,
@@ -542,17 +573,35 @@ def check_gate(
     followups: Sequence[FollowupSpec],
     error: Any = ConfigError,
 ) -> GateSpec:
-    """Return `gate` when its relation and follow-up exist in the run; else raise `error(msg)`."""
+    """Return `gate` when its relation, follow-up, measure and limit make sense in the run;
+    else raise `error(msg)`."""
+    from metacompress.relations.base import SET_LEVEL
+    from metacompress.relations.union import ANY_PAPER_RELATION
+
     ids = [r.id for r in relations]
-    if gate.relation not in ids:
+    if gate.relation not in (*ids, ANY_PAPER_RELATION):
         raise error(
-            f"gate on unknown relation {gate.relation!r}; expected one of: {', '.join(ids)}"
+            f"gate on unknown relation {gate.relation!r}; expected one of: "
+            f"{', '.join([*ids, ANY_PAPER_RELATION])}"
         )
-    names = [POOLED, SOURCE, *(f.name for f in followups)]
+    names = [*POOLS, SOURCE, *(f.name for f in followups)]
     if gate.followup not in names:
         raise error(
             f"gate on unknown follow-up {gate.followup!r}; expected one of: {', '.join(names)}"
         )
+    spec = next((r for r in relations if r.id == gate.relation), None)
+    set_level = spec is not None and spec.create().level == SET_LEVEL
+    allowed = SET_MEASURES if set_level else INPUT_MEASURES
+    measure = gate.measure or allowed[0]
+    if measure not in allowed:
+        what = "a set-level" if set_level else "an input-level"
+        raise error(f"gate measure {measure!r} does not apply to {gate.relation!r}, "
+                    f"{what} relation; expected one of: {', '.join(allowed)}")  # fmt: skip
+    if gate.kind == "fail_under" and measure not in ("rate", "induced"):
+        raise error(f"fail_under reads a rate (rate, induced), not {measure!r}; use max_violation")
+    low = -1.0 if measure == "difference" else 0.0
+    if not low <= gate.limit <= 1.0:
+        raise error(f"gate limit {gate.limit:g} for {measure!r} must be in [{low:g}, 1]")
     return gate
 
 
@@ -700,16 +749,20 @@ def load_config(path: str | Path, **overrides: Any) -> RunConfig:
 
 
 def parse_gate(text: str, kind: str) -> GateSpec:
-    """A command-line gate 'RELATION[@FOLLOWUP]=RATE' of `kind` max_violation or fail_under."""
+    """A command-line gate 'RELATION[@FOLLOWUP][:MEASURE]=LIMIT' of `kind` max_violation or
+    fail_under (measures: `MEASURES`)."""
     flag = "--" + kind.replace("_", "-")
     name, sep, value = text.partition("=")
+    name, _, measure = name.partition(":")
     relation, _, followup = name.partition("@")
     try:
         limit = float(value)
     except ValueError:
         limit = float("nan")
-    if not sep or not relation or not 0.0 <= limit <= 1.0:
+    if not sep or not relation or not -1.0 <= limit <= 1.0 or (measure and measure not in MEASURES):
         raise ConfigError(
-            f"{flag}: expected RELATION[@FOLLOWUP]=RATE with RATE in [0, 1], got {text!r}"
+            f"{flag}: expected RELATION[@FOLLOWUP][:MEASURE]=LIMIT with MEASURE one of "
+            f"{', '.join(MEASURES)} and LIMIT a number, got {text!r}"
         )
-    return GateSpec(relation=relation, kind=kind, limit=limit, followup=followup or POOLED)
+    return GateSpec(relation=relation, kind=kind, limit=limit, followup=followup or POOLED,
+                    measure=measure or None)  # fmt: skip

@@ -1,19 +1,26 @@
-"""Release gates on violation rates: the run's exit code is 1 when any gate fails.
+"""Release gates on the run's rates: the run's exit code is 1 when any gate fails.
 
-A gate names a relation, a follow-up set (default ``all``: every follow-up pooled, the source
-baseline left out) and one limit, in either spelling:
+A gate names a relation (or ``any-paper-relation``), a set (default ``all``: every follow-up
+pooled, transformations and attacks; or ``transformations``, ``attacks``, ``source``, one
+follow-up id), a measure and one limit, in either spelling:
 
-- ``max_violation: R`` (``--max-violation RELATION[@FOLLOWUP]=R``): fails when the violation
-  rate, violations / applicable pairs, exceeds R;
-- ``fail_under: R`` (``--fail-under RELATION[@FOLLOWUP]=R``): fails when the rate at which the
-  relation holds, 1 - violation rate, is below R. ``fail_under: 0.95`` and
+- ``max_violation: R`` (``--max-violation RELATION[@FOLLOWUP][:MEASURE]=R``): fails when the
+  measure exceeds R;
+- ``fail_under: R`` (``--fail-under RELATION[@FOLLOWUP][:MEASURE]=R``, rates only): fails when
+  1 - measure (the rate at which the relation holds) is below R. ``fail_under: 0.95`` and
   ``max_violation: 0.05`` are the same gate.
 
-The gate reads the point estimate, not an interval bound. A gate whose relation applies to no
-pair of its set fails: a release gate does not pass on no evidence.
+Measures (docs/relations.md): ``rate`` (violations / applicable pairs; the default of an
+input-level relation), ``induced`` (violations among the pairs whose source pair holds: the
+behaviour gap the follow-ups cause), ``difference`` (rate - source rate on the same examples)
+and ``value`` (the score of a set-level relation such as ``ece-gap``; its only measure).
 
-In the results every gate is stated as `value <= limit` on the violation rate (value = the
-violation rate, limit = R for max_violation and 1 - R for fail_under), whichever spelling was
+The gate reads the point estimate, not an interval bound. A gate whose measure is undefined
+(nothing applicable, a set the run does not have) fails: a release gate does not pass on no
+evidence.
+
+In the results every gate is stated as `value <= limit` (value = the measure, limit = R for
+max_violation; for fail_under, value = the measure and limit = 1 - R), whichever spelling was
 used.
 """
 
@@ -23,8 +30,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from metacompress.pipeline.aggregate import Rate
 from metacompress.pipeline.config import GateSpec
+from metacompress.pipeline.rates import SET, Rate
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,7 @@ class GateResult:
     relation: str
     followup: str
     kind: str
+    measure: str
     threshold: float
     value: float | None
     limit: float
@@ -50,20 +58,27 @@ def evaluate_gate(gate: GateSpec, rates: Sequence[Rate]) -> GateResult:
     rate = next(
         (r for r in rates if r.relation == gate.relation and r.followup == gate.followup), None
     )
+    measure = gate.measure or ("value" if rate is not None and rate.level == SET else "rate")
     limit = gate.limit if gate.kind == "max_violation" else 1.0 - gate.limit
-    if rate is None or rate.applicable == 0 or rate.rate is None:
-        return GateResult(gate.label, gate.relation, gate.followup, gate.kind, gate.limit, None,
-                          limit, False, "no applicable pair: nothing to judge")  # fmt: skip
+    value = None if rate is None else rate.measure(measure)
+    head = (gate.label, gate.relation, gate.followup, gate.kind, measure, gate.limit)
+    if value is None:
+        why = "the run has no such set" if rate is None else (rate.reason or "undefined")
+        return GateResult(*head, None, limit, False, f"{measure} is n/a ({why}): nothing to judge")
     if gate.kind == "max_violation":
-        passed = rate.rate <= gate.limit
-        message = f"violation rate {rate.rate:.4f} {'<=' if passed else '>'} {gate.limit:g}"
+        passed = value <= gate.limit
+        message = f"{measure} {value:.4f} {'<=' if passed else '>'} {gate.limit:g}"
     else:
-        holding = (rate.applicable - rate.violations) / rate.applicable
-        passed = holding >= gate.limit
-        message = f"holding rate {holding:.4f} {'>=' if passed else '<'} {gate.limit:g}"
-    message += f" ({rate.violations} of {rate.applicable} pairs violate)"
-    return GateResult(gate.label, gate.relation, gate.followup, gate.kind, gate.limit, rate.rate,
-                      limit, passed, message)  # fmt: skip
+        passed = 1.0 - value >= gate.limit
+        message = (
+            f"holding rate ({measure}) {1.0 - value:.4f} {'>=' if passed else '<'} {gate.limit:g}"
+        )
+    if measure == "rate":
+        message += f" ({rate.violations} of {rate.applicable} pairs violate)"
+    elif measure == "induced":
+        message += (f" ({rate.induced_violations} of {rate.induced_applicable} pairs whose "
+                    "source pair holds violate)")  # fmt: skip
+    return GateResult(*head, value, limit, passed, message)
 
 
 def evaluate_gates(gates: Sequence[GateSpec], rates: Sequence[Rate]) -> list[GateResult]:

@@ -48,6 +48,7 @@ from metacompress.pipeline.config import MODEL_ROLES, RunConfig
 from metacompress.pipeline.executor import Executor, make_executor
 from metacompress.pipeline.gates import GateResult, evaluate_gates
 from metacompress.pipeline.inference import ModelOutput, score_chunk
+from metacompress.pipeline.rates import Rate
 from metacompress.pipeline.variants import (
     ERROR,
     OK,
@@ -58,16 +59,16 @@ from metacompress.pipeline.variants import (
     variant_row,
 )
 from metacompress.pipeline.verdicts import (
-    FollowupOutputs,
     RelationRows,
     evaluate_relations,
+    followup_outputs,
     is_set_level,
     needs_hidden,
-    pair_outputs,
+    pooled_outputs,
 )
 from metacompress.progress import progress
 from metacompress.rundir import queries
-from metacompress.rundir.layout import CACHE_PATH, CONFIG_NAME, DB_NAME, POOLED, TABLES_DIR
+from metacompress.rundir.layout import CACHE_PATH, CONFIG_NAME, DB_NAME, TABLES_DIR
 from metacompress.rundir.resume import check_fingerprints, check_resume
 from metacompress.rundir.storage import check_writable, write_atomic
 from metacompress.rundir.store import RunStore, dumps
@@ -302,25 +303,27 @@ class Runner:
 
     # -- stage 5 -------------------------------------------------------------------------------
     def relation_stage(self) -> None:
-        """Every relation on every follow-up set; then set-level relations on the pooled set."""
+        """Every relation on every follow-up set; then set-level relations on each pool."""
         hidden = self.want_hidden()
         for name in [SOURCE, *(f.name for f in self.config.followups)]:
             if self.store.is_done(f"relations:{name}"):
                 continue
             with self.timer.stage("relations"):
-                outputs, skipped = self.followup_outputs(name, hidden)
+                outputs, skipped = followup_outputs(self.store, name, hidden)
                 with self.store.transaction() as db:
                     for rows in evaluate_relations(outputs, self.relations):
                         self._insert_relation_rows(db, rows)
                     RunStore.insert(db, "errors", skipped)
                     self.store.mark_done(db, f"relations:{name}")
-        if not self.store.is_done(f"relations:{POOLED}"):
-            with self.timer.stage("relations"):
-                whole_set = [(i, r) for i, r in self.relations if is_set_level(r)]
-                with self.store.transaction() as db:
-                    for rows in evaluate_relations(self.pooled_outputs(hidden), whole_set):
-                        self._insert_relation_rows(db, rows)
-                    self.store.mark_done(db, f"relations:{POOLED}")
+        whole_set = [(i, r) for i, r in self.relations if is_set_level(r)]
+        for pool, members in self.config.pools().items():
+            if self.store.is_done(f"relations:{pool}"):
+                continue
+            with self.timer.stage("relations"), self.store.transaction() as db:
+                outputs = pooled_outputs(self.store, pool, members, hidden)
+                for rows in evaluate_relations(outputs, whole_set):
+                    self._insert_relation_rows(db, rows)
+                self.store.mark_done(db, f"relations:{pool}")
 
     @staticmethod
     def _insert_relation_rows(db: sqlite3.Connection, rows: RelationRows) -> None:
@@ -328,78 +331,22 @@ class Runner:
         RunStore.insert(db, "set_level", rows.set_level)
         RunStore.insert(db, "errors", rows.errors)
 
-    def pooled_outputs(self, hidden: bool) -> FollowupOutputs:
-        """The outputs of every follow-up set but the source, concatenated, as set "all"."""
-        parts = [self.followup_outputs(f.name, hidden)[0] for f in self.config.followups]
-        return FollowupOutputs.concatenate(POOLED, parts)
-
-    def followup_outputs(self, name: str, hidden: bool) -> tuple[FollowupOutputs, list[tuple]]:
-        """The saved outputs of both models on the (source, follow-up) pairs of `name`."""
-        return pair_outputs(name, queries.followup_pairs(self.store, name), hidden)
-
     # -- stage 6 -------------------------------------------------------------------------------
     def aggregate(self) -> dict[str, Any]:
         with self.timer.stage("aggregate"):
-            cfg = self.config
-            followups = [SOURCE, *(f.name for f in cfg.followups)]
-            rates = self._rates(followups)
-            scores, tests = self._scores(followups)
-            gaps = agg.gaps(
-                self.followup_outputs(SOURCE, False)[0], self.pooled_outputs(False), rates,
-                n_boot=cfg.bootstrap, confidence=cfg.confidence, seed=cfg.seed,
+            tables = agg.aggregate(self.store, self.config, self.relations, self.want_hidden())
+            queries.replace_results(
+                self.store, "aggregate",
+                {name: [row.row() for row in rows] for name, rows in tables.rows.items()},
             )  # fmt: skip
-            queries.replace_results(self.store, "aggregate", {
-                "rates": [r.row() for r in rates],
-                "scores": [s.row() for s in scores],
-                "mcnemar": [t.row() for t in tests],
-            })  # fmt: skip
             set_level = queries.set_level_rows(self.store)
             return {
-                "gaps": gaps,
-                "rates": [asdict(r) for r in rates],
-                "scores": [asdict(s) for s in scores],
-                "mcnemar": [asdict(t) for t in tests],
+                "gaps": tables.gaps,
+                **{name: [asdict(row) for row in rows] for name, rows in tables.rows.items()},
                 "set_level": [
                     {"relation": r, "followup": f, "key": k, "value": v} for r, f, k, v in set_level
                 ],
             }
-
-    def _rates(self, followups: Sequence[str]) -> list[agg.Rate]:
-        cfg = self.config
-        rates: list[agg.Rate] = []
-        for relation_id, relation in self.relations:
-            for followup in [*followups, POOLED]:
-                set_level = None
-                verdicts: list[tuple] = []
-                if is_set_level(relation):
-                    set_level = queries.set_level_values(self.store, relation_id, followup)
-                else:
-                    verdicts = queries.relation_verdicts(self.store, relation_id, followup)
-                rates.append(
-                    agg.relation_rate(
-                        relation_id, followup, verdicts, set_level,
-                        n_boot=cfg.bootstrap, confidence=cfg.confidence, seed=cfg.seed,
-                    )
-                )  # fmt: skip
-        return rates
-
-    def _scores(self, followups: Sequence[str]) -> tuple[list[agg.Score], list[agg.McNemar]]:
-        """Accuracy/F1 and McNemar per follow-up set and on the pooled follow-ups. Each set is
-        read as three integer columns (label, teacher's and student's prediction), so memory
-        holds integers, not rows; the pooled set concatenates the follow-ups' columns (the
-        scores are counts, so row order does not matter)."""
-        columns = {f: queries.prediction_columns(self.store, f) for f in followups}
-        pooled = [c for f, c in columns.items() if f != SOURCE]
-        columns[POOLED] = tuple(
-            np.concatenate([c[i] for c in pooled]) if pooled else np.zeros(0, dtype=int)
-            for i in range(3)
-        )
-        scores, tests = [], []
-        for f, (labels, teacher, student) in columns.items():
-            scores.append(agg.model_scores("teacher", f, teacher, labels))
-            scores.append(agg.model_scores("student", f, student, labels))
-            tests.append(agg.mcnemar_row(f, teacher, student, labels))
-        return scores, tests
 
 
 def _counts(items: Any) -> list[tuple[str, int]]:
@@ -492,7 +439,7 @@ def run_experiment(
                 executor.close()
             for model in cached.values():
                 model.close()
-        rates = [agg.Rate(**r) for r in results["rates"]]
+        rates = [Rate(**r) for r in results["rates"]]
         gate_results = evaluate_gates(config.gates, rates)
         with runner.timer.stage("export"):
             store.export(run_dir / TABLES_DIR)

@@ -205,3 +205,18 @@ def pair_outputs(
         hidden=hidden_arrays,
     )
     return outputs, skipped
+
+
+def followup_outputs(store: Any, name: str, hidden: bool) -> tuple[FollowupOutputs, list[tuple]]:
+    """The saved outputs of both models on the (source, follow-up) pairs of `name`, and the
+    ``errors`` rows of the pairs left out (see `pair_outputs`)."""
+    from metacompress.rundir import queries
+
+    return pair_outputs(name, queries.followup_pairs(store, name), hidden)
+
+
+def pooled_outputs(store: Any, pool: str, members: Sequence[str], hidden: bool) -> FollowupOutputs:
+    """The outputs of the follow-up sets `members`, concatenated, as the set `pool`."""
+    return FollowupOutputs.concatenate(
+        pool, [followup_outputs(store, m, hidden)[0] for m in members]
+    )

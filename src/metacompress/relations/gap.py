@@ -5,9 +5,9 @@
 - clean accuracy and F1 (class 1 positive) of teacher and student on the sources, and the gaps
   teacher - student, the accuracy gap with a paired percentile bootstrap interval;
 - the exact McNemar test of teacher-correct vs student-correct, paired per input, on the
-  sources and (when given) on the follow-ups. Follow-ups of one example are not independent,
-  so the follow-up p-value is read as a description, not a strict test; the report shows the
-  clustered relation intervals beside it.
+  sources; on the follow-ups (when given), where several come from one example, Obuchowski's
+  clustered McNemar test over the follow-ups' example ids (`followup_clusters`), or the exact
+  test when no clusters are given (one follow-up per example).
 
 Rows left out (unknown label, non-finite probabilities) are counted, not dropped silently.
 """
@@ -21,7 +21,12 @@ import numpy as np
 from metacompress.relations.base import finite_rows, masked_probs
 from metacompress.stats.bootstrap import Interval, paired_bootstrap_ci
 from metacompress.stats.metrics import accuracy, f1, predicted_labels
-from metacompress.stats.tests import McNemarResult, mcnemar_exact
+from metacompress.stats.tests import (
+    ClusteredMcNemarResult,
+    McNemarResult,
+    mcnemar_clustered,
+    mcnemar_exact,
+)
 
 
 @dataclass(frozen=True)
@@ -32,7 +37,7 @@ class CorrectnessComparison:
     n_left_out: int
     teacher_accuracy: float
     student_accuracy: float
-    mcnemar: McNemarResult
+    mcnemar: McNemarResult | ClusteredMcNemarResult
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,10 @@ class BehaviourGap:
 
 
 def _correctness(
-    teacher: np.ndarray, student: np.ndarray, labels: np.ndarray
+    teacher: np.ndarray,
+    student: np.ndarray,
+    labels: np.ndarray,
+    clusters: np.ndarray | None = None,
 ) -> tuple[CorrectnessComparison, np.ndarray, np.ndarray, np.ndarray]:
     teacher = np.asarray(teacher, dtype=float)
     student = np.asarray(student, dtype=float)
@@ -70,12 +78,16 @@ def _correctness(
     y = labels[rows]
     t_pred = predicted_labels(masked_probs(teacher, rows))[rows]
     s_pred = predicted_labels(masked_probs(student, rows))[rows]
+    test = (
+        mcnemar_exact(t_pred == y, s_pred == y) if clusters is None
+        else mcnemar_clustered(t_pred == y, s_pred == y, np.asarray(clusters, dtype=object)[rows])
+    )  # fmt: skip
     comparison = CorrectnessComparison(
         n=int(rows.sum()),
         n_left_out=int((~rows).sum()),
         teacher_accuracy=accuracy(y, t_pred),
         student_accuracy=accuracy(y, s_pred),
-        mcnemar=mcnemar_exact(t_pred == y, s_pred == y),
+        mcnemar=test,
     )
     return comparison, y, t_pred, s_pred
 
@@ -88,6 +100,7 @@ def behaviour_gap(
     student_followup: np.ndarray | None = None,
     followup_labels: np.ndarray | None = None,
     *,
+    followup_clusters: np.ndarray | None = None,
     n_boot: int = 1000,
     confidence: float = 0.95,
     seed: int = 0,
@@ -111,7 +124,9 @@ def behaviour_gap(
     if teacher_followup is not None or student_followup is not None:
         if teacher_followup is None or student_followup is None or followup_labels is None:
             raise ValueError("follow-ups need teacher and student probabilities and labels")
-        followup = _correctness(teacher_followup, student_followup, followup_labels)[0]
+        followup = _correctness(
+            teacher_followup, student_followup, followup_labels, followup_clusters
+        )[0]
     return BehaviourGap(
         source=source,
         teacher_f1=teacher_f1,

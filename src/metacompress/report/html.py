@@ -1,9 +1,13 @@
 """The self-contained HTML report: one file, no network, every data string escaped.
 
-Sections: verdict and key numbers; the headline table (accuracy gap beside the behaviour gap
-per relation and origin, with 95 % intervals); a relation x origin heat map; the teacher vs
-student confidence scatter; reliability diagrams; threshold sweeps; attack results; a filterable
-list of violating examples with side-by-side diffs; provenance. Charts are inline SVG
+Sections: verdict and key numbers; the headline (the clean accuracy gap beside the behaviour
+gap: each relation's baseline rate on the clean inputs, then its induced rate on each pool);
+every relation with its baseline row first, then the pools and each follow-up set (rate,
+source rate on the same pairs, induced rate, difference, each with its interval; n/a with the
+reason where nothing applies); set-level measures with their intervals; the paired tests; a
+relation x set heat map of induced rates; the teacher vs student confidence scatter;
+reliability diagrams per set; threshold sweeps; robustness under attack; a filterable list of
+violating examples with side-by-side diffs; definitions (docs/relations.md); provenance. Charts are inline SVG
 (`report.svg`); the only script is the small filter below, which reads no data from the page
 but `data-*` attributes.
 """
@@ -14,10 +18,18 @@ import json
 import math
 from html import escape
 
+from metacompress.relations.union import ANY_PAPER_RELATION
 from metacompress.report import svg
 from metacompress.report.diff import diff_table
-from metacompress.report.model import ReportData, Violation
-from metacompress.rundir.layout import POOLED
+from metacompress.report.model import (
+    POOL_LABELS,
+    AttackGap,
+    Interval,
+    RelationRate,
+    ReportData,
+    Violation,
+)
+from metacompress.rundir.layout import SOURCE
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:0 auto;max-width:1200px;
@@ -46,7 +58,7 @@ details.violation{border:1px solid #ddd;border-radius:6px;margin:.5em 0;padding:
 details.violation summary{cursor:pointer}.tag{display:inline-block;background:#eee;border-radius:3px;
 padding:0 .4em;margin-right:.3em;font-size:.85em}.flag{color:#b26a00;font-weight:bold}
 .filters{display:flex;gap:1em;flex-wrap:wrap;align-items:center;margin:.6em 0}
-.muted{color:#666}
+.muted{color:#666}td.na{color:#8a6d00;font-style:italic}tr.source td{background:#f3f7ff}
 """
 
 _SCRIPT = """
@@ -78,11 +90,33 @@ _SCRIPT = """
 
 
 def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.1f}%"
+    if value is None:
+        return "–"
+    return "n/a" if math.isnan(value) else f"{100 * value:.1f}%"
 
 
 def _num(value: float | None, digits: int = 3) -> str:
     return "–" if value is None or math.isnan(value) else f"{value:.{digits}f}"
+
+
+def _ci(interval: Interval | None, fmt=_pct) -> str:
+    """'value [low, high]', or the value alone when no interval was computed."""
+    if interval is None:
+        return "–"
+    if math.isnan(interval.low) or math.isnan(interval.high):
+        return fmt(interval.value)
+    return f"{fmt(interval.value)} [{fmt(interval.low)}, {fmt(interval.high)}]"
+
+
+def _signed_pct(value: float | None) -> str:
+    return "–" if value is None or math.isnan(value) else f"{100 * value:+.1f}%"
+
+
+def _na(reason: str, columns: int) -> str:
+    return (
+        f'<td colspan="{columns}" class="na" title="{escape(reason)}">n/a: '
+        f"{escape(reason or 'nothing applicable')}</td>"
+    )
 
 
 def _card(key: str, value: str) -> str:
@@ -91,6 +125,7 @@ def _card(key: str, value: str) -> str:
 
 def _header(data: ReportData) -> str:
     verdict = "PASS" if data.passed else "FAIL"
+    pool = data.headline_pool()
     worst = data.worst_relation()
     cards = [
         _card(f"teacher accuracy ({data.teacher.name})", _pct(data.teacher.accuracy)),
@@ -98,11 +133,14 @@ def _header(data: ReportData) -> str:
         _card("accuracy gap (teacher − student)", _pct(data.accuracy_gap)),
     ]
     if worst is not None:
-        cards.append(
-            _card(
-                f"worst behaviour gap: {worst.relation} on {worst.origin}", _pct(worst.rate.value)
-            )
-        )
+        cards.append(_card(
+            f"largest behaviour gap: {worst.relation}, induced on {POOL_LABELS.get(pool, pool)}",
+            _ci(worst.induced),
+        ))  # fmt: skip
+    union = data.rate_of(ANY_PAPER_RELATION, pool)
+    if union is not None and union.induced is not None:
+        cards.append(_card(f"any of the paper's four relations, induced on {pool}",
+                           _ci(union.induced)))  # fmt: skip
     cards.append(_card("examples", str(data.counts.get("examples", 0))))
     cards.append(_card("follow-up inputs", str(data.counts.get("variants", 0))))
     gates = "".join(
@@ -113,101 +151,177 @@ def _header(data: ReportData) -> str:
     return (
         f"<h1>{escape(data.title)}</h1>"
         f'<p><span class="verdict {"pass" if data.passed else "fail"}" id="verdict">{verdict}</span> '
-        f'<span class="muted">task: {escape(data.task)}</span></p>'
+        f'<span class="muted">task: {escape(data.task)} · every number is defined in '
+        f"<code>{escape(data.definitions)}</code> (see Definitions below)</span></p>"
         f'<div class="cards">{"".join(cards)}</div>'
         + (f'<h3>Gates</h3><ul id="gates">{gates}</ul>' if gates else "")
     )
 
 
-def _rate_rows(rates) -> str:
-    return "".join(
-        f"<tr><td>{escape(r.relation)}</td><td>{escape(r.origin)}</td>"
-        f'<td class="num">{r.applicable}</td><td class="num">{r.violations}</td>'
-        f'<td class="num">{_pct(r.rate.value)}</td>'
-        f'<td class="num">[{_pct(r.rate.low)}, {_pct(r.rate.high)}]</td></tr>'
-        for r in rates
-    )
+def _input_rows(data: ReportData) -> list[RelationRate]:
+    return [r for r in data.relations if r.level != "set"]
 
 
-_RATE_HEAD = (
-    "<thead><tr><th>relation</th><th>follow-up origin</th><th>applicable</th><th>violations</th>"
-    "<th>violation rate</th><th>95% interval</th></tr></thead>"
-)
-
-
-def _headline(data: ReportData) -> str:
-    pooled = [r for r in data.relations if r.origin == POOLED]
-    detail = [r for r in data.relations if r.origin != POOLED]
+def _behaviour(data: ReportData) -> str:
+    """The headline: each relation's baseline rate, then its induced rate on each pool."""
+    pools = data.pools()
+    head = "".join(f"<th>induced on {escape(POOL_LABELS.get(p, p))}</th>" for p in pools)
+    rows = []
+    for relation in dict.fromkeys(r.relation for r in _input_rows(data)):
+        source = data.rate_of(relation, SOURCE)
+        cells = [
+            f"<td>{escape(relation)}</td>",
+            f'<td class="num">{_ci(source.rate)}</td>' if source and source.rate
+            else _na(source.reason if source else "not reported", 1),
+        ]  # fmt: skip
+        for pool in pools:
+            row = data.rate_of(relation, pool)
+            if row is None or row.induced is None or math.isnan(row.induced.value):
+                reason = "no pair whose source pair holds" if row and row.rate else (
+                    row.reason if row else "not reported")  # fmt: skip
+                cells.append(_na(reason, 1))
+            else:
+                cells.append(
+                    f'<td class="num">{_ci(row.induced)} '
+                    f'<span class="muted">({row.induced_violations}/{row.induced_applicable})</span></td>'
+                )
+        rows.append(f"<tr>{''.join(cells)}</tr>")
     models = "".join(
         f'<tr><td>{escape(role)}: {escape(m.name)}</td><td class="num">{_pct(m.accuracy)}</td>'
         f'<td class="num">{_num(m.f1)}</td><td class="num">{_num(m.ece)}</td>'
         f'<td class="num">{m.n_labelled}</td></tr>'
         for role, m in (("teacher", data.teacher), ("student", data.student))
     )
-    mcnemar = "".join(
-        f'<tr><td>{escape(name)}</td><td class="num">{int(v.get("b", 0))}</td>'
-        f'<td class="num">{int(v.get("c", 0))}</td><td class="num">{_num(v.get("p_value"), 4)}</td></tr>'
-        for name, v in sorted(data.mcnemar.items())
-    )
-    set_level = "".join(
-        f'<tr><td>{escape(k)}</td><td class="num">{_num(v, 4)}</td></tr>'
-        for k, v in sorted(data.set_level.items())
-    )
     return (
         "<h2>Accuracy gap vs behaviour gap</h2>"
-        "<p>The accuracy gap compares the two models on the unmodified inputs; the behaviour gap "
-        "is how often the student departs from the teacher on semantics-preserving follow-ups.</p>"
+        "<p>The accuracy gap compares the two models on the unmodified inputs. The behaviour gap "
+        "is the <b>induced rate</b>: among the (source, follow-up) pairs whose relation held on "
+        "the clean input, how often the semantics-preserving change broke it. The "
+        "<b>baseline</b> column is the relation on the clean inputs themselves: a relation "
+        "already violated there is not caused by any follow-up.</p>"
         '<table id="models"><thead><tr><th>model</th><th>accuracy</th><th>F1</th><th>ECE</th>'
         f"<th>labelled</th></tr></thead><tbody>{models}</tbody></table>"
-        f'<h3>Behaviour gap, all follow-ups pooled</h3><table id="headline">{_RATE_HEAD}'
-        f"<tbody>{_rate_rows(pooled)}</tbody></table>"
+        '<h3>Behaviour gap (induced rates, 95% intervals)</h3><table id="headline"><thead><tr>'
+        f"<th>relation</th><th>baseline: source pairs</th>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+_RATE_HEAD = (
+    "<thead><tr><th>relation</th><th>set</th><th>applicable</th><th>violations</th>"
+    "<th>violation rate [95%]</th><th>source rate, same pairs</th>"
+    "<th>induced rate [95%] (pairs)</th><th>difference − source [95%]</th></tr></thead>"
+)
+
+
+def _rate_row(r: RelationRate) -> str:
+    head = f"<td>{escape(r.relation)}</td><td>{escape(r.label)}</td>"
+    if r.rate is None:
+        return f'<tr class="{escape(r.kind)}">{head}{_na(r.reason, 6)}</tr>'
+    counts = f'<td class="num">{r.applicable}</td><td class="num">{r.violations}</td>'
+    rate = f'<td class="num">{_ci(r.rate)}</td>'
+    if r.kind == "source":
+        return f'<tr class="source">{head}{counts}{rate}<td colspan="3" class="muted">baseline</td></tr>'
+    induced = (
+        _na("no pair whose source pair holds", 1) if r.induced is None or math.isnan(r.induced.value)
+        else f'<td class="num">{_ci(r.induced)} ({r.induced_violations}/{r.induced_applicable})</td>'
+    )  # fmt: skip
+    return (
+        f'<tr class="{escape(r.kind)}">{head}{counts}{rate}'
+        f'<td class="num">{_pct(r.source_rate)}</td>{induced}'
+        f'<td class="num">{_ci(r.difference, _signed_pct)}</td></tr>'
+    )
+
+
+def _relations(data: ReportData) -> str:
+    rows = _input_rows(data)
+    main = [r for r in rows if r.kind in ("source", "pool")]
+    detail = [r for r in rows if r.kind not in ("source", "pool")]
+    sets = [r for r in data.relations if r.level == "set"]
+    set_rows = "".join(
+        f"<tr><td>{escape(r.relation)}</td><td>{escape(r.label)}</td>"
         + (
-            f"<details><summary>Per follow-up origin ({len(detail)} rows)</summary>"
-            f'<table id="per-origin">{_RATE_HEAD}<tbody>{_rate_rows(detail)}</tbody></table></details>'
+            _na(r.reason, 2)
+            if r.value is None
+            else f'<td class="num">{_ci(r.value, _num)}</td>'
+            f"<td>{'holds' if r.holds else 'violated'}</td>"
+        )  # fmt: skip
+        + "</tr>"
+        for r in sets
+    )
+    return (
+        "<h2>Relations, baseline first</h2>"
+        "<p>Each relation's <b>source</b> row (teacher and student on the clean inputs) comes "
+        "first, then the pools. Rates are over applicable pairs; intervals resample examples "
+        "(exact Clopper–Pearson when a rate is 0 or 1 or fewer than 30 examples carry it).</p>"
+        f'<table id="relations">{_RATE_HEAD}<tbody>{"".join(map(_rate_row, main))}</tbody></table>'
+        + (
+            f"<details><summary>Per follow-up set ({len(detail)} rows)</summary>"
+            f'<table id="per-origin">{_RATE_HEAD}<tbody>{"".join(map(_rate_row, detail))}'
+            "</tbody></table></details>"
             if detail
             else ""
         )
         + (
-            "<h3>McNemar (teacher vs student correctness)</h3><table><thead><tr><th>inputs</th>"
-            "<th>teacher right, student wrong</th><th>teacher wrong, student right</th>"
-            f"<th>exact p</th></tr></thead><tbody>{mcnemar}</tbody></table>"
-            if mcnemar
+            "<h3>Set-level measures (value with its bootstrap interval over examples)</h3>"
+            '<table id="set-level"><thead><tr><th>relation</th><th>set</th>'
+            "<th>value [95%]</th><th>verdict</th></tr></thead>"
+            f"<tbody>{set_rows}</tbody></table>"
+            if sets
             else ""
         )
-        + (
-            "<details><summary>Set-level measures</summary><table><tbody>"
-            + set_level
-            + "</tbody></table></details>"
-            if set_level
-            else ""
-        )
+        + _tests(data)
+    )
+
+
+def _tests(data: ReportData) -> str:
+    if not data.mcnemar:
+        return ""
+    rows = "".join(
+        f"<tr><td>{escape(POOL_LABELS.get(m.followup, m.followup))}</td><td>{escape(m.test)}</td>"
+        f'<td class="num">{m.n}</td><td class="num">{m.clusters}</td>'
+        f'<td class="num">{m.teacher_only}</td><td class="num">{m.student_only}</td>'
+        f'<td class="num">{_num(m.p_value, 4)}</td></tr>'
+        for m in data.mcnemar
+    )
+    return (
+        "<details><summary>Paired tests of teacher vs student correctness</summary>"
+        "<p>Exact McNemar on one pair per example (the source and each follow-up set); "
+        "Obuchowski's clustered test on the pools, where several pairs come from one example.</p>"
+        '<table id="mcnemar"><thead><tr><th>set</th><th>test</th><th>inputs</th><th>examples</th>'
+        "<th>teacher right, student wrong</th><th>teacher wrong, student right</th><th>p</th>"
+        f"</tr></thead><tbody>{rows}</tbody></table></details>"
     )
 
 
 def _charts(data: ReportData) -> str:
-    relations = sorted({r.relation for r in data.relations})
-    origins = sorted({r.origin for r in data.relations})
-    values = {(r.relation, r.origin): r.rate.value for r in data.relations if r.applicable}
+    rows = [r for r in _input_rows(data) if r.kind != "source"]
+    relations = list(dict.fromkeys(r.relation for r in rows))
+    origins = list(dict.fromkeys(r.origin for r in rows))
+    values = {
+        (r.relation, r.origin): r.induced.value
+        for r in rows
+        if r.induced is not None and not math.isnan(r.induced.value)
+    }
     charts = []
     if values:
-        charts.append(
-            svg.heatmap(relations, origins, values, "Violation rate: relation × follow-up")
-        )
+        charts.append(svg.heatmap(relations, origins, values, "Induced rate: relation × set"))
     if data.confidence_pairs:
         charts.append(
-            svg.scatter(
-                data.confidence_pairs,
-                "P(positive) on follow-ups",
-                "teacher",
-                "student",
-            )
+            svg.scatter(data.confidence_pairs, "P(positive) on follow-ups", "teacher", "student")
         )
-    if data.reliability:
-        charts.append(
-            svg.reliability(
-                [(b.model, b.confidence, b.accuracy, b.count) for b in data.reliability]
-            )
-        )
+    by_set: dict[str, list] = {}
+    for b in data.reliability:
+        by_set.setdefault(b.followup, []).append(b)
+    main_sets = [n for n in by_set if n == SOURCE or n in POOL_LABELS]
+
+    def diagram(name: str) -> str:
+        label = "source (clean inputs)" if name == SOURCE else POOL_LABELS.get(name, name)
+        series = [(f"{b.model} (ECE {_num(b.ece)})", b.confidence, b.accuracy, b.count)
+                  for b in by_set[name]]  # fmt: skip
+        return svg.reliability(series, f"Reliability: {label}")
+
+    charts.extend(diagram(n) for n in main_sets)
     for sweep in data.sweeps:
         charts.append(
             svg.lines(
@@ -218,40 +332,68 @@ def _charts(data: ReportData) -> str:
                 marker=sweep.default,
             )
         )
+    others = [n for n in by_set if n not in main_sets]
+    more = (
+        f"<details><summary>Reliability diagrams per follow-up set ({len(others)})</summary>"
+        f'<div class="charts">{"".join(diagram(n) for n in others)}</div></details>'
+        if others
+        else ""
+    )
     if not charts:
-        return ""
-    return '<h2>Charts</h2><div class="charts">' + "".join(charts) + "</div>"
+        return more
+    return '<h2>Charts</h2><div class="charts">' + "".join(charts) + "</div>" + more
 
 
 def _attacks(data: ReportData) -> str:
     if not data.attacks:
         return ""
     rows = "".join(
-        f'<tr><td>{escape(a.attack)}</td><td>{escape(a.victim)}</td><td class="num">{a.attacked}</td>'
-        f'<td class="num">{_pct(a.success_rate)}</td><td class="num">{_num(a.clean_score)}</td>'
-        f'<td class="num">{_num(a.adversarial_score)}</td><td class="num">{_pct(a.relative_drop)}</td>'
+        f"<tr><td>{escape(a.followup)}</td><td>{escape(a.victim)}</td><td>{escape(a.metric)}</td>"
+        f'<td class="num">{a.examples}</td><td class="num">{a.correct}</td>'
+        f'<td class="num">{a.attacked}</td><td class="num">{a.succeeded}</td>'
+        f'<td class="num">{a.failed}</td><td class="num">{a.no_identifier}</td>'
+        f'<td class="num">{a.errors}</td><td class="num">{a.not_attacked_other}</td>'
+        f'<td class="num">{_ci(a.success_rate)}</td><td class="num">{_ci(a.clean, _num)}</td>'
+        f'<td class="num">{_ci(a.adversarial, _num)}</td>'
+        f'<td class="num">{_ci(a.relative_drop)}</td>'
         f'<td class="num">{_num(a.mean_queries, 1)}</td></tr>'
         for a in data.attacks
     )
-    names = sorted({a.attack for a in data.attacks})
-    victims = sorted({a.victim for a in data.attacks})
+    names = list(dict.fromkeys(a.attack for a in data.attacks))
+    victims = list(dict.fromkeys(a.victim for a in data.attacks))
     by_key = {(a.attack, a.victim): a.success_rate for a in data.attacks}
     chart = svg.bars(
         names,
-        [(v, [by_key.get((n, v), 0.0) for n in names]) for v in victims],
+        [(v, [getattr(by_key.get((n, v)), "value", 0.0) or 0.0 for n in names]) for v in victims],
         "Attack success rate",
         "success rate",
     )
-    gap = "".join(
-        f"<li>{escape(k)}: the student's relative drop is {v:+.1f}% of the teacher's</li>"
-        for k, v in sorted(data.attack_gap.items())
-    )
+    gaps = "".join(_attack_gap(g) for g in data.attack_gaps)
     return (
-        '<h2>Attacks: teacher vs student</h2><table id="attacks"><thead><tr><th>attack</th>'
-        "<th>victim</th><th>attacked</th><th>success rate</th><th>clean</th><th>adversarial</th>"
-        f"<th>relative drop</th><th>mean queries</th></tr></thead><tbody>{rows}</tbody></table>"
-        + (f"<ul>{gap}</ul>" if gap else "")
+        "<h2>Robustness under attack</h2><p>Success rate over the examples the victim got "
+        "right (the ALERT convention); the right examples that were not attacked are counted "
+        "as no identifier, errors or other. Clean and adversarial: accuracy (vulnerability) or "
+        "F1 (clone) over the labelled examples; relative drop = (clean − adversarial) / clean. "
+        "Failed attacks contribute their final input as a follow-up, flagged unsuccessful.</p>"
+        '<table id="attacks"><thead><tr><th>attack</th><th>victim</th><th>metric</th>'
+        "<th>examples</th><th>right</th><th>attacked</th><th>succeeded</th><th>failed</th>"
+        "<th>no identifier</th><th>errors</th><th>other</th><th>success rate [95%]</th>"
+        "<th>clean [95%]</th><th>adversarial [95%]</th><th>relative drop [95%]</th>"
+        f"<th>mean queries</th></tr></thead><tbody>{rows}</tbody></table>"
+        + (f'<ul id="attack-gaps">{gaps}</ul>' if gaps else "")
         + f'<div class="charts">{chart}</div>'
+    )
+
+
+def _attack_gap(gap: AttackGap) -> str:
+    """'the student's relative drop is R % of the teacher's (increase I %)', with intervals."""
+    if gap.drop_ratio is None:
+        return (f"<li>{escape(gap.attack)}: the teacher's relative drop is 0 or undefined, so "
+                "the student's cannot be stated relative to it</li>")  # fmt: skip
+    return (
+        f"<li>{escape(gap.attack)}: the student's relative drop is "
+        f"{_ci(gap.drop_ratio)} of the teacher's (drop increase "
+        f"{_ci(gap.drop_increase, lambda v: '–' if math.isnan(v) else f'{v:+.1f}%')})</li>"
     )
 
 
@@ -269,6 +411,8 @@ def _violation(v: Violation) -> str:
         for i, (s, f) in enumerate(zip(v.source, v.followup, strict=True))
     )
     tags = "".join(f'<span class="tag">{escape(r)}</span>' for r in v.relations)
+    if v.attack_status == "failed":
+        flags.append("attack failed: final input, not adversarial")
     return (
         f'<details class="violation" data-search="{escape(search)}" '
         f'data-relations="{escape(json.dumps(list(v.relations)))}" '
@@ -304,6 +448,24 @@ def _violations(data: ReportData) -> str:
     )
 
 
+def _definitions(data: ReportData) -> str:
+    return (
+        '<h2 id="definitions">Definitions</h2><ul>'
+        "<li><b>source (baseline)</b>: the relation between teacher and student on the "
+        "unmodified inputs, one pair per example.</li>"
+        "<li><b>violation rate</b>: violating pairs / applicable pairs of a set.</li>"
+        "<li><b>induced rate</b> (the behaviour gap): violations among the pairs whose source "
+        "pair holds, i.e. what the change broke.</li>"
+        "<li><b>difference</b>: violation rate − source rate on the same pairs, with a paired "
+        "interval.</li>"
+        "<li><b>pools</b>: transformations, attacks, and all (transformations + attacks).</li>"
+        "<li><b>intervals</b>: 95 % (the run's confidence), resampling examples; exact "
+        "Clopper–Pearson over examples at rates of 0 or 1 or with fewer than 30 examples.</li>"
+        f"</ul><p>Formulas, units, defaults and why: <code>{escape(data.definitions)}</code> in "
+        "the MetaCompress source tree.</p>"
+    )
+
+
 def _provenance(data: ReportData) -> str:
     meta = json.dumps(data.meta, indent=2, sort_keys=True, default=str)
     counts = "".join(
@@ -321,10 +483,12 @@ def render_html(data: ReportData) -> str:
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(data.title)}</title><style>{_CSS}</style></head><body>"
         + _header(data)
-        + _headline(data)
+        + _behaviour(data)
+        + _relations(data)
         + _charts(data)
         + _attacks(data)
         + _violations(data)
+        + _definitions(data)
         + _provenance(data)
         + f"<script>{_SCRIPT}</script></body></html>"
     )

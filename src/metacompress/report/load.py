@@ -2,33 +2,35 @@
 
 Numbers are read from the tables the run saved; nothing runs a model. Derived views:
 
-- clean scores: the `scores` rows of follow-up ``source``; ECE and reliability bins from the
-  source outputs of labelled examples (`stats.calibration`, 10 equal-width bins);
+- clean scores: the `scores` rows of follow-up ``source``; ECE and reliability bins of each
+  model on the labelled inputs of the source set, of each pool and of each follow-up set
+  (`stats.calibration`, 10 equal-width bins);
+- relation rates: the ``rates`` rows, baseline (``source``) first, then the pools, then each
+  follow-up set; rows with nothing applicable are kept, as n/a with their reason;
 - confidence scatter: teacher vs student P(positive) on follow-up inputs (first
   `max_points` by variant id, so the picture is deterministic);
 - threshold sweeps: each input-level relation's violation rate on all follow-ups at 21
   thresholds spanning its observed scores, its configured threshold included
   (`relations.sweep.sweep`, from the saved scores);
-- attacks: per attack follow-up and victim, from ``attack_results``: of n examples, c were
-  classified correctly (attacked: status success or failed) and s attacks succeeded; clean
-  accuracy c / n, adversarial accuracy (c - s) / n, relative drop s / c; the student-vs-teacher
-  gap is (drop_student / drop_teacher - 1) x 100 %;
+- attacks: the ``robustness`` and ``robustness_gaps`` rows, the numbers of
+  `metacompress.attacks.summary` the run saved (nothing recomputed here);
 - violations: (source, follow-up) pairs with at least one applicable, non-holding verdict, in
   data order, at most `max_violations` of them with their code and both models' outputs.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from metacompress.report.model import (
+    AttackGap,
     AttackRow,
     Gate,
     Interval,
+    McNemarRow,
     ModelScores,
     RelationRate,
     ReliabilityBins,
@@ -37,55 +39,97 @@ from metacompress.report.model import (
     Violation,
 )
 from metacompress.rundir import RunReader
-from metacompress.rundir.layout import ROLES
+from metacompress.rundir.layout import POOLED, POOLS, ROLES, SOURCE
 
 
 def _nan_to_none(value: Any) -> float | None:
     return None if value is None or not np.isfinite(value) else float(value)
 
 
-def _model_scores(
-    run: RunReader, role: str, name: str
-) -> tuple[ModelScores, ReliabilityBins | None]:
+def _nan(value: Any) -> float:
+    return float("nan") if value is None else float(value)
+
+
+def _interval(row: dict[str, Any], name: str, low: str | None = None) -> Interval | None:
+    """The interval of column `name` (bounds `name`_low/_high, or `low`/"high"); None when the
+    number itself is NULL."""
+    if row.get(name) is None:
+        return None
+    lo, hi = (f"{name}_low", f"{name}_high") if low is None else (low, "high")
+    return Interval(float(row[name]), _nan(row.get(lo)), _nan(row.get(hi)))
+
+
+def _reliability(
+    run: RunReader, role: str, followup: str, members: list[str]
+) -> ReliabilityBins | None:
     from metacompress.stats.calibration import reliability_bins
 
-    labelled, acc, f1 = run.scores(role)
-    probs = run.labelled_source_outputs(role)
-    ece, bins = None, None
-    if probs:
-        p = np.array([[a, b] for a, b, _ in probs], dtype=float)
-        labels = np.array([y for _, _, y in probs], dtype=int)
-        rel = reliability_bins(p.max(axis=1), np.argmax(p, axis=1) == labels)
-        ece = rel.ece()
-        bins = ReliabilityBins(
-            role,
-            tuple(float(x) for x in np.nan_to_num(rel.mean_confidence)),
-            tuple(float(x) for x in np.nan_to_num(rel.accuracy)),
-            tuple(int(x) for x in rel.counts),
-        )
-    scores = ModelScores(name, _nan_to_none(acc), _nan_to_none(f1), _nan_to_none(ece), labelled)
-    return scores, bins
-
-
-def _relations(run: RunReader) -> tuple[RelationRate, ...]:
-    order = run.followup_order()
-    rows = run.rates()
-    rows.sort(key=lambda r: (r[0], order.get(r[1], len(order))))
-    return tuple(
-        RelationRate(
-            relation,
-            followup,
-            applicable,
-            violations,
-            Interval(
-                float(rate) if rate is not None else float("nan"),
-                float(low) if low is not None else float(rate or 0.0),
-                float(high) if high is not None else float(rate or 0.0),
-            ),
-        )
-        for relation, followup, applicable, violations, rate, low, high in rows
-        if applicable
+    probs = run.labelled_outputs(role, members)
+    if not probs:
+        return None
+    p = np.array([[a, b] for a, b, _ in probs], dtype=float)
+    labels = np.array([y for _, _, y in probs], dtype=int)
+    rel = reliability_bins(p.max(axis=1), np.argmax(p, axis=1) == labels)
+    return ReliabilityBins(
+        role,
+        tuple(float(x) for x in np.nan_to_num(rel.mean_confidence)),
+        tuple(float(x) for x in np.nan_to_num(rel.accuracy)),
+        tuple(int(x) for x in rel.counts),
+        followup,
+        _nan_to_none(rel.ece()),
     )
+
+
+def _sets(run: RunReader) -> dict[str, tuple[str, list[str]]]:
+    """set name -> (kind, member follow-ups): the source, the pools, then each follow-up."""
+    kinds = run.followup_kinds()
+    followups = [n for n, k in kinds.items() if k != "source"]
+    members = {
+        "transformations": [n for n in followups if kinds[n] == "transform"],
+        "attacks": [n for n in followups if kinds[n] == "attack"],
+        POOLED: followups,
+    }
+    sets = {SOURCE: ("source", [SOURCE])}
+    sets.update({p: ("pool", members[p]) for p in POOLS if members[p]})
+    sets.update({n: (kinds[n], [n]) for n in followups})
+    return sets
+
+
+def _model_scores(run: RunReader, role: str, name: str, ece: float | None) -> ModelScores:
+    labelled, acc, f1 = run.scores(role)
+    return ModelScores(name, _nan_to_none(acc), _nan_to_none(f1), ece, labelled)
+
+
+def _relations(run: RunReader, sets: dict[str, tuple[str, list[str]]]) -> tuple[RelationRate, ...]:
+    """The rates rows, relations in config order, each with its baseline first, then the
+    pools, then each follow-up set."""
+    order = {name: i for i, name in enumerate(sets)}
+    rows = run.rates()
+    relation_order = {r: i for i, r in enumerate(dict.fromkeys(row["relation"] for row in rows))}
+    result = [
+        RelationRate(
+            relation=row["relation"],
+            origin=row["followup"],
+            kind=sets.get(row["followup"], ("pool", []))[0],
+            level=row["level"],
+            applicable=row["applicable"],
+            violations=row["violations"],
+            n_examples=row["n_examples"],
+            rate=_interval(row, "rate", "low"),
+            method=row["method"],
+            source_rate=row["source_rate"],
+            induced=_interval(row, "induced"),
+            induced_applicable=row["induced_applicable"],
+            induced_violations=row["induced_violations"],
+            difference=_interval(row, "difference"),
+            value=_interval(row, "value"),
+            holds=None if row["holds"] is None else bool(row["holds"]),
+            reason=row["reason"],
+        )
+        for row in rows
+    ]
+    result.sort(key=lambda r: (relation_order[r.relation], order.get(r.origin, len(order))))
+    return tuple(result)
 
 
 def _sweeps(run: RunReader) -> tuple[Sweep, ...]:
@@ -119,42 +163,34 @@ def _sweeps(run: RunReader) -> tuple[Sweep, ...]:
     return tuple(sweeps)
 
 
-def _attacks(run: RunReader) -> tuple[tuple[AttackRow, ...], dict[str, float]]:
-    counts: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for followup, victim, status, queries in run.attack_rows():
-        entry = counts[(followup, victim)]
-        entry["n"] += 1
-        entry[status] += 1
-        if status in ("success", "failed"):
-            entry["queries"] += queries
-    rows, drops = [], {}
-    for (followup, victim), c in sorted(counts.items()):
-        attacked = int(c["success"] + c["failed"])
-        clean = attacked / c["n"] if c["n"] else None
-        adversarial = c["failed"] / c["n"] if c["n"] else None
-        drop = c["success"] / attacked if attacked else None
-        attack = followup.split("@", 1)[0]
-        rows.append(
-            AttackRow(
-                attack,
-                victim,
-                attacked,
-                c["success"] / attacked if attacked else 0.0,
-                clean,
-                adversarial,
-                drop,
-                c["queries"] / attacked if attacked else None,
-            )
-        )
-        drops[(attack, victim)] = drop
-    gap = {
-        attack: (drops[(attack, "student")] / drops[(attack, "teacher")] - 1.0) * 100.0
-        for attack, victim in drops
-        if victim == "teacher"
-        and drops.get((attack, "student")) is not None
-        and drops[(attack, "teacher")]
-    }
-    return tuple(rows), gap
+def _attacks(run: RunReader) -> tuple[tuple[AttackRow, ...], tuple[AttackGap, ...]]:
+    rows = tuple(
+        AttackRow(
+            followup=r["followup"],
+            attack=r["attack"],
+            victim=r["victim"],
+            metric=r["metric"],
+            examples=r["examples"],
+            correct=r["correct"],
+            attacked=r["attacked"],
+            succeeded=r["succeeded"],
+            failed=r["failed"],
+            no_identifier=r["no_identifier"],
+            errors=r["errors"],
+            not_attacked_other=r["not_attacked_other"],
+            success_rate=_interval(r, "success_rate"),
+            clean=_interval(r, "clean"),
+            adversarial=_interval(r, "adversarial"),
+            relative_drop=_interval(r, "relative_drop"),
+            mean_queries=r["mean_queries"],
+        )  # fmt: skip
+        for r in run.robustness()
+    )
+    gaps = tuple(
+        AttackGap(g["attack"], _interval(g, "drop_increase"), _interval(g, "drop_ratio"))
+        for g in run.robustness_gaps()
+    )
+    return rows, gaps
 
 
 def _outputs(
@@ -179,7 +215,7 @@ def _violations(run: RunReader, limit: int) -> tuple[tuple[Violation, ...], int]
     outputs = _outputs(run, keys)
     missing = ((float("nan"), float("nan")), False)
     result = []
-    for variant_id, example_id, followup, relations in rows:
+    for variant_id, example_id, followup, relations, attack_status in rows:
         followup_inputs, fkey = variants[variant_id]
         source_inputs, label, skey = sources[example_id]
         probs = {
@@ -201,6 +237,7 @@ def _violations(run: RunReader, limit: int) -> tuple[tuple[Violation, ...], int]
                 student_followup=probs[("student", "followup")][0],
                 label=label,
                 truncated={role: probs[(role, "followup")][1] for role in ROLES},
+                attack_status=attack_status,
             )
         )
     return tuple(result), total
@@ -214,16 +251,35 @@ def load_report_data(
         summary = run.summary
         models = summary.get("models", {})
         names = {role: str(models.get(role, {}).get("name", role)) for role in ROLES}
-        (teacher, teacher_bins), (student, student_bins) = (
-            _model_scores(run, role, names[role]) for role in ROLES
+        sets = _sets(run)
+        reliability = tuple(
+            bins
+            for name, (_, members) in sets.items()
+            for role in ROLES
+            if (bins := _reliability(run, role, name, members)) is not None
         )
+        clean_ece = {b.model: b.ece for b in reliability if b.followup == SOURCE}
+        teacher, student = (_model_scores(run, r, names[r], clean_ece.get(r)) for r in ROLES)
         gap = None
         if teacher.accuracy is not None and student.accuracy is not None:
             gap = teacher.accuracy - student.accuracy
-        mcnemar = {
-            followup: {"b": b, "c": c, "p_value": p if p is not None else float("nan")}
-            for followup, b, c, p in run.mcnemar()
-        }
+        mcnemar = tuple(
+            McNemarRow(
+                m["followup"],
+                m["test"],
+                m["n"],
+                m["clusters"],
+                m["teacher_only"],
+                m["student_only"],
+                m["p_value"],
+            )  # fmt: skip
+            for m in sorted(
+                run.mcnemar(),
+                key=lambda m: (
+                    list(sets).index(m["followup"]) if m["followup"] in sets else len(sets)
+                ),
+            )  # fmt: skip
+        )
         gates = tuple(
             Gate(
                 name=g["name"],
@@ -237,7 +293,7 @@ def load_report_data(
         )
         points = run.followup_confidences(max_points)
         violations, total = _violations(run, max_violations)
-        attacks, attack_gap = _attacks(run)
+        attacks, attack_gaps = _attacks(run)
         counts = {**run.report_counts(), "violations_total": total}
         set_level = {
             f"{relation}@{followup}: {key}": value
@@ -256,14 +312,14 @@ def load_report_data(
             student=student,
             accuracy_gap=gap,
             mcnemar=mcnemar,
-            relations=_relations(run),
+            relations=_relations(run, sets),
             gates=gates,
             counts=counts,
             confidence_pairs=tuple((float(a), float(b)) for a, b in points),
-            reliability=tuple(b for b in (teacher_bins, student_bins) if b is not None),
+            reliability=reliability,
             sweeps=_sweeps(run),
             attacks=attacks,
-            attack_gap=attack_gap,
+            attack_gaps=attack_gaps,
             violations=violations,
             set_level=set_level,
         )

@@ -1,5 +1,10 @@
 """A Markdown summary short enough for a pull-request comment.
 
+Order: verdict; clean scores; the behaviour gap (each relation's baseline rate on the clean
+inputs, then its induced rate on each pool, with intervals); every relation's rows with the
+baseline first; set-level measures; the follow-up sets with the highest induced rates; gates;
+robustness under attack; the first violating pairs. Definitions: docs/relations.md.
+
 Every string from the run (ids, names, follow-ups, relations) is written as literal text
 (`metacompress.escaping.markdown_text`, or `markdown_code` in a code span), so no HTML, link
 or table markup from data reaches the comment.
@@ -7,33 +12,89 @@ or table markup from data reaches the comment.
 
 from __future__ import annotations
 
+import math
+
 from metacompress.escaping import markdown_code, markdown_text
-from metacompress.report.model import ReportData
-from metacompress.rundir.layout import POOLED
+from metacompress.report.model import POOL_LABELS, Interval, RelationRate, ReportData
+from metacompress.rundir.layout import SOURCE
 
 
 def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.1f}%"
+    if value is None:
+        return "–"
+    return "n/a" if math.isnan(value) else f"{100 * value:.1f}%"
 
 
+def _num(value: float | None) -> str:
+    return "–" if value is None or math.isnan(value) else f"{value:.3f}"
 
 
-def _rate_table(rates) -> list[str]:
-    return [
-        "| relation | follow-up | applicable | violation rate | 95% interval |",
-        "|---|---|---:|---:|---|",
-        *(
-            f"| {markdown_text(r.relation)} | {markdown_text(r.origin)} | {r.applicable} | {_pct(r.rate.value)} | "
-            f"[{_pct(r.rate.low)}, {_pct(r.rate.high)}] |"
-            for r in rates
-        ),
+def _ci(interval: Interval | None, fmt=_pct) -> str:
+    if interval is None:
+        return "–"
+    if math.isnan(interval.low) or math.isnan(interval.high):
+        return fmt(interval.value)
+    return f"{fmt(interval.value)} [{fmt(interval.low)}, {fmt(interval.high)}]"
+
+
+def _signed(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{100 * value:+.1f}%"
+
+
+def _induced(row: RelationRate | None) -> str:
+    if row is None:
+        return "–"
+    if row.induced is None or math.isnan(row.induced.value):
+        return f"n/a ({markdown_text(row.reason or 'no pair whose source pair holds')})"
+    return f"{_ci(row.induced)} ({row.induced_violations}/{row.induced_applicable})"
+
+
+def _behaviour(data: ReportData) -> list[str]:
+    pools = data.pools()
+    lines = [
+        "**Behaviour gap** (induced rate: violations among the pairs whose relation held on the "
+        "clean input; baseline: the relation on the clean inputs):",
+        "",
+        "| relation | baseline (source) | "
+        + " | ".join(f"induced, {POOL_LABELS.get(p, p)}" for p in pools) + " |",
+        "|---|---:|" + "---:|" * len(pools),
+    ]  # fmt: skip
+    for relation in dict.fromkeys(r.relation for r in data.relations if r.level != "set"):
+        source = data.rate_of(relation, SOURCE)
+        base = (
+            _ci(source.rate)
+            if source and source.rate
+            else f"n/a ({markdown_text(source.reason if source else '')})"
+        )
+        cells = [_induced(data.rate_of(relation, p)) for p in pools]
+        lines.append(f"| {markdown_text(relation)} | {base} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _rate_table(rows: list[RelationRate]) -> list[str]:
+    lines = [
+        "| relation | set | applicable | violation rate | source, same pairs | induced | difference |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
+    for r in rows:
+        head = f"| {markdown_text(r.relation)} | {markdown_text(r.label)} |"
+        if r.rate is None:
+            lines.append(f"{head} 0 | n/a ({markdown_text(r.reason)}) | | | |")
+        elif r.kind == "source":
+            lines.append(f"{head} {r.applicable} | {_ci(r.rate)} | baseline | | |")
+        else:
+            lines.append(
+                f"{head} {r.applicable} | {_ci(r.rate)} | {_pct(r.source_rate)} | {_induced(r)} "
+                f"| {_ci(r.difference, _signed)} |"
+            )
+    return lines
 
 
 def render_markdown(
     data: ReportData, max_violations: int = 10, max_followups: int = 8, min_pairs: int = 5
 ) -> str:
-    """The summary; the worst follow-ups listed are those with at least `min_pairs` pairs."""
+    """The summary; the follow-up sets listed are those with at least `min_pairs` pairs whose
+    source pair holds, highest induced rate first."""
     lines = [
         f"## {markdown_text(data.title)}: {'✅ PASS' if data.passed else '❌ FAIL'}",
         "",
@@ -41,40 +102,69 @@ def render_markdown(
         "|---|---:|---:|---:|",
     ]
     for role, model in (("teacher", data.teacher), ("student", data.student)):
-        f1 = "–" if model.f1 is None else f"{model.f1:.3f}"
-        ece = "–" if model.ece is None else f"{model.ece:.3f}"
-        lines.append(f"| {role}: {markdown_text(model.name)} | {_pct(model.accuracy)} | {f1} | {ece} |")
+        lines.append(
+            f"| {role}: {markdown_text(model.name)} | {_pct(model.accuracy)} | {_num(model.f1)} "
+            f"| {_num(model.ece)} |"
+        )
     lines += [
         "",
         f"**Accuracy gap** (teacher − student, clean inputs): {_pct(data.accuracy_gap)}",
         "",
-        "Behaviour gap, all follow-ups pooled:",
+        *_behaviour(data),
         "",
-        *_rate_table([r for r in data.relations if r.origin == POOLED]),
-    ]
-    worst = sorted(
-        (r for r in data.relations if r.origin != POOLED and r.applicable >= min_pairs),
-        key=lambda r: (-r.rate.value, r.relation, r.origin),
-    )[:max_followups]
-    if worst:
+        "Relations, baseline first:",
+        "",
+        *_rate_table([r for r in data.relations if r.level != "set" and r.kind in ("source", "pool")]),
+    ]  # fmt: skip
+    sets = [r for r in data.relations if r.level == "set"]
+    if sets:
+        lines += ["", "Set-level measures (value with its bootstrap interval over examples):", "",
+                  "| relation | set | value | verdict |", "|---|---|---:|---|"]  # fmt: skip
         lines += [
-            "",
-            f"Highest violation rates by follow-up (top {len(worst)}):",
-            "",
-            *_rate_table(worst),
-        ]
+            f"| {markdown_text(r.relation)} | {markdown_text(r.label)} | "
+            + (f"n/a ({markdown_text(r.reason)}) | |" if r.value is None
+               else f"{_ci(r.value, _num)} | {'holds' if r.holds else 'violated'} |")
+            for r in sets
+        ]  # fmt: skip
+    worst = sorted(
+        (
+            r for r in data.relations
+            if r.kind not in ("source", "pool") and r.induced is not None
+            and not math.isnan(r.induced.value) and r.induced_applicable >= min_pairs
+        ),
+        key=lambda r: (-r.induced.value, r.relation, r.origin),
+    )[:max_followups]  # fmt: skip
+    if worst:
+        lines += ["", f"Highest induced rates by follow-up set (top {len(worst)}):", "",
+                  *_rate_table(worst)]  # fmt: skip
     if data.gates:
         lines += ["", "**Gates**", ""]
         lines += [
-            f"- {'✅' if g.passed else '❌'} {markdown_code(g.name)}: {g.value:.4f} (limit {g.limit:.4f})"
+            f"- {'✅' if g.passed else '❌'} {markdown_code(g.name)}: {_num(g.value)} "
+            f"(limit {_num(g.limit)}) {markdown_text(g.message)}"
             for g in data.gates
         ]
     if data.attacks:
-        lines += ["", "| attack | victim | success rate | relative drop |", "|---|---|---:|---:|"]
         lines += [
-            f"| {markdown_text(a.attack)} | {markdown_text(a.victim)} | {_pct(a.success_rate)} | {_pct(a.relative_drop)} |"
+            "",
+            "Robustness under attack (success rate over the examples the victim got right):",
+            "",
+            "| attack | victim | right | succeeded | no identifier | errors | success rate "
+            "| clean | adversarial | relative drop |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {markdown_text(a.attack)} | {markdown_text(a.victim)} | {a.correct} | {a.succeeded} "
+            f"| {a.no_identifier} | {a.errors} | {_ci(a.success_rate)} | {_ci(a.clean, _num)} "
+            f"| {_ci(a.adversarial, _num)} | {_ci(a.relative_drop)} |"
             for a in data.attacks
         ]
+        for gap in data.attack_gaps:
+            if gap.drop_ratio is not None:
+                lines.append(
+                    f"- {markdown_text(gap.attack)}: the student's relative drop is "
+                    f"{_ci(gap.drop_ratio)} of the teacher's"
+                )
     if data.violations:
         lines += [
             "",
@@ -82,9 +172,15 @@ def render_markdown(
             "",
         ]
         lines += [
-            f"- {markdown_code(v.variant_id)} ({markdown_text(v.origin)}): {', '.join(map(markdown_text, v.relations))}"
+            f"- {markdown_code(v.variant_id)} ({markdown_text(v.origin)}): "
+            f"{', '.join(map(markdown_text, v.relations))}"
+            + (" (attack failed: final input)" if v.attack_status == "failed" else "")
             for v in data.violations[:max_violations]
         ]
     counts = ", ".join(f"{k}: {v}" for k, v in sorted(data.counts.items()))
-    lines += ["", f"<sub>{markdown_text(counts)}</sub>", ""]
+    lines += [
+        "",
+        f"<sub>{markdown_text(counts)} · definitions: {markdown_text(data.definitions)}</sub>",
+        "",
+    ]
     return "\n".join(lines)

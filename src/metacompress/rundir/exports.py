@@ -29,6 +29,62 @@ class Export:
     columns: tuple[tuple[str, str], ...]  # (column, "string" | "int64" | "float64")
 
 
+def _typed(names: str, kind: str) -> tuple[tuple[str, str], ...]:
+    return tuple((name, kind) for name in names.split())
+
+
+def _interval(name: str) -> tuple[tuple[str, str], ...]:
+    return _typed(f"{name} {name}_low {name}_high", "float64")
+
+
+#: Columns of the aggregate tables (see `metacompress.rundir.schema`), in table order.
+RATE_COLUMNS = (
+    *_typed("relation followup pair level", "string"),
+    *_typed("n_pairs n_examples applicable violations", "int64"),
+    *_typed("rate low high", "float64"),
+    ("method", "string"),
+    ("source_rate", "float64"),
+    *_typed("induced_applicable induced_violations", "int64"),
+    *_interval("induced"),
+    ("induced_method", "string"),
+    *_interval("difference"),
+    ("difference_method", "string"),
+    *_interval("value"),
+    ("holds", "int64"),
+    ("reason", "string"),
+)
+SCORE_COLUMNS = (*_typed("model followup", "string"), *_typed("n labelled", "int64"),
+                 *_typed("accuracy f1", "float64"))  # fmt: skip
+MCNEMAR_COLUMNS = (
+    *_typed("followup test", "string"),
+    *_typed("n clusters teacher_only student_only", "int64"),
+    *_typed("statistic p_value", "float64"),
+)
+ROBUSTNESS_COLUMNS = (
+    *_typed("followup attack victim metric", "string"),
+    *_typed(
+        "examples labelled correct attacked succeeded failed no_identifier errors"
+        " not_attacked_other",
+        "int64",
+    ),  # fmt: skip
+    *_interval("success_rate"),
+    *_interval("clean"),
+    *_interval("adversarial"),
+    *_interval("relative_drop"),
+    ("mean_queries", "float64"),
+)
+ROBUSTNESS_GAP_COLUMNS = (
+    *_typed("attack teacher_followup student_followup", "string"),
+    *_interval("drop_increase"),
+    *_interval("drop_ratio"),
+)
+
+
+def _table_export(table: str, columns: tuple[tuple[str, str], ...], key: str) -> Export:
+    names = ", ".join(name for name, _ in columns)
+    return Export(table, f"SELECT {names} FROM {table} ORDER BY {key}", columns)
+
+
 EXPORTS: tuple[Export, ...] = (
     Export(
         "examples",
@@ -38,8 +94,10 @@ EXPORTS: tuple[Export, ...] = (
     Export(
         "variants",
         "SELECT v.variant_id, v.example_id, v.followup, f.kind, f.victim, v.status, v.reason,"
+        " CASE WHEN f.kind = 'attack' AND v.status = 'ok' THEN a.status = 'success' END,"
         " v.seed, v.steps, v.edits, v.inputs FROM variants v JOIN followups f"
-        " ON f.name = v.followup ORDER BY v.variant_id",
+        " ON f.name = v.followup LEFT JOIN attack_results a"
+        " ON a.example_id = v.example_id AND a.followup = v.followup ORDER BY v.variant_id",
         (
             ("variant_id", "string"),
             ("example_id", "string"),
@@ -48,6 +106,7 @@ EXPORTS: tuple[Export, ...] = (
             ("victim", "string"),
             ("status", "string"),
             ("reason", "string"),
+            ("attack_success", "int64"),
             ("seed", "int64"),
             ("steps", "string"),
             ("edits", "string"),
@@ -119,46 +178,11 @@ EXPORTS: tuple[Export, ...] = (
             ("final_p_positive", "float64"),
         ),
     ),
-    Export(
-        "rates",
-        "SELECT relation, followup, pair, applicable, violations, rate, low, high FROM rates"
-        " ORDER BY relation, followup, pair",
-        (
-            ("relation", "string"),
-            ("followup", "string"),
-            ("pair", "string"),
-            ("applicable", "int64"),
-            ("violations", "int64"),
-            ("rate", "float64"),
-            ("low", "float64"),
-            ("high", "float64"),
-        ),
-    ),
-    Export(
-        "scores",
-        "SELECT model, followup, n, labelled, accuracy, f1 FROM scores ORDER BY model, followup",
-        (
-            ("model", "string"),
-            ("followup", "string"),
-            ("n", "int64"),
-            ("labelled", "int64"),
-            ("accuracy", "float64"),
-            ("f1", "float64"),
-        ),
-    ),
-    Export(
-        "mcnemar",
-        "SELECT followup, n, teacher_only, student_only, statistic, p_value FROM mcnemar"
-        " ORDER BY followup",
-        (
-            ("followup", "string"),
-            ("n", "int64"),
-            ("teacher_only", "int64"),
-            ("student_only", "int64"),
-            ("statistic", "float64"),
-            ("p_value", "float64"),
-        ),
-    ),
+    _table_export("rates", RATE_COLUMNS, "relation, followup, pair"),
+    _table_export("scores", SCORE_COLUMNS, "model, followup"),
+    _table_export("mcnemar", MCNEMAR_COLUMNS, "followup"),
+    _table_export("robustness", ROBUSTNESS_COLUMNS, "followup"),
+    _table_export("robustness_gaps", ROBUSTNESS_GAP_COLUMNS, "attack"),
 )
 
 

@@ -17,8 +17,10 @@ Layout (stable; `metacompress.report` and `compare` read it through `metacompres
       summary.json         written last, atomically (`metacompress.rundir.summary`)
       report.*             written by `metacompress.report.write_reports`
 
-Follow-up names in the tables: ``source`` is the unmodified input (always present) and
-``all`` (POOLED) pools every follow-up but the source.
+Follow-up names in the tables: ``source`` is the unmodified input (always present); the pools
+are ``transformations`` (every transformation follow-up), ``attacks`` (every attack follow-up)
+and ``all`` (POOLED: both, every follow-up but the source). A pool with no member follow-up is
+not reported (``all`` always is).
 """
 
 from __future__ import annotations
@@ -27,10 +29,13 @@ from pathlib import Path
 
 from metacompress.data.types import SOURCE
 
-__all__ = ["CACHE_PATH", "CONFIG_NAME", "DB_NAME", "FORMAT_VERSION", "POOLED", "ROLES", "SOURCE",
-           "SUMMARY_NAME", "TABLES_DIR"]  # fmt: skip
+__all__ = ["ATTACKS_POOL", "CACHE_PATH", "CONFIG_NAME", "DB_NAME", "FORMAT_VERSION", "POOLED",
+           "POOLS", "ROLES", "SOURCE", "SUMMARY_NAME", "TABLES_DIR",
+           "TRANSFORMATIONS_POOL"]  # fmt: skip
 
-FORMAT_VERSION = "1"
+#: Format 2: rates with the baseline (source rate, induced rate, difference) and set-level
+#: values with intervals; mcnemar with its test; robustness tables.
+FORMAT_VERSION = "2"
 DB_NAME = "run.sqlite"
 CONFIG_NAME = "config.yaml"
 SUMMARY_NAME = "summary.json"
@@ -39,5 +44,9 @@ CACHE_PATH = Path("cache") / "predictions.sqlite"
 #: `SOURCE` (from `metacompress.data.types`) names the unmodified inputs; POOLED, the follow-up
 #: name under which every follow-up but the source is pooled.
 POOLED = "all"
+TRANSFORMATIONS_POOL = "transformations"
+ATTACKS_POOL = "attacks"
+#: The pooled follow-up sets, in report order.
+POOLS = (TRANSFORMATIONS_POOL, ATTACKS_POOL, POOLED)
 #: The two models of a run, as the `model` column of `outputs` and `scores` names them.
 ROLES = ("teacher", "student")

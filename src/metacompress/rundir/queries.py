@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 
 from metacompress.data.types import SOURCE, Example
-from metacompress.rundir.layout import POOLED
 from metacompress.rundir.store import RunStore
 
 #: Examples read from the store at a time by `example_pages`.
@@ -129,22 +128,26 @@ def set_level_rows(store: RunStore) -> list[tuple[str, str, str, float | None]]:
     )
 
 
-def relation_verdicts(store: RunStore, relation: str, followup: str) -> list[tuple[Any, ...]]:
-    """(example_id, applicable, holds, score) of `relation` on `followup` (POOLED: every
-    follow-up but the source), by variant id."""
-    where = "followup != ?" if followup == POOLED else "followup = ?"
+def relation_verdicts(
+    store: RunStore, relation: str, followups: Sequence[str]
+) -> list[tuple[Any, ...]]:
+    """(variant_id, example_id, applicable, holds, reason) of `relation` on the pairs of the
+    follow-up sets `followups` (one set, or the members of a pool), by variant id."""
+    if not followups:
+        return []
+    marks = ",".join("?" * len(followups))
     return store.query(
-        "SELECT example_id, applicable, holds, score FROM verdicts"
-        f" WHERE relation = ? AND {where} ORDER BY variant_id",
-        (relation, SOURCE if followup == POOLED else followup),
+        "SELECT variant_id, example_id, applicable, holds, reason FROM verdicts"
+        f" WHERE relation = ? AND followup IN ({marks}) ORDER BY variant_id",
+        (relation, *followups),
     )
 
 
 def prediction_columns(store: RunStore, followup: str) -> tuple[np.ndarray, ...]:
-    """(labels with -1 for unknown, teacher predictions, student predictions) of the
-    follow-up's variants that both models scored, read as integers."""
+    """(labels with -1 for unknown, teacher predictions, student predictions, example
+    positions) of the follow-up's variants that both models scored, read as integers."""
     rows = store.stream(
-        "SELECT COALESCE(e.label, -1), t.predicted, s.predicted FROM variants v"
+        "SELECT COALESCE(e.label, -1), t.predicted, s.predicted, e.position FROM variants v"
         " JOIN examples e ON e.example_id = v.example_id"
         " JOIN outputs t ON t.model = 'teacher' AND t.input_key = v.input_key"
         " JOIN outputs s ON s.model = 'student' AND s.input_key = v.input_key"
@@ -152,8 +155,20 @@ def prediction_columns(store: RunStore, followup: str) -> tuple[np.ndarray, ...]
         (followup,),
     )
     flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64)
-    table = flat.reshape(-1, 3)
-    return table[:, 0], table[:, 1], table[:, 2]
+    table = flat.reshape(-1, 4)
+    return table[:, 0], table[:, 1], table[:, 2], table[:, 3]
+
+
+def attack_results(store: RunStore, followup: str) -> list[tuple[Any, ...]]:
+    """(example_id, label, status, reason, queries, identifiers_changed, original_p_positive,
+    final_p_positive) of every attack result of `followup`, in data order."""
+    return store.query(
+        "SELECT a.example_id, e.label, a.status, a.reason, a.queries, a.identifiers_changed,"
+        " a.original_p_positive, a.final_p_positive FROM attack_results a"
+        " JOIN examples e ON e.example_id = a.example_id WHERE a.followup = ?"
+        " ORDER BY e.position",
+        (followup,),
+    )
 
 
 def replace_results(

@@ -1,7 +1,7 @@
 """Read-only access to a finished (or interrupted) run directory: what reports and `compare` ask.
 
 `RunReader(run_dir)` opens run.sqlite read-only (a ConfigError naming the folder when it is not
-a run directory) and summary.json; each method answers one question with plain values. Numbers
+a run directory or holds another format of the tables) and summary.json; each method answers one question with plain values. Numbers
 are read as the run saved them: nothing here runs a model or derives a metric.
 """
 
@@ -17,6 +17,7 @@ from metacompress.data.types import SOURCE
 from metacompress.errors import ConfigError
 from metacompress.rundir.layout import DB_NAME
 from metacompress.rundir.queries import IN_LIST
+from metacompress.rundir.resume import check_format
 from metacompress.rundir.summary import read_summary
 
 
@@ -34,6 +35,14 @@ class RunReader:
         if not db_path.is_file():
             raise ConfigError(f"{self.run_dir} is not a run directory: {DB_NAME} not found")
         self.db = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            version = self.q("SELECT value FROM meta WHERE key = 'format_version'")
+            check_format(version[0][0] if version else None, self.run_dir)
+        except (ConfigError, sqlite3.Error) as error:
+            self.db.close()
+            if isinstance(error, ConfigError):
+                raise
+            raise ConfigError(f"{self.run_dir} is not a run directory: {error}") from None
         self.summary: dict[str, Any] = read_summary(self.run_dir)
 
     def close(self) -> None:
@@ -61,16 +70,19 @@ class RunReader:
         )
         return rows[0] if rows else (0, None, None)
 
-    def labelled_source_outputs(self, model: str) -> list[tuple[float, float, int]]:
-        """(p_negative, p_positive, label) of `model` on every labelled source input that it
-        scored, by variant id."""
+    def labelled_outputs(
+        self, model: str, followups: Sequence[str] = (SOURCE,)
+    ) -> list[tuple[float, float, int]]:
+        """(p_negative, p_positive, label) of `model` on every labelled input of the follow-up
+        sets `followups` (the sources by default) that it scored, by variant id."""
+        marks = ",".join("?" * len(followups))
         return self.q(
             "SELECT o.p_negative, o.p_positive, e.label FROM variants v"
             " JOIN examples e ON e.example_id = v.example_id"
             " JOIN outputs o ON o.input_key = v.input_key AND o.model = ?"
-            " WHERE v.followup = ? AND v.status = 'ok' AND o.status = 'ok'"
+            f" WHERE v.followup IN ({marks}) AND v.status = 'ok' AND o.status = 'ok'"
             " AND e.label IS NOT NULL ORDER BY v.variant_id",
-            (model, SOURCE),
+            (model, *followups),
         )
 
     def followup_confidences(self, limit: int) -> list[tuple[float, float]]:
@@ -99,11 +111,15 @@ class RunReader:
                 found[(model, key)] = (p0, p1, truncated)
         return found
 
-    def mcnemar(self) -> list[tuple[str, int, int, float | None]]:
-        """(followup, teacher_only, student_only, p_value) by follow-up."""
-        return self.q(
-            "SELECT followup, teacher_only, student_only, p_value FROM mcnemar ORDER BY followup"
-        )
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """The rows of a query as dicts keyed by column name."""
+        cursor = self.db.execute(sql, tuple(params))
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def mcnemar(self) -> list[dict[str, Any]]:
+        """Every row of ``mcnemar`` (the teacher-vs-student test per set), by set."""
+        return self.rows("SELECT * FROM mcnemar ORDER BY followup")
 
     # -- relations -----------------------------------------------------------------------------
     def followup_order(self) -> dict[str, int]:
@@ -112,14 +128,16 @@ class RunReader:
             n: i for i, (n,) in enumerate(self.q("SELECT name FROM followups ORDER BY position"))
         }
 
-    def rates(self) -> list[tuple[Any, ...]]:
-        """(relation, followup, applicable, violations, rate, low, high) of every follow-up
-        but the source, relations in config order."""
-        return self.q(
-            "SELECT r.relation, r.followup, r.applicable, r.violations, r.rate, r.low, r.high"
-            " FROM rates r JOIN relations x ON x.relation = r.relation"
-            " WHERE r.followup != ? ORDER BY x.position",
-            (SOURCE,),
+    def followup_kinds(self) -> dict[str, str]:
+        """follow-up name -> kind (source, transform, attack), in config order."""
+        return dict(self.q("SELECT name, kind FROM followups ORDER BY position"))
+
+    def rates(self) -> list[dict[str, Any]]:
+        """Every row of ``rates`` (columns in `metacompress.rundir.schema`), relations in config
+        order (``any-paper-relation`` last)."""
+        return self.rows(
+            "SELECT r.* FROM rates r LEFT JOIN relations x ON x.relation = r.relation"
+            " ORDER BY x.position IS NULL, x.position, r.followup"
         )
 
     def relations(self) -> list[tuple[str, str, dict[str, Any]]]:
@@ -146,18 +164,24 @@ class RunReader:
         )
 
     # -- violations ----------------------------------------------------------------------------
-    def violating_pairs(self) -> list[tuple[str, str, str, tuple[str, ...]]]:
-        """(variant_id, example_id, followup, violated relation ids) of every follow-up pair
-        with at least one applicable, violated verdict, in data and config order."""
+    def violating_pairs(self) -> list[tuple[str, str, str, tuple[str, ...], str | None]]:
+        """(variant_id, example_id, followup, violated relation ids, attack status or None) of
+        every follow-up pair with at least one applicable, violated verdict, in data and config
+        order; the attack status (success / failed) says whether an attack follow-up is an
+        adversarial input or the final input of a failed search."""
         rows = self.q(
-            "SELECT v.variant_id, v.example_id, v.followup, json_group_array(v.relation)"
-            " FROM verdicts v JOIN examples e ON e.example_id = v.example_id"
-            " JOIN followups f ON f.name = v.followup"
+            "SELECT v.variant_id, v.example_id, v.followup, json_group_array(v.relation),"
+            " MAX(a.status) FROM verdicts v JOIN examples e ON e.example_id = v.example_id"
+            " JOIN followups f ON f.name = v.followup LEFT JOIN attack_results a"
+            " ON a.example_id = v.example_id AND a.followup = v.followup"
             " WHERE v.applicable = 1 AND v.holds = 0 AND v.followup != ?"
             " GROUP BY v.variant_id ORDER BY e.position, f.position",
             (SOURCE,),
         )
-        return [(vid, eid, followup, tuple(json.loads(ids))) for vid, eid, followup, ids in rows]
+        return [
+            (vid, eid, followup, tuple(json.loads(ids)), status)
+            for vid, eid, followup, ids, status in rows
+        ]
 
     def variant_inputs(self, variant_ids: Sequence[str]) -> dict[str, tuple[tuple[str, ...], str]]:
         """variant_id -> (inputs, input_key)."""
@@ -188,11 +212,16 @@ class RunReader:
         return found
 
     # -- attacks and counts --------------------------------------------------------------------
-    def attack_rows(self) -> list[tuple[str, str, str, int]]:
-        """(followup, victim, status, queries) of every attack result."""
-        return self.q(
-            "SELECT followup, victim, status, queries FROM attack_results ORDER BY followup, victim"
+    def robustness(self) -> list[dict[str, Any]]:
+        """Every row of ``robustness`` (one per attack follow-up), in config order."""
+        return self.rows(
+            "SELECT r.* FROM robustness r JOIN followups f ON f.name = r.followup"
+            " ORDER BY f.position"
         )
+
+    def robustness_gaps(self) -> list[dict[str, Any]]:
+        """Every row of ``robustness_gaps`` (one per attack run against both models)."""
+        return self.rows("SELECT * FROM robustness_gaps ORDER BY attack")
 
     def report_counts(self) -> dict[str, int]:
         """examples, ok follow-ups, not-applicable variants, recorded errors."""

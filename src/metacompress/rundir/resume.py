@@ -2,9 +2,9 @@
 
 A run directory records the hash of every result-changing setting of its config
 (``meta.config_sha256``) and the fingerprint of each model (``meta.fingerprint:ROLE``) when it
-starts. `check_resume` refuses a directory that holds a run unless asked to resume, and a
-resume with another config (naming the settings that differ); `check_fingerprints` refuses a
-resume with other models.
+starts. `check_resume` refuses a directory that holds a run unless asked to resume, a resume
+with another config (naming the settings that differ) and a directory in another format of the
+tables (`check_format`); `check_fingerprints` refuses a resume with other models.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from metacompress.errors import ConfigError
-from metacompress.rundir.layout import CONFIG_NAME
+from metacompress.rundir.layout import CONFIG_NAME, FORMAT_VERSION
 from metacompress.rundir.store import RunStore
 
 
@@ -26,6 +26,7 @@ def check_resume(
     `result_hash` hashes the settings that can change a result; `config` is the resolved
     config as plain values (to name the settings that differ).
     """
+    check_format(store.get_meta("format_version"), run_dir)
     stored = store.get_meta("config_sha256")
     if stored is None:
         store.set_meta("config_sha256", result_hash)
@@ -43,6 +44,15 @@ def check_resume(
             "resume with the config it was started with, or choose another --out"
         )
     return True
+
+
+def check_format(version: str | None, run_dir: Path) -> None:
+    """Refuse a run directory written in another format of the tables (ConfigError)."""
+    if version is not None and version != FORMAT_VERSION:
+        raise ConfigError(
+            f"{run_dir} holds run-directory format {version}; this MetaCompress reads and writes "
+            f"format {FORMAT_VERSION}; run the experiment again into another folder"
+        )
 
 
 def read_config(run_dir: Path) -> dict[str, Any]:

@@ -6,8 +6,8 @@ Tables of run.sqlite (SQL types; JSON columns hold UTF-8 JSON text):
   `RunConfig.result_hash`), ``fingerprint:teacher`` / ``fingerprint:student``, ``data`` (JSON:
   loader format, valid rows, skipped and flagged counts per reason), and ``done:STAGE`` = '1'
   for each finished stage: ``load``, ``variants:FOLLOWUP`` (attacks included),
-  ``inference:MODEL``, ``relations:FOLLOWUP`` (``source`` and each follow-up), ``relations:all``
-  (set-level relations on the pooled follow-ups), ``aggregate``.
+  ``inference:MODEL``, ``relations:FOLLOWUP`` (``source``, each follow-up, and each pool:
+  set-level relations on the pooled follow-ups), ``aggregate``.
 - ``examples(example_id TEXT PK, position INTEGER, label INTEGER NULL, inputs JSON list of code
   strings, meta JSON)``: the loaded examples in data order.
 - ``followups(name TEXT PK, position INTEGER, kind TEXT, victim TEXT NULL, spec JSON)``: kind is
@@ -22,9 +22,12 @@ Tables of run.sqlite (SQL types; JSON columns hold UTF-8 JSON text):
 - ``variants(variant_id TEXT PK, example_id TEXT, followup TEXT, status TEXT, reason TEXT,
   seed INTEGER, steps JSON, edits JSON, inputs JSON NULL, input_key TEXT NULL)``: one row
   per (example, follow-up) unit of work; ``variant_id = EXAMPLE_ID/FOLLOWUP``; status is
-  ``ok`` (inputs made), ``not-applicable`` (the transformation does not apply, or the attack
-  failed or skipped the example; reason says why), ``error`` (the transformation or attack
-  raised; reason holds the exception) or ``timeout`` (exceeded the per-input time limit).
+  ``ok`` (inputs made; for an attack the adversarial input on success and the final input
+  reached on failure, whose success flag is ``attack_results.status``, exported as the
+  ``attack_success`` column of tables/variants), ``not-applicable`` (the transformation does
+  not apply, or the attack skipped the example; reason says why), ``error`` (the
+  transformation or attack raised; reason holds the exception) or ``timeout`` (exceeded the
+  per-input time limit).
   ``inputs`` is the follow-up's JSON list of code strings (the example's own inputs for
   ``source``); ``steps[j]`` lists the step names applied to input j and ``edits[j][s]`` the
   edits ``{start, end, replacement}`` of step s to input j, in byte offsets of that step's input
@@ -47,29 +50,58 @@ Tables of run.sqlite (SQL types; JSON columns hold UTF-8 JSON text):
   not apply to has applicable = 0, holds = 1 (vacuous), score NULL and the reason; a violation
   is applicable = 1 and holds = 0; details holds the relation's extra per-pair numbers.
 - ``set_level(relation TEXT, followup TEXT, key TEXT, value REAL NULL, PK(relation, followup,
-  key))``: the data-set level numbers a relation reports on a follow-up set (e.g. the ECE
-  difference, flip rates); a set-level relation (e.g. representation drift) has its verdict
-  here (keys ``applicable``, ``score``, ``holds``) and no ``verdicts`` rows; followup ``all``
-  holds the set-level relations judged on every follow-up pooled. NaN is stored as NULL.
-- ``rates(relation TEXT, followup TEXT, pair TEXT, applicable INTEGER, violations INTEGER,
-  rate REAL NULL, low REAL NULL, high REAL NULL, PK(relation, followup, pair))``: violation
-  rate (violations / applicable, NULL when nothing applies) with its bootstrap interval (the
-  config's confidence, 95 % by default; clustered by example; NULL for set-level relations);
-  followup ``all`` pools every follow-up but ``source``; pair is ``teacher/student``.
+  key))``: the data-set level numbers a relation reports on a follow-up set (e.g. mean
+  divergences, flip rates); a set-level relation (ECE gap, representation drift) has its
+  verdict here (keys ``applicable``, ``score``, ``holds``) and no ``verdicts`` rows; the pools
+  (``transformations``, ``attacks``, ``all``) hold the set-level relations judged on their
+  follow-ups pooled. NaN is stored as NULL.
+- ``rates(relation TEXT, followup TEXT, pair TEXT, level TEXT, n_pairs INTEGER,
+  n_examples INTEGER, applicable INTEGER, violations INTEGER, rate REAL NULL, low REAL NULL,
+  high REAL NULL, method TEXT, source_rate REAL NULL, induced_applicable INTEGER,
+  induced_violations INTEGER, induced REAL NULL, induced_low REAL NULL, induced_high REAL
+  NULL, induced_method TEXT, difference REAL NULL, difference_low REAL NULL, difference_high
+  REAL NULL, difference_method TEXT, value REAL NULL, value_low REAL NULL, value_high REAL
+  NULL, holds INTEGER NULL, reason TEXT, PK(relation, followup, pair))``: one row per relation
+  (and ``any-paper-relation``) and set: ``source``, each follow-up, and the pools
+  ``transformations``, ``attacks``, ``all``; pair is ``teacher/student``. Definitions in
+  docs/relations.md and `metacompress.relations.rates`. Level ``input``: the violation rate
+  (violations / applicable pairs) with its interval and how it was made (``method``
+  ``bootstrap`` or ``clopper-pearson``); on follow-up sets also the source rate on the same
+  pairs, the induced rate (violations among the pairs whose source pair holds) and the
+  difference rate - source rate with their intervals. Level ``set``: ``value`` (the set's
+  score) with its bootstrap interval and ``holds`` (1/0); the rate columns stay NULL.
+  ``reason`` says why a rate or value is NULL (nothing applicable), '' otherwise. Intervals at
+  the config's confidence (95 % by default), resampling examples.
 - ``scores(model TEXT, followup TEXT, n INTEGER, labelled INTEGER, accuracy REAL NULL,
   f1 REAL NULL, PK(model, followup))``: accuracy and F1 of each model on each follow-up set
-  (``source`` = clean scores; ``all`` pools every follow-up but ``source``).
-- ``mcnemar(followup TEXT PK, n INTEGER, teacher_only INTEGER, student_only INTEGER,
-  statistic REAL NULL, p_value REAL NULL)``: exact McNemar test of teacher vs student
-  correctness on the labelled inputs of one follow-up set (teacher_only = teacher right and
-  student wrong); p_value = 1 with no discordant pair.
+  (``source`` = clean scores) and pool.
+- ``mcnemar(followup TEXT PK, test TEXT, n INTEGER, clusters INTEGER, teacher_only INTEGER,
+  student_only INTEGER, statistic REAL NULL, p_value REAL NULL)``: teacher vs student
+  correctness on the labelled inputs of one set (teacher_only = teacher right and student
+  wrong); test ``exact`` (McNemar, one pair per example: the source and each follow-up set;
+  statistic = min(b, c), p = 1 with no discordant pair) or ``obuchowski`` (the pools, several
+  pairs per example: clustered by example, statistic = chi-square with 1 df).
+- ``robustness(followup TEXT PK, attack TEXT, victim TEXT, metric TEXT, examples INTEGER,
+  labelled INTEGER, correct INTEGER, attacked INTEGER, succeeded INTEGER, failed INTEGER,
+  no_identifier INTEGER, errors INTEGER, not_attacked_other INTEGER, success_rate,
+  success_rate_low, success_rate_high, clean, clean_low, clean_high, adversarial,
+  adversarial_low, adversarial_high, relative_drop, relative_drop_low, relative_drop_high,
+  mean_queries REAL NULL)``: one row per attack follow-up, the numbers of
+  `metacompress.attacks.summary` (success rate over the examples the victim got right; clean
+  and adversarial accuracy or F1 over the labelled examples) with bootstrap intervals.
+- ``robustness_gaps(attack TEXT PK, teacher_followup TEXT, student_followup TEXT,
+  drop_increase REAL NULL, drop_increase_low, drop_increase_high, drop_ratio REAL NULL,
+  drop_ratio_low, drop_ratio_high)``: per attack run against both models, the student's
+  relative drop against the teacher's: 100 (d_S - d_T) / d_T and d_S / d_T, paired intervals.
 - ``errors(stage TEXT, example_id TEXT, followup TEXT, model TEXT, kind TEXT, reason TEXT,
   PK(stage, example_id, followup, model))``: every input that was skipped or failed, with why;
   stage is ``data`` (example_id = FILE:LINE of the bad row), ``variants``, ``attack``,
   ``inference`` or ``relations``; ``''`` where a column does not apply.
 - ``attack_results(example_id TEXT, followup TEXT, victim TEXT, status TEXT, reason TEXT,
   queries INTEGER, identifiers_changed INTEGER, original_p_positive REAL NULL,
-  final_p_positive REAL NULL, PK(example_id, followup))``.
+  final_p_positive REAL NULL, PK(example_id, followup))``: the attack's own record per example
+  (`metacompress.attacks.base.AttackResult`): status success / failed / skipped with the
+  reason, queries spent, and the victim's P(positive) on the original and final input.
 """
 
 SCHEMA = """
@@ -101,15 +133,33 @@ CREATE TABLE IF NOT EXISTS set_level (
   relation TEXT NOT NULL, followup TEXT NOT NULL, key TEXT NOT NULL, value REAL,
   PRIMARY KEY (relation, followup, key));
 CREATE TABLE IF NOT EXISTS rates (
-  relation TEXT NOT NULL, followup TEXT NOT NULL, pair TEXT NOT NULL,
-  applicable INTEGER NOT NULL, violations INTEGER NOT NULL, rate REAL, low REAL, high REAL,
+  relation TEXT NOT NULL, followup TEXT NOT NULL, pair TEXT NOT NULL, level TEXT NOT NULL,
+  n_pairs INTEGER NOT NULL, n_examples INTEGER NOT NULL, applicable INTEGER NOT NULL,
+  violations INTEGER NOT NULL, rate REAL, low REAL, high REAL, method TEXT NOT NULL,
+  source_rate REAL, induced_applicable INTEGER NOT NULL, induced_violations INTEGER NOT NULL,
+  induced REAL, induced_low REAL, induced_high REAL, induced_method TEXT NOT NULL,
+  difference REAL, difference_low REAL, difference_high REAL, difference_method TEXT NOT NULL,
+  value REAL, value_low REAL, value_high REAL, holds INTEGER, reason TEXT NOT NULL,
   PRIMARY KEY (relation, followup, pair));
 CREATE TABLE IF NOT EXISTS scores (
   model TEXT NOT NULL, followup TEXT NOT NULL, n INTEGER NOT NULL, labelled INTEGER NOT NULL,
   accuracy REAL, f1 REAL, PRIMARY KEY (model, followup));
 CREATE TABLE IF NOT EXISTS mcnemar (
-  followup TEXT PRIMARY KEY, n INTEGER NOT NULL, teacher_only INTEGER NOT NULL,
-  student_only INTEGER NOT NULL, statistic REAL, p_value REAL);
+  followup TEXT PRIMARY KEY, test TEXT NOT NULL, n INTEGER NOT NULL, clusters INTEGER NOT NULL,
+  teacher_only INTEGER NOT NULL, student_only INTEGER NOT NULL, statistic REAL, p_value REAL);
+CREATE TABLE IF NOT EXISTS robustness (
+  followup TEXT PRIMARY KEY, attack TEXT NOT NULL, victim TEXT NOT NULL, metric TEXT NOT NULL,
+  examples INTEGER NOT NULL, labelled INTEGER NOT NULL, correct INTEGER NOT NULL,
+  attacked INTEGER NOT NULL, succeeded INTEGER NOT NULL, failed INTEGER NOT NULL,
+  no_identifier INTEGER NOT NULL, errors INTEGER NOT NULL, not_attacked_other INTEGER NOT NULL,
+  success_rate REAL, success_rate_low REAL, success_rate_high REAL,
+  clean REAL, clean_low REAL, clean_high REAL, adversarial REAL, adversarial_low REAL,
+  adversarial_high REAL, relative_drop REAL, relative_drop_low REAL, relative_drop_high REAL,
+  mean_queries REAL);
+CREATE TABLE IF NOT EXISTS robustness_gaps (
+  attack TEXT PRIMARY KEY, teacher_followup TEXT NOT NULL, student_followup TEXT NOT NULL,
+  drop_increase REAL, drop_increase_low REAL, drop_increase_high REAL,
+  drop_ratio REAL, drop_ratio_low REAL, drop_ratio_high REAL);
 CREATE TABLE IF NOT EXISTS errors (
   stage TEXT NOT NULL, example_id TEXT NOT NULL, followup TEXT NOT NULL, model TEXT NOT NULL,
   kind TEXT NOT NULL, reason TEXT NOT NULL,

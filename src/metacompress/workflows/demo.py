@@ -8,7 +8,7 @@
 3. distil a student with the Compressor method at the `tiny` search budget;
 4. write an experiment config and run MetaCompress on the test inputs: every catalogue
    transformation, 2-step combinations and the MHM attack against both models, every relation,
-   one release gate; the reports land in the run directory.
+   one release gate on the induced disagreement; the reports land in the run directory.
 
 Every step writes into `out_dir`; a step whose result is already there is not redone, so an
 interrupted demo continues where it stopped.
@@ -80,7 +80,14 @@ def demo_config(test_file: Path, teacher: Path, student: Path, run_dir: Path, se
             },
         ],
         "relations": "all",
-        "gates": [{"relation": "prediction-agreement", "max_violation": 0.25}],
+        "gates": [
+            {
+                "relation": "prediction-agreement",
+                "followup": "transformations",
+                "measure": "induced",
+                "max_violation": 0.25,
+            }
+        ],
         "statistics": {"bootstrap": 1000},
         "output": str(run_dir.relative_to(base)),
     }
