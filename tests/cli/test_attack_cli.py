@@ -108,6 +108,8 @@ def test_teacher_and_student_are_compared_and_transferred(setup: Path):
         100 * (student["relative_drop"] - teacher["relative_drop"]) / teacher["relative_drop"]
     )
     assert summary["drop_increase_percent"] == pytest.approx(expected)
+    ratio = student["relative_drop"] / teacher["relative_drop"]
+    assert summary["drop_ratio"] == pytest.approx(ratio)
     assert (out / "teacher" / "results.jsonl").is_file()
     assert (out / "student" / "results.jsonl").is_file()
     moved = _read_jsonl(out / "transfer.jsonl")

@@ -97,6 +97,15 @@ def test_config_errors_exit_2_naming_file_line_and_key(project, capsys):
     assert "exp.yaml:2: seed: expected an integer >= 0, got 'one'" in capsys.readouterr().err
 
 
+def test_a_gate_on_the_induced_rate_of_a_pool(project, capsys):
+    code = run(project, "--out", str(project / "induced"), "--max-violation",
+               "prediction-agreement@transformations:induced=1")  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "gate PASS: prediction-agreement@transformations:induced max-violation 1" in out
+    assert "behaviour gap prediction-agreement on transformations: induced rate" in out
+
+
 def test_usage_errors_exit_2(project, capsys):
     assert run(project, "--fail-under", "prediction-agreement") == 2
     assert "--fail-under: expected RELATION[@FOLLOWUP][:MEASURE]=LIMIT" in capsys.readouterr().err

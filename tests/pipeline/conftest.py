@@ -14,7 +14,7 @@ import pytest
 
 # The test doubles live beside this file; the fault-injection subprocesses import them too.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pipeline_doubles import FOLLOWUPS, examples, identical_student, teacher  # noqa: E402
+from pipeline_doubles import config_dict, examples, identical_student, teacher  # noqa: E402
 
 from metacompress.code.transform import (  # noqa: E402
     TRANSFORMS,
@@ -24,25 +24,6 @@ from metacompress.code.transform import (  # noqa: E402
 )
 from metacompress.pipeline.config import RunConfig, parse_config  # noqa: E402
 from metacompress.pipeline.runner import RunOutcome, run_experiment  # noqa: E402
-
-
-def config_dict(out: Path, **overrides: Any) -> dict[str, Any]:
-    raw: dict[str, Any] = {
-        "task": "vulnerability",
-        "seed": 7,
-        "data": {"format": "jsonl", "path": "given-in-the-test.jsonl"},
-        "teacher": "teacher-double",
-        "student": "student-double",
-        "followups": FOLLOWUPS,
-        "relations": "all",
-        "statistics": {"bootstrap": 50},
-        "chunk_size": 5,
-        "batch_size": 4,
-        "output": str(out),
-        "report": [],
-    }
-    raw.update(overrides)
-    return raw
 
 
 @pytest.fixture

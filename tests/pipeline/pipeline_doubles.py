@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -93,3 +95,23 @@ def slow(model: CallableClassifier, seconds: float) -> CallableClassifier:
         return model.fn(batch)
 
     return CallableClassifier(fn, model.name, fingerprint=model.fingerprint)
+
+
+def config_dict(out: Path, **overrides: Any) -> dict[str, Any]:
+    """The raw config of a test run into `out`, with `overrides` applied."""
+    raw: dict[str, Any] = {
+        "task": "vulnerability",
+        "seed": 7,
+        "data": {"format": "jsonl", "path": "given-in-the-test.jsonl"},
+        "teacher": "teacher-double",
+        "student": "student-double",
+        "followups": FOLLOWUPS,
+        "relations": "all",
+        "statistics": {"bootstrap": 50},
+        "chunk_size": 5,
+        "batch_size": 4,
+        "output": str(out),
+        "report": [],
+    }
+    raw.update(overrides)
+    return raw

@@ -105,9 +105,7 @@ def progress(run_dir: Path) -> tuple[str, int]:
     try:
         # closed at once: a connection left to the garbage collector would still be open in
         # the next forked run, which then shares SQLite's view of this process's locks
-        with contextlib.closing(
-            sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-        ) as db:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as db:
             done = {k for (k,) in db.execute("SELECT key FROM meta WHERE key LIKE 'done:%'")}
             if "done:load" not in done:
                 return "load", 0
@@ -116,7 +114,7 @@ def progress(run_dir: Path) -> tuple[str, int]:
             if not {"done:inference:teacher", "done:inference:student"} <= done:
                 return "inference", db.execute("SELECT COUNT(*) FROM outputs").fetchone()[0]
             relations = sum(1 for k in done if k.startswith("done:relations:"))
-            if relations < len(FOLLOWUPS) + 2:
+            if relations < len(FOLLOWUPS) + 3:  # the source, each follow-up, two pools
                 return "relations", relations
             return "final", 0
     except sqlite3.Error:  # the schema is being created

@@ -19,7 +19,7 @@ import re
 
 import numpy as np
 import pytest
-from pipeline_doubles import example_code
+from pipeline_doubles import config_dict, example_code
 
 from metacompress.data.types import Example
 from metacompress.models import CallableClassifier
@@ -63,18 +63,33 @@ def _probs(batch, on_label) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory):
-    from conftest import config_dict
     from metacompress.pipeline.config import parse_config
     from metacompress.pipeline.runner import run_experiment
 
     out = tmp_path_factory.mktemp("planted")
-    config = parse_config(config_dict(out / "run", followups=FOLLOWUPS, statistics={
+    gates = [
+        {"relation": "ece-gap", "followup": "source", "max_violation": 0.1},
+        {
+            "relation": "prediction-agreement",
+            "followup": "rename-locals",
+            "measure": "induced",
+            "max_violation": 0.3,
+        },
+        {
+            "relation": "any-paper-relation",
+            "followup": "transformations",
+            "measure": "induced",
+            "fail_under": 0.9,
+        },
+    ]
+    config = parse_config(config_dict(out / "run", followups=FOLLOWUPS, gates=gates, statistics={
         "bootstrap": 400}), base_dir=out)  # fmt: skip
     teacher = CallableClassifier(lambda b: _probs(b, lambda _: 0.8), "t", fingerprint="pt")
     student = CallableClassifier(lambda b: _probs(b, _p_teacher_label), "s", fingerprint="ps")
     data = [Example(f"e{i:02d}", (example_code(i),), i % 2) for i in range(N)]
     outcome = run_experiment(config, data=data, models={"teacher": teacher, "student": student})
-    return {(r["relation"], r["followup"]): r for r in outcome.summary["results"]["rates"]}
+    rates = {(r["relation"], r["followup"]): r for r in outcome.summary["results"]["rates"]}
+    return rates | {"gates": outcome.gates}
 
 
 def test_the_baseline_row_counts_the_clean_disagreement(planted):
@@ -130,3 +145,11 @@ def test_the_ece_gap_is_a_value_with_a_bootstrap_interval(planted):
     assert row["level"] == "set" and row["value"] == pytest.approx(gap) == pytest.approx(0.2)
     assert row["value_low"] < row["value"] < row["value_high"] and row["holds"] == 0
     assert row["rate"] is None
+
+
+def test_gates_read_the_value_of_a_set_measure_and_the_induced_rate(planted):
+    ece, induced, union = planted["gates"]
+    assert ece.measure == "value" and ece.value == pytest.approx(0.2) and not ece.passed
+    assert induced.measure == "induced" and induced.value == pytest.approx(0.25) and induced.passed
+    # 20 of 96 transformation pairs lose a relation that held: 79 % hold, under 90 %
+    assert union.value == pytest.approx(20 / 96) and not union.passed

@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 import pytest
-from pipeline_doubles import example_code
+from pipeline_doubles import config_dict, example_code
 
 from metacompress.attacks import ATTACKS, summarize
 from metacompress.data.types import Example
@@ -44,7 +44,6 @@ def _student(batch) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def attacked(tmp_path_factory):
-    from conftest import config_dict
     from metacompress.pipeline.config import parse_config
     from metacompress.pipeline.runner import run_experiment
     from metacompress.report.load import load_report_data

@@ -175,3 +175,6 @@ def test_set_score_is_the_checked_score_and_weights_count_rows(name, make_pair):
     assert rel.set_scorer(pair)(weights.astype(float)) == pytest.approx(
         rel.set_score(pair, weights.astype(float))
     )
+    clusters = np.arange(30) // 3  # weights constant within each cluster of three pairs
+    drawn = np.random.default_rng(2).integers(0, 3, 10)[clusters].astype(float)
+    assert rel.set_scorer(pair, clusters)(drawn) == pytest.approx(rel.set_score(pair, drawn))

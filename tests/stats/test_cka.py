@@ -68,15 +68,22 @@ def test_weights_count_rows_that_many_times(n, d1, d2):
 
 
 @pytest.mark.parametrize("n,d1,d2", [(40, 5, 3), (8, 20, 30)])
-def test_gram_form_equals_the_feature_form_with_and_without_weights(n, d1, d2):
-    from metacompress.stats.cka import gram_cka
+def test_clustered_form_equals_the_feature_form_for_every_cluster_weighting(n, d1, d2):
+    from metacompress.stats.cka import ClusteredCKA
 
     rng = np.random.default_rng(n + 1)
-    x, y = rng.normal(size=(n, d1)) + 3.0, rng.normal(size=(n, d2))
-    k, m = x @ x.T, y @ y.T
-    assert gram_cka(k, m) == pytest.approx(linear_cka(x, y), rel=1e-9)
-    weights = rng.integers(0, 4, n).astype(float)
-    weights[:2] = 1
-    assert gram_cka(k, m, weights) == pytest.approx(linear_cka(x, y, weights), rel=1e-9)
-    flat = np.ones((n, 2))
-    assert np.isnan(gram_cka(flat @ flat.T, m))
+    x, y = rng.normal(size=(n, d1)) + 30.0, rng.normal(size=(n, d2))
+    clusters = rng.integers(0, 5, n)
+    cka = ClusteredCKA(x, y, clusters)
+    assert cka(np.ones(len(cka.first))) == pytest.approx(linear_cka(x, y), rel=1e-8)
+    for _ in range(5):
+        counts = rng.integers(0, 3, len(cka.first)).astype(float)
+        weights = counts[cka.cluster_of]
+        expected = linear_cka(x, y, weights)
+        assert np.array_equal(cka.cluster_counts(weights), counts)
+        if np.isnan(expected):
+            assert np.isnan(cka(counts))
+        else:
+            assert cka(counts) == pytest.approx(expected, rel=1e-8)
+    flat = ClusteredCKA(np.ones((n, 2)), y, clusters)
+    assert np.isnan(flat(np.ones(len(flat.first))))

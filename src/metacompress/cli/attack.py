@@ -200,13 +200,17 @@ def run(args: argparse.Namespace) -> int:
                 "teacher": runs["teacher"]["record"],
                 "student": runs["student"]["record"],
                 "drop_increase_percent": comparison.drop_increase_percent,
+                "drop_ratio": comparison.drop_ratio,
                 "transfer_rate": {d: transfer_rate(found) for d, found in moved.items()},
             }
         )
+        ratio = comparison.drop_ratio
         print(
-            "student's relative drop vs teacher's: "
-            f"{_fmt(comparison.drop_increase_percent)} % larger"
-        )
+            "student's relative drop: "
+            + ("undefined against a teacher drop of 0" if ratio is None else
+               f"{100 * ratio:.1f} % of the teacher's (drop increase "
+               f"{comparison.drop_increase_percent:+.1f} %)")
+        )  # fmt: skip
     (out / "summary.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out / 'summary.json'}")
     return 0

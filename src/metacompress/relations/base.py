@@ -256,9 +256,12 @@ class SetRelation(Relation):
     def set_score(self, pair: OutputPair, weights: np.ndarray | None = None) -> float:
         """The set-level score with pair i counted weights[i] times (all once when None)."""
 
-    def set_scorer(self, pair: OutputPair) -> Callable[[np.ndarray], float]:
+    def set_scorer(
+        self, pair: OutputPair, clusters: np.ndarray | None = None
+    ) -> Callable[[np.ndarray], float]:
         """weights -> `set_score(pair, weights)`, for many weightings of one pair (a
-        bootstrap); a subclass may precompute what every weighting shares."""
+        bootstrap); `clusters` (one id per pair) promises weights constant within each
+        cluster. A subclass may precompute what every weighting shares."""
         return lambda weights: self.set_score(pair, weights)
 
 

@@ -14,6 +14,7 @@ numbers are in `set_level`: "ece_teacher", "ece_student", "n_labelled", and the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +29,7 @@ from metacompress.relations.base import (
     finite_rows,
     relation,
 )
-from metacompress.stats.calibration import expected_calibration_error
+from metacompress.stats.calibration import BinnedPredictions, expected_calibration_error
 
 NO_LABELS = "no labelled pair with finite outputs"
 
@@ -73,6 +74,23 @@ class ECEGap(SetRelation):
     def set_score(self, pair: OutputPair, weights: np.ndarray | None = None) -> float:
         ece_t, ece_s, _ = self._eces(pair, weights)
         return abs(ece_t - ece_s)
+
+    def set_scorer(
+        self, pair: OutputPair, clusters: np.ndarray | None = None
+    ) -> Callable[[np.ndarray], float]:
+        """Both models' predictions binned once; each weighting re-counts the bins."""
+        rows = finite_rows(pair.teacher_followup, pair.student_followup) & (pair.labels >= 0)
+        labels = pair.labels[rows]
+        teacher = BinnedPredictions.of(pair.teacher_followup[rows], labels, self.n_bins)
+        student = BinnedPredictions.of(pair.student_followup[rows], labels, self.n_bins)
+
+        def score(weights: np.ndarray) -> float:
+            w = np.asarray(weights, dtype=float)[rows]
+            if not w.any():
+                return float("nan")
+            return abs(teacher.ece(w) - student.ece(w))
+
+        return score
 
     def _evaluate(self, pair: OutputPair) -> Evaluation:
         n = len(pair)

@@ -186,7 +186,7 @@ def set_interval(
     if ids.shape != (len(pair),):
         raise ValueError(f"example_ids must have one entry per pair ({len(pair)}), got {ids.shape}")
     interval = weighted_bootstrap_ci(
-        relation.set_scorer(pair), len(pair),
+        relation.set_scorer(pair, ids), len(pair),
         clusters=ids, n_boot=n_boot, confidence=confidence, seed=seed,
     )  # fmt: skip
     return dataclasses.replace(interval, estimate=float(relation.set_score(pair)))

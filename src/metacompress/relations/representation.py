@@ -29,12 +29,13 @@ from metacompress.relations.base import (
     finite_rows,
     relation,
 )
-from metacompress.stats.cka import gram_cka, linear_cka
+from metacompress.stats.cka import ClusteredCKA, linear_cka
 
 NO_HIDDEN = "a model exposes no hidden representations"
 CKA_UNDEFINED = "CKA undefined (fewer than 2 finite rows or constant representations)"
-#: Up to this many pairs `set_scorer` precomputes the four Gram matrices (n x n each), so each
-#: weighting costs O(n^2) instead of O(n d1 d2); above it, each weighting recomputes.
+#: Up to this many pairs `set_scorer` precomputes cluster-level products of the Gram matrices
+#: (n x n each), so each weighting costs O(n g) for g clusters instead of O(n d1 d2); above
+#: it, each weighting recomputes the CKAs.
 GRAM_LIMIT = 3000
 
 
@@ -83,16 +84,24 @@ class RepresentationDrift(SetRelation):
         cka_source, cka_followup, _ = self._ckas(pair, weights)
         return cka_source - cka_followup
 
-    def set_scorer(self, pair: OutputPair) -> Callable[[np.ndarray], float]:
+    def set_scorer(
+        self, pair: OutputPair, clusters: np.ndarray | None = None
+    ) -> Callable[[np.ndarray], float]:
+        """With `clusters`, the CKAs of each weighting from cluster-level products computed
+        once (`stats.cka.ClusteredCKA`), up to GRAM_LIMIT pairs."""
         reps = _representations(pair)
-        if reps is None or len(pair) > GRAM_LIMIT:
-            return super().set_scorer(pair)
+        if reps is None or clusters is None or len(pair) > GRAM_LIMIT:
+            return super().set_scorer(pair, clusters)
         rows = finite_rows(*reps)
-        t_src, s_src, t_fu, s_fu = (r[rows] @ r[rows].T for r in reps)
+        ids = np.asarray(clusters, dtype=object)[rows]
+        if rows.sum() < 2:
+            return super().set_scorer(pair, clusters)
+        t_src, s_src, t_fu, s_fu = (r[rows] for r in reps)
+        source, followup = ClusteredCKA(t_src, s_src, ids), ClusteredCKA(t_fu, s_fu, ids)
 
         def score(weights: np.ndarray) -> float:
-            w = np.asarray(weights, dtype=float)[rows]
-            return gram_cka(t_src, s_src, w) - gram_cka(t_fu, s_fu, w)
+            counts = source.cluster_counts(np.asarray(weights, dtype=float)[rows])
+            return source(counts) - followup(counts)
 
         return score
 

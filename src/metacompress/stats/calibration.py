@@ -70,6 +70,57 @@ def _weights(weights: np.ndarray | None, n: int) -> np.ndarray:
     return weights
 
 
+class BinnedPredictions:
+    """Predictions (confidence, correctness) put in their bins once, so the reliability bins
+    and the ECE of many row weightings (a bootstrap) cost three weighted bincounts each."""
+
+    def __init__(self, confidence: np.ndarray, correct: np.ndarray, n_bins: int = 10) -> None:
+        confidence = np.asarray(confidence, dtype=float)
+        correct = np.asarray(correct, dtype=bool)
+        if confidence.shape != correct.shape or confidence.ndim != 1:
+            raise ValueError(
+                f"confidence and correct must be (n,) arrays of one shape, "
+                f"got {confidence.shape} and {correct.shape}"
+            )
+        if np.any((confidence < 0) | (confidence > 1)) or not np.all(np.isfinite(confidence)):
+            raise ValueError("confidences must be finite and in [0, 1]")
+        self.n_bins = n_bins
+        self.bins = bin_index(confidence, n_bins)
+        self.confidence = confidence
+        self.correct = correct.astype(float)
+
+    @classmethod
+    def of(cls, probs: np.ndarray, labels: np.ndarray, n_bins: int = 10) -> BinnedPredictions:
+        """The predictions of (n, k) probabilities against true labels in 0..k-1."""
+        probs = np.asarray(probs, dtype=float)
+        labels = np.asarray(labels, dtype=int)
+        if probs.ndim != 2 or labels.shape != (probs.shape[0],):
+            raise ValueError(
+                f"expected (n, k) probs and (n,) labels, got {probs.shape}, {labels.shape}"
+            )
+        if np.any((labels < 0) | (labels >= probs.shape[1])):
+            raise ValueError(f"labels must be class indices in 0..{probs.shape[1] - 1}")
+        return cls(confidences(probs), predicted_labels(probs) == labels, n_bins)
+
+    def reliability(self, weights: np.ndarray | None = None) -> ReliabilityBins:
+        """The bins with row i counted weights[i] times (`counts` are plain counts without
+        weights, sums of the weights with them)."""
+        w = _weights(weights, self.bins.size)
+        b = self.n_bins
+        counts = np.bincount(self.bins, weights=w, minlength=b)
+        conf_sum = np.bincount(self.bins, weights=w * self.confidence, minlength=b)
+        correct_sum = np.bincount(self.bins, weights=w * self.correct, minlength=b)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean_conf = np.where(counts > 0, conf_sum / counts, np.nan)
+            acc = np.where(counts > 0, correct_sum / counts, np.nan)
+        if weights is None:
+            counts = counts.astype(int)
+        return ReliabilityBins(np.linspace(0.0, 1.0, b + 1), counts, mean_conf, acc)
+
+    def ece(self, weights: np.ndarray | None = None) -> float:
+        return self.reliability(weights).ece()
+
+
 def reliability_bins(
     confidence: np.ndarray,
     correct: np.ndarray,
@@ -78,39 +129,11 @@ def reliability_bins(
 ) -> ReliabilityBins:
     """Reliability-diagram bins of predictions with these confidences and correctness flags
     (`counts` are sums of the row weights; plain counts without weights)."""
-    confidence = np.asarray(confidence, dtype=float)
-    correct = np.asarray(correct, dtype=bool)
-    if confidence.shape != correct.shape or confidence.ndim != 1:
-        raise ValueError(
-            f"confidence and correct must be (n,) arrays of one shape, "
-            f"got {confidence.shape} and {correct.shape}"
-        )
-    if np.any((confidence < 0) | (confidence > 1)) or not np.all(np.isfinite(confidence)):
-        raise ValueError("confidences must be finite and in [0, 1]")
-    w = _weights(weights, confidence.size)
-    bins = bin_index(confidence, n_bins)
-    counts = np.bincount(bins, weights=w, minlength=n_bins)
-    conf_sum = np.bincount(bins, weights=w * confidence, minlength=n_bins)
-    correct_sum = np.bincount(bins, weights=w * correct, minlength=n_bins)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean_conf = np.where(counts > 0, conf_sum / counts, np.nan)
-        acc = np.where(counts > 0, correct_sum / counts, np.nan)
-    if weights is None:
-        counts = counts.astype(int)
-    return ReliabilityBins(np.linspace(0.0, 1.0, n_bins + 1), counts, mean_conf, acc)
+    return BinnedPredictions(confidence, correct, n_bins).reliability(weights)
 
 
 def expected_calibration_error(
     probs: np.ndarray, labels: np.ndarray, n_bins: int = 10, weights: np.ndarray | None = None
 ) -> float:
     """ECE of (n, k) probabilities against true labels in 0..k-1 (see the module docstring)."""
-    probs = np.asarray(probs, dtype=float)
-    labels = np.asarray(labels, dtype=int)
-    if probs.ndim != 2 or labels.shape != (probs.shape[0],):
-        raise ValueError(
-            f"expected (n, k) probs and (n,) labels, got {probs.shape}, {labels.shape}"
-        )
-    if np.any((labels < 0) | (labels >= probs.shape[1])):
-        raise ValueError(f"labels must be class indices in 0..{probs.shape[1] - 1}")
-    correct = predicted_labels(probs) == labels
-    return reliability_bins(confidences(probs), correct, n_bins, weights).ece()
+    return BinnedPredictions.of(probs, labels, n_bins).ece(weights)

@@ -15,13 +15,8 @@ Optional row weights w_i >= 0 count row i w_i times (a bootstrap resample withou
 rows): the columns are centred on their weighted means and row i is scaled by sqrt(w_i), since
 Y_c^T W X_c = (W^1/2 Y_c)^T (W^1/2 X_c). "n" is then the number of rows with w_i > 0.
 
-For many weightings of the same rows (a bootstrap), `gram_cka` works from the Gram matrices
-K = X X^T and M = Y Y^T computed once: with N = sum w, a = K w / N and c = w^T K w / N^2, the
-weighted-centred Gram is K_c = K - a 1^T - 1 a^T + c, and
-
-    CKA = sum_ij w_i w_j K_c,ij M_c,ij / sqrt(sum_ij w_i w_j K_c,ij^2 * sum_ij w_i w_j M_c,ij^2),
-
-O(n^2) per weighting whatever the widths d1, d2.
+For many weightings constant within clusters of rows (a cluster bootstrap), `ClusteredCKA`
+precomputes cluster-level products once, so each weighting costs O(n g) for g clusters.
 """
 
 from __future__ import annotations
@@ -70,29 +65,65 @@ def linear_cka(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) 
     return float(np.clip(cross / (self_x * self_y), 0.0, 1.0))
 
 
-def gram_cka(k: np.ndarray, m: np.ndarray, weights: np.ndarray | None = None) -> float:
-    """Linear CKA from the (uncentred) Gram matrices K = X X^T, M = Y Y^T of the same n rows,
-    optionally weighted (see the module docstring); equal to `linear_cka(x, y, weights)`."""
-    k = np.asarray(k, dtype=float)
-    m = np.asarray(m, dtype=float)
-    n = k.shape[0]
-    if k.shape != (n, n) or m.shape != (n, n):
-        raise ValueError(f"expected two (n, n) Gram matrices, got {k.shape} and {m.shape}")
-    w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
-    kept = w > 0
-    if kept.sum() < 2:
-        return float("nan")
-    k, m, w = k[np.ix_(kept, kept)], m[np.ix_(kept, kept)], w[kept]
-    outer = np.outer(w, w)
-    centred = []
-    for gram in (k, m):
-        a = gram @ w / w.sum()
-        c = float(w @ a) / w.sum()
-        centred.append(gram - a[:, None] - a[None, :] + c)
-    k_c, m_c = centred
-    self_x = np.sqrt(np.sum(outer * k_c * k_c))
-    self_y = np.sqrt(np.sum(outer * m_c * m_c))
-    scale = max(np.abs(k).max(initial=0.0), np.abs(m).max(initial=0.0))
-    if self_x <= 1e-12 * max(scale, 1e-300) or self_y <= 1e-12 * max(scale, 1e-300):
-        return float("nan")
-    return float(np.clip(np.sum(outer * k_c * m_c) / (self_x * self_y), 0.0, 1.0))
+class ClusteredCKA:
+    """Linear CKA of X and Y for many weightings that are constant within clusters of rows (a
+    cluster bootstrap: row i counted c[g(i)] times, c[g] = how often cluster g was drawn).
+
+    With W = diag(w), N = sum w and W' = W - w w^T / N (the weighted centring),
+
+        HSIC(K, M) = tr(W' K W' M)
+                   = sum_ij w_i w_j K_ij M_ij - (2/N) sum_i w_i (K w)_i (M w)_i
+                     + (w^T K w)(w^T M w) / N^2,
+        CKA = HSIC(K, M) / sqrt(HSIC(K, K) HSIC(M, M)),
+
+    for the Gram matrices K = X X^T, M = Y Y^T. With w = G c (G: rows x clusters indicator)
+    each term is a cluster-level product, precomputed once: G^T (K o M) G, K G, G^T K G. A
+    weighting then costs O(n g) for n rows and g clusters, instead of O(n^2) or O(n d1 d2);
+    the precomputation is O(n^2 (d1 + d2)) time and holds a few n x n matrices.
+    X and Y are centred on their plain means first (CKA does not see a shift), which keeps the
+    expansion's terms small.
+    """
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, clusters: np.ndarray) -> None:
+        x = np.asarray(x, dtype=float)
+        y = np.asarray(y, dtype=float)
+        if x.ndim != 2 or y.ndim != 2 or x.shape[0] != y.shape[0]:
+            raise ValueError(f"expected (n, d1) and (n, d2) arrays, got {x.shape} and {y.shape}")
+        labels = np.asarray(clusters, dtype=object).astype(str)
+        if labels.shape != (x.shape[0],):
+            raise ValueError(f"clusters must have one entry per row ({x.shape[0]})")
+        _, self.first, self.cluster_of = np.unique(labels, return_index=True, return_inverse=True)
+        g = np.zeros((x.shape[0], len(self.first)))
+        g[np.arange(x.shape[0]), self.cluster_of] = 1.0
+        k = (x - x.mean(axis=0)) @ (x - x.mean(axis=0)).T
+        m = (y - y.mean(axis=0)) @ (y - y.mean(axis=0)).T
+        self.kg, self.mg = k @ g, m @ g
+        self.k_hat, self.m_hat = g.T @ self.kg, g.T @ self.mg
+        self.p = {name: g.T @ (a * b) @ g for name, (a, b) in
+                  {"km": (k, m), "kk": (k, k), "mm": (m, m)}.items()}  # fmt: skip
+        self.scale = max(np.abs(k).max(initial=0.0), np.abs(m).max(initial=0.0), 1e-300)
+
+    def cluster_counts(self, weights: np.ndarray) -> np.ndarray:
+        """c from row weights that are constant within each cluster."""
+        return np.asarray(weights, dtype=float)[self.first]
+
+    def __call__(self, counts: np.ndarray) -> float:
+        """CKA with cluster g counted counts[g] times (NaN with fewer than 2 rows drawn or a
+        constant representation)."""
+        c = np.asarray(counts, dtype=float)
+        w = c[self.cluster_of]
+        if np.count_nonzero(w) < 2:
+            return float("nan")
+        total = w.sum()
+        u, v = self.kg @ c, self.mg @ c
+        k_w, m_w = c @ self.k_hat @ c, c @ self.m_hat @ c
+
+        def hsic(name: str, a: np.ndarray, b: np.ndarray, a_w: float, b_w: float) -> float:
+            return c @ self.p[name] @ c - 2.0 / total * np.sum(w * a * b) + a_w * b_w / total**2
+
+        self_k = hsic("kk", u, u, k_w, k_w)
+        self_m = hsic("mm", v, v, m_w, m_w)
+        floor = 1e-10 * self.scale**2 * total**2
+        if self_k <= floor or self_m <= floor:
+            return float("nan")
+        return float(np.clip(hsic("km", u, v, k_w, m_w) / np.sqrt(self_k * self_m), 0.0, 1.0))
