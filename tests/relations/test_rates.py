@@ -132,3 +132,14 @@ def test_planted_design_is_recovered_with_intervals_that_cover_it():
         assert np.mean(estimates[origin]) == pytest.approx(q, abs=0.02)
     for origin, count in covered.items():
         assert count / runs >= 0.90, (origin, count)
+
+
+def test_a_set_from_one_example_has_a_value_and_no_interval():
+    t = np.array([[0.2, 0.8], [0.3, 0.7]])
+    s = np.array([[0.6, 0.4], [0.1, 0.9]])
+    pair = OutputPair(t, s, t, s, np.array([1, 1]))
+    value = set_interval(RELATIONS.create("ece-gap"), pair, ["e", "e"], n_boot=50)
+    assert value.estimate == pytest.approx(
+        RELATIONS.create("ece-gap").check(pair).set_level["score"]
+    )
+    assert np.isnan(value.low) and np.isnan(value.high)

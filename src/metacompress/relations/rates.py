@@ -27,7 +27,8 @@ A rate over no applicable pair is undefined: NaN with a reason (`why_undefined`)
 
 A set-level relation (`SetRelation`) has one score per set; `set_interval` gives it a
 percentile bootstrap interval over examples (rows weighted by how often their example was
-drawn, `stats.bootstrap.weighted_bootstrap_ci`).
+drawn, `stats.bootstrap.weighted_bootstrap_ci`), and no interval (NaN bounds) when the set
+comes from a single example.
 """
 
 from __future__ import annotations
@@ -185,8 +186,12 @@ def set_interval(
     ids = np.asarray(example_ids, dtype=object)
     if ids.shape != (len(pair),):
         raise ValueError(f"example_ids must have one entry per pair ({len(pair)}), got {ids.shape}")
+    estimate = float(relation.set_score(pair))
+    if len(set(ids.tolist())) < 2:  # one example: every resample is the set itself
+        nan = float("nan")
+        return Interval(estimate, nan, nan, confidence, n_boot)
     interval = weighted_bootstrap_ci(
         relation.set_scorer(pair, ids), len(pair),
         clusters=ids, n_boot=n_boot, confidence=confidence, seed=seed,
     )  # fmt: skip
-    return dataclasses.replace(interval, estimate=float(relation.set_score(pair)))
+    return dataclasses.replace(interval, estimate=estimate)

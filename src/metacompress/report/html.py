@@ -58,7 +58,7 @@ details.violation{border:1px solid #ddd;border-radius:6px;margin:.5em 0;padding:
 details.violation summary{cursor:pointer}.tag{display:inline-block;background:#eee;border-radius:3px;
 padding:0 .4em;margin-right:.3em;font-size:.85em}.flag{color:#b26a00;font-weight:bold}
 .filters{display:flex;gap:1em;flex-wrap:wrap;align-items:center;margin:.6em 0}
-.muted{color:#666}td.na{color:#8a6d00;font-style:italic}tr.source td{background:#f3f7ff}
+.muted{color:#666}.wide{overflow-x:auto}td.na{color:#8a6d00;font-style:italic}tr.source td{background:#f3f7ff}
 """
 
 _SCRIPT = """
@@ -375,11 +375,11 @@ def _attacks(data: ReportData) -> str:
         "as no identifier, errors or other. Clean and adversarial: accuracy (vulnerability) or "
         "F1 (clone) over the labelled examples; relative drop = (clean − adversarial) / clean. "
         "Failed attacks contribute their final input as a follow-up, flagged unsuccessful.</p>"
-        '<table id="attacks"><thead><tr><th>attack</th><th>victim</th><th>metric</th>'
+        '<div class="wide"><table id="attacks"><thead><tr><th>attack</th><th>victim</th><th>metric</th>'
         "<th>examples</th><th>right</th><th>attacked</th><th>succeeded</th><th>failed</th>"
         "<th>no identifier</th><th>errors</th><th>other</th><th>success rate [95%]</th>"
         "<th>clean [95%]</th><th>adversarial [95%]</th><th>relative drop [95%]</th>"
-        f"<th>mean queries</th></tr></thead><tbody>{rows}</tbody></table>"
+        f"<th>mean queries</th></tr></thead><tbody>{rows}</tbody></table></div>"
         + (f'<ul id="attack-gaps">{gaps}</ul>' if gaps else "")
         + f'<div class="charts">{chart}</div>'
     )

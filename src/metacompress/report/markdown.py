@@ -116,7 +116,7 @@ def render_markdown(
         "",
         *_rate_table([r for r in data.relations if r.level != "set" and r.kind in ("source", "pool")]),
     ]  # fmt: skip
-    sets = [r for r in data.relations if r.level == "set"]
+    sets = [r for r in data.relations if r.level == "set" and r.kind in ("source", "pool")]
     if sets:
         lines += ["", "Set-level measures (value with its bootstrap interval over examples):", "",
                   "| relation | set | value | verdict |", "|---|---|---:|---|"]  # fmt: skip
