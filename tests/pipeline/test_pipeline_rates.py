@@ -89,7 +89,7 @@ def planted(tmp_path_factory):
     data = [Example(f"e{i:02d}", (example_code(i),), i % 2) for i in range(N)]
     outcome = run_experiment(config, data=data, models={"teacher": teacher, "student": student})
     rates = {(r["relation"], r["followup"]): r for r in outcome.summary["results"]["rates"]}
-    return rates | {"gates": outcome.gates}
+    return rates | {"gates": outcome.gates, "run_dir": outcome.run_dir}
 
 
 def test_the_baseline_row_counts_the_clean_disagreement(planted):
@@ -153,3 +153,14 @@ def test_gates_read_the_value_of_a_set_measure_and_the_induced_rate(planted):
     assert induced.measure == "induced" and induced.value == pytest.approx(0.25) and induced.passed
     # 20 of 96 transformation pairs lose a relation that held: 79 % hold, under 90 %
     assert union.value == pytest.approx(20 / 96) and not union.passed
+
+
+def test_the_exported_rates_table_puts_each_baseline_first(planted):
+    import csv
+
+    with open(planted["run_dir"] / "tables" / "rates.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    firsts = {}
+    for row in rows:
+        firsts.setdefault(row["relation"], row["followup"])
+    assert set(firsts.values()) == {"source"} and "any-paper-relation" in firsts

@@ -178,7 +178,7 @@ EXPORTS: tuple[Export, ...] = (
             ("final_p_positive", "float64"),
         ),
     ),
-    _table_export("rates", RATE_COLUMNS, "relation, followup, pair"),
+    _table_export("rates", RATE_COLUMNS, "relation, followup != 'source', followup, pair"),
     _table_export("scores", SCORE_COLUMNS, "model, followup"),
     _table_export("mcnemar", MCNEMAR_COLUMNS, "followup"),
     _table_export("robustness", ROBUSTNESS_COLUMNS, "followup"),
