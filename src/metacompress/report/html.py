@@ -24,11 +24,11 @@ from metacompress.report.diff import diff_table
 from metacompress.report.model import (
     POOL_LABELS,
     AttackGap,
-    Interval,
     RelationRate,
     ReportData,
     Violation,
 )
+from metacompress.report.numbers import ci, num, pct, signed_pct
 from metacompress.rundir.layout import SOURCE
 
 _CSS = """
@@ -89,29 +89,6 @@ _SCRIPT = """
 """
 
 
-def _pct(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return "n/a" if math.isnan(value) else f"{100 * value:.1f}%"
-
-
-def _num(value: float | None, digits: int = 3) -> str:
-    return "–" if value is None or math.isnan(value) else f"{value:.{digits}f}"
-
-
-def _ci(interval: Interval | None, fmt=_pct) -> str:
-    """'value [low, high]', or the value alone when no interval was computed."""
-    if interval is None:
-        return "–"
-    if math.isnan(interval.low) or math.isnan(interval.high):
-        return fmt(interval.value)
-    return f"{fmt(interval.value)} [{fmt(interval.low)}, {fmt(interval.high)}]"
-
-
-def _signed_pct(value: float | None) -> str:
-    return "–" if value is None or math.isnan(value) else f"{100 * value:+.1f}%"
-
-
 def _na(reason: str, columns: int) -> str:
     return (
         f'<td colspan="{columns}" class="na" title="{escape(reason)}">n/a: '
@@ -128,24 +105,24 @@ def _header(data: ReportData) -> str:
     pool = data.headline_pool()
     worst = data.worst_relation()
     cards = [
-        _card(f"teacher accuracy ({data.teacher.name})", _pct(data.teacher.accuracy)),
-        _card(f"student accuracy ({data.student.name})", _pct(data.student.accuracy)),
-        _card("accuracy gap (teacher − student)", _pct(data.accuracy_gap)),
+        _card(f"teacher accuracy ({data.teacher.name})", pct(data.teacher.accuracy)),
+        _card(f"student accuracy ({data.student.name})", pct(data.student.accuracy)),
+        _card("accuracy gap (teacher − student)", pct(data.accuracy_gap)),
     ]
     if worst is not None:
         cards.append(_card(
             f"largest behaviour gap: {worst.relation}, induced on {POOL_LABELS.get(pool, pool)}",
-            _ci(worst.induced),
+            ci(worst.induced),
         ))  # fmt: skip
     union = data.rate_of(ANY_PAPER_RELATION, pool)
     if union is not None and union.induced is not None:
         cards.append(_card(f"any of the paper's four relations, induced on {pool}",
-                           _ci(union.induced)))  # fmt: skip
+                           ci(union.induced)))  # fmt: skip
     cards.append(_card("examples", str(data.counts.get("examples", 0))))
     cards.append(_card("follow-up inputs", str(data.counts.get("variants", 0))))
     gates = "".join(
-        f"<li>{'✔' if g.passed else '✘'} {escape(g.name)}: {_num(g.value)} "
-        f"(limit {_num(g.limit)}) {escape(g.message)}</li>"
+        f"<li>{'✔' if g.passed else '✘'} {escape(g.name)}: {num(g.value)} "
+        f"(limit {num(g.limit)}) {escape(g.message)}</li>"
         for g in data.gates
     )
     return (
@@ -171,7 +148,7 @@ def _behaviour(data: ReportData) -> str:
         source = data.rate_of(relation, SOURCE)
         cells = [
             f"<td>{escape(relation)}</td>",
-            f'<td class="num">{_ci(source.rate)}</td>' if source and source.rate
+            f'<td class="num">{ci(source.rate)}</td>' if source and source.rate
             else _na(source.reason if source else "not reported", 1),
         ]  # fmt: skip
         for pool in pools:
@@ -182,13 +159,13 @@ def _behaviour(data: ReportData) -> str:
                 cells.append(_na(reason, 1))
             else:
                 cells.append(
-                    f'<td class="num">{_ci(row.induced)} '
+                    f'<td class="num">{ci(row.induced)} '
                     f'<span class="muted">({row.induced_violations}/{row.induced_applicable})</span></td>'
                 )
         rows.append(f"<tr>{''.join(cells)}</tr>")
     models = "".join(
-        f'<tr><td>{escape(role)}: {escape(m.name)}</td><td class="num">{_pct(m.accuracy)}</td>'
-        f'<td class="num">{_num(m.f1)}</td><td class="num">{_num(m.ece)}</td>'
+        f'<tr><td>{escape(role)}: {escape(m.name)}</td><td class="num">{pct(m.accuracy)}</td>'
+        f'<td class="num">{num(m.f1)}</td><td class="num">{num(m.ece)}</td>'
         f'<td class="num">{m.n_labelled}</td></tr>'
         for role, m in (("teacher", data.teacher), ("student", data.student))
     )
@@ -219,17 +196,17 @@ def _rate_row(r: RelationRate) -> str:
     if r.rate is None:
         return f'<tr class="{escape(r.kind)}">{head}{_na(r.reason, 6)}</tr>'
     counts = f'<td class="num">{r.applicable}</td><td class="num">{r.violations}</td>'
-    rate = f'<td class="num">{_ci(r.rate)}</td>'
+    rate = f'<td class="num">{ci(r.rate)}</td>'
     if r.kind == "source":
         return f'<tr class="source">{head}{counts}{rate}<td colspan="3" class="muted">baseline</td></tr>'
     induced = (
         _na("no pair whose source pair holds", 1) if r.induced is None or math.isnan(r.induced.value)
-        else f'<td class="num">{_ci(r.induced)} ({r.induced_violations}/{r.induced_applicable})</td>'
+        else f'<td class="num">{ci(r.induced)} ({r.induced_violations}/{r.induced_applicable})</td>'
     )  # fmt: skip
     return (
         f'<tr class="{escape(r.kind)}">{head}{counts}{rate}'
-        f'<td class="num">{_pct(r.source_rate)}</td>{induced}'
-        f'<td class="num">{_ci(r.difference, _signed_pct)}</td></tr>'
+        f'<td class="num">{pct(r.source_rate)}</td>{induced}'
+        f'<td class="num">{ci(r.difference, signed_pct)}</td></tr>'
     )
 
 
@@ -243,7 +220,7 @@ def _relations(data: ReportData) -> str:
         + (
             _na(r.reason, 2)
             if r.value is None
-            else f'<td class="num">{_ci(r.value, _num)}</td>'
+            else f'<td class="num">{ci(r.value, num)}</td>'
             f"<td>{'holds' if r.holds else 'violated'}</td>"
         )  # fmt: skip
         + "</tr>"
@@ -281,7 +258,7 @@ def _tests(data: ReportData) -> str:
         f"<tr><td>{escape(POOL_LABELS.get(m.followup, m.followup))}</td><td>{escape(m.test)}</td>"
         f'<td class="num">{m.n}</td><td class="num">{m.clusters}</td>'
         f'<td class="num">{m.teacher_only}</td><td class="num">{m.student_only}</td>'
-        f'<td class="num">{_num(m.p_value, 4)}</td></tr>'
+        f'<td class="num">{num(m.p_value, 4)}</td></tr>'
         for m in data.mcnemar
     )
     return (
@@ -317,7 +294,7 @@ def _charts(data: ReportData) -> str:
 
     def diagram(name: str) -> str:
         label = "source (clean inputs)" if name == SOURCE else POOL_LABELS.get(name, name)
-        series = [(f"{b.model} (ECE {_num(b.ece)})", b.confidence, b.accuracy, b.count)
+        series = [(f"{b.model} (ECE {num(b.ece)})", b.confidence, b.accuracy, b.count)
                   for b in by_set[name]]  # fmt: skip
         return svg.reliability(series, f"Reliability: {label}")
 
@@ -353,10 +330,10 @@ def _attacks(data: ReportData) -> str:
         f'<td class="num">{a.attacked}</td><td class="num">{a.succeeded}</td>'
         f'<td class="num">{a.failed}</td><td class="num">{a.no_identifier}</td>'
         f'<td class="num">{a.errors}</td><td class="num">{a.not_attacked_other}</td>'
-        f'<td class="num">{_ci(a.success_rate)}</td><td class="num">{_ci(a.clean, _num)}</td>'
-        f'<td class="num">{_ci(a.adversarial, _num)}</td>'
-        f'<td class="num">{_ci(a.relative_drop)}</td>'
-        f'<td class="num">{_num(a.mean_queries, 1)}</td></tr>'
+        f'<td class="num">{ci(a.success_rate)}</td><td class="num">{ci(a.clean, num)}</td>'
+        f'<td class="num">{ci(a.adversarial, num)}</td>'
+        f'<td class="num">{ci(a.relative_drop)}</td>'
+        f'<td class="num">{num(a.mean_queries, 1)}</td></tr>'
         for a in data.attacks
     )
     names = list(dict.fromkeys(a.attack for a in data.attacks))
@@ -392,8 +369,8 @@ def _attack_gap(gap: AttackGap) -> str:
                 "the student's cannot be stated relative to it</li>")  # fmt: skip
     return (
         f"<li>{escape(gap.attack)}: the student's relative drop is "
-        f"{_ci(gap.drop_ratio)} of the teacher's (drop increase "
-        f"{_ci(gap.drop_increase, lambda v: '–' if math.isnan(v) else f'{v:+.1f}%')})</li>"
+        f"{ci(gap.drop_ratio)} of the teacher's (drop increase "
+        f"{ci(gap.drop_increase, lambda v: '–' if math.isnan(v) else f'{v:+.1f}%')})</li>"
     )
 
 

@@ -15,30 +15,9 @@ from __future__ import annotations
 import math
 
 from metacompress.escaping import markdown_code, markdown_text
-from metacompress.report.model import POOL_LABELS, Interval, RelationRate, ReportData
+from metacompress.report.model import POOL_LABELS, RelationRate, ReportData
+from metacompress.report.numbers import ci, num, pct, signed_pct
 from metacompress.rundir.layout import SOURCE
-
-
-def _pct(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return "n/a" if math.isnan(value) else f"{100 * value:.1f}%"
-
-
-def _num(value: float | None) -> str:
-    return "–" if value is None or math.isnan(value) else f"{value:.3f}"
-
-
-def _ci(interval: Interval | None, fmt=_pct) -> str:
-    if interval is None:
-        return "–"
-    if math.isnan(interval.low) or math.isnan(interval.high):
-        return fmt(interval.value)
-    return f"{fmt(interval.value)} [{fmt(interval.low)}, {fmt(interval.high)}]"
-
-
-def _signed(value: float) -> str:
-    return "n/a" if math.isnan(value) else f"{100 * value:+.1f}%"
 
 
 def _induced(row: RelationRate | None) -> str:
@@ -46,7 +25,7 @@ def _induced(row: RelationRate | None) -> str:
         return "–"
     if row.induced is None or math.isnan(row.induced.value):
         return f"n/a ({markdown_text(row.reason or 'no pair whose source pair holds')})"
-    return f"{_ci(row.induced)} ({row.induced_violations}/{row.induced_applicable})"
+    return f"{ci(row.induced)} ({row.induced_violations}/{row.induced_applicable})"
 
 
 def _behaviour(data: ReportData) -> list[str]:
@@ -62,7 +41,7 @@ def _behaviour(data: ReportData) -> list[str]:
     for relation in dict.fromkeys(r.relation for r in data.relations if r.level != "set"):
         source = data.rate_of(relation, SOURCE)
         base = (
-            _ci(source.rate)
+            ci(source.rate)
             if source and source.rate
             else f"n/a ({markdown_text(source.reason if source else '')})"
         )
@@ -81,11 +60,11 @@ def _rate_table(rows: list[RelationRate]) -> list[str]:
         if r.rate is None:
             lines.append(f"{head} 0 | n/a ({markdown_text(r.reason)}) | | | |")
         elif r.kind == "source":
-            lines.append(f"{head} {r.applicable} | {_ci(r.rate)} | baseline | | |")
+            lines.append(f"{head} {r.applicable} | {ci(r.rate)} | baseline | | |")
         else:
             lines.append(
-                f"{head} {r.applicable} | {_ci(r.rate)} | {_pct(r.source_rate)} | {_induced(r)} "
-                f"| {_ci(r.difference, _signed)} |"
+                f"{head} {r.applicable} | {ci(r.rate)} | {pct(r.source_rate)} | {_induced(r)} "
+                f"| {ci(r.difference, signed_pct)} |"
             )
     return lines
 
@@ -103,12 +82,12 @@ def render_markdown(
     ]
     for role, model in (("teacher", data.teacher), ("student", data.student)):
         lines.append(
-            f"| {role}: {markdown_text(model.name)} | {_pct(model.accuracy)} | {_num(model.f1)} "
-            f"| {_num(model.ece)} |"
+            f"| {role}: {markdown_text(model.name)} | {pct(model.accuracy)} | {num(model.f1)} "
+            f"| {num(model.ece)} |"
         )
     lines += [
         "",
-        f"**Accuracy gap** (teacher − student, clean inputs): {_pct(data.accuracy_gap)}",
+        f"**Accuracy gap** (teacher − student, clean inputs): {pct(data.accuracy_gap)}",
         "",
         *_behaviour(data),
         "",
@@ -123,7 +102,7 @@ def render_markdown(
         lines += [
             f"| {markdown_text(r.relation)} | {markdown_text(r.label)} | "
             + (f"n/a ({markdown_text(r.reason)}) | |" if r.value is None
-               else f"{_ci(r.value, _num)} | {'holds' if r.holds else 'violated'} |")
+               else f"{ci(r.value, num)} | {'holds' if r.holds else 'violated'} |")
             for r in sets
         ]  # fmt: skip
     worst = sorted(
@@ -140,8 +119,8 @@ def render_markdown(
     if data.gates:
         lines += ["", "**Gates**", ""]
         lines += [
-            f"- {'✅' if g.passed else '❌'} {markdown_code(g.name)}: {_num(g.value)} "
-            f"(limit {_num(g.limit)}) {markdown_text(g.message)}"
+            f"- {'✅' if g.passed else '❌'} {markdown_code(g.name)}: {num(g.value)} "
+            f"(limit {num(g.limit)}) {markdown_text(g.message)}"
             for g in data.gates
         ]
     if data.attacks:
@@ -155,15 +134,15 @@ def render_markdown(
         ]
         lines += [
             f"| {markdown_text(a.attack)} | {markdown_text(a.victim)} | {a.correct} | {a.succeeded} "
-            f"| {a.no_identifier} | {a.errors} | {_ci(a.success_rate)} | {_ci(a.clean, _num)} "
-            f"| {_ci(a.adversarial, _num)} | {_ci(a.relative_drop)} |"
+            f"| {a.no_identifier} | {a.errors} | {ci(a.success_rate)} | {ci(a.clean, num)} "
+            f"| {ci(a.adversarial, num)} | {ci(a.relative_drop)} |"
             for a in data.attacks
         ]
         for gap in data.attack_gaps:
             if gap.drop_ratio is not None:
                 lines.append(
                     f"- {markdown_text(gap.attack)}: the student's relative drop is "
-                    f"{_ci(gap.drop_ratio)} of the teacher's"
+                    f"{ci(gap.drop_ratio)} of the teacher's"
                 )
     if data.violations:
         lines += [
