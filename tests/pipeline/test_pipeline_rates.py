@@ -89,7 +89,8 @@ def planted(tmp_path_factory):
     data = [Example(f"e{i:02d}", (example_code(i),), i % 2) for i in range(N)]
     outcome = run_experiment(config, data=data, models={"teacher": teacher, "student": student})
     rates = {(r["relation"], r["followup"]): r for r in outcome.summary["results"]["rates"]}
-    return rates | {"gates": outcome.gates, "run_dir": outcome.run_dir}
+    tests = {t["followup"]: t for t in outcome.summary["results"]["mcnemar"]}
+    return rates | {"gates": outcome.gates, "run_dir": outcome.run_dir, "mcnemar": tests}
 
 
 def test_the_baseline_row_counts_the_clean_disagreement(planted):
@@ -164,3 +165,11 @@ def test_the_exported_rates_table_puts_each_baseline_first(planted):
     for row in rows:
         firsts.setdefault(row["relation"], row["followup"])
     assert set(firsts.values()) == {"source"} and "any-paper-relation" in firsts
+
+
+def test_pools_get_the_clustered_test_and_single_sets_the_exact_one(planted):
+    tests = planted["mcnemar"]
+    assert tests["source"]["test"] == "exact" and tests["rename-locals"]["test"] == "exact"
+    pooled = tests["transformations"]
+    assert pooled["test"] == "obuchowski" and pooled["clusters"] == N
+    assert pooled["n"] == N * len(FOLLOWUPS)
