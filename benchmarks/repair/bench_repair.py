@@ -2,7 +2,8 @@
 
     python benchmarks/repair/bench_repair.py --teacher T --student S --data TRAIN \
         --held-out HELD --task vulnerability|clone [--pairs P] [--held-out-pairs P] \
-        [--limit N] [--held-out-limit N] [--budget B] [--epochs E] [--learning-rate LR] \
+        [--limit N] [--held-out-limit N] [--budget B] [--rounds R] [--epochs E] \
+        [--learning-rate LR] \
         [--weight K] [--morph --valid VALID [--valid-pairs P]] --work DIR --out results.json
 
 1. `workflows.repair.repair` on TRAIN (the student's distillation data) gives the repaired
@@ -57,6 +58,7 @@ def main() -> None:
     parser.add_argument("--held-out-limit", type=int)
     parser.add_argument("--budget", type=int, default=200)
     parser.add_argument("--weight", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--learning-rate", type=float, default=1e-4)
     parser.add_argument("--temperature", type=float, default=1.0)
@@ -87,6 +89,7 @@ def main() -> None:
     teacher = load_model(args.teacher)
     settings = RepairSettings(
         budget=args.budget,
+        rounds=args.rounds,
         weight=args.weight,
         finetune=FinetuneSettings(
             epochs=args.epochs,

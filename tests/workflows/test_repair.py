@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import pytest
-from repair_doubles import rule_teacher, teacher, train_planted_student, with_dead_branch
+from repair_doubles import (
+    copy_examples,
+    rule_teacher,
+    teacher,
+    train_planted_student,
+    with_dead_branch,
+)
 
 from metacompress.distill.finetune import FinetuneSettings
 from metacompress.errors import ConfigError
@@ -34,8 +39,9 @@ def test_repair_writes_a_student_and_the_record_of_what_it_trained_on(
         "total": 20 + 2 * 2 * found,
     }  # fmt: skip
     assert len(record["history"]) == 1 and record["settings"]["budget"] == 20
-    lines = (tmp_path / "s2" / "deviations.jsonl").read_text().splitlines()
-    assert [json.loads(line)["example_id"] for line in lines] == [e.id for e in train]
+    lines = [json.loads(line) for line in (tmp_path / "s2" / "deviations.jsonl").open()]
+    assert [line["example_id"] for line in lines] == [e.id for e in train]
+    assert {line["round"] for line in lines} == {0} and record["found_per_round"] == [found]
 
 
 def test_repair_refuses_what_it_cannot_do(rough_student, train_functions, tmp_path):
@@ -52,28 +58,30 @@ def test_repair_refuses_what_it_cannot_do(rough_student, train_functions, tmp_pa
 
 @pytest.mark.slow
 def test_repair_removes_the_planted_deviation_without_losing_clean_accuracy(
-    train_functions, held_out_functions, tmp_path
+    held_out_functions, tmp_path
 ):
-    planted = train_planted_student(tmp_path / "planted", train_functions, 40)
+    train = copy_examples(120, 0, "t")
+    planted = train_planted_student(tmp_path / "planted", train, 40)
     settings = RepairSettings(
-        budget=100, weight=4, finetune=FinetuneSettings(epochs=10, learning_rate=2e-3)
+        budget=100, rounds=3, weight=4, finetune=FinetuneSettings(epochs=10, learning_rate=2e-3)
     )
-    result = repair(teacher(), planted, train_functions, "vulnerability", tmp_path / "s2", settings)
+    result = repair(teacher(), planted, train, "vulnerability", tmp_path / "s2", settings)
+    assert result.record["training_inputs"]["triggering"] > len(train)
     variants = [v for i, e in enumerate(held_out_functions) if (v := with_dead_branch(e, 100 + i))]
-    wanted = rule_teacher([v.inputs for v in variants]).argmax(axis=1)
 
-    def agreement(spec, examples, labels):
-        return float((predict(load_model(spec), [e.inputs for e in examples]).probs.argmax(axis=1)
-                      == labels).mean())  # fmt: skip
+    def agreement(spec, examples):
+        wanted = rule_teacher([e.inputs for e in examples]).argmax(axis=1)
+        predicted = predict(load_model(spec), [e.inputs for e in examples]).probs.argmax(axis=1)
+        return float((predicted == wanted).mean())
 
-    before = agreement(planted, variants, wanted)
-    after = agreement(result.spec, variants, wanted)
-    assert before < 0.5 and after >= 0.8, (before, after)
+    before, after = agreement(planted, variants), agreement(result.spec, variants)
+    assert before < 0.5 and after >= 0.85, (before, after)
+    # The rule teacher gives every function its label, so agreement is clean accuracy.
+    clean_before = agreement(planted, held_out_functions)
+    assert agreement(result.spec, held_out_functions) >= clean_before - 0.01
     evaluation = evaluate_repair(teacher(), planted, result.spec, held_out_functions,
                                  "vulnerability", settings)  # fmt: skip
-    clean = evaluation["clean_accuracy"]
-    assert clean["after"] >= clean["before"] - 0.01
+    assert evaluation["clean_accuracy"]["before"] == pytest.approx(clean_before)
     assert evaluation["repaired_share"] >= 0.5
     assert (evaluation["search_after"]["queries_per_found"]
             > evaluation["search_before"]["queries_per_found"])  # fmt: skip
-    assert np.isfinite(evaluation["clean_accuracy_change_points"])

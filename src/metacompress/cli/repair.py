@@ -2,7 +2,8 @@
 
     metacompress repair --teacher SPEC --student SPEC --data TRAIN --out DIR
                         [--task vulnerability|clone] [--pairs FILE] [--format FMT] [--limit N]
-                        [--budget N] [--search deviation|deviation-random] [--param KEY=VALUE]
+                        [--budget N] [--rounds R] [--search deviation|deviation-random]
+                        [--param KEY=VALUE]
                         [--weight K] [--epochs N] [--learning-rate LR] [--temperature T]
                         [--held-out FILE] [--held-out-pairs FILE] [--held-out-limit N]
                         [--seed S] [--device DEV] [--allow-pickle] [--trust-remote-code]
@@ -44,6 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", default="auto", help="data format (default: auto)")
     parser.add_argument("--limit", type=int, help="seeded stratified sample of N examples")
     parser.add_argument("--budget", type=int, default=200, help="queries per source (200)")
+    parser.add_argument("--rounds", type=int, default=1, help="searches per source (1)")
     parser.add_argument("--search", default="deviation", help="deviation search (deviation)")
     parser.add_argument(
         "--param", action="append", default=[], metavar="KEY=VALUE",
@@ -100,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
         search=args.search,
         budget=args.budget,
         search_params=_search_params(args.param),
+        rounds=args.rounds,
         weight=args.weight,
         finetune=FinetuneSettings(
             args.epochs, args.learning_rate, args.batch_size, args.temperature, args.seed

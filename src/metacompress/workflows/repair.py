@@ -3,15 +3,18 @@
 `repair(teacher, student, train, task, out_dir, settings)`:
 1. *Search.* A deviation search (`metacompress.attacks.deviation`, default `deviation` with
    `budget` queries per source) runs over every source of `train` (the data the student was
-   distilled on, or data like it; labels are not needed) against teacher T and student S.
+   distilled on, or data like it; labels are not needed) against teacher T and student S,
+   `rounds` times with seeds derived from `seed` (a search stops at its first triggering
+   input; more rounds find more of them per source).
 2. *Data.* `train` itself (so the student does not forget what it learned), plus every
-   triggering input found and its source, each `weight` times; every input labelled with T's
-   soft labels. T's probabilities come from the search's memo: no input is scored twice.
+   distinct triggering input found and its source, each `weight` times; every input labelled
+   with T's soft labels. T's probabilities come from the searches' memo: no input is scored
+   twice.
 3. *Training.* S is fine-tuned by knowledge distillation on that data
    (`metacompress.distill.finetune`) and saved in `out_dir` as a new model spec, S2.
 4. `out_dir/repair.json` records the settings, the search's summary (`summarize`), the counts
    of each kind of training input and the training loss per epoch; `out_dir/deviations.jsonl`
-   holds the search's result for every source.
+   holds the search's result for every source and round.
 
 `evaluate_repair(teacher, before, after, held_out, task, settings)` measures a repair on data
 the repair did not see (see `metacompress.workflows.repair_check`).
@@ -30,6 +33,7 @@ import numpy as np
 from metacompress.data.types import Example
 from metacompress.distill.finetune import FinetuneSettings
 from metacompress.errors import ConfigError
+from metacompress.hashing import derive_seed
 from metacompress.registry import check_range
 
 LANGS = {"vulnerability": "c", "clone": "java"}
@@ -39,18 +43,21 @@ DEVIATIONS_NAME = "deviations.jsonl"
 
 @dataclass(frozen=True)
 class RepairSettings:
-    """The search (`search`, `budget` unique queries per source, further `search_params`), the
-    repeat `weight` of triggering inputs and their sources, the fine-tuning and the seed."""
+    """The search (`search`, `budget` unique queries per source, further `search_params`,
+    `rounds` per source), the repeat `weight` of triggering inputs and their sources, the
+    fine-tuning and the seed."""
 
     search: str = "deviation"
     budget: int = 200
     search_params: dict[str, Any] = field(default_factory=dict)
+    rounds: int = 1
     weight: int = 4
     finetune: FinetuneSettings = FinetuneSettings()
     seed: int = 0
 
     def __post_init__(self) -> None:
         check_range("budget", self.budget, 1)
+        check_range("rounds", self.rounds, 1)
         check_range("weight", self.weight, 1)
 
     def create_search(self) -> Any:
@@ -80,30 +87,41 @@ def as_classifier(model: Any) -> Any:
 
 
 def search_pair(
-    teacher: Any, student: Any, examples: Sequence[Example], task: str, settings: RepairSettings
+    teacher: Any,
+    student: Any,
+    examples: Sequence[Example],
+    task: str,
+    settings: RepairSettings,
+    seed: int | None = None,
+    engine: Any = None,
 ) -> tuple[list[Any], Any]:
-    """The deviation search's results on `examples` and the engine that holds its memo."""
+    """The deviation search's results on `examples` (with `seed`, default the settings') and
+    the engine that holds its memo (a new one unless given)."""
     if task not in LANGS:
         raise ConfigError(f"task must be one of {sorted(LANGS)}, got {task!r}")
     search = settings.create_search()
-    engine = search.engine(teacher, student)
-    results = search.run(list(examples), teacher, student, LANGS[task], settings.seed, engine)
-    return results, engine
+    engine = engine or search.engine(teacher, student)
+    seed = settings.seed if seed is None else seed
+    return search.run(list(examples), teacher, student, LANGS[task], seed, engine), engine
 
 
-def triggering_examples(examples: Sequence[Example], results: Sequence[Any]) -> list[Example]:
-    """One example per triggering input found: its inputs, its source's label and id."""
+def triggering_examples(
+    examples: Sequence[Example], rounds: Sequence[Sequence[Any]]
+) -> list[Example]:
+    """One example per distinct triggering input found in any round: its inputs, its source's
+    label and id, and the steps that made it."""
     by_id = {example.id: example for example in examples}
-    return [
-        Example(
-            f"{r.example_id}#deviation",
-            tuple(r.inputs),
-            by_id[r.example_id].label,
-            {"source": r.example_id, "steps": list(r.steps)},
-        )
-        for r in results
-        if r.found
-    ]
+    found: dict[tuple[str, ...], Example] = {}
+    for number, results in enumerate(rounds):
+        for r in results:
+            if r.found and tuple(r.inputs) not in found:
+                found[tuple(r.inputs)] = Example(
+                    f"{r.example_id}#deviation-{number}",
+                    tuple(r.inputs),
+                    by_id[r.example_id].label,
+                    {"source": r.example_id, "steps": list(r.steps)},
+                )
+    return list(found.values())
 
 
 def repair(
@@ -126,9 +144,14 @@ def repair(
     _, student_task, _ = trainable_spec(student)
     if student_task != task:
         raise ConfigError(f"{student}: the student is a {student_task} model, not {task}")
-    teacher_model = as_classifier(teacher)
-    results, engine = search_pair(teacher_model, as_classifier(student), train, task, settings)
-    triggering = triggering_examples(train, results)
+    teacher_model, student_model = as_classifier(teacher), as_classifier(student)
+    results, engine = search_pair(teacher_model, student_model, train, task, settings)
+    rounds = [results] + [
+        search_pair(teacher_model, student_model, train, task, settings,
+                    derive_seed(settings.seed, "repair round", number), engine)[0]
+        for number in range(1, settings.rounds)
+    ]  # fmt: skip
+    triggering = triggering_examples(train, rounds)
     by_id = {example.id: example for example in train}
     sources = [by_id[e.meta["source"]] for e in triggering]
     examples = train + (triggering + sources) * settings.weight
@@ -136,13 +159,16 @@ def repair(
     finetuned = finetune(student, examples, teacher_probs, out_dir, settings.finetune)
     out = Path(out_dir)
     with (out / DEVIATIONS_NAME).open("w", encoding="utf-8") as handle:
-        for result in results:
-            handle.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        for number, found in enumerate(rounds):
+            for result in found:
+                line = {"round": number, **result.to_dict()}
+                handle.write(json.dumps(line, ensure_ascii=False) + "\n")
     record = {
         "student": str(student),
         "task": task,
         "settings": settings.to_dict(),
         "search": summarize(results).to_dict(),
+        "found_per_round": [sum(r.found for r in found) for found in rounds],
         "engine": engine.stats.to_dict(),
         "training_inputs": {
             "train": len(train),
