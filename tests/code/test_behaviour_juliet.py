@@ -2,7 +2,8 @@
 
 For every registered transformation that handles C (renamings included), the `good*` functions
 of Juliet test cases are transformed one by one (each function's text is transformed alone,
-after the file's #define lines, and spliced back, so every edit lies inside a function), the file is recompiled with
+after the file's #define lines, and spliced back, so every edit lies inside a function), the
+file is recompiled with
 `gcc -DINCLUDEMAIN -DOMITBAD -Itestcasesupport io.o FILE.c -lm` (io.c compiled once) and run
 without stdin; its output must equal the original program's. Test cases whose original does
 not compile, times out, or prints different output on two runs are skipped. Counts per
@@ -17,12 +18,7 @@ holds both, and only the transformation under test is counted.
 
 from __future__ import annotations
 
-import random
-import re
 import shutil
-import subprocess
-import tarfile
-import threading
 import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -30,14 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from juliet import RANDOM, Juliet
 
-from metacompress.code.behaviour import (
-    Outcome,
-    compile_c,
-    compile_object,
-    run_executable,
-    same_behaviour,
-)
+from metacompress.code.behaviour import same_behaviour
 from metacompress.code.parsing import iter_nodes, parse
 from metacompress.code.transform import TRANSFORMS
 
@@ -46,14 +37,6 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc is not installed"),
 ]
 
-ARCHIVE = Path("juliet") / "juliet-c-subset.tar.xz"
-SINGLE_FILE = re.compile(r"_\d+\.c$")
-#: Test cases that wait on the network (or for a connection) are left out.
-NETWORK = re.compile(r"socket|listen|connect", re.IGNORECASE)
-#: Random values (main seeds rand() with the time in seconds, so two quick runs of the original
-#: agree while a later run differs): such test cases are left out.
-RANDOM = re.compile(r"(?<![\w])rand\s*\(|RAND32|RAND64|globalReturnsTrueOrFalse")
-RUN_TIMEOUT = 5.0
 BATCH = 8
 #: Transformations run on each function first, to create sites Juliet does not have.
 PREPARE: dict[str, tuple[tuple[str, dict], ...]] = {
@@ -66,74 +49,6 @@ PREPARE: dict[str, tuple[tuple[str, dict], ...]] = {
     ),
     "while-to-for": (("for-to-while", {"max_sites": 50}),),
 }
-
-
-@dataclass
-class Juliet:
-    """An extracted Juliet tree with testcasesupport/io.c compiled once."""
-
-    root: Path
-    io_object: Path
-    work: Path
-    files: list[Path]
-    originals: dict[Path, Outcome | None] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def compile_and_run(self, source: Path, output: Path) -> Outcome:
-        compiled = compile_c(
-            source,
-            output,
-            include_dirs=[self.root / "testcasesupport"],
-            defines=["INCLUDEMAIN", "OMITBAD"],
-            extra_inputs=[self.io_object],
-        )
-        if not compiled.ran:
-            return compiled
-        return run_executable([str(output)], timeout=RUN_TIMEOUT, cwd=output.parent)
-
-    def original(self, path: Path) -> Outcome | None:
-        """The original program's behaviour, or None when it is unusable (no compile, a
-        timeout, or different output on two runs)."""
-        with self.lock:
-            if path in self.originals:
-                return self.originals[path]
-        folder = self.work / "original" / path.stem
-        folder.mkdir(parents=True, exist_ok=True)
-        first = self.compile_and_run(path, folder / "program")
-        usable: Outcome | None = None
-        if first.ran:
-            second = run_executable([str(folder / "program")], timeout=RUN_TIMEOUT, cwd=folder)
-            usable = first if same_behaviour(first, second) else None
-        with self.lock:
-            self.originals[path] = usable
-        return usable
-
-
-@pytest.fixture(scope="session")
-def juliet(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Juliet:
-    archive = shared_data / ARCHIVE
-    if not archive.is_file():
-        pytest.skip(f"Juliet archive not found at {archive}")
-    root = tmp_path_factory.mktemp("juliet")
-    if shutil.which("tar"):
-        subprocess.run(["tar", "xJf", str(archive), "-C", str(root)], check=True)
-    else:
-        with tarfile.open(archive) as bundle:
-            bundle.extractall(root, filter="data")
-    io_object = root / "io.o"
-    compiled = compile_object(
-        root / "testcasesupport" / "io.c", io_object, include_dirs=[root / "testcasesupport"]
-    )
-    assert compiled.ran, compiled.message
-    files = sorted(
-        p
-        for p in (root / "testcases").rglob("*.c")
-        if SINGLE_FILE.search(p.name) and not NETWORK.search(p.name)
-    )
-    random.Random(0).shuffle(files)
-    work = root / "work"
-    work.mkdir()
-    return Juliet(root, io_object, work, files)
 
 
 def _function_name(node) -> str:

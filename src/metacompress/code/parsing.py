@@ -4,6 +4,11 @@ BigCloneBench methods are bare Java methods, which are not a compilation unit: t
 inside a wrapper class, and every node span is mapped back to the method text by subtracting
 the wrapper's length (`ParsedCode.span`). Offsets are bytes of the UTF-8 encoding.
 
+C functions written without a return type (implicit int, K&R parameter declarations; see
+`implicit_int`) are parsed with `int ` inserted before their names, when that parses better:
+`ParsedCode.inserted` records the insertions and `ParsedCode.to_code` maps a parsed offset back
+to the original code, as for the Java wrapper, so no edit ever touches the inserted text.
+
 Error nodes (ERROR, and MISSING tokens that tree-sitter inserted) are collected once; the
 transformations never edit inside or across one (`ParsedCode.overlaps_error`).
 """
@@ -94,7 +99,13 @@ def _error_nodes(root: Node) -> list[Node]:
 
 @dataclass(frozen=True)
 class ParsedCode:
-    """A parse of `code` in `lang`; spans are byte offsets into `code.encode()`."""
+    """A parse of `code` in `lang`; spans are byte offsets into `code.encode()`.
+
+    `data` is what was parsed: the code, after the Java wrapper's prefix (`prefix_len` bytes)
+    or with `int ` inserted before implicit-int C functions (`inserted`: (offset in `data`,
+    length) of each insertion). `errors` are the error spans in the code, `raw_errors` the same
+    in `data`.
+    """
 
     code: str
     lang: str
@@ -102,6 +113,8 @@ class ParsedCode:
     data: bytes
     prefix_len: int = 0
     errors: tuple[tuple[int, int], ...] = field(default=())
+    inserted: tuple[tuple[int, int], ...] = field(default=())
+    raw_errors: tuple[tuple[int, int], ...] = field(default=())
 
     @property
     def root(self) -> Node:
@@ -113,7 +126,19 @@ class ParsedCode:
 
     @property
     def code_bytes(self) -> bytes:
+        if self.inserted:
+            return self.code.encode("utf-8")
         return self.data[self.prefix_len : len(self.data) - self._suffix_len]
+
+    def to_code(self, offset: int) -> int:
+        """The offset in the code of raw offset `offset` into `data` (an offset inside an
+        inserted text maps to where the insertion stands)."""
+        code = offset - self.prefix_len
+        for start, length in self.inserted:
+            if offset <= start:
+                break
+            code -= min(length, offset - start)
+        return code
 
     @property
     def _suffix_len(self) -> int:
@@ -125,6 +150,8 @@ class ParsedCode:
 
     def span(self, node: Node) -> tuple[int, int]:
         """(start, end) of `node` as byte offsets into the original code."""
+        if self.inserted:
+            return self.to_code(node.start_byte), self.to_code(node.end_byte)
         return node.start_byte - self.prefix_len, node.end_byte - self.prefix_len
 
     def line_of(self, offset: int) -> int:
@@ -149,8 +176,11 @@ class ParsedCode:
         return sorted(found, key=lambda node: (node.start_byte, -node.end_byte))
 
     def in_code(self, node: Node) -> bool:
-        """True when the node lies inside the original code (not in the Java wrapper)."""
+        """True when the node lies inside the original code (not in the Java wrapper, nor in
+        an inserted `int `, where a non-empty node maps to an empty span)."""
         start, end = self.span(node)
+        if self.inserted and start == end and node.end_byte > node.start_byte:
+            return False
         return start >= 0 and end <= len(self.code_bytes)
 
 
@@ -166,25 +196,77 @@ def _parse_bytes(data: bytes, lang: str) -> Tree:
     return _parser(lang).parse(data)
 
 
-def _build(code: str, lang: str, data: bytes, prefix_len: int, tree: Tree) -> ParsedCode:
-    errors = tuple(
-        (n.start_byte - prefix_len, n.end_byte - prefix_len) for n in _error_nodes(tree.root_node)
-    )
-    return ParsedCode(code, lang, tree, data, prefix_len, errors)
+def _build(
+    code: str,
+    lang: str,
+    data: bytes,
+    prefix_len: int,
+    tree: Tree,
+    inserted: tuple[tuple[int, int], ...] = (),
+) -> ParsedCode:
+    raw_errors = tuple((n.start_byte, n.end_byte) for n in _error_nodes(tree.root_node))
+    parsed = ParsedCode(code, lang, tree, data, prefix_len, (), inserted, raw_errors)
+    errors = tuple((parsed.to_code(a), parsed.to_code(b)) for a, b in raw_errors)
+    return ParsedCode(code, lang, tree, data, prefix_len, errors, inserted, raw_errors)
+
+
+def _misread_head(root: Node) -> bool:
+    """Whether a top-level function definition has a type name and a parenthesised name for a
+    declarator, which is how tree-sitter-c reads `static f(void) { ... }`."""
+    for child in root.children:
+        if child.type == "function_definition":
+            type_node = child.child_by_field_name("type")
+            declarator = child.child_by_field_name("declarator")
+            if (
+                type_node is not None
+                and type_node.type == "type_identifier"
+                and declarator is not None
+                and declarator.type == "parenthesized_declarator"
+            ):
+                return True
+    return False
+
+
+def _with_implicit_int(code: str, raw: bytes, plain: ParsedCode) -> ParsedCode:
+    """`plain`, or the parse with `int ` inserted before implicit-int functions' names when
+    there are any and that parses with no more errors (fewer, unless `plain` misread one)."""
+    from metacompress.code.implicit_int import INSERTED, implicit_int_heads
+    from metacompress.code.names import C_KEYWORDS  # names imports this module
+
+    heads = implicit_int_heads(raw, C_KEYWORDS)
+    if not heads:
+        return plain
+    insert = INSERTED.encode()
+    pieces, inserted, cursor = [], [], 0
+    for number, offset in enumerate(heads):
+        pieces += [raw[cursor:offset], insert]
+        inserted.append((offset + number * len(insert), len(insert)))
+        cursor = offset
+    data = b"".join([*pieces, raw[cursor:]])
+    normalised = _build(code, "c", data, 0, _parse_bytes(data, "c"), tuple(inserted))
+    if normalised.error_count < plain.error_count or (
+        normalised.error_count == plain.error_count == 0
+    ):
+        return normalised
+    return plain
 
 
 def parse(code: str, lang: str) -> ParsedCode:
-    """Parse `code` as C or Java; bare Java methods are parsed inside a wrapper class."""
+    """Parse `code` as C or Java; bare Java methods are parsed inside a wrapper class, C
+    functions without a return type with `int ` inserted (see the module docstring)."""
     language(lang)
     raw = code.encode("utf-8")
+    prefix = JAVA_WRAPPER_PREFIX.encode()
     tree = _parse_bytes(raw, lang)
     if lang == "c":
-        return _build(code, lang, raw, 0, tree)
+        plain = _build(code, lang, raw, 0, tree)
+        if plain.error_count or _misread_head(tree.root_node):
+            return _with_implicit_int(code, raw, plain)
+        return plain
     top_level = {child.type for child in tree.root_node.children}
     unwrapped = _build(code, lang, raw, 0, tree)
     if top_level & _JAVA_TYPE_DECLARATIONS and unwrapped.error_count == 0:
         return unwrapped
-    prefix = JAVA_WRAPPER_PREFIX.encode()
     wrapped_data = prefix + raw + JAVA_WRAPPER_SUFFIX.encode()
     wrapped = _build(code, lang, wrapped_data, len(prefix), _parse_bytes(wrapped_data, lang))
     if wrapped.error_count <= unwrapped.error_count or not top_level & _JAVA_TYPE_DECLARATIONS:

@@ -203,7 +203,7 @@ def _leaves(parsed: ParsedCode) -> list[tuple[str, str, int]]:
     while stack:
         node = stack.pop()
         if node.child_count == 0:
-            found.append((node.type, parsed.text(node), node.start_byte - parsed.prefix_len))
+            found.append((node.type, parsed.text(node), parsed.to_code(node.start_byte)))
         else:
             stack.extend(reversed(node.children))
     return found

@@ -109,7 +109,7 @@ class SiteTransformation(Transformation):
             if isinstance(outcome, str):
                 failed[outcome] += 1
             elif parsed.overlaps_error(
-                (outcome.start - parsed.prefix_len, outcome.end - parsed.prefix_len)
+                (parsed.to_code(outcome.start), parsed.to_code(outcome.end))
             ):
                 failed["touches a parse error"] += 1
             else:

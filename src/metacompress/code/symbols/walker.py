@@ -156,6 +156,8 @@ class Walker:
 
     # -- helpers -----------------------------------------------------------------------------
     def span(self, node: Node) -> Span:
+        """The node's span in the parsed data less the Java wrapper's prefix (the code's span,
+        unless text was inserted: `result` maps those)."""
         return node.start_byte - self.prefix, node.end_byte - self.prefix
 
     def name(self, node: Node) -> str:
@@ -175,7 +177,7 @@ class Walker:
             self.mark_unsafe(token, reason)
 
     def line(self, node: Node) -> int:
-        return self.parsed.line_of(node.start_byte - self.prefix)
+        return self.parsed.line_of(self.parsed.to_code(node.start_byte))
 
     def schedule(self, actions: list[Action]) -> None:
         """Run `actions` (nodes to visit and operations) next, in the order given."""
@@ -273,11 +275,22 @@ class Walker:
                 self.near_error[id(binding)] = reason
                 return
 
+    def map_to_code(self) -> None:
+        """Spans of a parse with inserted text were taken in the parsed data (the hot loop
+        subtracts only the prefix); map them to the code."""
+        to_code = self.parsed.to_code
+        for binding in self.bindings:
+            binding.decls = [(to_code(a), to_code(b)) for a, b in binding.decls]
+            binding.uses = [(to_code(a), to_code(b)) for a, b in binding.uses]
+            binding.scope = (to_code(binding.scope[0]), to_code(binding.scope[1]))
+
     # -- results -----------------------------------------------------------------------------
     def result(self) -> tuple[list[Symbol], list[Skipped]]:
         symbols: list[Symbol] = []
         skipped: list[Skipped] = []
-        function = self.span(self.function)
+        function = self.parsed.span(self.function)
+        if self.parsed.inserted:
+            self.map_to_code()
         for binding in self.bindings:
             if not binding.decls:
                 continue

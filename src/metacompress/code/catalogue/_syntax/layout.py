@@ -80,7 +80,7 @@ class ErrorSpans:
 
     @classmethod
     def of(cls, parsed: ParsedCode) -> ErrorSpans:
-        spans = sorted((a + parsed.prefix_len, b + parsed.prefix_len) for a, b in parsed.errors)
+        spans = sorted(parsed.raw_errors)
         return cls(tuple(a for a, _ in spans), tuple(spans))
 
     def touches(self, start: int, end: int) -> bool:

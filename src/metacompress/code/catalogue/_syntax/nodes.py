@@ -30,7 +30,7 @@ JUMP_BOUNDARIES = frozenset(
 
 def edit(parsed: ParsedCode, start: int, end: int, text: str) -> Edit:
     """An Edit replacing raw bytes [start, end) of `parsed.data` by `text`."""
-    return Edit(start - parsed.prefix_len, end - parsed.prefix_len, text)
+    return Edit(parsed.to_code(start), parsed.to_code(end), text)
 
 
 def children(node: Node, field: str) -> list[Node]:
