@@ -2,8 +2,8 @@
 
 For every registered transformation that handles C (renamings included), the `good*` functions
 of Juliet test cases are transformed one by one (each function's text is transformed alone,
-after the file's #define lines, and spliced back, so every edit lies inside a function), the
-file is recompiled with
+after the file's #define lines, and spliced back, so every edit lies inside a function; a
+transformation that renames functions is applied to the whole file), the file is recompiled with
 `gcc -DINCLUDEMAIN -DOMITBAD -Itestcasesupport io.o FILE.c -lm` (io.c compiled once) and run
 without stdin; its output must equal the original program's. Test cases whose original does
 not compile, times out, or prints different output on two runs are skipped. Counts per
@@ -71,8 +71,14 @@ def macro_context(parsed) -> str:
 def transform_good_functions(code: str, name: str, key: str) -> tuple[str, int, int]:
     """Transform every `good*` function of a Juliet file and splice the results back; each
     function is transformed alone, preceded by the file's #define lines (which must come back
-    unchanged). Returns (new code, functions transformed, functions not applicable)."""
+    unchanged). A transformation that changes function names (`changes_signature`) is applied
+    to the whole file once instead. Returns (new code, functions transformed, functions not
+    applicable)."""
     transformation = TRANSFORMS.create(name)
+    if transformation.changes_signature:
+        # Callers elsewhere in the file must follow a renamed function: the whole file.
+        whole = transformation.apply(code, "c", zlib.crc32(f"{name}:{key}".encode()))
+        return (whole.code, 1, 0) if whole.applicable else (code, 0, 1)
     preparations = [TRANSFORMS.create(n, **params) for n, params in PREPARE.get(name, ())]
     parsed = parse(code, "c")
     context = macro_context(parsed)

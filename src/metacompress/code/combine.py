@@ -78,6 +78,16 @@ class Compose(Transformation):
                 f"got {len(set(self.transforms))}"
             )
 
+    @property
+    def changes_signature(self) -> bool:  # type: ignore[override]
+        """Whether a step may rename a function (see `Transformation.changes_signature`)."""
+        names = self.transforms or [e.name for e in TRANSFORMS.entries()]
+        return any(
+            TRANSFORMS.get(n).changes_signature
+            for n in names
+            if not is_combinator(TRANSFORMS.get(n))
+        )
+
     def apply_parsed(self, parsed: ParsedCode, seed: int = 0) -> TransformResult:
         if parsed.lang not in self.languages:
             return NotApplicable(f"{self.name} does not support language {parsed.lang!r}")

@@ -90,6 +90,10 @@ class Transformation(abc.ABC):
     name: ClassVar[str] = ""
     languages: ClassVar[frozenset[str]] = frozenset()
     description: ClassVar[str] = ""
+    #: True when the output's functions are called by other names than the input's, so code
+    #: outside the input that calls them (a program transformed one function at a time)
+    #: must be transformed with it.
+    changes_signature: ClassVar[bool] = False
 
     def apply(self, code: str, lang: str, seed: int = 0) -> TransformResult:
         if lang not in self.languages:

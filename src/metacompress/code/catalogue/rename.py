@@ -39,6 +39,25 @@ from metacompress.registry import check_choice, check_range
 NAME_SOURCES = ("random", "list")
 
 
+def check_name_source(source: str, names: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """Validate the `name_source` and `names` parameters of a renaming; `names` as a tuple."""
+    check_choice("name_source", source, NAME_SOURCES)
+    if names is not None:
+        if isinstance(names, str) or not all(isinstance(n, str) for n in names):
+            raise ConfigError(f"names must be a list of strings, got {names!r}")
+        names = tuple(names)
+    if source == "list" and not names:
+        raise ConfigError("names must be a non-empty list when name_source is 'list'")
+    if source == "random" and names:
+        raise ConfigError("names is only used with name_source 'list', got name_source 'random'")
+    return names
+
+
+def name_source(source: str, names: tuple[str, ...] | None) -> NameSource:
+    """The source of new names that the `name_source` and `names` parameters describe."""
+    return ListNames(names or ()) if source == "list" else RandomNames()
+
+
 @dataclass(frozen=True)
 class RenameSymbols(Transformation):
     """Rename a random subset of the symbols of `kinds` to fresh names."""
@@ -61,21 +80,11 @@ class RenameSymbols(Transformation):
                     f"max_renames must be an integer or None, got {self.max_renames!r}"
                 )
             check_range("max_renames", self.max_renames, 1)
-        check_choice("name_source", self.name_source, NAME_SOURCES)
-        if self.names is not None:
-            if isinstance(self.names, str) or not all(isinstance(n, str) for n in self.names):
-                raise ConfigError(f"names must be a list of strings, got {self.names!r}")
-            object.__setattr__(self, "names", tuple(self.names))
-        if self.name_source == "list" and not self.names:
-            raise ConfigError("names must be a non-empty list when name_source is 'list'")
-        if self.name_source == "random" and self.names:
-            raise ConfigError(
-                "names is only used with name_source 'list', got name_source 'random'"
-            )
+        object.__setattr__(self, "names", check_name_source(self.name_source, self.names))
 
     def source(self) -> NameSource:
         """The name source these parameters describe."""
-        return ListNames(self.names or ()) if self.name_source == "list" else RandomNames()
+        return name_source(self.name_source, self.names)
 
     def apply_parsed(self, parsed: ParsedCode, seed: int = 0) -> TransformResult:
         """The base class's contract with one parse fewer where it is provably unneeded.
