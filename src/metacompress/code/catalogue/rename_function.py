@@ -28,6 +28,7 @@ from typing import ClassVar
 
 from tree_sitter import Node
 
+from metacompress.code.catalogue._syntax.nodes import ancestors
 from metacompress.code.catalogue.rename import check_name_source, name_source
 from metacompress.code.edits import Edit
 from metacompress.code.names import identifier_tokens
@@ -87,7 +88,7 @@ def _c_candidate(parsed: ParsedCode, function: Node, by_text: dict) -> _Candidat
     if any(
         a.type.startswith("preproc") and a.type not in _C_CODE_DIRECTIVES
         for node in tokens
-        for a in _ancestors(node)
+        for a in ancestors(node)
     ):
         return f"{name} appears in a preprocessor directive"
     return _Candidate(name, tuple(parsed.span(n) for n in tokens), parsed.span(function))
@@ -95,13 +96,6 @@ def _c_candidate(parsed: ParsedCode, function: Node, by_text: dict) -> _Candidat
 
 #: Preprocessor nodes whose branches hold ordinary code.
 _C_CODE_DIRECTIVES = frozenset({"preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif"})
-
-
-def _ancestors(node: Node):
-    parent = node.parent
-    while parent is not None:
-        yield parent
-        parent = parent.parent
 
 
 def _java_candidate(parsed: ParsedCode, method: Node, by_text: dict) -> _Candidate | str:
