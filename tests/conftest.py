@@ -20,3 +20,36 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared data folder not found at {SHARED_DATA} (set METACOMPRESS_SHARED_DATA)")
     return SHARED_DATA
+
+
+@pytest.fixture
+def make_read_only():
+    """make_read_only(folder): no file can be created in `folder` until the test ends.
+
+    chmod a-w for an ordinary user; for root, whom permissions do not stop, the immutable
+    attribute (chattr +i). Skips when neither works here."""
+    import shutil
+    import stat
+    import subprocess
+
+    changed: list[tuple[Path, str, int]] = []
+
+    def make(folder: Path) -> Path:
+        mode = folder.stat().st_mode
+        if os.geteuid() != 0:
+            folder.chmod(mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+            changed.append((folder, "chmod", mode))
+        else:
+            chattr = shutil.which("chattr")
+            done = chattr and subprocess.run([chattr, "+i", str(folder)], capture_output=True)
+            if not done or done.returncode != 0:
+                pytest.skip("cannot make a folder read-only here (root without chattr +i)")
+            changed.append((folder, "chattr", mode))
+        return folder
+
+    yield make
+    for folder, how, mode in reversed(changed):
+        if how == "chmod":
+            folder.chmod(mode)
+        else:
+            subprocess.run(["chattr", "-i", str(folder)], check=False)

@@ -36,8 +36,9 @@ class StorageError(ConfigError):
 
 
 @contextlib.contextmanager
-def storage_guard(path: Path | str) -> Iterator[None]:
-    """Turn 'disk full', 'read-only' and 'permission denied' into a StorageError naming `path`."""
+def storage_guard(path: Path | str, *, exact: bool = False) -> Iterator[None]:
+    """Turn 'disk full', 'read-only' and 'permission denied' into a StorageError naming the file
+    the OS names, or `path` (a folder, or with `exact` the file written through a temporary)."""
     try:
         yield
     except sqlite3.OperationalError as error:
@@ -46,7 +47,7 @@ def storage_guard(path: Path | str) -> Iterator[None]:
         raise
     except OSError as error:
         if error.errno in STORAGE_ERRNOS:
-            where = error.filename or path
+            where = path if exact or not error.filename else error.filename
             raise StorageError(f"cannot write to {where}: {error.strerror}") from error
         raise
 
@@ -62,7 +63,7 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
     renamed to `path` when the block succeeds, removed when it fails."""
     path = Path(path)
     tmp = temporary_name(path)
-    with storage_guard(path):
+    with storage_guard(path, exact=True):
         try:
             yield tmp
             os.replace(tmp, path)

@@ -64,3 +64,57 @@ def test_a_run_directory_in_another_format_is_refused_with_what_to_do(tmp_path):
             check_resume(store, "hash", {}, tmp_path, resume=True)
     with pytest.raises(ConfigError, match="run the experiment again into another folder"):
         RunReader(tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty"])
+def test_a_damaged_store_is_an_error_naming_the_file(tmp_path, damage):
+    from metacompress.rundir.storage import CorruptStoreError
+
+    _run(tmp_path)
+    path = tmp_path / "run.sqlite"
+    content = path.read_bytes()
+    path.write_bytes({"truncated": content[: len(content) // 2], "garbage": b"not a db" * 100,
+                      "empty": b""}[damage])  # fmt: skip
+    expected = ConfigError if damage == "empty" else CorruptStoreError
+    message = (f"{tmp_path} is not a run directory" if damage == "empty"
+               else f"{path} cannot be read: .*truncated")  # fmt: skip
+    with pytest.raises(expected, match=message), RunReader(tmp_path) as run:
+        run.report_counts()
+    if damage != "empty":
+        refused = pytest.raises(CorruptStoreError, match=f"{path} cannot be read")
+        with refused, RunStore(tmp_path) as store:
+            store.count("variants")
+
+
+def test_a_run_on_read_only_storage_is_read_and_writing_to_it_names_the_folder(
+    tmp_path, make_read_only
+):
+    from metacompress.atomic import write_atomic
+    from metacompress.rundir.storage import StorageError
+
+    _run(tmp_path)
+    make_read_only(tmp_path)
+    with RunReader(tmp_path) as run:
+        assert run.report_counts()["examples"] == 2
+    with pytest.raises(StorageError, match=f"cannot write to {tmp_path / 'report.md'}: "):
+        write_atomic(tmp_path / "report.md", "# report\n")
+    assert not (tmp_path / "report.md").exists()
+
+
+def test_a_read_only_run_with_commits_left_in_its_log_says_so(tmp_path, make_read_only):
+    import shutil
+    import sqlite3
+
+    _run(tmp_path)
+    holder = sqlite3.connect(tmp_path / "run.sqlite")  # keeps the log from being folded in
+    holder.execute("PRAGMA wal_autocheckpoint = 0")
+    holder.execute("INSERT INTO meta VALUES ('late', '1')")
+    holder.commit()
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for name in ("run.sqlite", "run.sqlite-wal"):
+        shutil.copy(tmp_path / name, copy / name)
+    holder.close()
+    make_read_only(copy)
+    with pytest.raises(ConfigError, match="write-ahead log run.sqlite-wal still holds commits"):
+        RunReader(copy)

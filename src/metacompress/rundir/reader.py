@@ -1,13 +1,18 @@
 """Read-only access to a finished (or interrupted) run directory: what reports and `compare` ask.
 
 `RunReader(run_dir)` opens run.sqlite read-only (a ConfigError naming the folder when it is not
-a run directory or holds another format of the tables) and summary.json; each method answers one question with plain values. Numbers
-are read as the run saved them: nothing here runs a model or derives a metric.
+a run directory or holds another format of the tables, a CorruptStoreError when the file is not
+a readable database) and summary.json. A run directory on read-only storage is read as an
+immutable file when its write-ahead log is empty (SQLite cannot open a WAL database read-only
+without creating its shared-memory file); one whose log still holds commits (the run was
+killed) cannot be read there, and says so. Each method answers one question with plain values.
+Numbers are read as the run saved them: nothing here runs a model or derives a metric.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -18,6 +23,7 @@ from metacompress.errors import ConfigError
 from metacompress.rundir.layout import DB_NAME
 from metacompress.rundir.queries import IN_LIST
 from metacompress.rundir.resume import check_format
+from metacompress.rundir.storage import store_guard
 from metacompress.rundir.summary import read_summary
 
 
@@ -26,15 +32,51 @@ def _chunks(items: Sequence[Any], size: int = IN_LIST) -> Iterable[Sequence[Any]
         yield items[start : start + size]
 
 
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to run.sqlite (see the module docstring for read-only storage)."""
+    uri = path.resolve().as_uri()
+    with store_guard(path):
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+        try:
+            db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.OperationalError:
+            db.close()
+            if _can_create_files(path.parent):  # not read-only storage: a real error
+                raise
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise ConfigError(
+                f"{path} cannot be read on read-only storage: its write-ahead log {wal.name} "
+                "still holds commits of an interrupted run; fix: make the folder writable "
+                "once (any read will fold the log in), or copy the folder"
+            )
+        db = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
+        db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return db
+
+
+def _can_create_files(folder: Path) -> bool:
+    """Whether a file can be created in `folder` (asked by trying: `os.access` answers yes to
+    root on storage that refuses every write)."""
+    probe = folder / f".metacompress-read-test.{os.getpid()}"
+    try:
+        probe.touch()
+    except OSError:
+        return False
+    probe.unlink()
+    return True
+
+
 class RunReader:
     """Read-only queries on one run directory (use as a context manager, or `close`)."""
 
     def __init__(self, run_dir: Path | str) -> None:
         self.run_dir = Path(run_dir)
-        db_path = self.run_dir / DB_NAME
-        if not db_path.is_file():
+        self.path = self.run_dir / DB_NAME
+        if not self.path.is_file():
             raise ConfigError(f"{self.run_dir} is not a run directory: {DB_NAME} not found")
-        self.db = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        self.db = _open_read_only(self.path)
         try:
             version = self.q("SELECT value FROM meta WHERE key = 'format_version'")
             check_format(version[0][0] if version else None, self.run_dir)
@@ -55,7 +97,8 @@ class RunReader:
         self.close()
 
     def q(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self.db.execute(sql, tuple(params)).fetchall()
+        with store_guard(self.path):
+            return self.db.execute(sql, tuple(params)).fetchall()
 
     def count(self, table: str, where: str = "", params: Sequence[Any] = ()) -> int:
         sql = f"SELECT COUNT(*) FROM {table}" + (f" WHERE {where}" if where else "")
