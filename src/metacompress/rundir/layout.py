@@ -15,6 +15,7 @@ Layout (stable; `metacompress.report` and `compare` read it through `metacompres
                            (`metacompress.rundir.exports`), rows sorted by their key;
                            byte-identical for the same config and seed
       summary.json         written last, atomically (`metacompress.rundir.summary`)
+      run.lock             locked by the process writing the store (`metacompress.rundir.lock`)
       report.*             written by `metacompress.report.write_reports`
 
 Follow-up names in the tables: ``source`` is the unmodified input (always present); the pools
@@ -29,8 +30,8 @@ from pathlib import Path
 
 from metacompress.data.types import SOURCE
 
-__all__ = ["ATTACKS_POOL", "CACHE_PATH", "CONFIG_NAME", "DB_NAME", "FORMAT_VERSION", "POOLED",
-           "POOLS", "ROLES", "SOURCE", "SUMMARY_NAME", "TABLES_DIR",
+__all__ = ["ATTACKS_POOL", "CACHE_PATH", "CONFIG_NAME", "DB_NAME", "FORMAT_VERSION", "LOCK_NAME",
+           "POOLED", "POOLS", "ROLES", "SOURCE", "SUMMARY_NAME", "TABLES_DIR",
            "TRANSFORMATIONS_POOL"]  # fmt: skip
 
 #: Format 2: rates with the baseline (source rate, induced rate, difference) and set-level
@@ -39,6 +40,7 @@ FORMAT_VERSION = "2"
 DB_NAME = "run.sqlite"
 CONFIG_NAME = "config.yaml"
 SUMMARY_NAME = "summary.json"
+LOCK_NAME = "run.lock"
 TABLES_DIR = "tables"
 CACHE_PATH = Path("cache") / "predictions.sqlite"
 #: `SOURCE` (from `metacompress.data.types`) names the unmodified inputs; POOLED, the follow-up

@@ -9,7 +9,9 @@ the queries the stages and the reports ask are in `metacompress.rundir.queries` 
 A row is never overwritten: `insert` is a plain INSERT, and a row whose key is already in the
 table is a `DuplicateRowError` naming the table and the row, so two results that claim the same
 key (colliding ids, a stage run twice) stop the run instead of one silently replacing the other.
-Only ``meta`` entries are replaced (`write_meta`); tables recomputed as a whole are deleted first
+The store holds the run directory's lock (`metacompress.rundir.lock`) while it is open, so a
+second process gets a clear error instead of writing beside the first. Only ``meta`` entries
+are replaced (`write_meta`); tables recomputed as a whole are deleted first
 (`metacompress.rundir.queries.replace_results`).
 """
 
@@ -26,8 +28,9 @@ from typing import Any
 from metacompress.errors import MetaCompressError
 from metacompress.rundir.exports import export_tables
 from metacompress.rundir.layout import DB_NAME, FORMAT_VERSION
+from metacompress.rundir.lock import RunLock
 from metacompress.rundir.schema import SCHEMA
-from metacompress.rundir.storage import storage_guard
+from metacompress.rundir.storage import store_guard
 
 
 def dumps(value: Any) -> str:
@@ -45,16 +48,24 @@ class RunStore:
     def __init__(self, run_dir: Path) -> None:
         self.run_dir = Path(run_dir)
         self.path = self.run_dir / DB_NAME
-        with storage_guard(self.path):
-            self._db = sqlite3.connect(self.path, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(SCHEMA)
-            if self.get_meta("format_version") is None:
-                self.set_meta("format_version", FORMAT_VERSION)
+        self._lock = RunLock(self.run_dir)
+        try:
+            with store_guard(self.path):
+                self._db = sqlite3.connect(self.path, isolation_level=None)
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.executescript(SCHEMA)
+                if self.get_meta("format_version") is None:
+                    self.set_meta("format_version", FORMAT_VERSION)
+        except BaseException:
+            if hasattr(self, "_db"):
+                self._db.close()
+            self._lock.release()
+            raise
 
     def close(self) -> None:
         self._db.close()
+        self._lock.release()
 
     def __enter__(self) -> RunStore:
         return self
@@ -65,7 +76,7 @@ class RunStore:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One atomic unit of writes: everything inside commits together or not at all."""
-        with storage_guard(self.path):
+        with store_guard(self.path):
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -76,15 +87,17 @@ class RunStore:
             self._db.execute("COMMIT")
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self._db.execute(sql, params).fetchall()
+        with store_guard(self.path):
+            return self._db.execute(sql, params).fetchall()
 
     def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
         """The rows of a query one at a time, for results too large to hold as a list."""
-        return iter(self._db.execute(sql, params))
+        with store_guard(self.path):
+            yield from self._db.execute(sql, params)
 
     def get_meta(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else row[0]
+        rows = self.query("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
 
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction() as db:
@@ -132,8 +145,9 @@ class RunStore:
 
     def count(self, table: str, where: str = "", params: Sequence[Any] = ()) -> int:
         sql = f"SELECT COUNT(*) FROM {table}" + (f" WHERE {where}" if where else "")
-        return int(self._db.execute(sql, params).fetchone()[0])
+        return int(self.query(sql, params)[0][0])
 
     def export(self, folder: Path, formats: Sequence[str] = ("parquet", "csv")) -> list[Path]:
         """Write the exported tables to `folder` (`metacompress.rundir.exports.export_tables`)."""
-        return export_tables(self._db, folder, formats)
+        with store_guard(self.path):
+            return export_tables(self._db, folder, formats)
