@@ -160,6 +160,28 @@ def test_an_existing_run_needs_resume_and_the_same_config(run):
         run("kept", resume=True, seed=99)
 
 
+def test_a_resume_names_only_settings_that_change_results(run):
+    run("parallel")
+    run("parallel", resume=True, workers=2, chunk_size=5)
+    with pytest.raises(ConfigError, match=r"its config differs in seed; resume with"):
+        run("parallel", resume=True, seed=99)
+
+
+def test_a_model_that_fails_to_load_leaves_the_folder_free_for_any_run(make_config):
+    from pipeline_doubles import identical_student, teacher
+
+    from metacompress.pipeline.runner import run_experiment
+
+    def broken(config):
+        raise ConfigError("student: cannot load model 'nowhere'")
+
+    with pytest.raises(ConfigError, match="nowhere"):
+        run_experiment(make_config("free"), load=broken, data=examples())
+    models = {"teacher": teacher(), "student": identical_student()}
+    outcome = run_experiment(make_config("free", seed=99), data=examples(), models=models)
+    assert outcome.summary["resumed"] is False and outcome.summary["seed"] == 99
+
+
 @pytest.mark.usefixtures("raising_transform")
 def test_bad_inputs_are_recorded_with_reasons_and_the_run_completes(run):
     data = examples(6) + [

@@ -44,7 +44,7 @@ from metacompress.hashing import derive_seed
 from metacompress.pipeline import aggregate as agg
 from metacompress.pipeline import provenance
 from metacompress.pipeline.adversarial import AttackShard, attack_shard
-from metacompress.pipeline.config import MODEL_ROLES, RunConfig
+from metacompress.pipeline.config import MODEL_ROLES, NOT_RESULT_KEYS, RunConfig
 from metacompress.pipeline.executor import Executor, make_executor
 from metacompress.pipeline.gates import GateResult, evaluate_gates
 from metacompress.pipeline.inference import ModelOutput, score_chunk
@@ -69,7 +69,7 @@ from metacompress.pipeline.verdicts import (
 from metacompress.progress import progress
 from metacompress.rundir import queries
 from metacompress.rundir.layout import CACHE_PATH, CONFIG_NAME, DB_NAME, TABLES_DIR
-from metacompress.rundir.resume import check_fingerprints, check_resume
+from metacompress.rundir.resume import check_fingerprints, check_resume, run_identity
 from metacompress.rundir.storage import check_writable, write_atomic
 from metacompress.rundir.store import RunStore, dumps
 from metacompress.rundir.summary import write_summary
@@ -138,7 +138,9 @@ class Runner:
         self.relations = [(spec.id, spec.create()) for spec in config.relations]
 
     # -- stage 1 -------------------------------------------------------------------------------
-    def load(self, data: Any | None) -> None:
+    def load(self, data: Any | None, identity: Mapping[str, str]) -> None:
+        """Stage 1; its transaction also records the run's `identity` (config hash, model
+        fingerprints), from which on the folder holds this run."""
         if self.store.is_done("load"):
             return
         from metacompress.pipeline.sources import load_data
@@ -189,6 +191,8 @@ class Runner:
                 RunStore.insert(db, "followups", followups)
                 RunStore.insert(db, "relations", relations)
                 RunStore.write_meta(db, "data", dumps(info))
+                for key, value in identity.items():
+                    RunStore.write_meta(db, key, value)
                 self.store.mark_done(db, "load")
 
     # -- stage 2 -------------------------------------------------------------------------------
@@ -416,10 +420,12 @@ def run_experiment(
     run_dir = Path(config.output)
     check_writable(run_dir)
     with RunStore(run_dir) as store:
-        resumed = check_resume(store, config.result_hash(), config.to_dict(), run_dir, resume)
-        write_atomic(run_dir / CONFIG_NAME, config.to_yaml())
+        settings = {k: v for k, v in config.to_dict().items() if k not in NOT_RESULT_KEYS}
+        resumed = check_resume(store, config.result_hash(), settings, run_dir, resume)
         raw_models = dict(models) if models is not None else dict(load(config))
-        check_fingerprints(store, {r: raw_models[r].fingerprint for r in MODEL_ROLES}, run_dir)
+        fingerprints = {r: raw_models[r].fingerprint for r in MODEL_ROLES}
+        check_fingerprints(store, fingerprints, run_dir)
+        write_atomic(run_dir / CONFIG_NAME, config.to_yaml())
         cached = _cached(raw_models, run_dir)
         own_executor = executor is None
         gpus = 1.0 if config.device == "cuda" else 0.0
@@ -428,7 +434,7 @@ def run_experiment(
         )
         try:
             runner = Runner(config, store, executor, cached)
-            runner.load(data)
+            runner.load(data, run_identity(config.result_hash(), fingerprints))
             runner.variants()
             runner.attacks()
             runner.inference()

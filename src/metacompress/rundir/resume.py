@@ -1,10 +1,13 @@
 """Resume checks: a run directory continues only the run it holds, with the same models.
 
-A run directory records the hash of every result-changing setting of its config
-(``meta.config_sha256``) and the fingerprint of each model (``meta.fingerprint:ROLE``) when it
-starts. `check_resume` refuses a directory that holds a run unless asked to resume, a resume
-with another config (naming the settings that differ) and a directory in another format of the
-tables (`check_format`); `check_fingerprints` refuses a resume with other models.
+A run directory holds a run once its first stage has committed: that transaction records the
+hash of every result-changing setting of the config (``meta.config_sha256``) and the
+fingerprint of each model (``meta.fingerprint:ROLE``), the entries of `run_identity`. Before
+that (a model that would not load, data that could not be read) the folder holds nothing and
+any config may start there. `check_resume` refuses a directory that holds a run unless asked
+to resume, a resume with another config (naming the result-changing settings that differ) and
+a directory in another format of the tables (`check_format`); `check_fingerprints` refuses a
+resume with other models.
 """
 
 from __future__ import annotations
@@ -23,13 +26,13 @@ def check_resume(
 ) -> bool:
     """Whether this continues an earlier run; refuse a mismatched or unasked-for one.
 
-    `result_hash` hashes the settings that can change a result; `config` is the resolved
-    config as plain values (to name the settings that differ).
+    `result_hash` hashes the settings that can change a result; `config` holds those settings
+    as plain values (to name the ones that differ; settings that cannot change a result, such
+    as the number of workers, are not in it and never named).
     """
     check_format(store.get_meta("format_version"), run_dir)
     stored = store.get_meta("config_sha256")
     if stored is None:
-        store.set_meta("config_sha256", result_hash)
         return False
     if not resume:
         raise ConfigError(
@@ -66,14 +69,16 @@ def read_config(run_dir: Path) -> dict[str, Any]:
 
 
 def check_fingerprints(store: RunStore, fingerprints: Mapping[str, str], run_dir: Path) -> None:
-    """Record each model's fingerprint, or refuse one that changed since the run started."""
+    """Refuse a model whose fingerprint changed since the run started."""
     for role, current in fingerprints.items():
-        key = f"fingerprint:{role}"
-        stored = store.get_meta(key)
-        if stored is None:
-            store.set_meta(key, current)
-        elif stored != current:
+        stored = store.get_meta(f"fingerprint:{role}")
+        if stored is not None and stored != current:
             raise ConfigError(
                 f"cannot resume {run_dir}: the {role} model changed since the run started "
                 f"(fingerprint {stored[:12]} -> {current[:12]})"
             )
+
+
+def run_identity(result_hash: str, fingerprints: Mapping[str, str]) -> dict[str, str]:
+    """The ``meta`` entries the first stage records with its results (see the module doc)."""
+    return {"config_sha256": result_hash, **{f"fingerprint:{r}": f for r, f in fingerprints.items()}}
