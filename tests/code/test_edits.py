@@ -9,6 +9,14 @@ def test_edits_apply_in_byte_offsets_past_non_ascii():
     assert apply_edits(code, [Edit(start, start + 1, "z")]) == "int x = 1; /* é */ int z = x;"
 
 
+def test_an_edit_that_cuts_a_character_is_refused_even_when_the_bytes_decode():
+    # 'é;;;;é' is C3 A9 3B 3B 3B 3B C3 A9: deleting bytes 1..7 leaves C3 A9, valid UTF-8,
+    # but both ends of the span fall inside a character.
+    with pytest.raises(ValueError, match="cuts a UTF-8 character"):
+        apply_edits("é;;;;é", [Edit(1, 7, "")])
+    assert apply_edits("é;;;;é", [Edit(2, 6, "")]) == "éé"
+
+
 def test_insertions_at_one_offset_keep_their_order_and_overlap_is_refused():
     assert apply_edits("ab", [Edit(1, 1, "X"), Edit(1, 1, "Y")]) == "aXYb"
     with pytest.raises(ValueError, match="overlapping"):

@@ -62,14 +62,24 @@ def _order(edits: Sequence[Edit]) -> list[int]:
     return order
 
 
+def _inside_character(data: bytes, offset: int) -> bool:
+    """Whether byte `offset` of UTF-8 `data` falls inside a character (a continuation byte,
+    0b10xxxxxx, starts there)."""
+    return offset < len(data) and data[offset] & 0xC0 == 0x80
+
+
 def apply_edits(code: str, edits: Sequence[Edit]) -> str:
-    """Apply non-overlapping edits given in offsets of `code`'s UTF-8 bytes."""
+    """Apply non-overlapping edits given in offsets of `code`'s UTF-8 bytes. Every span must
+    start and end on a character boundary: an edit that cuts a character is a ValueError, even
+    where the bytes left would happen to decode, so edits always compose."""
     data = code.encode("utf-8")
     parts: list[bytes] = []
     cursor = 0
     for edit in sort_edits(edits):
         if edit.end > len(data):
             raise ValueError(f"edit {edit} reaches past the end of the text ({len(data)} bytes)")
+        if _inside_character(data, edit.start) or _inside_character(data, edit.end):
+            raise ValueError(f"edit {edit} cuts a UTF-8 character of the text")
         parts.append(data[cursor : edit.start])
         parts.append(edit.replacement.encode("utf-8"))
         cursor = edit.end
