@@ -6,7 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from deviation_doubles import planted_teacher
+from deviation_doubles import PATTERN, STEP, planted_teacher
 
 from metacompress.attacks.deviation import SEARCHES, DeviationResult, DeviationSearch
 from metacompress.attacks.deviation.base import DISAGREE
@@ -50,10 +50,12 @@ def test_results_are_well_formed(name, pair, sources):
         assert result.label == int(t0.argmax()) == int(s0.argmax())
         assert DeviationResult.from_dict(result.to_dict()) == result
         if result.status != "success":
-            assert result.reason and result.inputs is None
+            assert result.reason
+        if result.inputs is None:
+            assert result.status != "success" and result.teacher_probs is None
             continue
         t, s = np.array(result.teacher_probs), np.array(result.student_probs)
-        assert t.argmax() != s.argmax()
+        assert (t.argmax() != s.argmax()) == (result.status == "success")
         for original, new, edits in zip(example.inputs, result.inputs, result.edits, strict=True):
             assert apply_edits(original, edits) == new
             assert count_errors(new, "c") <= count_errors(original, "c")
@@ -77,3 +79,24 @@ def test_an_engine_for_other_models_is_refused(pair):
     search = SEARCHES.create("deviation")
     with pytest.raises(ConfigError, match="other models"):
         search.run([], teacher, student, "c", engine=search.engine(student, teacher))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_failed_search_reports_the_input_with_the_largest_gap(name, pair, sources):
+    teacher, student = pair
+    asked = []
+
+    def recording(batch):
+        asked.extend(b[0] for b in batch)
+        return student.fn(batch)
+
+    example = sources[1]
+    (result,) = SEARCHES.create(name, budget=25).run(
+        [example], teacher, CallableClassifier(recording, "recording"), "c", seed=3
+    )
+    assert result.status == "failed" and result.inputs is not None
+    # The planted student moves by STEP per dead branch, so the gap counts dead branches.
+    gap = abs(result.teacher_probs[result.label] - result.student_probs[result.label])
+    assert gap == pytest.approx(STEP * result.inputs[0].count(PATTERN))
+    variants = [code for code in asked if code != example.inputs[0]]
+    assert result.inputs[0].count(PATTERN) == max(code.count(PATTERN) for code in variants)

@@ -15,9 +15,11 @@ whose fields are its parameters, registered with `@search(name, description)`, a
    and, with `rename`, renamings to names of the data set's identifier vocabulary) and one
    step-wise search (`search`), and the engine drives all searches, pooling their queries.
 Budgets count unique queries per source, one query being one input scored by both models, the
-source included. A search stops at its first triggering input, which is checked
-(`space.check_variant`) before it is reported; a search that raises ends only its own source,
-recorded as skipped with the error.
+source included. A search stops at its first triggering input. A search that finds none
+reports the input it asked about with the largest gap |T[c] - S[c]| between the two models'
+probabilities of the teacher's label c (so its follow-ups are not selected by success), or
+none when it asked about nothing. Every reported input is checked (`space.check_variant`)
+first; a search that raises ends only its own source, recorded as skipped with the error.
 """
 
 from __future__ import annotations
@@ -83,10 +85,10 @@ class DeviationResult:
     or "skipped" (`reason` says why). `queries` counts the unique inputs scored by both models
     for this source, the source included; on success it is the number of queries to the first
     triggering input. `label` is the teacher's label on the source (`true_label` the data
-    set's, when known). `inputs` is the triggering input, with `edits` (one tuple per input,
-    relative to the source), `steps` (operators in order) and `renamings` ((input index, old,
-    new)). The `*_probs0` are (P(0), P(1)) of each model on the source, `*_probs` on the
-    triggering input.
+    set's, when known). `inputs` is the triggering input (on failure: the input with the
+    largest gap, None when none was asked about), with `edits` (one tuple per input, relative
+    to the source), `steps` (operators in order) and `renamings` ((input index, old, new)).
+    The `*_probs0` are (P(0), P(1)) of each model on the source, `*_probs` on `inputs`.
     """
 
     example_id: str
@@ -214,10 +216,13 @@ class DeviationSearch(abc.ABC):
         lang: str,
         seed: int = 0,
         engine: PairEngine | None = None,
+        corpus: Sequence[Example] | None = None,
     ) -> list[DeviationResult]:
         """Search every source; one result per example, in order (see the module docstring).
 
-        `engine` (default: `self.engine(teacher, student)`) may be given to read its statistics.
+        `engine` (default: `self.engine(teacher, student)`) may be given to read its
+        statistics; `corpus` (default: `examples`) is where the renaming vocabulary comes from,
+        e.g. every example of a run searched in shards.
         """
         if engine is None:
             engine = self.engine(teacher, student)
@@ -237,7 +242,7 @@ class DeviationSearch(abc.ABC):
                 results[index] = self._result(example, SKIPPED, reason, 1, row, label)
             else:
                 agreeing.append(index)
-        spaces = self.prepare([examples[i] for i in agreeing], lang, seed, examples)
+        spaces = self.prepare([examples[i] for i in agreeing], lang, seed, corpus or examples)
         for index, space in zip(agreeing, spaces, strict=True):
             example, row = examples[index], rows[index]
             label = int(np.argmax(split(row)[0][0]))
@@ -291,15 +296,20 @@ class DeviationSearch(abc.ABC):
         """The step-wise search for one source (see `metacompress.attacks.engine`); `row0` is
         the pair's answer on the source (teacher's two probabilities, then the student's)."""
 
-    def found(self, context: Context, state: State, row: np.ndarray) -> Outcome:
-        """The success outcome for `state`, after checking it is a valid follow-up."""
+    def outcome(
+        self, context: Context, status: str, reason: str, state: State | None, row: Any
+    ) -> Outcome:
+        """The outcome reporting `state` (None: nothing to report), after checking that it is
+        a valid follow-up of the source."""
+        if state is None:
+            return Outcome(status, reason)
         source = context.example.inputs
         problems = check_variant(source, state, context.space.lang)
         if problems:
             raise RuntimeError(f"invalid variant: {'; '.join(problems[:3])}")
         return Outcome(
-            SUCCESS,
-            "",
+            status,
+            reason,
             inputs=state.inputs,
             probs=np.asarray(row, dtype=float),
             edits=state.edits(source),
@@ -326,7 +336,7 @@ class DeviationSearch(abc.ABC):
     ) -> DeviationResult:
         teacher0, student0 = split(row0)
         fields: dict[str, Any] = {}
-        if outcome is not None and outcome.status == SUCCESS and outcome.probs is not None:
+        if outcome is not None and outcome.probs is not None:
             teacher, student = split(outcome.probs)
             fields = {
                 "inputs": outcome.inputs,
@@ -350,13 +360,16 @@ class DeviationSearch(abc.ABC):
         )
 
 
-class Fresh:
-    """The inputs a search has asked about, and how many draws in a row made nothing new."""
+class Walk:
+    """What a search has asked about: the inputs (each asked once), how many draws in a row
+    made nothing new, and the asked input with the largest gap (reported if nothing is found)."""
 
-    def __init__(self, source: State, stall: int) -> None:
-        self.asked = {input_key(source.inputs)}
+    def __init__(self, context: Context, stall: int) -> None:
+        self.context = context
+        self.asked = {input_key(context.example.inputs)}
         self.stall = stall
         self.idle = 0
+        self.best: tuple[float, State, np.ndarray] | None = None
 
     def admit(self, state: State | None) -> bool:
         """Whether `state` is an input not asked about yet (then it counts as asked)."""
@@ -372,24 +385,40 @@ class Fresh:
     def stalled(self) -> bool:
         return self.idle >= self.stall
 
+    def observe(self, state: State, row: np.ndarray) -> None:
+        """Record the pair's answer on `state`."""
+        value = gap(row, self.context.label)[0]
+        if self.best is None or value > self.best[0]:
+            self.best = (value, state, np.asarray(row))
+
+    def failure(self, search: DeviationSearch, reason: str) -> Outcome:
+        """The failed outcome, reporting the asked input with the largest gap."""
+        if self.best is None:
+            return Outcome(FAILED, reason)
+        _, state, row = self.best
+        return search.outcome(self.context, FAILED, reason, state, row)
+
 
 Asked = Generator[Request, np.ndarray, tuple[Outcome | None, np.ndarray | None]]
 
 
-def ask(search: DeviationSearch, context: Context, state: State) -> Asked:
+def ask(search: DeviationSearch, walk: Walk, state: State) -> Asked:
     """Ask the pair about `state`: (the search's outcome, None) when the budget is spent or
     `state` is a triggering input, else (None, the pair's answer)."""
     rows = yield [state.inputs]
     if len(rows) == 0:
-        return failure(BUDGET_EXHAUSTED), None
+        return walk.failure(search, BUDGET_EXHAUSTED), None
     if deviates(rows[0]):
-        return search.found(context, state, rows[0]), None
+        return search.outcome(walk.context, SUCCESS, "", state, rows[0]), None
+    walk.observe(state, rows[0])
     return None, rows[0]
 
 
-def failure(reason: str) -> Outcome:
-    """A search's outcome when it found no triggering input."""
-    return Outcome(FAILED, reason)
+def gap(row: np.ndarray, label: int) -> tuple[float, float, float]:
+    """(|T[c] - S[c]|, T[c], S[c]) of one pair answer, c = `label`."""
+    teacher, student = split(row)
+    t, s = float(teacher[0, label]), float(student[0, label])
+    return abs(t - s), t, s
 
 
 def deviates(row: np.ndarray) -> bool:

@@ -46,12 +46,11 @@ import numpy as np
 from metacompress.attacks.deviation.base import (
     Context,
     DeviationSearch,
-    Fresh,
+    Walk,
     ask,
-    failure,
+    gap,
     search,
 )
-from metacompress.attacks.deviation.pair import split
 from metacompress.attacks.deviation.space import State
 from metacompress.attacks.engine import Search
 from metacompress.registry import check_range
@@ -100,12 +99,6 @@ class DFlare(DeviationSearch):
         check_range("novelty", self.novelty, 0.0)
         check_range("bins", self.bins, 1)
 
-    def gap(self, row: np.ndarray, label: int) -> tuple[float, float, float]:
-        """(|T[c] - S[c]|, T[c], S[c]) of one pair answer."""
-        teacher, student = split(row)
-        t, s = float(teacher[0, label]), float(student[0, label])
-        return abs(t - s), t, s
-
     def select(
         self, previous: str, used: dict[str, int], accepted: dict[str, int], rng: random.Random
     ) -> str:
@@ -121,25 +114,25 @@ class DFlare(DeviationSearch):
         space, label = context.space, context.label
         novelty = Novelty(self.bins, set())
         current = State(context.example.inputs)
-        current_gap, t0, s0 = self.gap(row0, label)
+        current_gap, t0, s0 = gap(row0, label)
         novelty.observe(t0, s0)
         used = dict.fromkeys(space.operators, 0)
         accepted = dict.fromkeys(space.operators, 0)
         operator = space.operators[rng.randrange(len(space.operators))]
-        fresh = Fresh(current, self.stall)
+        walk = Walk(context, self.stall)
         for _ in range(self.max_iterations):
             operator = self.select(operator, used, accepted, rng)
             child = space.mutate(current, operator, rng)
             used[operator] += 1
-            if not fresh.admit(child):
-                if fresh.stalled:
-                    return failure(f"no new variant in {self.stall} iterations")
+            if not walk.admit(child):
+                if walk.stalled:
+                    return walk.failure(self, f"no new variant in {self.stall} iterations")
                 continue
-            outcome, row = yield from ask(self, context, child)
+            outcome, row = yield from ask(self, walk, child)
             if outcome is not None:
                 return outcome
-            gap, t, s = self.gap(row, label)
-            if gap + (self.novelty if novelty.observe(t, s) else 0.0) >= current_gap:
-                current, current_gap = child, gap
+            value, t, s = gap(row, label)
+            if value + (self.novelty if novelty.observe(t, s) else 0.0) >= current_gap:
+                current, current_gap = child, value
                 accepted[operator] += 1
-        return failure(f"no deviation in {self.max_iterations} iterations")
+        return walk.failure(self, f"no deviation in {self.max_iterations} iterations")

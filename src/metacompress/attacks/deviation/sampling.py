@@ -22,9 +22,8 @@ import numpy as np
 from metacompress.attacks.deviation.base import (
     Context,
     DeviationSearch,
-    Fresh,
+    Walk,
     ask,
-    failure,
     search,
 )
 from metacompress.attacks.deviation.space import Space, State
@@ -72,15 +71,15 @@ class RandomDeviation(DeviationSearch):
 
     def search(self, context: Context, row0: np.ndarray, rng: random.Random) -> Search:
         root = previous = State(context.example.inputs)
-        fresh = Fresh(root, self.stall)
+        walk = Walk(context, self.stall)
         for _ in range(self.max_iterations):
             child = self.draw(context.space, root, previous, rng)
             previous = previous if child is None else child
-            if not fresh.admit(child):
-                if fresh.stalled:
-                    return failure(f"no new variant in {self.stall} draws")
+            if not walk.admit(child):
+                if walk.stalled:
+                    return walk.failure(self, f"no new variant in {self.stall} draws")
                 continue
-            outcome, _ = yield from ask(self, context, child)
+            outcome, _ = yield from ask(self, walk, child)
             if outcome is not None:
                 return outcome
-        return failure(f"no deviation in {self.max_iterations} draws")
+        return walk.failure(self, f"no deviation in {self.max_iterations} draws")
