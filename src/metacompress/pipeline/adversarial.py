@@ -1,4 +1,5 @@
-"""Stage 3: follow-up inputs found by attacks, against the teacher and against the student.
+"""Stage 3: follow-up inputs found by attacks (against the teacher, against the student) and by
+deviation searches (asking both).
 
 One attack follow-up (ATTACK@VICTIM) runs the attack once over every example of the run, with
 the seed `derive_seed(seed, follow-up id)`: the attacks draw each example's randomness from
@@ -15,6 +16,13 @@ scored by both models, so the other model's output on it is the transferred resu
 example (not attacked: unlabelled, already misclassified, nothing to rename) has no follow-up
 (status not-applicable, with the attack's reason). An attack that raises marks every example
 of its follow-up "error" with the reason.
+
+A deviation search follow-up (`metacompress.attacks.deviation`) works the same way with both
+models: one call over the run's examples (the renaming vocabulary drawn from all of them), with
+the seed `derive_seed(seed, follow-up id)`; every searched example gives a follow-up, the
+triggering input on success and the input with the largest teacher-student gap on failure;
+whether it succeeded is the ``search_results`` status of the example. An example the models
+already disagree on has no follow-up (not-applicable, with the reason).
 """
 
 from __future__ import annotations
@@ -68,13 +76,54 @@ def _outcome(spec: FollowupSpec, example: Example, result: Any, seed: int) -> At
         return AttackOutcome(VariantOutcome(example.id, spec.name, NOT_APPLICABLE, reason, seed),
                              row)  # fmt: skip
     inputs = tuple(result.adversarial_inputs or example.inputs)
-    edits = (_plain_edits(result.edits) if result.adversarial_inputs else ()) or tuple(
-        () for _ in inputs
-    )
-    steps = tuple((tuple(result.steps) or (spec.component,)) if side else () for side in edits)
-    variant = VariantOutcome(example.id, spec.name, OK, "", seed, steps,
-                             tuple((side,) if side else () for side in edits), inputs)  # fmt: skip
+    edits = _plain_edits(result.edits) if result.adversarial_inputs else ()
+    return AttackOutcome(_variant(spec, example, inputs, edits, result.steps, seed), row)
+
+
+def _variant(
+    spec: FollowupSpec, example: Example, inputs: tuple, edits: Any, steps: Any, seed: int
+) -> VariantOutcome:
+    """The ok follow-up `inputs`, whose edits (one tuple per input, relative to the example's
+    input) are stored as one step named by the search's `steps`."""
+    edits = edits or tuple(() for _ in inputs)
+    names = tuple((tuple(steps) or (spec.component,)) if side else () for side in edits)
+    return VariantOutcome(example.id, spec.name, OK, "", seed, names,
+                          tuple((side,) if side else () for side in edits), inputs)  # fmt: skip
+
+
+def _search_outcome(spec: FollowupSpec, example: Example, result: Any, seed: int) -> AttackOutcome:
+    row = (example.id, spec.name, result.status, result.reason or "", int(result.queries))
+    if result.inputs is None:
+        reason = f"search {result.status}" + (f": {result.reason}" if result.reason else "")
+        return AttackOutcome(VariantOutcome(example.id, spec.name, NOT_APPLICABLE, reason, seed),
+                             row)  # fmt: skip
+    variant = _variant(spec, example, tuple(result.inputs), _plain_edits(result.edits),
+                       result.steps, seed)  # fmt: skip
     return AttackOutcome(variant, row)
+
+
+def run_search(
+    spec: FollowupSpec,
+    examples: Sequence[Example],
+    corpus: Sequence[Example],
+    models: Mapping[str, Any],
+    lang: str,
+    seed: int,
+) -> list[AttackOutcome]:
+    """Run one deviation-search follow-up over `examples` (vocabulary from `corpus`)."""
+    from metacompress.attacks.deviation import SEARCHES
+
+    search_seed = derive_seed(seed, spec.name)
+    try:
+        search = SEARCHES.create(spec.component, **spec.params)
+        results = search.run(list(examples), models["teacher"], models["student"], lang,
+                             seed=search_seed, corpus=list(corpus))  # fmt: skip
+    except Exception as error:  # the whole search failed: every example says why
+        reason = f"{type(error).__name__}: {error}"
+        return [AttackOutcome(VariantOutcome(e.id, spec.name, ERROR, reason, search_seed), None)
+                for e in examples]  # fmt: skip
+    return [_search_outcome(spec, e, r, search_seed) for e, r in zip(examples, results,
+                                                                      strict=True)]  # fmt: skip
 
 
 def run_attack(
@@ -106,7 +155,8 @@ def run_attack(
 
 @dataclass(frozen=True)
 class AttackShard:
-    """Examples [start, stop) of one attack follow-up; `examples` holds every example."""
+    """Examples [start, stop) of one attack or search follow-up; `examples` holds every
+    example."""
 
     spec: FollowupSpec
     examples: tuple[Example, ...]
@@ -119,10 +169,15 @@ class AttackShard:
 def attack_shard(models: Mapping[str, Any], shard: AttackShard) -> list[AttackOutcome]:
     """Unit of the attack stage: the outcomes of the shard's examples.
 
+    A deviation search runs on the shard's examples, with every example as its corpus.
+
     The examples outside the shard stay in the call without their label, so the attack skips
     them unscored but still draws its vocabulary from every example; each example's search has
     its own seed and budget, so a shard's outcomes are those of one call over all examples.
     """
+    if shard.spec.kind == "search":
+        mine = shard.examples[shard.start : shard.stop]
+        return run_search(shard.spec, mine, shard.examples, models, shard.lang, shard.seed)
     examples = [
         e if shard.start <= i < shard.stop else dataclasses.replace(e, label=None)
         for i, e in enumerate(shard.examples)

@@ -46,6 +46,10 @@ Schema (defaults in brackets; relative paths are relative to the config file's f
       - combine: 2                       #   k random applicable transformations in sequence
         from: all                        #   [all] or a list of transformation names
                                          #   (the `compose` transformation, id combine-K)
+      - search: deviation                #   inputs on which teacher and student disagree,
+        budget: 200                      #   found by a search asking both models; budget:
+        params: {}                       #   [the search's] unique queries per source
+        id: deviation                    #   [the search name]
       - attack: mhm                      #   adversarial inputs found by an attack ...
         against: both                    #   [both] ... against teacher | student | both
         params: {budget: 200}            #   the attack's parameters
@@ -120,7 +124,9 @@ class FollowupSpec:
 
     kind "transform": `component` is a transformation applied with `params` (a k-step
     combination is the `compose` transformation); kind "attack": `component` is an attack
-    searching against `victim`. `sides` says which inputs of a pair are transformed.
+    searching against `victim`; kind "search": `component` is a deviation search asking both
+    models (`metacompress.attacks.deviation`). `sides` says which inputs of a pair are
+    transformed.
     """
 
     name: str
@@ -134,6 +140,8 @@ class FollowupSpec:
         if self.kind == "transform":
             return {"transform": self.component, "id": self.name, "params": dict(self.params),
                     "sides": self.sides}  # fmt: skip
+        if self.kind == "search":
+            return {"search": self.component, "id": self.name, "params": dict(self.params)}
         return {"attack": self.component, "id": self.name.rsplit("@", 1)[0], "against": self.victim,
                 "params": dict(self.params)}  # fmt: skip
 
@@ -227,11 +235,12 @@ class RunConfig:
         return self.data.get("limit")
 
     def pools(self) -> dict[str, list[str]]:
-        """Each pooled set with its member follow-ups: ``transformations`` and ``attacks`` when
-        they have members, ``all`` (every follow-up) always."""
+        """Each pooled set with its member follow-ups: ``transformations`` and ``attacks`` (the
+        inputs found by asking the models: attacks and deviation searches) when they have
+        members, ``all`` (every follow-up) always."""
         members = {
-            TRANSFORMATIONS_POOL: [f.name for f in self.followups if f.kind != "attack"],
-            ATTACKS_POOL: [f.name for f in self.followups if f.kind == "attack"],
+            TRANSFORMATIONS_POOL: [f.name for f in self.followups if f.kind == "transform"],
+            ATTACKS_POOL: [f.name for f in self.followups if f.kind in ("attack", "search")],
             POOLED: [f.name for f in self.followups],
         }
         return {name: names for name, names in members.items() if names or name == POOLED}
@@ -434,6 +443,14 @@ def _check_attack(r: _Reader, name: str, params: dict, path: Path_) -> None:
     r.create(path, ATTACKS.create, name, **params)
 
 
+def _check_search(r: _Reader, name: str, params: dict, lang: str, path: Path_) -> None:
+    from metacompress.attacks.deviation import SEARCHES
+    from metacompress.attacks.deviation.space import catalogue_operators
+
+    search = r.create(path, SEARCHES.create, name, **params)
+    r.create(path, catalogue_operators, lang, search.transforms)
+
+
 def _followups(r: _Reader, raw: Any, lang: str) -> tuple[FollowupSpec, ...]:
     path: Path_ = ("followups",)
     items = r.sequence(raw, path)
@@ -447,11 +464,10 @@ def _followups(r: _Reader, raw: Any, lang: str) -> tuple[FollowupSpec, ...]:
             made = [FollowupSpec(name, "transform", name) for name in names]
         else:
             entry = r.mapping(item, where)
-            kinds = [k for k in ("transforms", "transform", "combine", "attack") if k in entry]
+            keys = ("transforms", "transform", "combine", "attack", "search")
+            kinds = [k for k in keys if k in entry]
             if len(kinds) != 1:
-                raise r.ctx.error(
-                    where, "expected exactly one of the keys transforms, transform, combine, attack"
-                )
+                raise r.ctx.error(where, f"expected exactly one of the keys {', '.join(keys)}")
             made = _followup(r, kinds[0], entry, where, lang)
         for spec in made:
             if spec.name in (SOURCE, *POOLS) or spec.name in (s.name for s in specs):
@@ -498,6 +514,15 @@ def _followup(r: _Reader, kind: str, entry: dict, where: Path_, lang: str) -> li
         ident = r.string(entry.get("id", f"combine-{k}"), (*where, "id"))
         sides = r.string(entry.get("sides", "all"), (*where, "sides"), SIDES)
         return [FollowupSpec(ident, "transform", COMPOSE, params, sides=sides)]
+    if kind == "search":
+        r.mapping(entry, where, ("search", "budget", "params", "id"))
+        name = r.string(entry["search"], (*where, "search"))
+        params = r.params(entry.get("params"), (*where, "params"))
+        if "budget" in entry:
+            params = {**params, "budget": r.integer(entry["budget"], (*where, "budget"), 1)}
+        _check_search(r, name, params, lang, (*where, "search"))
+        return [FollowupSpec(r.string(entry.get("id", name), (*where, "id")), "search", name,
+                             params)]  # fmt: skip
     r.mapping(entry, where, ("attack", "params", "against", "id"))
     name = r.string(entry["attack"], (*where, "attack"))
     params = r.params(entry.get("params"), (*where, "params"))

@@ -7,8 +7,9 @@ in flight) and marking itself done, so `resume=True` skips finished stages and f
    variant of every example, the follow-up and relation definitions;
 2. variants: every (example, transformation follow-up) unit, through the executor, the
    examples read from the store a page at a time;
-3. attacks: every attack follow-up, against its victim (see `adversarial`), the examples cut
-   into one shard per model worker of the executor (`attack_shard`);
+3. attacks: every attack follow-up, against its victim, and every deviation search, asking both
+   models (see `adversarial`), the examples cut into one shard per model worker of the
+   executor (`attack_shard`);
 4. inference: each model on every unique input not yet scored (dedupe by content), in
    length-sorted chunks scored where the executor keeps the models (`score_chunk`); the
    inputs are read from the store a window of chunks at a time, so memory does not grow with
@@ -176,7 +177,7 @@ class Runner:
                 "flagged": dict(_counts(r[5].split(":")[0] for r in errors if r[4] == "flagged")),
             }
             followups = [(SOURCE, 0, "source", None, dumps({}))] + [
-                (f.name, i + 1, "attack" if f.kind == "attack" else "transform", f.victim,
+                (f.name, i + 1, f.kind, f.victim,
                  dumps(f.to_dict()))
                 for i, f in enumerate(cfg.followups)
             ]  # fmt: skip
@@ -198,7 +199,7 @@ class Runner:
     # -- stage 2 -------------------------------------------------------------------------------
     def variants(self) -> None:
         cfg = self.config
-        specs = [f for f in cfg.followups if f.kind != "attack"]
+        specs = [f for f in cfg.followups if f.kind == "transform"]
         pending_specs = [f for f in specs if not self.store.is_done(f"variants:{f.name}")]
         if not pending_specs:
             return
@@ -248,7 +249,7 @@ class Runner:
         cfg = self.config
         every: tuple[Example, ...] | None = None
         for spec in cfg.followups:
-            if spec.kind != "attack" or self.store.is_done(f"variants:{spec.name}"):
+            if spec.kind == "transform" or self.store.is_done(f"variants:{spec.name}"):
                 continue
             with self.timer.stage("attacks"):
                 every = every if every is not None else tuple(queries.examples(self.store))
@@ -265,7 +266,8 @@ class Runner:
                 ]
                 with self.store.transaction() as db:
                     RunStore.insert(db, "variants", [variant_row(o.variant) for o in outcomes])
-                    RunStore.insert(db, "attack_results", [o.row for o in outcomes if o.row])
+                    results = "attack_results" if spec.kind == "attack" else "search_results"
+                    RunStore.insert(db, results, [o.row for o in outcomes if o.row])
                     RunStore.insert(db, "errors", [r for o in outcomes
                                                    for r in error_rows(o.variant, "attack")])  # fmt: skip
                     self.store.mark_done(db, f"variants:{spec.name}")

@@ -94,10 +94,12 @@ EXPORTS: tuple[Export, ...] = (
     Export(
         "variants",
         "SELECT v.variant_id, v.example_id, v.followup, f.kind, f.victim, v.status, v.reason,"
-        " CASE WHEN f.kind = 'attack' AND v.status = 'ok' THEN a.status = 'success' END,"
+        " CASE WHEN f.kind IN ('attack', 'search') AND v.status = 'ok'"
+        " THEN COALESCE(a.status, s.status) = 'success' END,"
         " v.seed, v.steps, v.edits, v.inputs FROM variants v JOIN followups f"
         " ON f.name = v.followup LEFT JOIN attack_results a"
-        " ON a.example_id = v.example_id AND a.followup = v.followup ORDER BY v.variant_id",
+        " ON a.example_id = v.example_id AND a.followup = v.followup LEFT JOIN search_results s"
+        " ON s.example_id = v.example_id AND s.followup = v.followup ORDER BY v.variant_id",
         (
             ("variant_id", "string"),
             ("example_id", "string"),
@@ -176,6 +178,18 @@ EXPORTS: tuple[Export, ...] = (
             ("identifiers_changed", "int64"),
             ("original_p_positive", "float64"),
             ("final_p_positive", "float64"),
+        ),
+    ),
+    Export(
+        "search_results",
+        "SELECT example_id, followup, status, reason, queries FROM search_results"
+        " ORDER BY example_id, followup",
+        (
+            ("example_id", "string"),
+            ("followup", "string"),
+            ("status", "string"),
+            ("reason", "string"),
+            ("queries", "int64"),
         ),
     ),
     _table_export("rates", RATE_COLUMNS, "relation, followup != 'source', followup, pair"),

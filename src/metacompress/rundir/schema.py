@@ -11,10 +11,10 @@ Tables of run.sqlite (SQL types; JSON columns hold UTF-8 JSON text):
 - ``examples(example_id TEXT PK, position INTEGER, label INTEGER NULL, inputs JSON list of code
   strings, meta JSON)``: the loaded examples in data order.
 - ``followups(name TEXT PK, position INTEGER, kind TEXT, victim TEXT NULL, spec JSON)``: kind is
-  ``source`` (the unmodified input, always present, name ``source``), ``transform`` or
-  ``attack``; victim is ``teacher``/``student`` for attacks (the model the attack searched
-  against; the adversarial input is then scored by both models, so the other model's output is
-  the transferred one).
+  ``source`` (the unmodified input, always present, name ``source``), ``transform``,
+  ``attack`` or ``search`` (a deviation search asking both models); victim is
+  ``teacher``/``student`` for attacks (the model the attack searched against; the adversarial
+  input is then scored by both models, so the other model's output is the transferred one).
 - ``relations(relation TEXT PK, position INTEGER, name TEXT, params JSON)``: ``relation`` is the
   id used in every other table (the registry name unless the config gives ``id``), ``name`` the
   registry name and ``params`` its constructor parameters, so
@@ -102,6 +102,11 @@ Tables of run.sqlite (SQL types; JSON columns hold UTF-8 JSON text):
   final_p_positive REAL NULL, PK(example_id, followup))``: the attack's own record per example
   (`metacompress.attacks.base.AttackResult`): status success / failed / skipped with the
   reason, queries spent, and the victim's P(positive) on the original and final input.
+- ``search_results(example_id TEXT, followup TEXT, status TEXT, reason TEXT, queries INTEGER,
+  PK(example_id, followup))``: a deviation search's own record per example
+  (`metacompress.attacks.deviation.DeviationResult`): status success (a triggering input: the
+  models' argmax differ on the follow-up while they agreed on the source) / failed / skipped
+  with the reason, and the queries spent (inputs scored by both models, the source included).
 """
 
 SCHEMA = """
@@ -168,4 +173,7 @@ CREATE TABLE IF NOT EXISTS attack_results (
   example_id TEXT NOT NULL, followup TEXT NOT NULL, victim TEXT NOT NULL, status TEXT NOT NULL,
   reason TEXT NOT NULL, queries INTEGER NOT NULL, identifiers_changed INTEGER NOT NULL,
   original_p_positive REAL, final_p_positive REAL, PRIMARY KEY (example_id, followup));
+CREATE TABLE IF NOT EXISTS search_results (
+  example_id TEXT NOT NULL, followup TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL,
+  queries INTEGER NOT NULL, PRIMARY KEY (example_id, followup));
 """
