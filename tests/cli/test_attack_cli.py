@@ -156,3 +156,46 @@ def test_alert_without_a_masked_lm_is_a_usage_error(setup: Path, capsys):
     )  # fmt: skip
     assert code == 2
     assert "alert needs a masked language model" in capsys.readouterr().err
+
+
+def test_a_deviation_search_compares_teacher_and_student(setup: Path, capsys):
+    out = setup / "deviation"
+    code = main(
+        [
+            "attack",
+            "--model", str(setup / "teacher.yaml"),
+            "--student", str(setup / "student.yaml"),
+            "--data", str(setup / "data.jsonl"),
+            "--method", "deviation",
+            "--budget", "200",
+            "--trust-remote-code",
+            "--out", str(out),
+        ]
+    )  # fmt: skip
+    assert code == 0
+    results = _read_jsonl(out / "results.jsonl")
+    assert [r["search"] for r in results] == ["deviation"] * 4
+    # The fourth example has "total" but no "buf": the models disagree before any search.
+    assert results[3]["status"] == "skipped" and "disagree" in results[3]["reason"]
+    found = [r for r in results if r["status"] == "success"]
+    assert found and all(r["queries"] <= 200 for r in results)
+    for r in found:
+        assert (r["teacher_probs"][1] > 0.5) != (r["student_probs"][1] > 0.5)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["attack"] == "deviation" and summary["params"]["budget"] == 200
+    assert summary["summary"]["found"] == len(found) and summary["summary"]["searched"] == 3
+    assert summary["engine"]["model_inputs"] > 0 and summary["student"].endswith("student.yaml")
+    assert "triggering inputs found for" in capsys.readouterr().out
+
+
+def test_a_deviation_search_needs_a_student(setup: Path, capsys):
+    code = main(
+        [
+            "attack",
+            "--model", str(setup / "teacher.yaml"),
+            "--data", str(setup / "data.jsonl"),
+            "--method", "deviation",
+            "--out", str(setup / "alone"),
+        ]
+    )  # fmt: skip
+    assert code == 2 and "give --student" in capsys.readouterr().err

@@ -1,6 +1,8 @@
-"""`metacompress attack`: run one adversarial attack on a model (or on a teacher and its student).
+"""`metacompress attack`: run one adversarial attack on a model (or on a teacher and its student),
+or a deviation search on a teacher and its student.
 
-    metacompress attack --model SPEC --data PATH --method mhm|alert|wir-random|structural
+    metacompress attack --model SPEC --data PATH
+                        --method mhm|alert|wir-random|structural|deviation|deviation-random
                         [--task vulnerability|clone] [--pairs FILE] [--format FMT]
                         [--budget N] [--limit N] [--seed S] [--mlm SPEC] [--perturb first|both]
                         [--param KEY=VALUE ...] [--student SPEC] [--batch-size N]
@@ -13,7 +15,15 @@ perturbation size, skip and failure reasons, engine statistics, timings). With `
 `student/results.jsonl`, `transfer.jsonl` (adversarial examples of each evaluated on the
 other) and a `summary.json` with both summaries, how much larger the student's relative drop
 is (percent) and the transfer rates. ALERT's masked LM defaults to `--model`'s `mlm/` folder
-(where train-teacher keeps it). Exit status 0, or 2 for a usage or config error.
+(where train-teacher keeps it).
+
+`--method deviation` (or its baseline `deviation-random`, `metacompress.attacks.deviation`)
+needs `--student`: it searches, per example, for a variant on which the student's answer
+differs from the teacher's (`--model`), asking both; `--budget` counts inputs scored by both.
+DIR gets `results.jsonl` (one search result per example) and `summary.json` (share of sources
+with a triggering input, median queries to the first one, queries per triggering input, skip
+and failure reasons, engine statistics, timings). Exit status 0, or 2 for a usage or config
+error.
 """
 
 from __future__ import annotations
@@ -25,20 +35,25 @@ from pathlib import Path
 from typing import Any
 
 METHODS = ("mhm", "alert", "wir-random", "structural")
+SEARCH_METHODS = ("deviation", "deviation-random")
 LANGUAGES = {"vulnerability": "c", "clone": "java"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "attack",
-        help="run an adversarial attack (MHM, ALERT, WIR-Random, structural) on a model",
+        help="run an adversarial attack (MHM, ALERT, WIR-Random, structural) on a model, or a "
+        "teacher-student deviation search",
         description="Search, per example, for a semantics-preserving variant that flips the "
         "model's prediction within a query budget; with --student, attack teacher and student "
         "and compare their drops.",
     )
     parser.add_argument("--model", required=True, help="victim model spec (or the teacher)")
     parser.add_argument("--data", required=True, help="data file (see `metacompress data`)")
-    parser.add_argument("--method", required=True, choices=METHODS, help="attack")
+    parser.add_argument(
+        "--method", required=True, choices=METHODS + SEARCH_METHODS,
+        help="attack, or deviation search (with --student)",
+    )  # fmt: skip
     parser.add_argument("--out", required=True, help="output folder")
     parser.add_argument("--task", choices=sorted(LANGUAGES), help="default: clone with --pairs")
     parser.add_argument("--pairs", help="BigCloneBench pair file (clone detection)")
@@ -69,17 +84,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def _params(args: argparse.Namespace) -> dict[str, Any]:
+def key_values(texts: list[str]) -> dict[str, Any]:
+    """`--param KEY=VALUE` texts as a dict, each value read as YAML."""
     import yaml
 
     from metacompress.errors import ConfigError
 
     params: dict[str, Any] = {}
-    for text in args.param:
+    for text in texts:
         key, sep, value = text.partition("=")
         if not sep or not key.strip():
             raise ConfigError(f"--param must look like KEY=VALUE, got {text!r}")
         params[key.strip()] = yaml.safe_load(value)
+    return params
+
+
+def _params(args: argparse.Namespace) -> dict[str, Any]:
+    from metacompress.errors import ConfigError
+
+    params = key_values(args.param)
     for key, value in (("budget", args.budget), ("perturb", args.perturb)):
         if value is not None:
             params[key] = value
@@ -108,6 +131,26 @@ def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
+def _deviations(
+    search: Any, examples: list, teacher: Any, student: Any, lang: str, seed: int, out: Path
+) -> dict[str, Any]:
+    """Run a deviation search, write its results; its summary record."""
+    from metacompress.attacks.deviation import summarize
+
+    engine = search.engine(teacher, student)
+    started = time.perf_counter()
+    results = search.run(examples, teacher, student, lang, seed, engine=engine)
+    seconds = time.perf_counter() - started
+    _write_jsonl(out / "results.jsonl", [r.to_dict() for r in results])
+    summary = summarize(results)
+    print(
+        f"searched {summary.searched}, triggering inputs found for {summary.found} "
+        f"(share {_fmt(summary.found_share)}), median queries {_fmt(summary.median_queries)}, "
+        f"queries per triggering input {_fmt(summary.queries_per_found)}"
+    )
+    return {"summary": summary.to_dict(), "engine": engine.stats.to_dict(), "seconds": seconds}
+
+
 def run(args: argparse.Namespace) -> int:
     from metacompress.attacks import ATTACKS, Comparison, summarize, transfer, transfer_rate
     from metacompress.data.loaders import load_examples
@@ -119,7 +162,14 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--limit must be an integer >= 1, got {args.limit}")
     task = args.task or ("clone" if args.pairs else "vulnerability")
     lang = LANGUAGES[task]
-    attack = ATTACKS.create(args.method, **_params(args))
+    if args.method in SEARCH_METHODS:
+        from metacompress.attacks.deviation import SEARCHES
+
+        if args.student is None:
+            raise ConfigError(f"--method {args.method} compares two models; give --student")
+        attack = SEARCHES.create(args.method, **_params(args))
+    else:
+        attack = ATTACKS.create(args.method, **_params(args))
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -135,6 +185,23 @@ def run(args: argparse.Namespace) -> int:
         "allow_pickle": args.allow_pickle,
         "trust_remote_code": args.trust_remote_code,
     }
+    report: dict[str, Any] = {
+        "attack": args.method,
+        "params": {k: v for k, v in get_params(attack).items()},
+        "task": task,
+        "data": str(args.data),
+        "seed": args.seed,
+        "examples": len(examples),
+        "data_skipped_rows": len(loaded.skipped),
+    }
+    if args.method in SEARCH_METHODS:
+        teacher = load_model(args.model, args.device, **options)
+        student = load_model(args.student, args.device, **options)
+        report.update(_deviations(attack, examples, teacher, student, lang, args.seed, out))
+        report.update({"teacher": str(args.model), "student": str(args.student)})
+        (out / "summary.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {out / 'summary.json'}")
+        return 0
     victims = (
         {"model": args.model}
         if args.student is None
@@ -170,15 +237,6 @@ def run(args: argparse.Namespace) -> int:
             f"{_fmt(summary.adversarial)} (relative drop {_fmt(summary.relative_drop)}), "
             f"mean queries {_fmt(summary.mean_queries)}"
         )
-    report: dict[str, Any] = {
-        "attack": args.method,
-        "params": {k: v for k, v in get_params(attack).items()},
-        "task": task,
-        "data": str(args.data),
-        "seed": args.seed,
-        "examples": len(examples),
-        "data_skipped_rows": len(loaded.skipped),
-    }
     if args.student is None:
         report.update(runs["model"]["record"])
     else:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
 
 LANGUAGES = {"vulnerability": "c", "clone": "java"}
 
@@ -71,21 +70,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def _search_params(pairs: list[str]) -> dict[str, Any]:
-    import yaml
-
-    from metacompress.errors import ConfigError
-
-    params: dict[str, Any] = {}
-    for text in pairs:
-        key, sep, value = text.partition("=")
-        if not sep or not key.strip():
-            raise ConfigError(f"--param must look like KEY=VALUE, got {text!r}")
-        params[key.strip()] = yaml.safe_load(value)
-    return params
-
-
 def run(args: argparse.Namespace) -> int:
+    from metacompress.cli.attack import key_values
     from metacompress.data.loaders import load_examples
     from metacompress.distill.finetune import FinetuneSettings
     from metacompress.errors import ConfigError
@@ -101,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     settings = RepairSettings(
         search=args.search,
         budget=args.budget,
-        search_params=_search_params(args.param),
+        search_params=key_values(args.param),
         rounds=args.rounds,
         weight=args.weight,
         finetune=FinetuneSettings(
