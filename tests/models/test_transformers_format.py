@@ -181,3 +181,52 @@ def test_models_saved_by_distill_load_with_their_encoding(tokenizer, config_fact
         expected = torch.softmax(hf(input_ids=ids, attention_mask=mask).logits, -1).numpy()
     np.testing.assert_allclose(model.predict_proba(batch), expected, atol=1e-5)
     assert model.max_length == 24
+
+
+def _as_pickle_folder(folder, whole_module: bool):
+    """The folder with its weights as pytorch_model.bin: a plain state dict, or the whole
+    pickled module (which torch.load(weights_only=True) refuses)."""
+    model = AutoModelForSequenceClassification.from_pretrained(folder)
+    (folder / "model.safetensors").unlink()
+    torch.save(model if whole_module else model.state_dict(), folder / "pytorch_model.bin")
+    return folder
+
+
+def test_pickle_weights_follow_allow_pickle_as_every_format_does(make_hf_model):
+    reference = load_model(make_hf_model(seed=3)).predict_proba([(c,) for c in CODES])
+    plain = load_model(_as_pickle_folder(make_hf_model(seed=3), whole_module=False))
+    np.testing.assert_allclose(plain.predict_proba([(c,) for c in CODES]), reference, atol=1e-6)
+    pickled = _as_pickle_folder(make_hf_model(seed=3), whole_module=True)
+    with pytest.raises(ConfigError, match=r"pytorch_model\.bin.*pickled checkpoint.*allow.pickle"):
+        load_model(pickled)
+    allowed = load_model(pickled, allow_pickle=True)
+    np.testing.assert_allclose(allowed.predict_proba([(c,) for c in CODES]), reference, atol=1e-6)
+
+
+def test_a_malicious_pickle_is_refused_without_running_it(make_hf_model, tmp_path):
+    folder = _as_pickle_folder(make_hf_model(), whole_module=False)
+    marker = tmp_path / "ran"
+    state = torch.load(folder / "pytorch_model.bin")
+    state["payload"] = _Payload(str(marker))
+    torch.save(state, folder / "pytorch_model.bin")
+    with pytest.raises(ConfigError, match="pickled checkpoint"):
+        load_model(folder)
+    assert not marker.exists()
+
+
+class _Payload:
+    """Unpickling this creates a file: what a malicious checkpoint would do."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+def test_a_truncated_safetensors_file_is_a_config_error_naming_the_model(make_hf_model):
+    folder = make_hf_model()
+    weights = folder / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[: weights.stat().st_size // 2])
+    with pytest.raises(ConfigError, match=rf"cannot load model '{folder}'.*SafetensorError"):
+        load_model(folder)

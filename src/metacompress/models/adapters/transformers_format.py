@@ -6,7 +6,12 @@ Spec keys: `path` (a folder saved with save_pretrained, or a hub id), `task`, `m
 max_length=L)`, a pair as `tokenizer(code1, code2, truncation="longest_first",
 max_length=L)`; P = softmax(logits), column `positive_column` is the positive class.
 
-Weights load through transformers (safetensors, or `torch.load(weights_only=True)` for .bin);
+Weights follow the loading rule of every format (`metacompress.models.checkpoints`): safetensors
+load through transformers; a folder whose weights are one pickle file (`pytorch_model.bin`, no
+safetensors beside it) is read by `load_state_dict`, which refuses a checkpoint that
+`torch.load(weights_only=True)` refuses unless `allow_pickle` (`--allow-pickle`), exactly as
+the research formats do, and hands the tensors to transformers. A weights file that cannot be
+read (truncated safetensors, a damaged or malicious pickle) is a ConfigError naming the model;
 a checkpoint whose weights leave part of the model uninitialised (e.g. a bare encoder without a
 classification head) is refused with the missing keys named.
 """
@@ -20,7 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from metacompress.errors import ConfigError
-from metacompress.models.checkpoints import IGNORABLE_SUFFIXES, file_sha256, state_dict_sha256
+from metacompress.models.checkpoints import (
+    IGNORABLE_SUFFIXES,
+    file_sha256,
+    load_state_dict,
+    state_dict_sha256,
+)
 from metacompress.models.encoding import HFTemplateEncoder
 from metacompress.models.engine import EngineClassifier
 from metacompress.models.formats import (
@@ -74,6 +84,30 @@ def weight_files(folder: Path) -> dict[str, str]:
     return {str(p): file_sha256(p) for p in found}
 
 
+def pickle_weights(folder: Path) -> Path | None:
+    """The folder's pickle weights file when it is the only weights (no safetensors, not
+    sharded), else None: transformers reads safetensors and sharded checkpoints itself."""
+    if any(folder.glob("*.safetensors")) or any(folder.glob("*.index.json")):
+        return None
+    path = folder / "pytorch_model.bin"
+    return path if path.is_file() else None
+
+
+def _from_state_dict(target: str, state: dict[str, Any], trust_remote_code: bool) -> Any:
+    """The folder's model class, built from its config and filled with `state`."""
+    import torch
+    from transformers import AutoConfig, AutoModelForSequenceClassification
+
+    config = AutoConfig.from_pretrained(target, trust_remote_code=trust_remote_code)
+    with torch.device("meta"):  # only to learn the class: no memory, no initialisation
+        probe = AutoModelForSequenceClassification.from_config(
+            config, trust_remote_code=trust_remote_code
+        )
+    return type(probe).from_pretrained(
+        None, config=config, state_dict=state, dtype=torch.float32, output_loading_info=True
+    )
+
+
 @model_format("transformers", "Hugging Face sequence classifier (folder or hub id)")
 @dataclass(frozen=True)
 class TransformersFormat(ModelFormat):
@@ -105,16 +139,24 @@ class TransformersFormat(ModelFormat):
         from transformers import AutoModelForSequenceClassification
 
         target, folder = self._target(base_dir)
+        pickled = pickle_weights(folder) if folder is not None else None
+        state = load_state_dict(pickled, allow_pickle=options.allow_pickle) if pickled else None
         try:
             with quiet_transformers():
-                model, info = AutoModelForSequenceClassification.from_pretrained(
-                    target,
-                    dtype=torch.float32,
-                    trust_remote_code=options.trust_remote_code,
-                    output_loading_info=True,
-                )
-        except (OSError, ValueError, RuntimeError, KeyError) as error:
-            raise ConfigError(f"cannot load model {target!r}: {error}") from None
+                if state is None:
+                    model, info = AutoModelForSequenceClassification.from_pretrained(
+                        target,
+                        dtype=torch.float32,
+                        trust_remote_code=options.trust_remote_code,
+                        output_loading_info=True,
+                    )
+                else:
+                    model, info = _from_state_dict(target, state, options.trust_remote_code)
+        except Exception as error:  # transformers, safetensors and torch raise many types
+            first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            raise ConfigError(
+                f"cannot load model {target!r}: {type(error).__name__}: {first[:300]}"
+            ) from None
         problems = {
             kind: sorted(k for k in info.get(kind, ()) if not str(k).endswith(IGNORABLE_SUFFIXES))
             for kind in ("missing_keys", "mismatched_keys")
