@@ -110,3 +110,28 @@ def test_a_search_followup_round_trips(tmp_path):
     config = parse_config(config_dict(tmp_path / "run", followups=[SEARCH]), base_dir=tmp_path)
     again = parse_config(config.to_dict(), base_dir=tmp_path)
     assert again.followups == config.followups
+
+
+def test_the_report_lists_every_deviation_with_its_diff_and_both_models(searched):
+    from metacompress.report.html import render_html
+    from metacompress.report.load import load_report_data
+
+    _, outcome, db = searched
+    data = load_report_data(outcome.run_dir)
+    assert len(data.deviations) == 6 and data.counts["deviations_total"] == 6
+    queries = dict(db.execute("SELECT example_id, queries FROM search_results").fetchall())
+    for deviation in data.deviations:
+        assert deviation.origin == "deviation"
+        assert deviation.queries == queries[deviation.example_id]
+        assert deviation.teacher_followup[1] == pytest.approx(0.9)
+        assert deviation.student_followup[1] < 0.5 < deviation.student_source[1]
+        assert deviation.followup[0].count("if (0)") >= 2
+    html = render_html(data)
+    section = html[html.index('id="deviations"') : html.index("Violating examples")]
+    assert section.count('<details class="deviation">') == 6
+    assert section.count('<table class="diff">') == 6
+    assert "teacher P(positive) = 0.900" in section and "if (0)" in section
+    shown = load_report_data(outcome.run_dir, max_violations=2)
+    html = render_html(shown)
+    section = html[html.index('id="deviations"') : html.index("Violating examples")]
+    assert len(shown.deviations) == 2 and "Showing 2 of 6." in section

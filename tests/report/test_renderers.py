@@ -22,7 +22,7 @@ def test_html_escapes_every_data_string_and_shows_key_numbers(sample_report, hos
         "PASS",
         "tiny-student",
         "truncated for student",
-        "attack failed: final input, not adversarial",
+        "search failed: its final input, not what it looked for",
         "docs/relations.md",
     ):
         assert text in page

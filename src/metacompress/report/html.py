@@ -24,6 +24,7 @@ from metacompress.report.diff import diff_table
 from metacompress.report.model import (
     POOL_LABELS,
     AttackGap,
+    Deviation,
     RelationRate,
     ReportData,
     Violation,
@@ -54,8 +55,9 @@ table.diff td.ln{width:3em;color:#999;text-align:right}
 table.diff tr.replace td.old,table.diff tr.delete td.old{background:#ffebe9}
 table.diff tr.replace td.new,table.diff tr.insert td.new{background:#e6ffec}
 table.diff tr.fold td{text-align:center;color:#999;background:#fafafa}
-details.violation{border:1px solid #ddd;border-radius:6px;margin:.5em 0;padding:.3em .6em}
-details.violation summary{cursor:pointer}.tag{display:inline-block;background:#eee;border-radius:3px;
+details.violation,details.deviation{border:1px solid #ddd;border-radius:6px;margin:.5em 0;
+padding:.3em .6em}
+details.violation summary,details.deviation summary{cursor:pointer}.tag{display:inline-block;background:#eee;border-radius:3px;
 padding:0 .4em;margin-right:.3em;font-size:.85em}.flag{color:#b26a00;font-weight:bold}
 .filters{display:flex;gap:1em;flex-wrap:wrap;align-items:center;margin:.6em 0}
 .muted{color:#666}.wide{overflow-x:auto}td.na{color:#8a6d00;font-style:italic}tr.source td{background:#f3f7ff}
@@ -389,7 +391,7 @@ def _violation(v: Violation) -> str:
     )
     tags = "".join(f'<span class="tag">{escape(r)}</span>' for r in v.relations)
     if v.attack_status == "failed":
-        flags.append("attack failed: final input, not adversarial")
+        flags.append("search failed: its final input, not what it looked for")
     return (
         f'<details class="violation" data-search="{escape(search)}" '
         f'data-relations="{escape(json.dumps(list(v.relations)))}" '
@@ -422,6 +424,40 @@ def _violations(data: ReportData) -> str:
         f'<select id="filter-relation"><option value="">all relations</option>{options(relations)}</select>'
         f'<select id="filter-origin"><option value="">all follow-ups</option>{options(origins)}</select>'
         '<span id="filter-count"></span></div>' + "".join(_violation(v) for v in data.violations)
+    )
+
+
+def _deviation(d: Deviation) -> str:
+    diffs = "".join(
+        (f'<p class="muted">input {i + 1}</p>' if len(d.source) > 1 else "") + diff_table(s, f)
+        for i, (s, f) in enumerate(zip(d.source, d.followup, strict=True))
+    )
+    return (
+        f'<details class="deviation"><summary><b>{escape(d.example_id)}</b> · '
+        f"{escape(d.origin)} · found after {d.queries} queries</summary>"
+        f"<p>label: {escape(str(d.label)) if d.label is not None else 'unknown'} · "
+        f"source: {_probs('teacher', d.teacher_source)}, {_probs('student', d.student_source)} · "
+        f"follow-up: {_probs('teacher', d.teacher_followup)}, "
+        f"{_probs('student', d.student_followup)}</p>{diffs}</details>"
+    )
+
+
+def _deviations(data: ReportData) -> str:
+    if not data.deviations:
+        return ""
+    shown = data.counts.get("deviations_total", len(data.deviations))
+    note = (
+        f'<p class="muted">Showing {len(data.deviations)} of {shown}.</p>'
+        if shown > len(data.deviations)
+        else ""
+    )
+    return (
+        '<h2 id="deviations">Deviations found</h2><p class="muted">Inputs a deviation search '
+        "found on which the teacher's and the student's answers differ while they agreed on "
+        "the source; each is made by catalogue transformations and identifier renamings of the "
+        "source. Queries count inputs scored by both models.</p>"
+        + note
+        + "".join(_deviation(d) for d in data.deviations)
     )
 
 
@@ -464,6 +500,7 @@ def render_html(data: ReportData) -> str:
         + _relations(data)
         + _charts(data)
         + _attacks(data)
+        + _deviations(data)
         + _violations(data)
         + _definitions(data)
         + _provenance(data)

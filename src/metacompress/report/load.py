@@ -28,6 +28,7 @@ import numpy as np
 from metacompress.report.model import (
     AttackGap,
     AttackRow,
+    Deviation,
     Gate,
     Interval,
     McNemarRow,
@@ -193,12 +194,35 @@ def _attacks(run: RunReader) -> tuple[tuple[AttackRow, ...], tuple[AttackGap, ..
     return rows, gaps
 
 
-def _outputs(
-    run: RunReader, keys: set[str]
-) -> dict[tuple[str, str], tuple[tuple[float, float], bool]]:
+#: (model, input key) -> ((P(0), P(1)), truncated)
+Evidence = dict[tuple[str, str], tuple[tuple[float, float], bool]]
+
+
+def _outputs(run: RunReader, keys: set[str]) -> Evidence:
     return {
         found: ((float(p0), float(p1)), bool(truncated))
         for found, (p0, p1, truncated) in run.outputs(keys).items()
+    }
+
+
+def _evidence(
+    run: RunReader, variant_ids: tuple[str, ...], example_ids: tuple[str, ...]
+) -> tuple[dict, dict, Evidence]:
+    """The follow-ups' inputs, the sources' inputs and labels, and both models' outputs on
+    all of them."""
+    variants = run.variant_inputs(variant_ids)
+    sources = run.source_inputs(tuple(set(example_ids)))
+    keys = {variants[v][1] for v in variant_ids} | {s[2] for s in sources.values()}
+    return variants, sources, _outputs(run, keys)
+
+
+def _pair_probs(outputs: Evidence, source_key: str, followup_key: str) -> dict:
+    """(role, "source" | "followup") -> ((P(0), P(1)), truncated), NaN where missing."""
+    missing = ((float("nan"), float("nan")), False)
+    return {
+        (role, which): outputs.get((role, key), missing)
+        for role in ROLES
+        for which, key in (("source", source_key), ("followup", followup_key))
     }
 
 
@@ -208,21 +232,14 @@ def _violations(run: RunReader, limit: int) -> tuple[tuple[Violation, ...], int]
     rows = rows[:limit]
     if not rows:
         return (), total
-    ids = tuple(r[0] for r in rows)
-    variants = run.variant_inputs(ids)
-    sources = run.source_inputs(tuple({r[1] for r in rows}))
-    keys = {variants[v][1] for v in ids} | {s[2] for s in sources.values()}
-    outputs = _outputs(run, keys)
-    missing = ((float("nan"), float("nan")), False)
+    variants, sources, outputs = _evidence(
+        run, tuple(r[0] for r in rows), tuple(r[1] for r in rows)
+    )
     result = []
     for variant_id, example_id, followup, relations, attack_status in rows:
         followup_inputs, fkey = variants[variant_id]
         source_inputs, label, skey = sources[example_id]
-        probs = {
-            (role, which): outputs.get((role, key), missing)
-            for role in ROLES
-            for which, key in (("source", skey), ("followup", fkey))
-        }
+        probs = _pair_probs(outputs, skey, fkey)
         result.append(
             Violation(
                 example_id=example_id,
@@ -238,6 +255,37 @@ def _violations(run: RunReader, limit: int) -> tuple[tuple[Violation, ...], int]
                 label=label,
                 truncated={role: probs[(role, "followup")][1] for role in ROLES},
                 attack_status=attack_status,
+            )
+        )
+    return tuple(result), total
+
+
+def _deviations(run: RunReader, limit: int) -> tuple[tuple[Deviation, ...], int]:
+    rows = run.deviations()
+    total = len(rows)
+    rows = rows[:limit]
+    if not rows:
+        return (), total
+    variants, sources, outputs = _evidence(
+        run, tuple(r[0] for r in rows), tuple(r[1] for r in rows)
+    )
+    result = []
+    for variant_id, example_id, followup, queries in rows:
+        followup_inputs, fkey = variants[variant_id]
+        source_inputs, label, skey = sources[example_id]
+        probs = _pair_probs(outputs, skey, fkey)
+        result.append(
+            Deviation(
+                example_id=example_id,
+                origin=followup,
+                queries=int(queries),
+                source=source_inputs,
+                followup=followup_inputs,
+                teacher_source=probs[("teacher", "source")][0],
+                teacher_followup=probs[("teacher", "followup")][0],
+                student_source=probs[("student", "source")][0],
+                student_followup=probs[("student", "followup")][0],
+                label=label,
             )
         )
     return tuple(result), total
@@ -293,8 +341,11 @@ def load_report_data(
         )
         points = run.followup_confidences(max_points)
         violations, total = _violations(run, max_violations)
+        deviations, deviations_total = _deviations(run, max_violations)
         attacks, attack_gaps = _attacks(run)
         counts = {**run.report_counts(), "violations_total": total}
+        if deviations_total:
+            counts["deviations_total"] = deviations_total
         set_level = {
             f"{relation}@{followup}: {key}": value
             for relation, followup, key, value in run.set_level()
@@ -321,5 +372,6 @@ def load_report_data(
             attacks=attacks,
             attack_gaps=attack_gaps,
             violations=violations,
+            deviations=deviations,
             set_level=set_level,
         )

@@ -174,6 +174,23 @@ class Violation:
 
 
 @dataclass(frozen=True)
+class Deviation:
+    """A triggering input a deviation search found: a follow-up on which the teacher's and the
+    student's answers differ while they agreed on its source; `queries` the search spent."""
+
+    example_id: str
+    origin: str
+    queries: int
+    source: tuple[str, ...]
+    followup: tuple[str, ...]
+    teacher_source: tuple[float, float]
+    teacher_followup: tuple[float, float]
+    student_source: tuple[float, float]
+    student_followup: tuple[float, float]
+    label: int | None
+
+
+@dataclass(frozen=True)
 class McNemarRow:
     """Teacher vs student correctness on one set: discordant counts and the test's p-value
     (`test` exact, or obuchowski for a pool, clustered by example)."""
@@ -207,6 +224,7 @@ class ReportData:
     attacks: tuple[AttackRow, ...] = ()
     attack_gaps: tuple[AttackGap, ...] = ()
     violations: tuple[Violation, ...] = ()
+    deviations: tuple[Deviation, ...] = ()
     set_level: dict[str, float] = field(default_factory=dict)
     definitions: str = DEFINITIONS
 

@@ -210,21 +210,45 @@ class RunReader:
     def violating_pairs(self) -> list[tuple[str, str, str, tuple[str, ...], str | None]]:
         """(variant_id, example_id, followup, violated relation ids, attack status or None) of
         every follow-up pair with at least one applicable, violated verdict, in data and config
-        order; the attack status (success / failed) says whether an attack follow-up is an
-        adversarial input or the final input of a failed search."""
+        order; the attack status (success / failed) says whether an attack or deviation-search
+        follow-up is what the search looked for or the final input of a failed search."""
+        searched = self.has_table("search_results")
         rows = self.q(
             "SELECT v.variant_id, v.example_id, v.followup, json_group_array(v.relation),"
-            " MAX(a.status) FROM verdicts v JOIN examples e ON e.example_id = v.example_id"
+            f" MAX({'COALESCE(a.status, s.status)' if searched else 'a.status'})"
+            " FROM verdicts v JOIN examples e ON e.example_id = v.example_id"
             " JOIN followups f ON f.name = v.followup LEFT JOIN attack_results a"
             " ON a.example_id = v.example_id AND a.followup = v.followup"
-            " WHERE v.applicable = 1 AND v.holds = 0 AND v.followup != ?"
+            + (" LEFT JOIN search_results s ON s.example_id = v.example_id"
+               " AND s.followup = v.followup" if searched else "")
+            + " WHERE v.applicable = 1 AND v.holds = 0 AND v.followup != ?"
             " GROUP BY v.variant_id ORDER BY e.position, f.position",
             (SOURCE,),
-        )
+        )  # fmt: skip
         return [
             (vid, eid, followup, tuple(json.loads(ids)), status)
             for vid, eid, followup, ids, status in rows
         ]
+
+    def has_table(self, name: str) -> bool:
+        """Whether the run's database has table `name` (runs written by an older version of
+        the same format may lack a table added since)."""
+        return bool(self.q("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                           (name,)))  # fmt: skip
+
+    def deviations(self) -> list[tuple[str, str, str, int]]:
+        """(variant_id, example_id, followup, queries) of every triggering input a deviation
+        search found (its follow-up on which teacher and student disagree), in data and
+        config order."""
+        if not self.has_table("search_results"):
+            return []
+        return self.q(
+            "SELECT v.variant_id, v.example_id, v.followup, r.queries FROM variants v"
+            " JOIN search_results r ON r.example_id = v.example_id AND r.followup = v.followup"
+            " JOIN examples e ON e.example_id = v.example_id"
+            " JOIN followups f ON f.name = v.followup"
+            " WHERE r.status = 'success' AND v.status = 'ok' ORDER BY e.position, f.position"
+        )
 
     def variant_inputs(self, variant_ids: Sequence[str]) -> dict[str, tuple[tuple[str, ...], str]]:
         """variant_id -> (inputs, input_key)."""
