@@ -10,6 +10,7 @@ REGISTRIES = {
     "transforms": ("metacompress.code.transform", "TRANSFORMS"),
     "relations": ("metacompress.relations.base", "RELATIONS"),
     "attacks": ("metacompress.attacks.base", "ATTACKS"),
+    "searches": ("metacompress.attacks.deviation.base", "SEARCHES"),
     "distillers": ("metacompress.distill.base", "DISTILLERS"),
     "formats": ("metacompress.models.formats", "FORMATS"),
 }
