@@ -10,13 +10,9 @@ is the transformation catalogue plus identifier renamings (`space`); `summarize`
 share of sources with a triggering input and the queries it took.
 """
 
-from metacompress.attacks.deviation.base import (
-    SEARCHES,
-    DeviationResult,
-    DeviationSearch,
-    search,
-)
+from metacompress.attacks.deviation.base import SEARCHES, DeviationSearch, search
 from metacompress.attacks.deviation.pair import PairEngine
+from metacompress.attacks.deviation.result import DeviationResult
 from metacompress.attacks.deviation.summary import DeviationSummary, summarize
 
 __all__ = [

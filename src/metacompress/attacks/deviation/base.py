@@ -26,26 +26,23 @@ from __future__ import annotations
 
 import abc
 import random
-from collections.abc import Generator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 
 from metacompress.attacks.base import (
-    FAILED,
     PERTURB_MODES,
     SKIPPED,
-    STATUSES,
-    SUCCESS,
     _guarded,
     _probs,
     derive_seed,
 )
 from metacompress.attacks.deviation.pair import PairEngine, split
+from metacompress.attacks.deviation.result import DeviationResult
 from metacompress.attacks.deviation.space import Space, State, catalogue_operators, check_variant
-from metacompress.attacks.engine import Budget, Outcome, Request, Search, input_key
-from metacompress.code.edits import Edit
+from metacompress.attacks.engine import Budget, Outcome, Search, input_key
 from metacompress.data.types import Example
 from metacompress.errors import ConfigError
 from metacompress.models.base import Classifier
@@ -61,7 +58,6 @@ SEARCHES: Registry[type[DeviationSearch]] = Registry(
 
 DISAGREE = "models disagree on the source"
 NO_OPERATOR = "no operator applies"
-BUDGET_EXHAUSTED = "query budget exhausted"
 #: Vocabulary names a renaming search draws from at least (a tiny data set is padded).
 MIN_VOCABULARY = 60
 
@@ -75,86 +71,6 @@ def search(name: str, description: str):
         return SEARCHES.register(name, description)(cls)
 
     return decorate
-
-
-@dataclass(frozen=True)
-class DeviationResult:
-    """The outcome of one deviation search on one source.
-
-    `status` is "success" (a triggering input was found), "failed" (none within the budget)
-    or "skipped" (`reason` says why). `queries` counts the unique inputs scored by both models
-    for this source, the source included; on success it is the number of queries to the first
-    triggering input. `label` is the teacher's label on the source (`true_label` the data
-    set's, when known). `inputs` is the triggering input (on failure: the input with the
-    largest gap, None when none was asked about), with `edits` (one tuple per input, relative
-    to the source), `steps` (operators in order) and `renamings` ((input index, old, new)).
-    The `*_probs0` are (P(0), P(1)) of each model on the source, `*_probs` on `inputs`.
-    """
-
-    example_id: str
-    status: str
-    reason: str = ""
-    queries: int = 0
-    search: str = ""
-    label: int | None = None
-    true_label: int | None = None
-    inputs: tuple[str, ...] | None = None
-    edits: tuple[tuple[Edit, ...], ...] = ()
-    steps: tuple[str, ...] = ()
-    renamings: tuple[tuple[int, str, str], ...] = ()
-    teacher_probs0: tuple[float, ...] | None = None
-    student_probs0: tuple[float, ...] | None = None
-    teacher_probs: tuple[float, ...] | None = None
-    student_probs: tuple[float, ...] | None = None
-
-    def __post_init__(self) -> None:
-        check_choice("status", self.status, STATUSES)
-
-    @property
-    def found(self) -> bool:
-        return self.status == SUCCESS
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "example_id": self.example_id,
-            "search": self.search,
-            "status": self.status,
-            "reason": self.reason,
-            "queries": self.queries,
-            "label": self.label,
-            "true_label": self.true_label,
-            "inputs": None if self.inputs is None else list(self.inputs),
-            "edits": [[edit.to_dict() for edit in side] for side in self.edits],
-            "steps": list(self.steps),
-            "renamings": [list(r) for r in self.renamings],
-            **{
-                key: None if getattr(self, key) is None else list(getattr(self, key))
-                for key in ("teacher_probs0", "student_probs0", "teacher_probs", "student_probs")
-            },
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> DeviationResult:
-        inputs = data.get("inputs")
-        return cls(
-            example_id=str(data["example_id"]),
-            status=str(data["status"]),
-            reason=str(data.get("reason", "")),
-            queries=int(data.get("queries", 0)),
-            search=str(data.get("search", "")),
-            label=data.get("label"),
-            true_label=data.get("true_label"),
-            inputs=None if inputs is None else tuple(inputs),
-            edits=tuple(
-                tuple(Edit.from_dict(edit) for edit in side) for side in data.get("edits", [])
-            ),
-            steps=tuple(data.get("steps", ())),
-            renamings=tuple((int(i), str(a), str(b)) for i, a, b in data.get("renamings", [])),
-            teacher_probs0=_probs(data.get("teacher_probs0")),
-            student_probs0=_probs(data.get("student_probs0")),
-            teacher_probs=_probs(data.get("teacher_probs")),
-            student_probs=_probs(data.get("student_probs")),
-        )
 
 
 @dataclass(frozen=True)
@@ -358,70 +274,3 @@ class DeviationSearch(abc.ABC):
             student_probs0=_probs(student0[0]),
             **fields,
         )
-
-
-class Walk:
-    """What a search has asked about: the inputs (each asked once), how many draws in a row
-    made nothing new, and the asked input with the largest gap (reported if nothing is found)."""
-
-    def __init__(self, context: Context, stall: int) -> None:
-        self.context = context
-        self.asked = {input_key(context.example.inputs)}
-        self.stall = stall
-        self.idle = 0
-        self.best: tuple[float, State, np.ndarray] | None = None
-
-    def admit(self, state: State | None) -> bool:
-        """Whether `state` is an input not asked about yet (then it counts as asked)."""
-        key = None if state is None else input_key(state.inputs)
-        if key is None or key in self.asked:
-            self.idle += 1
-            return False
-        self.idle = 0
-        self.asked.add(key)
-        return True
-
-    @property
-    def stalled(self) -> bool:
-        return self.idle >= self.stall
-
-    def observe(self, state: State, row: np.ndarray) -> None:
-        """Record the pair's answer on `state`."""
-        value = gap(row, self.context.label)[0]
-        if self.best is None or value > self.best[0]:
-            self.best = (value, state, np.asarray(row))
-
-    def failure(self, search: DeviationSearch, reason: str) -> Outcome:
-        """The failed outcome, reporting the asked input with the largest gap."""
-        if self.best is None:
-            return Outcome(FAILED, reason)
-        _, state, row = self.best
-        return search.outcome(self.context, FAILED, reason, state, row)
-
-
-Asked = Generator[Request, np.ndarray, tuple[Outcome | None, np.ndarray | None]]
-
-
-def ask(search: DeviationSearch, walk: Walk, state: State) -> Asked:
-    """Ask the pair about `state`: (the search's outcome, None) when the budget is spent or
-    `state` is a triggering input, else (None, the pair's answer)."""
-    rows = yield [state.inputs]
-    if len(rows) == 0:
-        return walk.failure(search, BUDGET_EXHAUSTED), None
-    if deviates(rows[0]):
-        return search.outcome(walk.context, SUCCESS, "", state, rows[0]), None
-    walk.observe(state, rows[0])
-    return None, rows[0]
-
-
-def gap(row: np.ndarray, label: int) -> tuple[float, float, float]:
-    """(|T[c] - S[c]|, T[c], S[c]) of one pair answer, c = `label`."""
-    teacher, student = split(row)
-    t, s = float(teacher[0, label]), float(student[0, label])
-    return abs(t - s), t, s
-
-
-def deviates(row: np.ndarray) -> bool:
-    """Whether the two models' argmax differ on one pair answer."""
-    teacher, student = split(row)
-    return int(np.argmax(teacher[0])) != int(np.argmax(student[0]))

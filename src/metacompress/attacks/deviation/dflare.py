@@ -43,15 +43,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from metacompress.attacks.deviation.base import (
-    Context,
-    DeviationSearch,
-    Walk,
-    ask,
-    gap,
-    search,
-)
+from metacompress.attacks.deviation.base import Context, DeviationSearch, search
 from metacompress.attacks.deviation.space import State
+from metacompress.attacks.deviation.walk import Walk, ask, gap
 from metacompress.attacks.engine import Search
 from metacompress.registry import check_range
 

@@ -19,14 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from metacompress.attacks.deviation.base import (
-    Context,
-    DeviationSearch,
-    Walk,
-    ask,
-    search,
-)
+from metacompress.attacks.deviation.base import Context, DeviationSearch, search
 from metacompress.attacks.deviation.space import Space, State
+from metacompress.attacks.deviation.walk import Walk, ask
 from metacompress.attacks.engine import Search
 from metacompress.registry import check_choice, check_range
 

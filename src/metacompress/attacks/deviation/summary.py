@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from metacompress.attacks.base import FAILED, SKIPPED
-from metacompress.attacks.deviation.base import DeviationResult
+from metacompress.attacks.deviation.result import DeviationResult
 
 
 @dataclass(frozen=True)
