@@ -6,9 +6,9 @@ Reports accuracy on the labelled examples, the share predicted positive, the sha
 longer than the model's window, and the model's fingerprint and weights checksum. A binary
 classifier that has learnt anything scores above 0.5 when its classes are read the right way
 round; accuracy far below 0.5 means the head convention is probably wrong (classes inverted:
-reading the other column would score 1 - accuracy). "Far below" is a one-sided binomial test:
-P(accuracy this low | true accuracy 0.5) < 0.01. Then a warning is printed and the exit status
-is 1.
+reading the other column would score 1 - accuracy). "Far below" is the one-sided binomial test
+of `metacompress.stats.polarity` (P(accuracy this low | true accuracy 0.5) < 0.01), the same
+rule `metacompress run` warns with. Then a warning is printed and the exit status is 1.
 """
 
 from __future__ import annotations
@@ -30,8 +30,6 @@ from metacompress.cli.predict import (
     task_of,
 )
 
-INVERTED_P_VALUE = 0.01
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -42,14 +40,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def inverted_p_value(acc: float, n: int) -> float:
-    """P(X <= acc * n) for X ~ Binomial(n, 0.5): how surprising an accuracy this low is."""
-    from scipy.stats import binomtest
-
-    return float(binomtest(round(acc * n), n, 0.5, alternative="less").pvalue)
-
-
 def run(args: argparse.Namespace) -> int:
+    from metacompress.stats.polarity import inverted_p_value, inverted_warning, looks_inverted
+
     model = model_from_args(args)
     task = task_of(model, args.task)
     data = load_data(args, task)
@@ -70,15 +63,9 @@ def run(args: argparse.Namespace) -> int:
     if acc is None:
         print("metacompress: warning: no labelled examples, accuracy unknown", file=sys.stderr)
     else:
-        p_value = inverted_p_value(acc, n)
-        report["inverted_p_value"] = p_value
-        if acc < 0.5 and p_value < INVERTED_P_VALUE:
-            print(
-                f"metacompress: warning: accuracy {acc:.3f} is far below 0.5 on {n} examples "
-                f"(p = {p_value:.2g}); the classes are probably inverted: check the format's "
-                "head convention (positive_column)",
-                file=sys.stderr,
-            )
+        report["inverted_p_value"] = inverted_p_value(acc, n)
+        if looks_inverted(acc, n):
+            print(f"metacompress: warning: {inverted_warning(acc, n)}", file=sys.stderr)
             status = 1
     print(json.dumps(report, indent=2))
     return status
