@@ -138,3 +138,40 @@ def test_an_existing_run_needs_resume(project, capsys):
     assert run(project, "--out", out) == 2
     assert "--resume" in capsys.readouterr().err
     assert run(project, "--out", out, "--resume") == 0
+
+
+def test_a_followup_that_tested_nothing_exits_2_after_writing_the_run(project, monkeypatch,
+                                                                     capsys):  # fmt: skip
+    import metacompress.pipeline.variants as variants
+
+    def broken(unit):
+        if unit.followup.name == "rename-locals":
+            raise OverflowError("timer value too large")
+        return real(unit)
+
+    real = variants._make
+    monkeypatch.setattr(variants, "_make", broken)
+    assert run(project, "--out", str(project / "failed"), "--fail-under",
+               "prediction-agreement=0") == 2  # fmt: skip
+    err = capsys.readouterr().err
+    assert "incomplete run: every variant of rename-locals failed" in err
+    assert "OverflowError: timer value too large" in err
+    summary = json.loads((project / "failed" / "summary.json").read_text())
+    assert list(summary["failed_followups"]) == ["rename-locals"]
+    assert (project / "failed" / "tables" / "errors.parquet").is_file()
+
+
+def test_run_warns_when_a_model_reads_its_classes_inverted(project, capsys):
+    (project / "inverted_model.py").write_text(
+        "import numpy as np\n\n\ndef inverted(batch):\n"
+        "    odd = np.array([int(x[0].split('(')[0][5:]) % 2 for x in batch], dtype=float)\n"
+        "    p = 0.1 + 0.8 * (1 - odd)\n"
+        "    return np.stack([1 - p, p], axis=1)\n"
+    )  # fmt: skip
+    (project / "student.yaml").write_text(
+        "format: callable\nfunction: inverted_model:inverted\nname: student\ntask: vulnerability\n"
+    )
+    assert run(project, "--out", str(project / "inverted")) == 0  # a warning, not a failure
+    err = capsys.readouterr().err
+    assert "warning: the student model: accuracy 0.000 is far below 0.5 on 8 labelled" in err
+    assert "teacher model" not in err

@@ -14,7 +14,10 @@ follow-up id, ``source``, or a pool: ``transformations``, ``attacks``, ``all``);
 reads the induced rate (violations among the pairs whose source pair holds), ``R:difference=``
 the rate minus the source rate, ``R:value=`` the value of a set-level relation (``ece-gap``).
 Exit status: 0 every gate holds, 1 a gate failed, 2 usage or config error (bad config,
-unwritable output folder, run directory that holds another run).
+unwritable output folder, run directory that holds another run) or an incomplete run: a
+follow-up whose every variant failed tested nothing, so the run exits 2 after writing its whole
+run directory, whatever its gates say (`metacompress.pipeline.health`). Warnings (a model whose
+classes look inverted, as `check-model` judges it) go to stderr and do not change the status.
 
 Backends (also settable in the config's `backend:` and `ray_address:`): ``local`` runs on this
 machine (``--workers N`` processes parse and transform); ``ray`` shards transformations,
@@ -26,6 +29,7 @@ instance started for the run or, with ``--ray-address`` (``auto``, ``HOST:PORT``
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -132,4 +136,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"behaviour gap {relation} on {pool}: {label} {_fmt(gap[key])}")
     for gate in outcome.gates:
         print(f"gate {'PASS' if gate.passed else 'FAIL'}: {gate.name}: {gate.message}")
+    for warning in summary.get("warnings", ()):
+        print(f"metacompress: warning: {warning}", file=sys.stderr)
+    if not outcome.complete:
+        names = ", ".join(summary["failed_followups"])
+        print(f"metacompress: error: incomplete run: every variant of {names} failed; see the "
+              "errors table of the run directory", file=sys.stderr)  # fmt: skip
+        return 2
     return 0 if outcome.passed else 1

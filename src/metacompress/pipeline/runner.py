@@ -43,7 +43,7 @@ from metacompress.data.types import SOURCE, Example
 from metacompress.errors import ConfigError
 from metacompress.hashing import derive_seed
 from metacompress.pipeline import aggregate as agg
-from metacompress.pipeline import provenance
+from metacompress.pipeline import health, provenance
 from metacompress.pipeline.adversarial import AttackShard, attack_shard
 from metacompress.pipeline.config import MODEL_ROLES, NOT_RESULT_KEYS, RunConfig
 from metacompress.pipeline.executor import Executor, make_executor
@@ -95,6 +95,11 @@ class RunOutcome:
     @property
     def passed(self) -> bool:
         return all(g.passed for g in self.gates)
+
+    @property
+    def complete(self) -> bool:
+        """False when a follow-up tested nothing (`health.failed_followups`)."""
+        return not self.summary.get("failed_followups")
 
 
 class _Timer:
@@ -150,6 +155,8 @@ class Runner:
             cfg = self.config
             result = data if data is not None else load_data(cfg.data, cfg.task, cfg.seed)
             examples = list(getattr(result, "examples", result))
+            if not examples:
+                raise ConfigError(_no_examples(cfg.data, getattr(result, "skipped", ())))
             ids = [e.id for e in examples]
             if len(set(ids)) != len(ids):
                 raise ConfigError("the examples given to the run have duplicate ids")
@@ -355,6 +362,14 @@ class Runner:
             }
 
 
+def _no_examples(data: Mapping[str, Any], skipped: Sequence[Any]) -> str:
+    """The error for data that gave no example: where it came from and why rows were skipped."""
+    where = data.get("path") or f"format {data.get('format')}"
+    reasons = ", ".join(f"{n} {reason}" for reason, n in _counts(s.reason for s in skipped))
+    because = f"; {len(skipped)} rows were skipped ({reasons})" if skipped else ""
+    return f"the data {where} gave no example to test{because}; fix: check the data and its columns"
+
+
 def _counts(items: Any) -> list[tuple[str, int]]:
     counts: dict[str, int] = {}
     for item in items:
@@ -451,6 +466,10 @@ def run_experiment(
         gate_results = evaluate_gates(config.gates, rates)
         with runner.timer.stage("export"):
             store.export(run_dir / TABLES_DIR)
+        counts = queries.counts(store)
+        failed = health.failed_followups(
+            counts["variants"], lambda followup: queries.first_error(store, followup)
+        )
         summary = {
             "metacompress": __version__,
             "format_version": store.get_meta("format_version"),
@@ -472,7 +491,9 @@ def run_experiment(
             },
             "cache": {role: cached[role].counters() for role in MODEL_ROLES},
             "timings": {**runner.timer.seconds, "total": round(time.time() - started, 3)},
-            "counts": queries.counts(store),
+            "counts": counts,
+            "failed_followups": failed,
+            "warnings": health.run_warnings(results["scores"], failed),
             "results": results,
             "gates": [g.to_dict() for g in gate_results],
             "passed": all(g.passed for g in gate_results),

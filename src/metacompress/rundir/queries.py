@@ -183,6 +183,16 @@ def replace_results(
         store.mark_done(db, stage)
 
 
+def first_error(store: RunStore, followup: str) -> str:
+    """One recorded reason why a variant of `followup` failed ("" when none is recorded)."""
+    rows = store.query(
+        "SELECT reason FROM errors WHERE followup = ? AND stage IN ('variants', 'attack')"
+        " ORDER BY example_id LIMIT 1",
+        (followup,),
+    )
+    return rows[0][0] if rows else ""
+
+
 def counts(store: RunStore) -> dict[str, Any]:
     """The ``counts`` of summary.json (see `metacompress.rundir.summary`)."""
     q = store.query

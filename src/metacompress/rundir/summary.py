@@ -8,6 +8,8 @@ host, started}, ``models`` {teacher, student: {spec, fingerprint, description (t
 {queries, hits, misses} of this invocation}, ``timings`` {stage: seconds of this invocation,
 total}, ``counts`` {examples, data, unique_inputs, variants {followup: {status: n}}, outputs
 {model: {status: n, truncated}}, errors {"STAGE:KIND": n}, attacks {followup: {status: n}}},
+``failed_followups`` {follow-up: {variants, reason}} of the follow-ups whose every variant
+failed, ``warnings`` (lines: failed follow-ups, models whose classes look inverted),
 ``results`` {rates, scores, mcnemar (rows of those tables as objects), set_level, gaps
 {accuracy_gap {value, low, high}, f1_gap, teacher_f1, student_f1, source and followups {n,
 left_out, teacher_accuracy, student_accuracy, mcnemar {teacher_only, student_only, p_value}},
