@@ -43,7 +43,7 @@ def storage_guard(path: Path | str, *, exact: bool = False) -> Iterator[None]:
         yield
     except sqlite3.OperationalError as error:
         if any(m in str(error).lower() for m in _STORAGE_MESSAGES):
-            raise StorageError(f"cannot write the run store {path}: {error}") from error
+            raise StorageError(f"cannot use the run store {path}: {error}") from error
         raise
     except OSError as error:
         if error.errno in STORAGE_ERRNOS:

@@ -289,7 +289,7 @@ def test_a_full_disk_stops_the_run_with_an_error_naming_the_store(run, monkeypat
         self._db.execute("PRAGMA max_page_count = 40")
 
     monkeypatch.setattr(RunStore, "__init__", tiny)
-    with pytest.raises(ConfigError, match=r"cannot write the run store .*run\.sqlite: .*full"):
+    with pytest.raises(ConfigError, match=r"cannot use the run store .*run\.sqlite: .*full"):
         run("full", data=examples(40))
 
 

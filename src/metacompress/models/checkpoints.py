@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,12 @@ def _raw_bytes(tensor: Any) -> bytes:
     return flat.view(torch.uint8).numpy().tobytes() if flat.numel() else b""
 
 
+def _first_line(error: BaseException) -> str:
+    """The first line of an error's message without terminal colour codes, at most 160 chars."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip()
+    return text.splitlines()[0][:160] if text else type(error).__name__
+
+
 def find_weights(path: Path) -> Path:
     """`path` itself when a file; in a folder the first of WEIGHT_FILES that exists."""
     if path.is_file():
@@ -92,7 +99,7 @@ def load_state_dict(
             if not allow_pickle:
                 raise ConfigError(
                     f"{str(path)!r} is a pickled checkpoint that torch.load(weights_only=True) "
-                    f"refuses ({str(error).splitlines()[0][:160]}); loading it could run code. "
+                    f"refuses ({_first_line(error)}); loading it could run code. "
                     "Convert it to safetensors, or pass allow_pickle=True (--allow-pickle) "
                     "if you trust its source"
                 ) from None

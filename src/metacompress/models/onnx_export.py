@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from metacompress.atomic import staged_folder
+from metacompress.atomic import STORAGE_ERRNOS, staged_folder
 from metacompress.errors import ConfigError
 from metacompress.models.engine import EngineClassifier
 from metacompress.models.torch_backend import TorchBackend
@@ -161,6 +161,8 @@ def _export(
                     dynamo=False,
                 )
         except Exception as error:  # the exporters raise many error types
+            if isinstance(error, OSError) and error.errno in STORAGE_ERRNOS:
+                raise  # a full or read-only disk: staged_folder names the folder
             raise ConfigError(f"ONNX export failed: {error}") from None
         finally:
             torch_onnx_log.setLevel(level)
