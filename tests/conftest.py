@@ -53,3 +53,10 @@ def make_read_only():
             folder.chmod(mode)
         else:
             subprocess.run(["chattr", "-i", str(folder)], check=False)
+
+
+@pytest.fixture(autouse=True)
+def _own_shared_cache(tmp_path_factory, monkeypatch):
+    """Each test gets its own shared prediction cache (never the user's ~/.cache), so no test
+    is served another test's predictions."""
+    monkeypatch.setenv("METACOMPRESS_CACHE_DIR", str(tmp_path_factory.mktemp("shared-cache")))

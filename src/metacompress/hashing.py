@@ -10,6 +10,10 @@ store and a resumed run agree on them.
 - `derive_seed(seed, *parts)`: a 63-bit seed from a seed and the names of a unit of work: the
   first 8 bytes (big-endian) of sha256 of ``str(seed)`` and ``str(part)`` joined by NUL, shifted
   right by one bit.
+- `bootstrap_seed(seed, *cell, student=...)`: the seed of one bootstrap of a run's numbers,
+  ``derive_seed(seed, "bootstrap", *cell)``, with the student of the teacher-student pair
+  appended, except for the student of a run of one pair (named ``student``), whose numbers
+  keep the seeds they had before runs could hold several students.
 """
 
 from __future__ import annotations
@@ -29,3 +33,13 @@ def derive_seed(seed: int, *parts: object) -> int:
     """A 63-bit seed from `seed` and the names of a unit: sha256 of them, NUL-joined."""
     text = "\0".join([str(seed), *(str(p) for p in parts)])
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big") >> 1
+
+
+#: The student of a run of one pair (`bootstrap_seed` leaves its name out).
+DEFAULT_STUDENT = "student"
+
+
+def bootstrap_seed(seed: int, *cell: object, student: str | None = None) -> int:
+    """The seed of the bootstrap of one number of a run (see the module docstring)."""
+    pair = () if student in (None, DEFAULT_STUDENT) else (student,)
+    return derive_seed(seed, "bootstrap", *cell, *pair)

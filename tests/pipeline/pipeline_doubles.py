@@ -98,8 +98,10 @@ def slow(model: CallableClassifier, seconds: float) -> CallableClassifier:
 
 
 def config_dict(out: Path, **overrides: Any) -> dict[str, Any]:
-    """The raw config of a test run into `out`, with `overrides` applied."""
+    """The raw config of a test run into `out`, with `overrides` applied. The run keeps its
+    predictions to itself (cache: run): tests count and kill model calls."""
     raw: dict[str, Any] = {
+        "cache": "run",
         "task": "vulnerability",
         "seed": 7,
         "data": {"format": "jsonl", "path": "given-in-the-test.jsonl"},

@@ -67,9 +67,9 @@ def _child(out: Path, resume: bool) -> None:
             time.sleep(0.004)
             return make_variant(unit)
 
-        def slow_relations(outputs, relations):
+        def slow_relations(outputs, relations, student):
             time.sleep(0.05)
-            return evaluate_relations(outputs, relations)
+            return evaluate_relations(outputs, relations, student)
 
         export = runner.RunStore.export
 

@@ -60,7 +60,7 @@ def test_a_run_directory_in_another_format_is_refused_with_what_to_do(tmp_path):
     _run(tmp_path)
     with RunStore(tmp_path) as store:
         store.set_meta("format_version", "1")
-        with pytest.raises(ConfigError, match="holds run-directory format 1; .* format 2"):
+        with pytest.raises(ConfigError, match="holds run-directory format 1; .* format 3"):
             check_resume(store, "hash", {}, tmp_path, resume=True)
     with pytest.raises(ConfigError, match="run the experiment again into another folder"):
         RunReader(tmp_path)

@@ -35,6 +35,7 @@ from typing import Any
 from metacompress.data.types import Example
 from metacompress.hashing import derive_seed
 from metacompress.pipeline.config import FollowupSpec
+from metacompress.pipeline.students import STUDENT, TEACHER
 from metacompress.pipeline.variants import ERROR, NOT_APPLICABLE, OK, VariantOutcome
 
 SUCCESS, FAILED = "success", "failed"
@@ -116,8 +117,9 @@ def run_search(
     search_seed = derive_seed(seed, spec.name)
     try:
         search = SEARCHES.create(spec.component, **spec.params)
-        results = search.run(list(examples), models["teacher"], models["student"], lang,
-                             seed=search_seed, corpus=list(corpus))  # fmt: skip
+        student = models[spec.victim or STUDENT]  # a study: one search per student
+        results = search.run(list(examples), models[TEACHER], student, lang, seed=search_seed,
+                             corpus=list(corpus))  # fmt: skip
     except Exception as error:  # the whole search failed: every example says why
         reason = f"{type(error).__name__}: {error}"
         return [AttackOutcome(VariantOutcome(e.id, spec.name, ERROR, reason, search_seed), None)

@@ -1,9 +1,10 @@
 """Stage 6: the numbers of a run, from its per-example tables (relation rates: `rates`;
-robustness under attack: `robustness`).
+robustness under attack: `robustness`). A run has one teacher and one or more students; the
+numbers that compare two models are computed for every teacher-student pair.
 
-- Accuracy and F1 of each model on each set's labelled inputs (``source`` = the clean scores,
-  each follow-up set, each pool), the label of a follow-up being its source's.
-- Teacher vs student correctness per set: the exact McNemar test on the source and on each
+- Accuracy and F1 of each model on each set's labelled inputs it scored (``source`` = the
+  clean scores, each follow-up set, each pool), the label of a follow-up being its source's.
+- Teacher vs student correctness per set and pair: the exact McNemar test on the source and on each
   follow-up set (one pair per example, `stats.tests.mcnemar_exact`); on the pools, where
   several pairs come from one example, Obuchowski's clustered test
   (`stats.tests.mcnemar_clustered`).
@@ -11,7 +12,7 @@ robustness under attack: `robustness`).
   its paired bootstrap interval, the F1 gap, the tests on sources and on all follow-ups, beside
   the behaviour gap: each relation's induced rate on each pool.
 
-Each bootstrap is seeded by `derive_seed(seed, "bootstrap", ...)`, so no number depends on the
+Each bootstrap is seeded by `hashing.bootstrap_seed(seed, ...)`, so no number depends on the
 order in which things were computed.
 """
 
@@ -23,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from metacompress.hashing import derive_seed
+from metacompress.hashing import bootstrap_seed
 from metacompress.pipeline.rates import Rate, Verdicts, finite, input_rate, set_rate, union_rate
 from metacompress.pipeline.robustness import (
     Robustness,
@@ -33,7 +34,7 @@ from metacompress.pipeline.robustness import (
     robustness_row,
 )
 from metacompress.rundir import queries
-from metacompress.rundir.layout import POOLED, POOLS, SOURCE
+from metacompress.rundir.layout import POOLED, POOLS, SOURCE, STUDENT, TEACHER
 from metacompress.stats.metrics import accuracy, f1
 from metacompress.stats.tests import mcnemar_clustered, mcnemar_exact
 
@@ -77,6 +78,7 @@ class McNemar:
     student_only: int
     statistic: float | None
     p_value: float | None
+    student: str = STUDENT
 
     def row(self) -> tuple:
         return tuple(asdict(self).values())
@@ -91,24 +93,26 @@ def mcnemar_row(
     student_pred: np.ndarray,
     labels: np.ndarray,
     clusters: np.ndarray | None = None,
+    student: str = STUDENT,
 ) -> McNemar:
-    """Teacher vs student correctness on the labelled rows: the exact McNemar test, or with
+    """Teacher vs `student` correctness on the labelled rows: the exact McNemar test, or with
     `clusters` (the example of each row, for a pool) Obuchowski's clustered test."""
     labels = np.asarray(labels, dtype=int)
     known = labels >= 0
     test = EXACT if clusters is None else CLUSTERED
     if not known.any():
-        return McNemar(followup, test, 0, 0, 0, 0, None, None)
+        return McNemar(followup, test, 0, 0, 0, 0, None, None, student)
     y = labels[known]
     teacher = np.asarray(teacher_pred)[known] == y
     student = np.asarray(student_pred)[known] == y
     if clusters is None:
         result = mcnemar_exact(teacher, student)
         return McNemar(followup, test, int(known.sum()), int(known.sum()), result.b, result.c,
-                       float(min(result.b, result.c)), result.p_value)  # fmt: skip
+                       float(min(result.b, result.c)), result.p_value, student)  # fmt: skip
     clustered = mcnemar_clustered(teacher, student, np.asarray(clusters)[known])
     return McNemar(followup, test, int(known.sum()), clustered.n_clusters, clustered.b,
-                   clustered.c, finite(clustered.statistic), finite(clustered.p_value))  # fmt: skip
+                   clustered.c, finite(clustered.statistic), finite(clustered.p_value),
+                   student)  # fmt: skip
 
 
 def _comparison(comparison: Any) -> dict[str, Any] | None:
@@ -129,7 +133,7 @@ def _comparison(comparison: Any) -> dict[str, Any] | None:
 
 def gaps(
     source: Any, followups: Any, rates: Sequence[Any], *, n_boot: int, confidence: float,
-    seed: int,
+    seed: int, student: str = STUDENT,
 ) -> dict[str, Any]:  # fmt: skip
     """The accuracy gap (clean, teacher - student) beside each relation's behaviour gap.
 
@@ -156,7 +160,8 @@ def gaps(
         source.teacher_source, source.student_source, source.labels,
         followups.teacher_followup, followups.student_followup, followups.labels,
         followup_clusters=np.asarray(followups.example_ids, dtype=object),
-        n_boot=max(n_boot, 1), confidence=confidence, seed=derive_seed(seed, "bootstrap", "gap"),
+        n_boot=max(n_boot, 1), confidence=confidence,
+        seed=bootstrap_seed(seed, "gap", student=student),
     )  # fmt: skip
     interval = gap.accuracy_gap
     return {
@@ -176,31 +181,39 @@ def gaps(
 
 @dataclass(frozen=True)
 class Aggregate:
-    """What stage 6 computes: the rows of each result table, and the gaps for summary.json."""
+    """What stage 6 computes: the rows of each result table, and the gaps of each pair (by
+    student) for summary.json."""
 
     rows: dict[str, list[Any]]
-    gaps: dict[str, Any]
+    gaps: dict[str, dict[str, Any]]
 
 
 def aggregate(
     store: Any, config: Any, relations: Sequence[tuple[str, Any]], hidden: bool
 ) -> Aggregate:
-    """Every number of the run from its tables: rates, scores, tests, robustness, gaps."""
+    """Every number of the run from its tables: rates and tests of each pair, scores of each
+    model, robustness of each victim, gaps of each pair."""
     from metacompress.pipeline.verdicts import followup_outputs, pooled_outputs
 
     sets = {SOURCE: [SOURCE], **{f.name: [f.name] for f in config.followups}, **config.pools()}
     options = {"n_boot": config.bootstrap, "confidence": config.confidence, "seed": config.seed}
-    rates = relation_rates(store, config, relations, sets, hidden)
-    scores, tests = set_scores(store, sets)
+    rates: list[Rate] = []
+    tests: list[McNemar] = []
+    pair_gaps: dict[str, dict[str, Any]] = {}
+    for student in (s.name for s in config.students):
+        pair_rates = relation_rates(store, config, relations, sets, hidden, student)
+        rates += pair_rates
+        tests += pair_tests(store, sets, student)
+        pair_gaps[student] = gaps(
+            followup_outputs(store, SOURCE, False, student)[0],
+            pooled_outputs(store, POOLED, sets[POOLED], False, student), pair_rates,
+            **options, student=student,
+        )  # fmt: skip
     robustness, robustness_gaps = robustness_tables(store, config)
-    gap = gaps(
-        followup_outputs(store, SOURCE, False)[0],
-        pooled_outputs(store, POOLED, sets[POOLED], False), rates, **options,
-    )  # fmt: skip
     return Aggregate(
-        rows={"rates": rates, "scores": scores, "mcnemar": tests, "robustness": robustness,
-              "robustness_gaps": robustness_gaps},
-        gaps=gap,
+        rows={"rates": rates, "scores": set_scores(store, sets, config.model_names),
+              "mcnemar": tests, "robustness": robustness, "robustness_gaps": robustness_gaps},
+        gaps=pair_gaps,
     )  # fmt: skip
 
 
@@ -210,13 +223,16 @@ def relation_rates(
     relations: Sequence[tuple[str, Any]],
     sets: Mapping[str, Sequence[str]],
     hidden: bool,
+    student: str = STUDENT,
 ) -> list[Rate]:
-    """The ``rates`` rows of every relation (and ``any-paper-relation``) on every set, the
-    source set first, whose verdicts every follow-up set is read against."""
+    """The ``rates`` rows of every relation (and ``any-paper-relation``) between the teacher
+    and `student` on every set, the source set first, whose verdicts every follow-up set is
+    read against."""
     from metacompress.pipeline.verdicts import is_set_level, pooled_outputs
     from metacompress.relations.union import ANY_PAPER_RELATION, PAPER_RELATIONS
 
-    options = {"n_boot": config.bootstrap, "confidence": config.confidence, "seed": config.seed}
+    options = {"n_boot": config.bootstrap, "confidence": config.confidence, "seed": config.seed,
+               "student": student}  # fmt: skip
     union_ids: dict[str, str] = {}
     for spec in config.relations:
         if spec.name in PAPER_RELATIONS:
@@ -229,11 +245,13 @@ def relation_rates(
         for relation_id, relation in relations:
             if is_set_level(relation):
                 if outputs is None:
-                    outputs = pooled_outputs(store, name, members, hidden)
-                values = queries.set_level_values(store, relation_id, name)
+                    outputs = pooled_outputs(store, name, members, hidden, student)
+                values = queries.set_level_values(store, relation_id, name, student)
                 rates.append(set_rate(relation_id, name, relation, values, outputs, **options))
                 continue
-            verdicts = Verdicts.from_rows(queries.relation_verdicts(store, relation_id, members))
+            verdicts = Verdicts.from_rows(
+                queries.relation_verdicts(store, relation_id, members, student)
+            )
             per_relation[relation_id] = verdicts
             rates.append(input_rate(relation_id, name, verdicts,
                                     None if name == SOURCE else sources.get(relation_id),
@@ -250,32 +268,52 @@ def relation_rates(
     return rates
 
 
-def set_scores(store: Any, sets: Mapping[str, Sequence[str]]) -> tuple[list[Score], list[McNemar]]:
-    """Accuracy/F1 and the paired test per set. Each follow-up set is read as four integer
-    columns (label, teacher's and student's prediction, example position), so memory holds
-    integers, not rows; a pool concatenates its members' columns (the scores are counts, so
-    row order does not matter) and is tested clustered by example."""
+def set_scores(
+    store: Any, sets: Mapping[str, Sequence[str]], models: Sequence[str]
+) -> list[Score]:
+    """Accuracy/F1 of each model per set, on the inputs it scored. Each follow-up set is read
+    as two integer columns per model (label, prediction), so memory holds integers, not rows;
+    a pool concatenates its members' columns (the scores are counts, so row order does not
+    matter)."""
+    scores = []
+    for model in models:
+        columns = {
+            name: queries.model_predictions(store, name, model)
+            for name, members in sets.items() if list(members) == [name]
+        }  # fmt: skip
+        for name, members in sets.items():
+            parts = [columns[m] for m in members]
+            labels, predicted = (
+                np.concatenate([c[i] for c in parts]) if parts else np.zeros(0, dtype=int)
+                for i in range(2)
+            )
+            scores.append(model_scores(model, name, predicted, labels))
+    return scores
+
+
+def pair_tests(store: Any, sets: Mapping[str, Sequence[str]], student: str) -> list[McNemar]:
+    """The paired test of teacher vs `student` per set, on the inputs both scored: exact on
+    one set, clustered by example on a pool (read as integer columns, like `set_scores`)."""
     columns = {
-        name: queries.prediction_columns(store, name)
+        name: queries.prediction_columns(store, name, student)
         for name, members in sets.items() if list(members) == [name]
     }  # fmt: skip
-    scores, tests = [], []
+    tests = []
     for name, members in sets.items():
         parts = [columns[m] for m in members]
-        labels, teacher, student, examples = (
+        labels, teacher, predicted, examples = (
             np.concatenate([c[i] for c in parts]) if parts else np.zeros(0, dtype=int)
             for i in range(4)
         )
-        scores.append(model_scores("teacher", name, teacher, labels))
-        scores.append(model_scores("student", name, student, labels))
         pooled = list(members) != [name]
-        tests.append(mcnemar_row(name, teacher, student, labels, examples if pooled else None))
-    return scores, tests
+        tests.append(mcnemar_row(name, teacher, predicted, labels, examples if pooled else None,
+                                 student))  # fmt: skip
+    return tests
 
 
 def robustness_tables(store: Any, config: Any) -> tuple[list[Robustness], list[RobustnessGap]]:
     """The robustness row of every attack follow-up and the teacher-student gap of every
-    attack run against both models."""
+    attack run against the teacher and a student."""
     options = {"n_boot": config.bootstrap, "confidence": config.confidence, "seed": config.seed}
     rows, results_of = [], {}
     for spec in config.followups:
@@ -286,8 +324,11 @@ def robustness_tables(store: Any, config: Any) -> tuple[list[Robustness], list[R
         rows.append(robustness_row(spec.name, spec.victim, results, config.task, **options))
     gap_rows = []
     for name, (victim, results) in results_of.items():
-        other = name.rsplit("@", 1)[0] + "@student"
-        if victim == "teacher" and other in results_of:
-            gap_rows.append(robustness_gap(name, other, results, results_of[other][1],
-                                           config.task, **options))  # fmt: skip
+        if victim != TEACHER:
+            continue
+        for student in (s.name for s in config.students):
+            other = name.rsplit("@", 1)[0] + f"@{student}"
+            if other in results_of:
+                gap_rows.append(robustness_gap(name, other, results, results_of[other][1],
+                                               config.task, **options))  # fmt: skip
     return rows, gap_rows

@@ -22,7 +22,13 @@ Schema (defaults in brackets; relative paths are relative to the config file's f
                                          #   whose paths are relative to the config file; a
                                          #   path is taken as such when it exists or starts
                                          #   with ./ ../ ~ or /
-    student: models/student              # required
+    student: models/student              # one student, or several (a study) instead:
+    # students:                          #   name -> model spec, or name -> {model, method,
+    #   compressor: models/compressor    #   seed, size_mb, parameters}; see
+    #   morph: {model: models/morph, method: MORPH, seed: 1}  # `pipeline.students`
+    cache: shared                        # [shared] predictions shared by every run on this
+                                         #   machine (`models.shared_cache`) | run (this run
+                                         #   directory only) | a folder for the shared cache
     device: cpu                          # [cpu] cpu | cuda | auto
     half: false                          # [false] float16 on GPU
     allow_pickle: false                  # [false] accept pickled checkpoints (can run code)
@@ -51,7 +57,9 @@ Schema (defaults in brackets; relative paths are relative to the config file's f
         params: {}                       #   [the search's] unique queries per source
         id: deviation                    #   [the search name]
       - attack: mhm                      #   adversarial inputs found by an attack ...
-        against: both                    #   [both] ... against teacher | student | both
+        against: both                    #   [both] ... against teacher | student (every
+                                         #   student) | both (teacher and every student) |
+                                         #   a student's name
         params: {budget: 200}            #   the attack's parameters
         id: mhm                          #   [the attack name]: ids mhm@teacher, mhm@student
     relations: all                       # [all] or a list of names / {name, params, id}
@@ -72,8 +80,8 @@ Schema (defaults in brackets; relative paths are relative to the config file's f
     report: [html, md, json, junit]      # [these four] reports written at the end (also csv,
                                          #   parquet: the tables/ exports, always written)
 
-Follow-up ids are unique; an attack run against both models yields two follow-ups, ATTACK@teacher
-and ATTACK@student; the unmodified input is the follow-up ``source``, always evaluated.
+Follow-up ids are unique; an attack run against both models yields one follow-up per victim,
+ATTACK@teacher and ATTACK@STUDENT (ATTACK@student for the one student of `student:`); the unmodified input is the follow-up ``source``, always evaluated.
 """
 
 from __future__ import annotations
@@ -90,10 +98,18 @@ import yaml
 
 from metacompress.data.types import SOURCE, TASKS
 from metacompress.errors import ConfigError
+from metacompress.pipeline.students import (
+    STUDENT,
+    TEACHER,
+    StudentSpec,
+    check_tasks,
+    parse_students,
+)
 from metacompress.rundir.layout import ATTACKS_POOL, POOLED, POOLS, TRANSFORMATIONS_POOL
 
 LANG_OF_TASK = {"vulnerability": "c", "clone": "java"}
-MODEL_ROLES = ("teacher", "student")
+#: The cache settings: the machine's shared prediction cache, or the run directory's only.
+SHARED_CACHE, RUN_CACHE = "shared", "run"
 DEVICES = ("cpu", "cuda", "auto")
 HIDDEN = ("auto", "always", "never")
 SIDES = ("all", "first", "second")
@@ -105,11 +121,11 @@ COMPOSE = "compose"
 #: Settings that cannot change any result: a run may be resumed with other values.
 NOT_RESULT_KEYS = (
     "workers", "backend", "ray_address", "batch_size", "output", "report", "allow_pickle",
-    "trust_remote_code",
+    "trust_remote_code", "cache",
 )  # fmt: skip
 
 _TOP_KEYS = (
-    "task", "seed", "data", "teacher", "student", "device", "half", "allow_pickle",
+    "task", "seed", "data", "teacher", "student", "students", "cache", "device", "half", "allow_pickle",
     "trust_remote_code", "batch_size", "chunk_size",
     "workers", "backend", "ray_address", "time_limit", "followups", "relations", "gates", "statistics", "hidden",
     "output", "report",
@@ -141,7 +157,8 @@ class FollowupSpec:
             return {"transform": self.component, "id": self.name, "params": dict(self.params),
                     "sides": self.sides}  # fmt: skip
         if self.kind == "search":
-            return {"search": self.component, "id": self.name, "params": dict(self.params)}
+            ident = self.name.removesuffix(f"@{self.victim}") if self.victim else self.name
+            return {"search": self.component, "id": ident, "params": dict(self.params)}
         return {"attack": self.component, "id": self.name.rsplit("@", 1)[0], "against": self.victim,
                 "params": dict(self.params)}  # fmt: skip
 
@@ -204,7 +221,7 @@ class RunConfig:
     task: str
     data: dict[str, Any]
     teacher: str | dict[str, Any]
-    student: str | dict[str, Any]
+    students: tuple[StudentSpec, ...]
     seed: int = 0
     device: str = "cpu"
     half: bool = False
@@ -224,7 +241,24 @@ class RunConfig:
     hidden: str = "auto"
     output: str = "runs/run"
     report: tuple[str, ...] = DEFAULT_REPORTS
+    cache: str = SHARED_CACHE
     source: str = field(default="<config>", compare=False)
+
+    @property
+    def student(self) -> Any:
+        """The model spec of the first student (the one of a run of one pair)."""
+        return self.students[0].model
+
+    @property
+    def model_names(self) -> tuple[str, ...]:
+        """The teacher and every student, as the tables name them."""
+        return (TEACHER, *(s.name for s in self.students))
+
+    def model_spec(self, name: str) -> Any:
+        return self.teacher if name == TEACHER else self.student_spec(name).model
+
+    def student_spec(self, name: str) -> StudentSpec:
+        return next(s for s in self.students if s.name == name)
 
     @property
     def lang(self) -> str:
@@ -237,7 +271,8 @@ class RunConfig:
     def pools(self) -> dict[str, list[str]]:
         """Each pooled set with its member follow-ups: ``transformations`` and ``attacks`` (the
         inputs found by asking the models: attacks and deviation searches) when they have
-        members, ``all`` (every follow-up) always."""
+        members, ``all`` (every follow-up) always. Every teacher-student pair is judged on every
+        follow-up (the attacks against other students included)."""
         members = {
             TRANSFORMATIONS_POOL: [f.name for f in self.followups if f.kind == "transform"],
             ATTACKS_POOL: [f.name for f in self.followups if f.kind in ("attack", "search")],
@@ -255,7 +290,8 @@ class RunConfig:
             "seed": self.seed,
             "data": dict(self.data),
             "teacher": self.teacher,
-            "student": self.student,
+            **students_value(self.students),
+            "cache": self.cache,
             "device": self.device,
             "half": self.half,
             "allow_pickle": self.allow_pickle,
@@ -285,6 +321,9 @@ class RunConfig:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def replace(self, **changes: Any) -> RunConfig:
+        """A copy with `changes`; `student=SPEC` sets the one student of a run of one pair."""
+        if "student" in changes:
+            changes["students"] = (StudentSpec(STUDENT, changes.pop("student")),)
         return dataclasses.replace(self, **changes)
 
 
@@ -364,6 +403,9 @@ class _Reader:
 
     def __init__(self, ctx: _Context) -> None:
         self.ctx = ctx
+
+    def error(self, path: Path_, message: str) -> ConfigError:
+        return self.ctx.error(path, message)
 
     def mapping(self, value: Any, path: Path_, keys: Sequence[str] | None = None) -> dict:
         if not isinstance(value, Mapping):
@@ -451,7 +493,9 @@ def _check_search(r: _Reader, name: str, params: dict, lang: str, path: Path_) -
     r.create(path, catalogue_operators, lang, search.transforms)
 
 
-def _followups(r: _Reader, raw: Any, lang: str) -> tuple[FollowupSpec, ...]:
+def _followups(
+    r: _Reader, raw: Any, lang: str, students: tuple[str, ...] = (STUDENT,)
+) -> tuple[FollowupSpec, ...]:
     path: Path_ = ("followups",)
     items = r.sequence(raw, path)
     specs: list[FollowupSpec] = []
@@ -468,7 +512,7 @@ def _followups(r: _Reader, raw: Any, lang: str) -> tuple[FollowupSpec, ...]:
             kinds = [k for k in keys if k in entry]
             if len(kinds) != 1:
                 raise r.ctx.error(where, f"expected exactly one of the keys {', '.join(keys)}")
-            made = _followup(r, kinds[0], entry, where, lang)
+            made = _followup(r, kinds[0], entry, where, lang, students)
         for spec in made:
             if spec.name in (SOURCE, *POOLS) or spec.name in (s.name for s in specs):
                 what = "is reserved" if spec.name in (SOURCE, *POOLS) else "is used twice"
@@ -477,7 +521,9 @@ def _followups(r: _Reader, raw: Any, lang: str) -> tuple[FollowupSpec, ...]:
     return tuple(specs)
 
 
-def _followup(r: _Reader, kind: str, entry: dict, where: Path_, lang: str) -> list[FollowupSpec]:
+def _followup(
+    r: _Reader, kind: str, entry: dict, where: Path_, lang: str, students: tuple[str, ...]
+) -> list[FollowupSpec]:
     if kind == "transforms":
         r.mapping(entry, where, ("transforms", "sides"))
         sides = r.string(entry.get("sides", "all"), (*where, "sides"), SIDES)
@@ -521,14 +567,18 @@ def _followup(r: _Reader, kind: str, entry: dict, where: Path_, lang: str) -> li
         if "budget" in entry:
             params = {**params, "budget": r.integer(entry["budget"], (*where, "budget"), 1)}
         _check_search(r, name, params, lang, (*where, "search"))
-        return [FollowupSpec(r.string(entry.get("id", name), (*where, "id")), "search", name,
-                             params)]  # fmt: skip
+        ident = r.string(entry.get("id", name), (*where, "id"))
+        if students == (STUDENT,):
+            return [FollowupSpec(ident, "search", name, params)]
+        return [FollowupSpec(f"{ident}@{s}", "search", name, params, victim=s) for s in students]
     r.mapping(entry, where, ("attack", "params", "against", "id"))
     name = r.string(entry["attack"], (*where, "attack"))
     params = r.params(entry.get("params"), (*where, "params"))
     _check_attack(r, name, params, (*where, "params") if params else (*where, "attack"))
-    against = r.string(entry.get("against", "both"), (*where, "against"), (*MODEL_ROLES, "both"))
-    victims = MODEL_ROLES if against == "both" else (against,)
+    against = r.string(entry.get("against", "both"), (*where, "against"),
+                       (TEACHER, STUDENT, "both", *students))  # fmt: skip
+    victims = {TEACHER: (TEACHER,), STUDENT: students if STUDENT not in students else (STUDENT,),
+               "both": (TEACHER, *students)}.get(against, (against,))  # fmt: skip
     ident = r.string(entry.get("id", name), (*where, "id"))
     return [FollowupSpec(f"{ident}@{v}", "attack", name, params, victim=v) for v in victims]
 
@@ -641,6 +691,23 @@ def _model(r: _Reader, raw: Any, path: Path_, base: Path) -> str | dict[str, Any
     return spec
 
 
+def _cache(r: _Reader, raw: Any, base: Path) -> str:
+    """``shared``, ``run`` or the absolute path of a shared cache folder."""
+    value = r.string(raw, ("cache",))
+    if value in (SHARED_CACHE, RUN_CACHE):
+        return value
+    folder = Path(value).expanduser()
+    return str((folder if folder.is_absolute() else base / folder).resolve())
+
+
+def students_value(students: Sequence[StudentSpec]) -> dict[str, Any]:
+    """The config entry of `students`: ``student: SPEC`` for the one student of a run of one
+    pair, else ``students: {NAME: value}``."""
+    if len(students) == 1 and students[0].name == STUDENT and students[0].plain:
+        return {"student": students[0].model}
+    return {"students": {s.name: s.to_value() for s in students}}
+
+
 DATA_KEYS = ("format", "path", "pairs", "columns", "split", "limit", "n")
 #: Data options that name files; relative values are resolved against the config's folder.
 DATA_PATH_KEYS = ("path", "pairs")
@@ -702,13 +769,16 @@ def parse_config(
     base = Path(base_dir or Path.cwd()).resolve()
     r = _Reader(_Context(source, lines))
     top = r.mapping(raw, (), _TOP_KEYS)
-    for key in ("task", "data", "teacher", "student"):
+    for key in ("task", "data", "teacher"):
         if key not in top:
             raise r.ctx.error((key,), "missing required key")
+    students = parse_students(r, top, lambda raw, path: _model(r, raw, path, base))
     task = r.string(top["task"], ("task",), TASKS)
     lang = LANG_OF_TASK[task]
     stats = r.mapping(top.get("statistics") or {}, ("statistics",), ("bootstrap", "confidence"))
-    followups = _followups(r, top.get("followups", [ALL_FOLLOWUPS]), lang)
+    check_tasks(r, task, top.get("teacher"), students)
+    followups = _followups(r, top.get("followups", [ALL_FOLLOWUPS]), lang,
+                           tuple(s.name for s in students))  # fmt: skip
     relations = _relations(r, top.get("relations", ALL_FOLLOWUPS))
     gates = _gates(r, top.get("gates") or [], relations, followups)
     for gate in extra_gates:
@@ -730,7 +800,8 @@ def parse_config(
         task=task,
         data=_data(r, top["data"], base, limit),
         teacher=_model(r, top["teacher"], ("teacher",), base),
-        student=_model(r, top["student"], ("student",), base),
+        students=students,
+        cache=_cache(r, top.get("cache", SHARED_CACHE), base),
         seed=r.integer(top.get("seed", 0), ("seed",), 0),
         device=r.string(top.get("device", "cpu"), ("device",), DEVICES),
         half=r.boolean(top.get("half", False), ("half",)),

@@ -19,6 +19,9 @@ The gate reads the point estimate, not an interval bound. A gate whose measure i
 (nothing applicable, a set the run does not have) fails: a release gate does not pass on no
 evidence.
 
+A run with several students checks every gate on every teacher-student pair: one result per
+gate and pair, named ``GATE [teacher/STUDENT]``; the run passes when every pair passes.
+
 In the results every gate is stated as `value <= limit` (value = the measure, limit = R for
 max_violation; for fail_under, value = the measure and limit = 1 - R), whichever spelling was
 used.
@@ -48,23 +51,27 @@ class GateResult:
     limit: float
     passed: bool
     message: str
+    pair: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def evaluate_gate(gate: GateSpec, rates: Sequence[Rate]) -> GateResult:
-    """Check one gate against the `rates` rows of a run."""
+def evaluate_gate(gate: GateSpec, rates: Sequence[Rate], pair: str = "") -> GateResult:
+    """Check one gate against the `rates` rows of one pair (`pair`, named in the result's
+    name when given)."""
     rate = next(
         (r for r in rates if r.relation == gate.relation and r.followup == gate.followup), None
     )
     measure = gate.measure or ("value" if rate is not None and rate.level == SET else "rate")
     limit = gate.limit if gate.kind == "max_violation" else 1.0 - gate.limit
     value = None if rate is None else rate.measure(measure)
-    head = (gate.label, gate.relation, gate.followup, gate.kind, measure, gate.limit)
+    name = f"{gate.label} [{pair}]" if pair else gate.label
+    head = (name, gate.relation, gate.followup, gate.kind, measure, gate.limit)
     if value is None:
         why = "the run has no such set" if rate is None else (rate.reason or "undefined")
-        return GateResult(*head, None, limit, False, f"{measure} is n/a ({why}): nothing to judge")
+        return GateResult(*head, None, limit, False,
+                          f"{measure} is n/a ({why}): nothing to judge", pair)  # fmt: skip
     if gate.kind == "max_violation":
         passed = value <= gate.limit
         message = f"{measure} {value:.4f} {'<=' if passed else '>'} {gate.limit:g}"
@@ -78,8 +85,13 @@ def evaluate_gate(gate: GateSpec, rates: Sequence[Rate]) -> GateResult:
     elif measure == "induced":
         message += (f" ({rate.induced_violations} of {rate.induced_applicable} pairs whose "
                     "source pair holds violate)")  # fmt: skip
-    return GateResult(*head, value, limit, passed, message)
+    return GateResult(*head, value, limit, passed, message, pair)
 
 
 def evaluate_gates(gates: Sequence[GateSpec], rates: Sequence[Rate]) -> list[GateResult]:
-    return [evaluate_gate(gate, rates) for gate in gates]
+    """Every gate on the rates of every pair (pairs named only when there are several)."""
+    pairs = list(dict.fromkeys(r.pair for r in rates))
+    if len(pairs) <= 1:
+        return [evaluate_gate(gate, rates) for gate in gates]
+    return [evaluate_gate(gate, [r for r in rates if r.pair == pair], pair)
+            for gate in gates for pair in pairs]  # fmt: skip

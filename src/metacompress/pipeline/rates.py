@@ -14,7 +14,8 @@ For every relation and set (``source``, each follow-up, the pools ``transformati
   violated (`relations.union.any_violated`), when all four are configured;
 - a rate over no applicable pair is NULL with the reason.
 
-Each bootstrap is seeded by `derive_seed(seed, "bootstrap", relation, set)`. With
+Rows name their pair ``teacher/STUDENT``. Each bootstrap is seeded by
+`hashing.bootstrap_seed(seed, relation, set, student=STUDENT)`. With
 ``statistics.bootstrap: 0`` the bootstrap intervals are left out (NULL); exact ones remain.
 """
 
@@ -27,9 +28,13 @@ from typing import Any
 
 import numpy as np
 
-from metacompress.hashing import derive_seed
+from metacompress.hashing import bootstrap_seed
+from metacompress.rundir.layout import STUDENT, TEACHER
 
-PAIR = "teacher/student"
+
+def pair_name(student: str) -> str:
+    """The ``pair`` column of the teacher with `student`."""
+    return f"{TEACHER}/{student}"
 INPUT, SET = "input", "set"
 #: The method of an interval that was not computed.
 NONE = "none"
@@ -124,18 +129,19 @@ def input_rate(
     n_boot: int,
     confidence: float,
     seed: int,
+    student: str = STUDENT,
 ) -> Rate:
-    """The row of an input-level relation on one set; `source`: the relation's verdicts on the
-    source set (None for the source set itself)."""
+    """The row of an input-level relation on one set of the pair (teacher, `student`);
+    `source`: the relation's verdicts on the source set (None for the source set itself)."""
     from metacompress.relations.rates import align_source, followup_rates, why_undefined
     from metacompress.stats.proportions import rate_interval
 
     options = {"n_boot": max(n_boot, 1), "confidence": confidence,
-               "seed": derive_seed(seed, "bootstrap", relation, followup)}  # fmt: skip
+               "seed": bootstrap_seed(seed, relation, followup, student=student)}  # fmt: skip
     ids = verdicts.example_ids
     reason = why_undefined(len(verdicts), verdicts.applicable, verdicts.reasons)
     n_examples = len(set(ids[verdicts.applicable].tolist()))
-    counts = (relation, followup, PAIR)
+    counts = (relation, followup, pair_name(student))
     if source is None:
         rate = rate_interval(verdicts.violated, verdicts.applicable, ids, **options)
         low, high, method = _bounds(rate, rate.method, n_boot)
@@ -172,14 +178,15 @@ def set_rate(
     n_boot: int,
     confidence: float,
     seed: int,
+    student: str = STUDENT,
 ) -> Rate:
-    """The row of a set-level relation on one set: its score (saved in `set_level`) with a
+    """The row of a set-level relation on one set of the pair (teacher, `student`): its score (saved in `set_level`) with a
     bootstrap interval over examples, from the set's `verdicts.FollowupOutputs`."""
     from metacompress.relations.rates import set_interval
 
     n_pairs = len(outputs)
     n_examples = len(set(outputs.example_ids))
-    counts = (relation_id, followup, PAIR, SET, n_pairs, n_examples)
+    counts = (relation_id, followup, pair_name(student), SET, n_pairs, n_examples)
     if not set_level.get("applicable"):
         reason = _set_reason(relation, outputs)
         return Rate(*counts, 0, 0, None, None, None, NONE, None, 0, 0, None, None, None, NONE,
@@ -189,7 +196,8 @@ def set_rate(
     if n_boot:
         interval = set_interval(
             relation, outputs.output_pair(True), outputs.example_ids, n_boot=n_boot,
-            confidence=confidence, seed=derive_seed(seed, "bootstrap", relation_id, followup),
+            confidence=confidence,
+            seed=bootstrap_seed(seed, relation_id, followup, student=student),
         )  # fmt: skip
         low, high = finite(interval.low), finite(interval.high)
     return Rate(*counts, 1, 1 - holds, None, None, None, NONE, None, 0, 0, None, None, None,
@@ -218,6 +226,7 @@ def union_rate(
     n_boot: int,
     confidence: float,
     seed: int,
+    student: str = STUDENT,
 ) -> tuple[Rate, Verdicts | None]:
     """The ``any-paper-relation`` row of one set from its members' verdicts (one `Verdicts` per
     relation of `relations.union.PAPER_RELATIONS`, None where it is not configured), and the
@@ -236,7 +245,7 @@ def union_rate(
         empty = Verdicts(np.zeros(0, dtype=object), np.zeros(0, dtype=object),
                          np.zeros(0, dtype=bool), np.zeros(0, dtype=bool), [])  # fmt: skip
         row = input_rate(ANY_PAPER_RELATION, followup, empty, None, n_boot=n_boot,
-                         confidence=confidence, seed=seed)  # fmt: skip
+                         confidence=confidence, seed=seed, student=student)  # fmt: skip
         return _with_reason(row, reason), None
     union = any_violated([
         RelationResult(p.applicable, ~p.violated, np.where(p.violated, 0.0, 1.0),
@@ -246,7 +255,7 @@ def union_rate(
     verdicts = Verdicts(parts[0].variant_ids, parts[0].example_ids, union.applicable,
                         union.violations, [str(r) for r in union.reason])  # fmt: skip
     row = input_rate(ANY_PAPER_RELATION, followup, verdicts, source, n_boot=n_boot,
-                     confidence=confidence, seed=seed)  # fmt: skip
+                     confidence=confidence, seed=seed, student=student)  # fmt: skip
     return row, verdicts
 
 

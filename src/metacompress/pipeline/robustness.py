@@ -13,8 +13,8 @@ P(positive) on the original and the final input) and the examples' labels:
   drop against the teacher's, 100 (d_S - d_T) / d_T and d_S / d_T, with paired intervals
   (`attacks.summary.comparison_intervals`).
 
-Bootstraps are seeded by `derive_seed(seed, "bootstrap", follow-up)` and
-`derive_seed(seed, "bootstrap", attack id)`.
+Bootstraps are seeded by `hashing.bootstrap_seed(seed, follow-up)` and
+`hashing.bootstrap_seed(seed, attack id, student=STUDENT)`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from metacompress.hashing import derive_seed
+from metacompress.hashing import bootstrap_seed
 from metacompress.pipeline.rates import finite
 
 #: The numbers of a robustness row that have intervals, in table order.
@@ -118,7 +118,7 @@ def robustness_row(
     if n_boot and results:
         intervals = robustness_intervals(
             results, task, n_boot=n_boot, confidence=confidence,
-            seed=derive_seed(seed, "bootstrap", followup),
+            seed=bootstrap_seed(seed, followup),
         )  # fmt: skip
         bounds = {k: (finite(intervals[k].low), finite(intervals[k].high)) for k in _INTERVALS}
     return Robustness(
@@ -137,7 +137,7 @@ def robustness_gap(
     teacher_followup: str, student_followup: str, teacher: Sequence[Any], student: Sequence[Any],
     task: str, *, n_boot: int, confidence: float, seed: int,
 ) -> RobustnessGap:  # fmt: skip
-    """The ``robustness_gaps`` row of one attack run against teacher and student."""
+    """The ``robustness_gaps`` row of one attack run against the teacher and a student."""
     from metacompress.attacks.summary import Comparison, comparison_intervals, summarize
 
     attack = teacher_followup.rsplit("@", 1)[0]
@@ -149,7 +149,7 @@ def robustness_gap(
     if n_boot and teacher and same_examples:
         intervals = comparison_intervals(
             teacher, student, task, n_boot=n_boot, confidence=confidence,
-            seed=derive_seed(seed, "bootstrap", attack),
+            seed=bootstrap_seed(seed, attack, student=student_followup.rsplit("@", 1)[1]),
         )  # fmt: skip
         bounds = {k: (finite(v.low), finite(v.high)) for k, v in intervals.items()}
     return RobustnessGap(

@@ -45,11 +45,18 @@ from metacompress.hashing import derive_seed
 from metacompress.pipeline import aggregate as agg
 from metacompress.pipeline import health, provenance
 from metacompress.pipeline.adversarial import AttackShard, attack_shard
-from metacompress.pipeline.config import MODEL_ROLES, NOT_RESULT_KEYS, RunConfig
+from metacompress.pipeline.config import NOT_RESULT_KEYS, RunConfig
 from metacompress.pipeline.executor import Executor, make_executor
 from metacompress.pipeline.gates import GateResult, evaluate_gates
 from metacompress.pipeline.inference import ModelOutput, score_chunk
 from metacompress.pipeline.rates import Rate
+from metacompress.pipeline.run_models import (
+    cached_models,
+    check_models,
+    load_models,
+    measure_facts,
+    model_rows,
+)
 from metacompress.pipeline.variants import (
     ERROR,
     OK,
@@ -69,7 +76,7 @@ from metacompress.pipeline.verdicts import (
 )
 from metacompress.progress import progress
 from metacompress.rundir import queries
-from metacompress.rundir.layout import CACHE_PATH, CONFIG_NAME, DB_NAME, TABLES_DIR
+from metacompress.rundir.layout import CONFIG_NAME, DB_NAME, TABLES_DIR
 from metacompress.rundir.resume import check_fingerprints, check_resume, run_identity
 from metacompress.rundir.storage import check_writable, write_atomic
 from metacompress.rundir.store import RunStore, dumps
@@ -193,6 +200,7 @@ class Runner:
                 for i, spec in enumerate(cfg.relations)
             ]
             with self.store.transaction() as db:
+                RunStore.insert(db, "models", model_rows(cfg))
                 RunStore.insert(db, "examples", rows)
                 RunStore.insert(db, "variants", sources)
                 RunStore.insert(db, "errors", errors)
@@ -288,7 +296,7 @@ class Runner:
     def inference(self) -> None:
         cfg = self.config
         hidden = self.want_hidden()
-        for role in MODEL_ROLES:
+        for role in cfg.model_names:
             if self.store.is_done(f"inference:{role}"):
                 continue
             with self.timer.stage("inference"):
@@ -316,26 +324,29 @@ class Runner:
 
     # -- stage 5 -------------------------------------------------------------------------------
     def relation_stage(self) -> None:
-        """Every relation on every follow-up set; then set-level relations on each pool."""
+        """Every relation on every follow-up set, for every teacher-student pair; then
+        set-level relations on each pool. A set is committed with all its pairs at once."""
         hidden = self.want_hidden()
+        students = [s.name for s in self.config.students]
         for name in [SOURCE, *(f.name for f in self.config.followups)]:
             if self.store.is_done(f"relations:{name}"):
                 continue
-            with self.timer.stage("relations"):
-                outputs, skipped = followup_outputs(self.store, name, hidden)
-                with self.store.transaction() as db:
-                    for rows in evaluate_relations(outputs, self.relations):
+            with self.timer.stage("relations"), self.store.transaction() as db:
+                for student in students:
+                    outputs, skipped = followup_outputs(self.store, name, hidden, student)
+                    for rows in evaluate_relations(outputs, self.relations, student):
                         self._insert_relation_rows(db, rows)
                     RunStore.insert(db, "errors", skipped)
-                    self.store.mark_done(db, f"relations:{name}")
+                self.store.mark_done(db, f"relations:{name}")
         whole_set = [(i, r) for i, r in self.relations if is_set_level(r)]
         for pool, members in self.config.pools().items():
             if self.store.is_done(f"relations:{pool}"):
                 continue
             with self.timer.stage("relations"), self.store.transaction() as db:
-                outputs = pooled_outputs(self.store, pool, members, hidden)
-                for rows in evaluate_relations(outputs, whole_set):
-                    self._insert_relation_rows(db, rows)
+                for student in students:
+                    outputs = pooled_outputs(self.store, pool, members, hidden, student)
+                    for rows in evaluate_relations(outputs, whole_set, student):
+                        self._insert_relation_rows(db, rows)
                 self.store.mark_done(db, f"relations:{pool}")
 
     @staticmethod
@@ -353,11 +364,15 @@ class Runner:
                 {name: [row.row() for row in rows] for name, rows in tables.rows.items()},
             )  # fmt: skip
             set_level = queries.set_level_rows(self.store)
+            first = self.config.students[0].name
+            pairs = {"pairs": tables.gaps} if len(self.config.students) > 1 else {}
             return {
-                "gaps": tables.gaps,
+                "gaps": tables.gaps[first],
+                **pairs,
                 **{name: [asdict(row) for row in rows] for name, rows in tables.rows.items()},
                 "set_level": [
-                    {"relation": r, "followup": f, "key": k, "value": v} for r, f, k, v in set_level
+                    {"relation": r, "followup": f, "key": k, "value": v, "student": s}
+                    for r, f, k, v, s in set_level
                 ],
             }
 
@@ -379,29 +394,6 @@ def _counts(items: Any) -> list[tuple[str, int]]:
 
 def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
-
-
-def load_models(config: RunConfig) -> dict[str, Any]:
-    """Load teacher and student from their specs (`metacompress.models.load_model`)."""
-    from metacompress.models import load_model
-
-    return {
-        role: load_model(
-            getattr(config, role),
-            device=config.device,
-            half=config.half,
-            batch_size=config.batch_size,
-            allow_pickle=config.allow_pickle,
-            trust_remote_code=config.trust_remote_code,
-        )
-        for role in MODEL_ROLES
-    }
-
-
-def _cached(models: Mapping[str, Any], run_dir: Path) -> dict[str, Any]:
-    from metacompress.models import CachedClassifier
-
-    return {role: CachedClassifier(models[role], run_dir / CACHE_PATH) for role in MODEL_ROLES}
 
 
 def _write_reports(run_dir: Path, formats: Sequence[str]) -> str | None:
@@ -430,8 +422,9 @@ def run_experiment(
 ) -> RunOutcome:
     """Run (or, with `resume`, continue) the experiment of `config` in `config.output`.
 
-    `data` (a LoadResult or a list of Examples) and `models` ({"teacher": ..., "student": ...})
-    replace the config's data and model specs when given (tests, notebooks).
+    `data` (a LoadResult or a list of Examples) and `models` ({"teacher": ..., STUDENT NAME:
+    ...}, e.g. {"teacher": ..., "student": ...} for a run of one pair) replace the config's
+    data and model specs when given (tests, notebooks).
     """
     started = time.time()
     run_dir = Path(config.output)
@@ -440,10 +433,10 @@ def run_experiment(
         settings = {k: v for k, v in config.to_dict().items() if k not in NOT_RESULT_KEYS}
         resumed = check_resume(store, config.result_hash(), settings, run_dir, resume)
         raw_models = dict(models) if models is not None else dict(load(config))
-        fingerprints = {r: raw_models[r].fingerprint for r in MODEL_ROLES}
-        check_fingerprints(store, fingerprints, run_dir)
+        check_models(config, raw_models)
+        check_fingerprints(store, {n: m.fingerprint for n, m in raw_models.items()}, run_dir)
         write_atomic(run_dir / CONFIG_NAME, config.to_yaml())
-        cached = _cached(raw_models, run_dir)
+        cached = cached_models(raw_models, run_dir, config.cache)
         own_executor = executor is None
         gpus = 1.0 if config.device == "cuda" else 0.0
         executor = executor or make_executor(
@@ -455,6 +448,8 @@ def run_experiment(
             runner.variants()
             runner.attacks()
             runner.inference()
+            with runner.timer.stage("facts"):
+                measure_facts(store, config, raw_models)
             runner.relation_stage()
             results = runner.aggregate()
         finally:
@@ -486,10 +481,10 @@ def run_experiment(
                 "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
             },
             "models": {
-                role: provenance.describe_model(raw_models[role], getattr(config, role))
-                for role in MODEL_ROLES
+                name: provenance.describe_model(raw_models[name], config.model_spec(name))
+                for name in config.model_names
             },
-            "cache": {role: cached[role].counters() for role in MODEL_ROLES},
+            "cache": {name: cached[name].counters() for name in config.model_names},
             "timings": {**runner.timer.seconds, "total": round(time.time() - started, 3)},
             "counts": counts,
             "failed_followups": failed,

@@ -53,12 +53,21 @@ class StudentSpec:
     def method_name(self) -> str:
         return self.method or self.name
 
+    @property
+    def extras(self) -> dict[str, Any]:
+        """method, seed and declared size, where given."""
+        return {k: v for k, v in (("method", self.method), ("seed", self.seed),
+                                  ("size_mb", self.size_mb), ("parameters", self.parameters))
+                if v is not None}  # fmt: skip
+
+    @property
+    def plain(self) -> bool:
+        """Nothing but a model spec is given."""
+        return not self.extras
+
     def to_value(self) -> Any:
         """The config value of this student (the bare spec when nothing else is set)."""
-        extra = {k: v for k, v in (("method", self.method), ("seed", self.seed),
-                                   ("size_mb", self.size_mb), ("parameters", self.parameters))
-                 if v is not None}  # fmt: skip
-        return {"model": self.model, **extra} if extra else self.model
+        return {"model": self.model, **self.extras} if self.extras else self.model
 
 
 def _entry(r: Any, name: str, value: Any, path: KeyPath, model: ModelParser) -> StudentSpec:
@@ -111,7 +120,7 @@ def parse_students(
         return (StudentSpec(STUDENT, model(top["student"], ("student",))),)
     if given:
         return (StudentSpec(STUDENT, None),)
-    raise r.error(("students",), "missing required key (or student: for one student)")
+    raise r.error(("student",), "missing required key (or students: NAME: SPEC for several)")
 
 
 def declared_task(spec: Any) -> tuple[str | None, str]:

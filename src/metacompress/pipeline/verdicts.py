@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from metacompress.pipeline.inference import OK, decode_hidden
+from metacompress.rundir.layout import STUDENT, TEACHER
 from metacompress.rundir.store import dumps
 
 PROBABILITY_FIELDS = ("teacher_source", "student_source", "teacher_followup", "student_followup")
@@ -122,11 +123,13 @@ def _number(value: Any) -> float | None:
 
 
 def evaluate_relations(
-    outputs: FollowupOutputs, relations: Sequence[tuple[str, Any]]
+    outputs: FollowupOutputs, relations: Sequence[tuple[str, Any]], student: str = STUDENT
 ) -> Iterator[RelationRows]:
-    """Run every (id, relation) on one follow-up set's outputs, yielding each relation's rows
-    as soon as they are made, so a caller that stores them holds one relation's verdicts at a
-    time. Never raises for a relation: a relation that raises yields an `errors` row."""
+    """Run every (id, relation) on one follow-up set's outputs of the pair (teacher,
+    `student`), yielding each relation's rows as soon as they are made, so a caller that stores
+    them holds one relation's verdicts at a time. Never raises for a relation: a relation that
+    raises yields an `errors` row (model column: the relation, @STUDENT for another student
+    than the one of a run of one pair)."""
     if not len(outputs):
         return
     for relation_id, relation in relations:
@@ -135,18 +138,21 @@ def evaluate_relations(
             result = relation.check(outputs.output_pair(needs_hidden(relation)))
         except Exception as error:  # a faulty relation must not stop the others
             reason = f"{type(error).__name__}: {error}"
-            rows.errors.append(("relations", "", outputs.followup, relation_id, "error", reason))
+            who = relation_id if student == STUDENT else f"{relation_id}@{student}"
+            rows.errors.append(("relations", "", outputs.followup, who, "error", reason))
             yield rows
             continue
         for key in sorted(result.set_level):
             value = _number(result.set_level[key])
-            rows.set_level.append((relation_id, outputs.followup, key, value))
+            rows.set_level.append((relation_id, outputs.followup, key, value, student))
         if not is_set_level(relation):
-            rows.verdicts = _verdict_rows(outputs, relation_id, result)
+            rows.verdicts = _verdict_rows(outputs, relation_id, result, student)
         yield rows
 
 
-def _verdict_rows(outputs: FollowupOutputs, relation_id: str, result: Any) -> list[tuple]:
+def _verdict_rows(
+    outputs: FollowupOutputs, relation_id: str, result: Any, student: str
+) -> list[tuple]:
     details = {k: np.asarray(v) for k, v in sorted(result.details.items())}
     return [
         (
@@ -159,28 +165,31 @@ def _verdict_rows(outputs: FollowupOutputs, relation_id: str, result: Any) -> li
             _number(result.score[i]),
             str(result.reason[i] or ""),
             dumps({k: _plain(v[i]) for k, v in details.items()}),
+            student,
         )
         for i, variant in enumerate(outputs.variant_ids)
     ]
 
 
 def pair_outputs(
-    name: str, rows: Sequence[tuple[Any, ...]], hidden: bool
+    name: str, rows: Sequence[tuple[Any, ...]], hidden: bool, student: str = STUDENT
 ) -> tuple[FollowupOutputs, list[tuple]]:
-    """The outputs of both models on the (source, follow-up) pairs of `name`, from the rows of
-    `metacompress.rundir.queries.followup_pairs`; a pair a model has no output for is left out
-    and becomes an ``errors`` row (stage relations, kind skipped) saying which."""
+    """The outputs of the teacher and `student` on the (source, follow-up) pairs of `name`,
+    from the rows of `metacompress.rundir.queries.followup_pairs`; a pair a model has no output
+    for is left out and becomes an ``errors`` row (stage relations, kind skipped, model column
+    '' for the student of a run of one pair, else the student) saying which."""
     where = ("source", "source", "follow-up", "follow-up")
     kept, skipped = [], []
     for row in rows:
         statuses = row[5::4]
         bad = [
             f"{model} on the {w}" for model, w, s in
-            zip(("teacher", "student") * 2, where, statuses, strict=True) if s != OK
+            zip((TEACHER, student) * 2, where, statuses, strict=True) if s != OK
         ]  # fmt: skip
         if bad:
             reason = "no output of the " + ", ".join(bad)
-            skipped.append(("relations", row[1], name, "", "skipped", reason))
+            who = "" if student == STUDENT else student
+            skipped.append(("relations", row[1], name, who, "skipped", reason))
         else:
             kept.append(row)
 
@@ -207,16 +216,21 @@ def pair_outputs(
     return outputs, skipped
 
 
-def followup_outputs(store: Any, name: str, hidden: bool) -> tuple[FollowupOutputs, list[tuple]]:
-    """The saved outputs of both models on the (source, follow-up) pairs of `name`, and the
-    ``errors`` rows of the pairs left out (see `pair_outputs`)."""
+def followup_outputs(
+    store: Any, name: str, hidden: bool, student: str = STUDENT
+) -> tuple[FollowupOutputs, list[tuple]]:
+    """The saved outputs of the teacher and `student` on the (source, follow-up) pairs of
+    `name`, and the ``errors`` rows of the pairs left out (see `pair_outputs`)."""
     from metacompress.rundir import queries
 
-    return pair_outputs(name, queries.followup_pairs(store, name), hidden)
+    rows = queries.followup_pairs(store, name, student)
+    return pair_outputs(name, rows, hidden, student)
 
 
-def pooled_outputs(store: Any, pool: str, members: Sequence[str], hidden: bool) -> FollowupOutputs:
+def pooled_outputs(
+    store: Any, pool: str, members: Sequence[str], hidden: bool, student: str = STUDENT
+) -> FollowupOutputs:
     """The outputs of the follow-up sets `members`, concatenated, as the set `pool`."""
     return FollowupOutputs.concatenate(
-        pool, [followup_outputs(store, m, hidden)[0] for m in members]
+        pool, [followup_outputs(store, m, hidden, student)[0] for m in members]
     )

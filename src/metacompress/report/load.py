@@ -65,7 +65,7 @@ def _reliability(
 ) -> ReliabilityBins | None:
     from metacompress.stats.calibration import reliability_bins
 
-    probs = run.labelled_outputs(role, members)
+    probs = run.labelled_outputs(run.pair[role], members)
     if not probs:
         return None
     p = np.array([[a, b] for a, b, _ in probs], dtype=float)
@@ -97,7 +97,7 @@ def _sets(run: RunReader) -> dict[str, tuple[str, list[str]]]:
 
 
 def _model_scores(run: RunReader, role: str, name: str, ece: float | None) -> ModelScores:
-    labelled, acc, f1 = run.scores(role)
+    labelled, acc, f1 = run.scores(run.pair[role])
     return ModelScores(name, _nan_to_none(acc), _nan_to_none(f1), ece, labelled)
 
 
@@ -216,11 +216,12 @@ def _evidence(
     return variants, sources, _outputs(run, keys)
 
 
-def _pair_probs(outputs: Evidence, source_key: str, followup_key: str) -> dict:
-    """(role, "source" | "followup") -> ((P(0), P(1)), truncated), NaN where missing."""
+def _pair_probs(run: RunReader, outputs: Evidence, source_key: str, followup_key: str) -> dict:
+    """(role, "source" | "followup") -> ((P(0), P(1)), truncated) of the pair's models, NaN
+    where missing."""
     missing = ((float("nan"), float("nan")), False)
     return {
-        (role, which): outputs.get((role, key), missing)
+        (role, which): outputs.get((run.pair[role], key), missing)
         for role in ROLES
         for which, key in (("source", source_key), ("followup", followup_key))
     }
@@ -239,7 +240,7 @@ def _violations(run: RunReader, limit: int) -> tuple[tuple[Violation, ...], int]
     for variant_id, example_id, followup, relations, attack_status in rows:
         followup_inputs, fkey = variants[variant_id]
         source_inputs, label, skey = sources[example_id]
-        probs = _pair_probs(outputs, skey, fkey)
+        probs = _pair_probs(run, outputs, skey, fkey)
         result.append(
             Violation(
                 example_id=example_id,
@@ -273,7 +274,7 @@ def _deviations(run: RunReader, limit: int) -> tuple[tuple[Deviation, ...], int]
     for variant_id, example_id, followup, queries in rows:
         followup_inputs, fkey = variants[variant_id]
         source_inputs, label, skey = sources[example_id]
-        probs = _pair_probs(outputs, skey, fkey)
+        probs = _pair_probs(run, outputs, skey, fkey)
         result.append(
             Deviation(
                 example_id=example_id,
@@ -292,13 +293,16 @@ def _deviations(run: RunReader, limit: int) -> tuple[tuple[Deviation, ...], int]
 
 
 def load_report_data(
-    run_dir: Path | str, max_violations: int = 200, max_points: int = 2000
-) -> ReportData:
-    """Everything the reports show about the run in `run_dir`."""
-    with RunReader(Path(run_dir)) as run:
+    run_dir: Path | str, max_violations: int = 200, max_points: int = 2000,
+    student: str | None = None,
+) -> ReportData:  # fmt: skip
+    """Everything the reports show about the run in `run_dir`, for the teacher and `student`
+    (the run's first student when None)."""
+    with RunReader(Path(run_dir), student) as run:
         summary = run.summary
         models = summary.get("models", {})
-        names = {role: str(models.get(role, {}).get("name", role)) for role in ROLES}
+        names = {role: str(models.get(name, {}).get("name", name))
+                 for role, name in run.pair.items()}  # fmt: skip
         sets = _sets(run)
         reliability = tuple(
             bins

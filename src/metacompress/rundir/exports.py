@@ -59,7 +59,11 @@ MCNEMAR_COLUMNS = (
     *_typed("followup test", "string"),
     *_typed("n clusters teacher_only student_only", "int64"),
     *_typed("statistic p_value", "float64"),
+    ("student", "string"),
 )
+#: The ``models`` table without its info (measured speed is not deterministic).
+MODEL_COLUMNS = (*_typed("name", "string"), ("position", "int64"),
+                 *_typed("role method", "string"), ("seed", "int64"), ("spec", "string"))  # fmt: skip
 ROBUSTNESS_COLUMNS = (
     *_typed("followup attack victim metric", "string"),
     *_typed(
@@ -138,7 +142,7 @@ EXPORTS: tuple[Export, ...] = (
     Export(
         "verdicts",
         "SELECT variant_id, example_id, followup, relation, applicable, holds, score, reason,"
-        " details FROM verdicts ORDER BY variant_id, relation",
+        " details, student FROM verdicts ORDER BY variant_id, relation, student",
         (
             ("variant_id", "string"),
             ("example_id", "string"),
@@ -149,6 +153,7 @@ EXPORTS: tuple[Export, ...] = (
             ("score", "float64"),
             ("reason", "string"),
             ("details", "string"),
+            ("student", "string"),
         ),
     ),
     Export(
@@ -194,9 +199,10 @@ EXPORTS: tuple[Export, ...] = (
     ),
     _table_export("rates", RATE_COLUMNS, "relation, followup != 'source', followup, pair"),
     _table_export("scores", SCORE_COLUMNS, "model, followup"),
-    _table_export("mcnemar", MCNEMAR_COLUMNS, "followup"),
+    _table_export("mcnemar", MCNEMAR_COLUMNS, "followup, student"),
     _table_export("robustness", ROBUSTNESS_COLUMNS, "followup"),
-    _table_export("robustness_gaps", ROBUSTNESS_GAP_COLUMNS, "attack"),
+    _table_export("robustness_gaps", ROBUSTNESS_GAP_COLUMNS, "attack, student_followup"),
+    _table_export("models", MODEL_COLUMNS, "position"),
 )
 
 

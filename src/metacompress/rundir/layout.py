@@ -31,12 +31,14 @@ from pathlib import Path
 from metacompress.data.types import SOURCE
 
 __all__ = ["ATTACKS_POOL", "CACHE_PATH", "CONFIG_NAME", "DB_NAME", "FORMAT_VERSION", "LOCK_NAME",
-           "POOLED", "POOLS", "ROLES", "SOURCE", "SUMMARY_NAME", "TABLES_DIR",
+           "POOLED", "POOLS", "ROLES", "SOURCE", "STUDENT", "SUMMARY_NAME", "TABLES_DIR", "TEACHER",
            "TRANSFORMATIONS_POOL"]  # fmt: skip
 
 #: Format 2: rates with the baseline (source rate, induced rate, difference) and set-level
 #: values with intervals; mcnemar with its test; robustness tables.
-FORMAT_VERSION = "2"
+#: Format 3: one teacher and several students (``models`` table; verdicts, set-level numbers
+#: and tests per teacher-student pair).
+FORMAT_VERSION = "3"
 DB_NAME = "run.sqlite"
 CONFIG_NAME = "config.yaml"
 SUMMARY_NAME = "summary.json"
@@ -50,5 +52,7 @@ TRANSFORMATIONS_POOL = "transformations"
 ATTACKS_POOL = "attacks"
 #: The pooled follow-up sets, in report order.
 POOLS = (TRANSFORMATIONS_POOL, ATTACKS_POOL, POOLED)
-#: The two models of a run, as the `model` column of `outputs` and `scores` names them.
+#: The two models of a run of one pair, as the `model` column of `outputs` and `scores` names
+#: them; a study names each student by its own name.
 ROLES = ("teacher", "student")
+TEACHER, STUDENT = ROLES

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from metacompress.data.types import SOURCE, Example
+from metacompress.rundir.layout import STUDENT, TEACHER
 from metacompress.rundir.store import RunStore
 
 #: Examples read from the store at a time by `example_pages`.
@@ -72,6 +73,16 @@ def pending_inputs(store: RunStore, model: str) -> np.ndarray:
     )  # fmt: skip
 
 
+def scored_source_inputs(store: RunStore, model: str, limit: int) -> list[str]:
+    """The JSON inputs of the first `limit` source variants `model` scored, in data order."""
+    return [text for (text,) in store.query(
+        "SELECT v.inputs FROM variants v JOIN examples e ON e.example_id = v.example_id"
+        " JOIN outputs o ON o.input_key = v.input_key AND o.model = ? AND o.status = 'ok'"
+        " WHERE v.followup = ? AND v.status = 'ok' ORDER BY e.position LIMIT ?",
+        (model, SOURCE, limit),
+    )]  # fmt: skip
+
+
 def inputs_of(store: RunStore, rowids: np.ndarray) -> list[tuple[str, tuple[str, ...]]]:
     """(input_key, inputs) of the ``variants`` rows `rowids`, in their order."""
     found: dict[int, tuple[str, str]] = {}
@@ -89,11 +100,13 @@ def inputs_of(store: RunStore, rowids: np.ndarray) -> list[tuple[str, tuple[str,
 PAIR_OUTPUT_COLUMNS = ("p_negative", "p_positive", "status", "hidden")
 
 
-def followup_pairs(store: RunStore, followup: str) -> list[tuple[Any, ...]]:
+def followup_pairs(
+    store: RunStore, followup: str, student: str = STUDENT
+) -> list[tuple[Any, ...]]:
     """The (source, follow-up) pairs of `followup` whose follow-up was made, in data order.
 
     Each row: variant_id, example_id, label, then PAIR_OUTPUT_COLUMNS of the teacher on the
-    source, the student on the source, the teacher on the follow-up and the student on the
+    source, `student` on the source, the teacher on the follow-up and `student` on the
     follow-up (NULL where a model has no output).
     """
     cols = ", ".join(
@@ -104,59 +117,80 @@ def followup_pairs(store: RunStore, followup: str) -> list[tuple[Any, ...]]:
         f"SELECT v.variant_id, v.example_id, e.label, {cols} FROM variants v"
         " JOIN examples e ON e.example_id = v.example_id"
         " JOIN variants s ON s.example_id = v.example_id AND s.followup = ?"
-        " LEFT JOIN outputs ts ON ts.model = 'teacher' AND ts.input_key = s.input_key"
-        " LEFT JOIN outputs ss ON ss.model = 'student' AND ss.input_key = s.input_key"
-        " LEFT JOIN outputs tf ON tf.model = 'teacher' AND tf.input_key = v.input_key"
-        " LEFT JOIN outputs sf ON sf.model = 'student' AND sf.input_key = v.input_key"
+        " LEFT JOIN outputs ts ON ts.model = ? AND ts.input_key = s.input_key"
+        " LEFT JOIN outputs ss ON ss.model = ? AND ss.input_key = s.input_key"
+        " LEFT JOIN outputs tf ON tf.model = ? AND tf.input_key = v.input_key"
+        " LEFT JOIN outputs sf ON sf.model = ? AND sf.input_key = v.input_key"
         " WHERE v.followup = ? AND v.status = 'ok' ORDER BY e.position",
-        (SOURCE, followup),
+        (SOURCE, TEACHER, student, TEACHER, student, followup),
     )
 
 
-def set_level_values(store: RunStore, relation: str, followup: str) -> dict[str, float | None]:
-    """key -> value of the set-level numbers `relation` reported on `followup`."""
+def set_level_values(
+    store: RunStore, relation: str, followup: str, student: str = STUDENT
+) -> dict[str, float | None]:
+    """key -> value of the set-level numbers `relation` reported on `followup` for the pair
+    of `student`."""
     return dict(store.query(
-        "SELECT key, value FROM set_level WHERE relation = ? AND followup = ?",
-        (relation, followup),
+        "SELECT key, value FROM set_level WHERE relation = ? AND followup = ? AND student = ?",
+        (relation, followup, student),
     ))  # fmt: skip
 
 
-def set_level_rows(store: RunStore) -> list[tuple[str, str, str, float | None]]:
-    """Every (relation, followup, key, value) of ``set_level``, sorted."""
+def set_level_rows(store: RunStore) -> list[tuple[str, str, str, float | None, str]]:
+    """Every (relation, followup, key, value, student) of ``set_level``, sorted."""
     return store.query(
-        "SELECT relation, followup, key, value FROM set_level ORDER BY relation, followup, key"
+        "SELECT relation, followup, key, value, student FROM set_level"
+        " ORDER BY relation, followup, student, key"
     )
 
 
 def relation_verdicts(
-    store: RunStore, relation: str, followups: Sequence[str]
+    store: RunStore, relation: str, followups: Sequence[str], student: str = STUDENT
 ) -> list[tuple[Any, ...]]:
-    """(variant_id, example_id, applicable, holds, reason) of `relation` on the pairs of the
-    follow-up sets `followups` (one set, or the members of a pool), by variant id."""
+    """(variant_id, example_id, applicable, holds, reason) of `relation` between the teacher
+    and `student` on the pairs of the follow-up sets `followups` (one set, or the members of a
+    pool), by variant id."""
     if not followups:
         return []
     marks = ",".join("?" * len(followups))
     return store.query(
         "SELECT variant_id, example_id, applicable, holds, reason FROM verdicts"
-        f" WHERE relation = ? AND followup IN ({marks}) ORDER BY variant_id",
-        (relation, *followups),
+        f" WHERE relation = ? AND student = ? AND followup IN ({marks}) ORDER BY variant_id",
+        (relation, student, *followups),
     )
 
 
-def prediction_columns(store: RunStore, followup: str) -> tuple[np.ndarray, ...]:
-    """(labels with -1 for unknown, teacher predictions, student predictions, example
+def prediction_columns(
+    store: RunStore, followup: str, student: str = STUDENT
+) -> tuple[np.ndarray, ...]:
+    """(labels with -1 for unknown, teacher predictions, `student`'s predictions, example
     positions) of the follow-up's variants that both models scored, read as integers."""
     rows = store.stream(
         "SELECT COALESCE(e.label, -1), t.predicted, s.predicted, e.position FROM variants v"
         " JOIN examples e ON e.example_id = v.example_id"
-        " JOIN outputs t ON t.model = 'teacher' AND t.input_key = v.input_key"
-        " JOIN outputs s ON s.model = 'student' AND s.input_key = v.input_key"
+        " JOIN outputs t ON t.model = ? AND t.input_key = v.input_key"
+        " JOIN outputs s ON s.model = ? AND s.input_key = v.input_key"
         " WHERE v.followup = ? AND v.status = 'ok' AND t.status = 'ok' AND s.status = 'ok'",
-        (followup,),
+        (TEACHER, student, followup),
     )
     flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64)
     table = flat.reshape(-1, 4)
     return table[:, 0], table[:, 1], table[:, 2], table[:, 3]
+
+
+def model_predictions(store: RunStore, followup: str, model: str) -> tuple[np.ndarray, ...]:
+    """(labels with -1 for unknown, `model`'s predictions) of the follow-up's variants that
+    `model` scored, read as integers."""
+    rows = store.stream(
+        "SELECT COALESCE(e.label, -1), o.predicted FROM variants v"
+        " JOIN examples e ON e.example_id = v.example_id"
+        " JOIN outputs o ON o.model = ? AND o.input_key = v.input_key"
+        " WHERE v.followup = ? AND v.status = 'ok' AND o.status = 'ok'",
+        (model, followup),
+    )
+    table = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64).reshape(-1, 2)
+    return table[:, 0], table[:, 1]
 
 
 def attack_results(store: RunStore, followup: str) -> list[tuple[Any, ...]]:

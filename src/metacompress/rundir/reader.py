@@ -20,7 +20,7 @@ from typing import Any
 
 from metacompress.data.types import SOURCE
 from metacompress.errors import ConfigError
-from metacompress.rundir.layout import DB_NAME
+from metacompress.rundir.layout import DB_NAME, STUDENT, TEACHER
 from metacompress.rundir.queries import IN_LIST
 from metacompress.rundir.resume import check_format
 from metacompress.rundir.storage import store_guard
@@ -69,9 +69,13 @@ def _can_create_files(folder: Path) -> bool:
 
 
 class RunReader:
-    """Read-only queries on one run directory (use as a context manager, or `close`)."""
+    """Read-only queries on one run directory (use as a context manager, or `close`).
 
-    def __init__(self, run_dir: Path | str) -> None:
+    The queries about a teacher-student pair answer for `student` (the run's first student
+    when None; ``student`` in a run of one pair); `students` lists them all.
+    """
+
+    def __init__(self, run_dir: Path | str, student: str | None = None) -> None:
         self.run_dir = Path(run_dir)
         self.path = self.run_dir / DB_NAME
         if not self.path.is_file():
@@ -86,6 +90,19 @@ class RunReader:
                 raise
             raise ConfigError(f"{self.run_dir} is not a run directory: {error}") from None
         self.summary: dict[str, Any] = read_summary(self.run_dir)
+        self.students = [n for (n,) in self.q(
+            "SELECT name FROM models WHERE role = 'student' ORDER BY position"
+        )] or [STUDENT]  # fmt: skip
+        if student is not None and student not in self.students:
+            self.db.close()
+            raise ConfigError(f"{self.run_dir} has no student {student!r}; its students: "
+                              f"{', '.join(self.students)}")  # fmt: skip
+        self.student = student or self.students[0]
+
+    @property
+    def pair(self) -> dict[str, str]:
+        """role -> model name of the pair read: the teacher and `student`."""
+        return {TEACHER: TEACHER, STUDENT: self.student}
 
     def close(self) -> None:
         self.db.close()
@@ -133,12 +150,12 @@ class RunReader:
         by variant id."""
         return self.q(
             "SELECT t.p_positive, s.p_positive FROM variants v"
-            " JOIN outputs t ON t.input_key = v.input_key AND t.model = 'teacher'"
+            " JOIN outputs t ON t.input_key = v.input_key AND t.model = ?"
             " AND t.status = 'ok'"
-            " JOIN outputs s ON s.input_key = v.input_key AND s.model = 'student'"
+            " JOIN outputs s ON s.input_key = v.input_key AND s.model = ?"
             " AND s.status = 'ok'"
             " WHERE v.followup != ? AND v.status = 'ok' ORDER BY v.variant_id LIMIT ?",
-            (SOURCE, limit),
+            (TEACHER, self.student, SOURCE, limit),
         )
 
     def outputs(self, keys: Iterable[str]) -> dict[tuple[str, str], tuple[float, float, Any]]:
@@ -162,7 +179,9 @@ class RunReader:
 
     def mcnemar(self) -> list[dict[str, Any]]:
         """Every row of ``mcnemar`` (the teacher-vs-student test per set), by set."""
-        return self.rows("SELECT * FROM mcnemar ORDER BY followup")
+        return self.rows(
+            "SELECT * FROM mcnemar WHERE student = ? ORDER BY followup", (self.student,)
+        )
 
     # -- relations -----------------------------------------------------------------------------
     def followup_order(self) -> dict[str, int]:
@@ -180,7 +199,8 @@ class RunReader:
         order (``any-paper-relation`` last)."""
         return self.rows(
             "SELECT r.* FROM rates r LEFT JOIN relations x ON x.relation = r.relation"
-            " ORDER BY x.position IS NULL, x.position, r.followup"
+            " WHERE r.pair = ? ORDER BY x.position IS NULL, x.position, r.followup",
+            (f"{TEACHER}/{self.student}",),
         )
 
     def relations(self) -> list[tuple[str, str, dict[str, Any]]]:
@@ -195,15 +215,17 @@ class RunReader:
     def followup_scores(self, relation: str) -> list[tuple[float | None, int]]:
         """(score, applicable) of every verdict of `relation` on the follow-ups."""
         return self.q(
-            "SELECT score, applicable FROM verdicts WHERE relation = ? AND followup != ?",
-            (relation, SOURCE),
+            "SELECT score, applicable FROM verdicts WHERE relation = ? AND followup != ?"
+            " AND student = ?",
+            (relation, SOURCE, self.student),
         )
 
     def set_level(self) -> list[tuple[str, str, str, float]]:
         """(relation, followup, key, value) of the set-level numbers that are not NaN."""
         return self.q(
             "SELECT relation, followup, key, value FROM set_level WHERE value IS NOT NULL"
-            " ORDER BY relation, followup, key"
+            " AND student = ? ORDER BY relation, followup, key",
+            (self.student,),
         )
 
     # -- violations ----------------------------------------------------------------------------
@@ -221,9 +243,9 @@ class RunReader:
             " ON a.example_id = v.example_id AND a.followup = v.followup"
             + (" LEFT JOIN search_results s ON s.example_id = v.example_id"
                " AND s.followup = v.followup" if searched else "")
-            + " WHERE v.applicable = 1 AND v.holds = 0 AND v.followup != ?"
+            + " WHERE v.applicable = 1 AND v.holds = 0 AND v.followup != ? AND v.student = ?"
             " GROUP BY v.variant_id ORDER BY e.position, f.position",
-            (SOURCE,),
+            (SOURCE, self.student),
         )  # fmt: skip
         return [
             (vid, eid, followup, tuple(json.loads(ids)), status)
@@ -238,8 +260,8 @@ class RunReader:
 
     def deviations(self) -> list[tuple[str, str, str, int]]:
         """(variant_id, example_id, followup, queries) of every triggering input a deviation
-        search found (its follow-up on which teacher and student disagree), in data and
-        config order."""
+        search of the pair found (its follow-up on which teacher and student disagree), in
+        data and config order."""
         if not self.has_table("search_results"):
             return []
         return self.q(
@@ -247,7 +269,9 @@ class RunReader:
             " JOIN search_results r ON r.example_id = v.example_id AND r.followup = v.followup"
             " JOIN examples e ON e.example_id = v.example_id"
             " JOIN followups f ON f.name = v.followup"
-            " WHERE r.status = 'success' AND v.status = 'ok' ORDER BY e.position, f.position"
+            " WHERE r.status = 'success' AND v.status = 'ok'"
+            " AND (f.victim IS NULL OR f.victim = ?) ORDER BY e.position, f.position",
+            (self.student,),
         )
 
     def variant_inputs(self, variant_ids: Sequence[str]) -> dict[str, tuple[tuple[str, ...], str]]:
@@ -280,15 +304,18 @@ class RunReader:
 
     # -- attacks and counts --------------------------------------------------------------------
     def robustness(self) -> list[dict[str, Any]]:
-        """Every row of ``robustness`` (one per attack follow-up), in config order."""
+        """The ``robustness`` rows of the pair's models (one per attack follow-up against the
+        teacher or `student`), in config order."""
         return self.rows(
             "SELECT r.* FROM robustness r JOIN followups f ON f.name = r.followup"
-            " ORDER BY f.position"
+            " WHERE r.victim IN (?, ?) ORDER BY f.position", (TEACHER, self.student),
         )
 
     def robustness_gaps(self) -> list[dict[str, Any]]:
-        """Every row of ``robustness_gaps`` (one per attack run against both models)."""
-        return self.rows("SELECT * FROM robustness_gaps ORDER BY attack")
+        """The ``robustness_gaps`` rows of `student` (one per attack run against the teacher
+        and this student)."""
+        rows = self.rows("SELECT * FROM robustness_gaps ORDER BY attack")
+        return [r for r in rows if r["student_followup"].rsplit("@", 1)[-1] == self.student]
 
     def report_counts(self) -> dict[str, int]:
         """examples, ok follow-ups, not-applicable variants, recorded errors."""

@@ -1,20 +1,32 @@
 """The tables of run.sqlite: their SQL and what every column holds.
 
-Tables of run.sqlite (SQL types; JSON columns hold UTF-8 JSON text):
+Tables of run.sqlite (SQL types; JSON columns hold UTF-8 JSON text). A run has one teacher
+(model ``teacher``) and one or more students, each under its name (``student`` for the one
+student of ``student:``); a *pair* is the teacher with one student, and the tables of
+relations and their numbers name the pair's student.
+
+- ``models(name TEXT PK, position INTEGER, role TEXT, method TEXT, seed INTEGER NULL, spec
+  JSON, info JSON)``: the teacher (position 0, role ``teacher``) and the students in config
+  order (role ``student``); method and seed as the config gives them (method defaults to the
+  name); info holds the model's description, its fingerprint, its size (``size``:
+  parameters, size_mb, source) and its speed measured in the run (``speed``: latency_ms,
+  throughput, inputs), see `metacompress.pipeline.model_facts`.
 
 - ``meta(key TEXT PK, value TEXT)``: ``format_version``, ``config_sha256`` (the config's
-  `RunConfig.result_hash`), ``fingerprint:teacher`` / ``fingerprint:student``, ``data`` (JSON:
+  `RunConfig.result_hash`), ``fingerprint:MODEL`` of every model, ``data`` (JSON:
   loader format, valid rows, skipped and flagged counts per reason), and ``done:STAGE`` = '1'
   for each finished stage: ``load``, ``variants:FOLLOWUP`` (attacks included),
   ``inference:MODEL``, ``relations:FOLLOWUP`` (``source``, each follow-up, and each pool:
-  set-level relations on the pooled follow-ups), ``aggregate``.
+  set-level relations on the pooled follow-ups; every pair), ``aggregate``,
+  ``facts:MODEL`` (size and speed measured).
 - ``examples(example_id TEXT PK, position INTEGER, label INTEGER NULL, inputs JSON list of code
   strings, meta JSON)``: the loaded examples in data order.
 - ``followups(name TEXT PK, position INTEGER, kind TEXT, victim TEXT NULL, spec JSON)``: kind is
   ``source`` (the unmodified input, always present, name ``source``), ``transform``,
-  ``attack`` or ``search`` (a deviation search asking both models); victim is
-  ``teacher``/``student`` for attacks (the model the attack searched against; the adversarial
-  input is then scored by both models, so the other model's output is the transferred one).
+  ``attack`` or ``search`` (a deviation search asking the teacher and a student); victim is the
+  model an attack searched against (the adversarial input is then scored by every model, so the
+  other models' outputs are the transferred ones), and for a search the student it asked (NULL
+  in a run of one pair).
 - ``relations(relation TEXT PK, position INTEGER, name TEXT, params JSON)``: ``relation`` is the
   id used in every other table (the registry name unless the config gives ``id``), ``name`` the
   registry name and ``params`` its constructor parameters, so
@@ -45,12 +57,13 @@ Tables of run.sqlite (SQL types; JSON columns hold UTF-8 JSON text):
   visible_chars lists, per input, how many leading characters the model saw (NULL when the
   model has no window): an edit starting at or after that character is invisible to it.
 - ``verdicts(variant_id TEXT, relation TEXT, example_id TEXT, followup TEXT, applicable INTEGER,
-  holds INTEGER, score REAL NULL, reason TEXT, details JSON, PK(variant_id, relation))``: one
-  row per input-level relation and evaluated (source, follow-up) pair; a pair the relation does
+  holds INTEGER, score REAL NULL, reason TEXT, details JSON, student TEXT, PK(variant_id,
+  relation, student))``: one row per input-level relation, evaluated (source, follow-up) pair
+  and teacher-student pair (named by its student); a pair the relation does
   not apply to has applicable = 0, holds = 1 (vacuous), score NULL and the reason; a violation
   is applicable = 1 and holds = 0; details holds the relation's extra per-pair numbers.
-- ``set_level(relation TEXT, followup TEXT, key TEXT, value REAL NULL, PK(relation, followup,
-  key))``: the data-set level numbers a relation reports on a follow-up set (e.g. mean
+- ``set_level(relation TEXT, followup TEXT, key TEXT, value REAL NULL, student TEXT,
+  PK(relation, followup, student, key))``: per teacher-student pair, the data-set level numbers a relation reports on a follow-up set (e.g. mean
   divergences, flip rates); a set-level relation (ECE gap, representation drift) has its
   verdict here (keys ``applicable``, ``score``, ``holds``) and no ``verdicts`` rows; the pools
   (``transformations``, ``attacks``, ``all``) hold the set-level relations judged on their
@@ -63,7 +76,7 @@ Tables of run.sqlite (SQL types; JSON columns hold UTF-8 JSON text):
   REAL NULL, difference_method TEXT, value REAL NULL, value_low REAL NULL, value_high REAL
   NULL, holds INTEGER NULL, reason TEXT, PK(relation, followup, pair))``: one row per relation
   (and ``any-paper-relation``) and set: ``source``, each follow-up, and the pools
-  ``transformations``, ``attacks``, ``all``; pair is ``teacher/student``. Definitions in
+  ``transformations``, ``attacks``, ``all``; pair is ``teacher/STUDENT``. Definitions in
   docs/relations.md and `metacompress.relations.rates`. Level ``input``: the violation rate
   (violations / applicable pairs) with its interval and how it was made (``method``
   ``bootstrap`` or ``clopper-pearson``); on follow-up sets also the source rate on the same
@@ -75,8 +88,9 @@ Tables of run.sqlite (SQL types; JSON columns hold UTF-8 JSON text):
 - ``scores(model TEXT, followup TEXT, n INTEGER, labelled INTEGER, accuracy REAL NULL,
   f1 REAL NULL, PK(model, followup))``: accuracy and F1 of each model on each follow-up set
   (``source`` = clean scores) and pool.
-- ``mcnemar(followup TEXT PK, test TEXT, n INTEGER, clusters INTEGER, teacher_only INTEGER,
-  student_only INTEGER, statistic REAL NULL, p_value REAL NULL)``: teacher vs student
+- ``mcnemar(followup TEXT, test TEXT, n INTEGER, clusters INTEGER, teacher_only INTEGER,
+  student_only INTEGER, statistic REAL NULL, p_value REAL NULL, student TEXT, PK(followup,
+  student))``: teacher vs student
   correctness on the labelled inputs of one set (teacher_only = teacher right and student
   wrong); test ``exact`` (McNemar, one pair per example: the source and each follow-up set;
   statistic = min(b, c), p = 1 with no discordant pair) or ``obuchowski`` (the pools, several
@@ -89,9 +103,10 @@ Tables of run.sqlite (SQL types; JSON columns hold UTF-8 JSON text):
   mean_queries REAL NULL)``: one row per attack follow-up, the numbers of
   `metacompress.attacks.summary` (success rate over the examples the victim got right; clean
   and adversarial accuracy or F1 over the labelled examples) with bootstrap intervals.
-- ``robustness_gaps(attack TEXT PK, teacher_followup TEXT, student_followup TEXT,
+- ``robustness_gaps(attack TEXT, teacher_followup TEXT, student_followup TEXT,
   drop_increase REAL NULL, drop_increase_low, drop_increase_high, drop_ratio REAL NULL,
-  drop_ratio_low, drop_ratio_high)``: per attack run against both models, the student's
+  drop_ratio_low, drop_ratio_high, PK(attack, student_followup))``: per attack run against
+  the teacher and a student, the student's
   relative drop against the teacher's: 100 (d_S - d_T) / d_T and d_S / d_T, paired intervals.
 - ``errors(stage TEXT, example_id TEXT, followup TEXT, model TEXT, kind TEXT, reason TEXT,
   PK(stage, example_id, followup, model))``: every input that was skipped or failed, with why;
@@ -111,6 +126,9 @@ Tables of run.sqlite (SQL types; JSON columns hold UTF-8 JSON text):
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS models (
+  name TEXT PRIMARY KEY, position INTEGER NOT NULL, role TEXT NOT NULL, method TEXT NOT NULL,
+  seed INTEGER, spec TEXT NOT NULL, info TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS examples (
   example_id TEXT PRIMARY KEY, position INTEGER NOT NULL, label INTEGER,
   inputs TEXT NOT NULL, meta TEXT NOT NULL);
@@ -132,11 +150,12 @@ CREATE TABLE IF NOT EXISTS outputs (
 CREATE TABLE IF NOT EXISTS verdicts (
   variant_id TEXT NOT NULL, relation TEXT NOT NULL, example_id TEXT NOT NULL,
   followup TEXT NOT NULL, applicable INTEGER NOT NULL, holds INTEGER NOT NULL, score REAL,
-  reason TEXT NOT NULL, details TEXT NOT NULL, PRIMARY KEY (variant_id, relation));
-CREATE INDEX IF NOT EXISTS verdicts_by_relation ON verdicts (relation, followup);
+  reason TEXT NOT NULL, details TEXT NOT NULL, student TEXT NOT NULL,
+  PRIMARY KEY (variant_id, relation, student));
+CREATE INDEX IF NOT EXISTS verdicts_by_relation ON verdicts (relation, student, followup);
 CREATE TABLE IF NOT EXISTS set_level (
   relation TEXT NOT NULL, followup TEXT NOT NULL, key TEXT NOT NULL, value REAL,
-  PRIMARY KEY (relation, followup, key));
+  student TEXT NOT NULL, PRIMARY KEY (relation, followup, student, key));
 CREATE TABLE IF NOT EXISTS rates (
   relation TEXT NOT NULL, followup TEXT NOT NULL, pair TEXT NOT NULL, level TEXT NOT NULL,
   n_pairs INTEGER NOT NULL, n_examples INTEGER NOT NULL, applicable INTEGER NOT NULL,
@@ -150,8 +169,9 @@ CREATE TABLE IF NOT EXISTS scores (
   model TEXT NOT NULL, followup TEXT NOT NULL, n INTEGER NOT NULL, labelled INTEGER NOT NULL,
   accuracy REAL, f1 REAL, PRIMARY KEY (model, followup));
 CREATE TABLE IF NOT EXISTS mcnemar (
-  followup TEXT PRIMARY KEY, test TEXT NOT NULL, n INTEGER NOT NULL, clusters INTEGER NOT NULL,
-  teacher_only INTEGER NOT NULL, student_only INTEGER NOT NULL, statistic REAL, p_value REAL);
+  followup TEXT NOT NULL, test TEXT NOT NULL, n INTEGER NOT NULL, clusters INTEGER NOT NULL,
+  teacher_only INTEGER NOT NULL, student_only INTEGER NOT NULL, statistic REAL, p_value REAL,
+  student TEXT NOT NULL, PRIMARY KEY (followup, student));
 CREATE TABLE IF NOT EXISTS robustness (
   followup TEXT PRIMARY KEY, attack TEXT NOT NULL, victim TEXT NOT NULL, metric TEXT NOT NULL,
   examples INTEGER NOT NULL, labelled INTEGER NOT NULL, correct INTEGER NOT NULL,
@@ -162,9 +182,10 @@ CREATE TABLE IF NOT EXISTS robustness (
   adversarial_high REAL, relative_drop REAL, relative_drop_low REAL, relative_drop_high REAL,
   mean_queries REAL);
 CREATE TABLE IF NOT EXISTS robustness_gaps (
-  attack TEXT PRIMARY KEY, teacher_followup TEXT NOT NULL, student_followup TEXT NOT NULL,
+  attack TEXT NOT NULL, teacher_followup TEXT NOT NULL, student_followup TEXT NOT NULL,
   drop_increase REAL, drop_increase_low REAL, drop_increase_high REAL,
-  drop_ratio REAL, drop_ratio_low REAL, drop_ratio_high REAL);
+  drop_ratio REAL, drop_ratio_low REAL, drop_ratio_high REAL,
+  PRIMARY KEY (attack, student_followup));
 CREATE TABLE IF NOT EXISTS errors (
   stage TEXT NOT NULL, example_id TEXT NOT NULL, followup TEXT NOT NULL, model TEXT NOT NULL,
   kind TEXT NOT NULL, reason TEXT NOT NULL,

@@ -42,10 +42,6 @@ class StudyReader(RunReader):
     def has_column(self, table: str, column: str) -> bool:
         return any(row[1] == column for row in self.q(f"PRAGMA table_info({table})"))
 
-    def has_table(self, table: str) -> bool:
-        found = self.q("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
-        return bool(found)
-
     def config(self) -> dict[str, Any]:
         """The resolved config the run was started with."""
         return read_config(self.run_dir)

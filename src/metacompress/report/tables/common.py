@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from metacompress.hashing import derive_seed
+from metacompress.hashing import bootstrap_seed
 from metacompress.report.tables.study import ModelRecord, StudyResults
 from metacompress.report.tables.table import Column
 
@@ -39,18 +39,12 @@ def model_cells(model: ModelRecord) -> dict[str, Any]:
             "seeds": 1, "fingerprint": model.fingerprint}  # fmt: skip
 
 
-#: The student whose cells carry no student name in their seeds: the one of a run of one pair.
-DEFAULT_STUDENT = "student"
-
-
 def cell_seed(study: StudyResults, *cell: object, student: str | None = None) -> int:
-    """The bootstrap seed of one cell, `derive_seed(study seed, "bootstrap", *cell[, student])`:
-    no number depends on which other cells were computed, and a cell the run itself computed
-    (a rate: relation and set; a robustness row: its follow-up; a drop comparison: its attack)
-    gets the run's seed, hence the run's interval. The student is left out for the student of
-    a run of one pair (`DEFAULT_STUDENT`)."""
-    pair = () if student in (None, DEFAULT_STUDENT) else (student,)
-    return derive_seed(study.seed, "bootstrap", *cell, *pair)
+    """The bootstrap seed of one cell (`hashing.bootstrap_seed`): no number depends on which
+    other cells were computed, and a cell the run itself computed (a rate: relation and set; a
+    robustness row: its follow-up; a drop comparison: its attack) gets the run's seed, hence
+    the run's interval."""
+    return bootstrap_seed(study.seed, *cell, student=student)
 
 
 def interval_cells(name: str, value: Any, low: Any, high: Any) -> dict[str, Any]:
