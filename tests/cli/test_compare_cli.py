@@ -29,8 +29,8 @@ def test_compare_writes_the_tables_and_prints_the_headline(runs, tmp_path, capsy
     assert "student, " in printed  # a headline line names its cell
     for name in ("effectiveness", "robustness", "metamorphic", "transfer", "headline"):
         assert (out / f"{name}.csv").is_file() and (out / f"{name}.parquet").is_file()
-        assert (out / "paper" / f"{name}.tex").is_file() and (
-            out / "paper" / f"{name}.md"
+        assert (out / f"{name}.tex").is_file() and (
+            out / f"{name}.md"
         ).is_file()
 
 
@@ -40,7 +40,7 @@ def test_a_mismatch_is_exit_2_naming_it_unless_allowed(runs, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "relation high-confidence is in" in err and str(runs[0]) in err
     assert main([*args, "--allow-mismatch"]) == 0
-    notes = (tmp_path / "m" / "paper" / "effectiveness.md").read_text()
+    notes = (tmp_path / "m" / "effectiveness.md").read_text()
     assert "Compared despite a difference: relation high-confidence" in notes
 
 

@@ -64,6 +64,10 @@ class Design:
                         for m in ACCURACY}  # fmt: skip
         self.originals = {f"f{i}": code(i) for i in range(n)}
 
+    def susceptibility(self, model: str) -> float:
+        """|F_m| / |C_m|: the designed share, as drawn (rounded to whole examples)."""
+        return len(self.fragile[model]) / len(self.correct[model])
+
     def answer(self, model: str, i: int, changed: bool) -> int:
         right = i in self.correct[model]
         if changed and i in self.fragile[model]:

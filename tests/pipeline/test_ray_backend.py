@@ -205,3 +205,17 @@ def test_the_command_line_chooses_the_backend(tmp_path, monkeypatch):
     assert seen == [("local", None, 1), ("ray", None, 3), ("ray", "10.0.0.1:6379", 1)]
     assert main(["run", str(config), "--backend", "local", "--ray-address", "auto"]) == 2
     assert len(seen) == 3
+
+
+def test_a_study_on_ray_gives_the_tables_of_a_local_run(cluster, tmp_path):
+    """A teacher and three students: the Ray workers hold every model."""
+    import study_design
+    from test_pipeline_study import N, study_config, table_bytes
+
+    ray.cloudpickle.register_pickle_by_value(study_design)
+    design = study_design.Design(N)
+    local = run_experiment(study_config(tmp_path / "local"), data=study_design.examples(N),
+                           models=design.models(), executor=LocalExecutor(1))  # fmt: skip
+    remote = run_experiment(study_config(tmp_path / "ray"), data=study_design.examples(N),
+                            models=design.models(), executor=cluster)  # fmt: skip
+    assert table_bytes(remote.run_dir) == table_bytes(local.run_dir)

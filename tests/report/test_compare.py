@@ -34,7 +34,7 @@ def test_runs_of_two_tasks_and_two_students_give_one_table_set(runs, tmp_path):
         ("clone", "student", "compressor"),
     ]  # the teacher read from runs a and b counts once  # fmt: skip
     assert {r["task"] for r in tables["metamorphic"].rows} == {"vulnerability", "clone"}
-    assert (tmp_path / "out" / "paper" / "robustness.tex").is_file()
+    assert (tmp_path / "out" / "robustness.tex").is_file()
     record = json.loads((tmp_path / "out" / "compare.json").read_text())
     assert [i["task"] for i in record["inputs"]] == ["vulnerability", "vulnerability", "clone"]
     assert record["differences"] == []

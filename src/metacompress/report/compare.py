@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from metacompress.atomic import write_atomic
 from metacompress.errors import ConfigError
 from metacompress.report.tables import Table, paper_tables, write_tables
 from metacompress.report.tables.collect import read_study
@@ -106,7 +107,7 @@ def compare(
     formats: Sequence[str] = FORMATS,
 ) -> list[Table]:
     """The paper tables of the runs or studies in `dirs`, merged; written to `out` when given
-    (tables as CSV and Parquet, `paper/*.tex` and `paper/*.md`, and `compare.json`)."""
+    (each table as CSV, Parquet, LaTeX and Markdown, and `compare.json`)."""
     if not dirs:
         raise ConfigError("compare needs at least one run or study directory")
     names = [str(d) for d in dirs]
@@ -128,7 +129,6 @@ def compare(
         record = {"inputs": [{"dir": n, "task": s.task, "dataset": s.dataset,
                               "identity": s.identity} for n, s in zip(names, studies, strict=True)],
                   "differences": found}  # fmt: skip
-        (folder / "compare.json").write_text(
-            json.dumps(record, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
-        )
+        text = json.dumps(record, indent=2, sort_keys=True, default=str) + "\n"
+        write_atomic(folder / "compare.json", text)
     return tables

@@ -490,12 +490,14 @@ def _provenance(data: ReportData) -> str:
     )
 
 
-def render_html(data: ReportData) -> str:
-    """The whole report as one HTML document."""
+def render_html(data: ReportData, comparison: str = "") -> str:
+    """The whole report as one HTML document; `comparison` (the comparison section of the
+    paper tables, `report.tables.html`) follows the header."""
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(data.title)}</title><style>{_CSS}</style></head><body>"
         + _header(data)
+        + comparison
         + _behaviour(data)
         + _relations(data)
         + _charts(data)

@@ -57,7 +57,7 @@ def test_files_are_byte_identical_across_writes(tmp_path):
     first = write_tables([table()], tmp_path / "a")
     second = write_tables([table()], tmp_path / "b")
     names = sorted(p.relative_to(tmp_path / "a").as_posix() for p in first)
-    assert names == ["demo.csv", "demo.parquet", "paper/demo.md", "paper/demo.tex"]
+    assert names == ["demo.csv", "demo.md", "demo.parquet", "demo.tex"]
     for a, b in zip(sorted(first), sorted(second), strict=True):
         assert a.read_bytes() == b.read_bytes()
     read = pq.read_table(tmp_path / "a" / "demo.parquet")

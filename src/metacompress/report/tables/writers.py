@@ -124,7 +124,8 @@ FORMATS = ("csv", "parquet", "tex", "md")
 def write_tables(
     tables: Sequence[Table], folder: Path, formats: Sequence[str] = FORMATS
 ) -> list[Path]:
-    """Write each table: FOLDER/NAME.csv and .parquet, FOLDER/paper/NAME.tex and .md."""
+    """Write each table as FOLDER/NAME.csv, .parquet, .tex and .md (those of `formats`); a run
+    writes them to tables/paper/ (beside the per-example exports of tables/)."""
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise ValueError(f"unknown table formats {unknown}; expected some of {list(FORMATS)}")
@@ -136,8 +137,8 @@ def write_tables(
             written.append(write_parquet(table, folder / f"{table.name}.parquet"))
         if "tex" in formats:
             text = to_latex(table).encode("utf-8")
-            written.append(_atomic(folder / "paper" / f"{table.name}.tex", text))
+            written.append(_atomic(folder / f"{table.name}.tex", text))
         if "md" in formats:
             text = to_markdown(table).encode("utf-8")
-            written.append(_atomic(folder / "paper" / f"{table.name}.md", text))
+            written.append(_atomic(folder / f"{table.name}.md", text))
     return written
