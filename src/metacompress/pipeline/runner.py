@@ -434,7 +434,8 @@ def run_experiment(
         resumed = check_resume(store, config.result_hash(), settings, run_dir, resume)
         raw_models = dict(models) if models is not None else dict(load(config))
         check_models(config, raw_models)
-        check_fingerprints(store, {n: m.fingerprint for n, m in raw_models.items()}, run_dir)
+        fingerprints = {n: m.fingerprint for n, m in raw_models.items()}
+        check_fingerprints(store, fingerprints, run_dir)
         write_atomic(run_dir / CONFIG_NAME, config.to_yaml())
         cached = cached_models(raw_models, run_dir, config.cache)
         own_executor = executor is None
