@@ -83,3 +83,31 @@ def test_an_example_runs_end_to_end_with_a_limit(name, shared_data, tmp_path):
     assert all(t in (0, 1) and len(json.loads(v)) == (2 if name == "bigclonebench" else 1)
                for t, v in visible)  # fmt: skip
     assert len(outcome.gates) == len(config.gates)
+
+
+@pytest.mark.slow
+@pytest.mark.data
+def test_the_study_examples_run_end_to_end_and_compare_into_one_table_set(shared_data, tmp_path):
+    from metacompress.pipeline.students import StudentSpec
+    from metacompress.report.compare import compare
+
+    runs = []
+    for name in ("study-devign", "study-bigclonebench"):
+        config = load_config(EXAMPLES / f"{name}.yaml", out=tmp_path / name, limit=3)
+        students = tuple(
+            StudentSpec(s.name, str(tiny_model(tmp_path / name / "models" / s.name, i + 1)),
+                        s.method)  # fmt: skip
+            for i, s in enumerate(config.students)
+        )
+        config = config.replace(
+            teacher=str(tiny_model(tmp_path / name / "models" / "teacher", 0)),
+            students=students, device="cpu", workers=1,
+        )  # fmt: skip
+        run_experiment(config)
+        assert (tmp_path / name / "tables" / "paper" / "effectiveness.tex").is_file()
+        runs.append(tmp_path / name)
+    tables = {t.name: t for t in compare(runs, tmp_path / "paper")}
+    rows = tables["effectiveness"].rows
+    assert {r["task"] for r in rows} == {"vulnerability", "clone"}
+    assert {r["method"] for r in rows if r["role"] == "student"} == {"Compressor", "AVATAR", "MORPH"}
+    assert (tmp_path / "paper" / "headline.md").is_file()

@@ -1,0 +1,137 @@
+"""A study (one teacher, three students) against the models' pure-inference lower bound and
+against three separate runs plus a merge.
+
+    python benchmarks/study/bench_study.py --n 500 --out benchmarks/study/results.json
+
+Models: random-init RoBERTa classifiers saved as Hugging Face folders with the Compressor
+BPE_6000 vulnerability tokenizer (format `transformers`, max_length `--max-length`), built by
+`benchmarks/pipeline/bench_run.build_model`: the teacher of the pipeline benchmark (4 layers,
+hidden 256) and three students (2 layers, hidden 128, seeds 1 to 3, named compressor, avatar
+and morph). Data: `--n` examples of the built-in synthetic vulnerability benchmark (seed 0).
+Follow-ups: rename-locals, rename-parameters, for-to-while, insert-unused-variable; every
+relation; 1,000 bootstrap resamples; the default reports, so the paper tables are included.
+With `--attack`, an MHM attack (budget 20) against the teacher and every student is added.
+
+Measured in one process, one torch thread, each run in a fresh folder with `cache: run` (no
+prediction is shared between the runs, as before the shared cache existed):
+1. the study: `run_experiment` from the YAML config to the reports, models loaded from their
+   specs;
+2. its lower bound: each of the four models loaded, warmed up, then called once on all the
+   study's unique inputs (`bench_run.lower_bound`: ideal length-sorted batches);
+3. three separate runs (the teacher with one student each, the same config otherwise) and
+   `compare` of the three.
+Ratios: study / sum of the lower bounds (target <= 1.15), and study / (three runs + merge)
+(target < 1). Wall and CPU time (this process and its waited-for children) of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks" / "pipeline"))
+from bench_run import SHARED, build_model, cpu_seconds, lower_bound  # noqa: E402
+from synthetic_run import write_report  # noqa: E402
+
+FOLLOWUPS = ["rename-locals", "rename-parameters", "for-to-while", "insert-unused-variable"]
+TEACHER = {"layers": 4, "hidden": 256, "heads": 4, "intermediate": 1024, "seed": 0}
+STUDENTS = {
+    name: {"layers": 2, "hidden": 128, "heads": 2, "intermediate": 512, "seed": seed}
+    for seed, name in enumerate(("compressor", "avatar", "morph"), start=1)
+}
+
+
+def config(models: dict[str, Path], students: list[str], n: int, attack: bool, out: Path) -> dict:
+    followups: list = list(FOLLOWUPS)
+    if attack:
+        followups.append({"attack": "mhm", "against": "both", "params": {"budget": 20}})
+    raw = {
+        "task": "vulnerability", "seed": 0, "data": {"format": "synth", "n": n},
+        "teacher": str(models["teacher"]), "batch_size": 32, "followups": followups,
+        "relations": "all", "cache": "run", "output": str(out),
+    }  # fmt: skip
+    if students == ["student"]:
+        raw["student"] = str(models[students[0]])
+    else:
+        raw["students"] = {name: str(models[name]) for name in students}
+    return raw
+
+
+def timed(run, *args, **kwargs) -> tuple[object, float, float]:
+    start, cpu = time.perf_counter(), cpu_seconds()
+    result = run(*args, **kwargs)
+    return result, round(time.perf_counter() - start, 2), round(cpu_seconds() - cpu, 2)
+
+
+def run_config(raw: dict, folder: Path):
+    from metacompress.pipeline.config import parse_config
+    from metacompress.pipeline.runner import run_experiment
+
+    return run_experiment(parse_config(raw, base_dir=folder))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=500, help="synthetic examples")
+    parser.add_argument("--max-length", type=int, default=256)
+    parser.add_argument("--attack", action="store_true", help="add MHM against every model")
+    parser.add_argument("--tokenizers", type=Path, default=SHARED / "compressor-tokenizers")
+    parser.add_argument("--out", type=Path, help="write the JSON report here too")
+    args = parser.parse_args()
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    import torch
+    from transformers.utils import logging
+
+    from metacompress.report.compare import compare
+
+    torch.set_num_threads(1)
+    logging.disable_progress_bar()
+    tokenizer = args.tokenizers / "vulnerability_prediction-BPE_6000.json"
+    load = os.getloadavg()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        models, sizes = {}, {}
+        for name, arch in {"teacher": TEACHER, **STUDENTS}.items():
+            models[name], sizes[name] = build_model(root / name, tokenizer, args.max_length, arch)
+        study_raw = config(models, list(STUDENTS), args.n, args.attack, root / "study")
+        study, study_s, study_cpu = timed(run_config, study_raw, root)
+        bound = lower_bound(root / "study", models)
+        separate, separate_s, separate_cpu = [], 0.0, 0.0
+        for name in STUDENTS:
+            raw = config({**models, "student": models[name]}, ["student"], args.n, args.attack,
+                         root / f"run-{name}")  # fmt: skip
+            outcome, seconds, cpu = timed(run_config, raw, root)
+            separate.append({"student": name, "seconds": seconds, "cpu_seconds": cpu,
+                             "stages": outcome.summary["timings"]})  # fmt: skip
+            separate_s += seconds
+            separate_cpu += cpu
+        _, merge_s, merge_cpu = timed(
+            compare, [root / f"run-{name}" for name in STUDENTS], root / "merged"
+        )
+        report = {
+            "n": args.n,
+            "attack": args.attack,
+            "parameters": sizes,
+            "unique_inputs": study.summary["counts"]["unique_inputs"],
+            "study": {"seconds": study_s, "cpu_seconds": study_cpu,
+                      "stages": study.summary["timings"]},  # fmt: skip
+            "lower_bound": bound,
+            "separate_runs": separate,
+            "merge": {"seconds": merge_s, "cpu_seconds": merge_cpu},
+            "ratio_to_lower_bound": round(study_s / bound["total"], 3),
+            "cpu_ratio_to_lower_bound": round(study_cpu / bound["cpu_total"], 3),
+            "ratio_to_separate_runs": round(study_s / (separate_s + merge_s), 3),
+            "cpu_ratio_to_separate_runs": round(study_cpu / (separate_cpu + merge_cpu), 3),
+            "load_average_before": [round(x, 2) for x in load],
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        }
+    write_report(report, args.out)
+
+
+if __name__ == "__main__":
+    main()
