@@ -21,13 +21,13 @@ from metacompress.data.result import (
     BAD_LABEL,
     DUPLICATE_ID,
     EMPTY_CODE,
-    LONG_CODE,
     MALFORMED_PAIR,
     MISSING_FIELD,
     MISSING_PAIR_ID,
     NON_UTF8,
     NOT_CODE,
     SKIPPED_PAIR_ID,
+    TOO_LONG,
 )
 from metacompress.errors import ConfigError
 
@@ -49,7 +49,7 @@ JSONL_CASES: list[tuple[str, bytes, tuple[str, str]]] = [
         b'{"idx": 4, "func": "int f(void) { return \xff\xfe; }", "target": 1}',
         ("flag", NON_UTF8),
     ),
-    ("1 MB function", _json({"idx": 5, "func": HUGE, "target": 0}), ("flag", LONG_CODE)),
+    ("1 MB function", _json({"idx": 5, "func": HUGE, "target": 0}), ("skip", TOO_LONG)),
     (
         "prose, not code",
         _json({"idx": 6, "func": "This is a sentence about a bug.", "target": 1}),
@@ -109,14 +109,17 @@ def test_every_bad_jsonl_row_is_recorded_with_line_and_reason(bad_jsonl):
     expected_skips = sum(outcome == "skip" for _, _, (outcome, _) in JSONL_CASES)
     assert len(result.skipped) == expected_skips
     assert result.skip_counts()[EMPTY_CODE] == 2 and result.skip_counts()[BAD_LABEL] == 2
-    assert result.flag_counts() == {NON_UTF8: 2, LONG_CODE: 1}
+    assert result.flag_counts() == {NON_UTF8: 2}
+    (too_long,) = [row for row in result.skipped if row.reason == TOO_LONG]
+    assert too_long.detail == f"in 'func': {len(HUGE)} characters > 200000"
 
 
-def test_replaced_bytes_and_long_code_load_with_their_content(bad_jsonl):
+def test_replaced_bytes_load_and_long_code_loads_under_a_raised_bound(bad_jsonl):
     by_id = {e.id: e for e in load_examples(bad_jsonl, "vulnerability").examples}
     assert by_id["4"].inputs[0] == "int f(void) { return \ufffd\ufffd; }"
     assert by_id["16"].inputs[0].encode("utf-8")  # writable as UTF-8
-    assert by_id["5"].inputs[0] == HUGE and len(HUGE) > 1_000_000
+    raised = load_examples(bad_jsonl, "vulnerability", max_chars=2_000_000).examples
+    assert [e.inputs[0] for e in raised if e.id == "5"] == [HUGE] and len(HUGE) > 1_000_000
 
 
 def test_duplicate_reports_where_the_first_one_was(bad_jsonl):

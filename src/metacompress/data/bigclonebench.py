@@ -26,7 +26,7 @@ from metacompress.data.result import (
     FlaggedRow,
     SkippedRow,
 )
-from metacompress.data.rows import RowConverter, normalize_id, parse_label
+from metacompress.data.rows import MAX_CODE_CHARS, RowConverter, normalize_id, parse_label
 from metacompress.data.textio import iter_lines
 from metacompress.data.types import Example
 from metacompress.errors import ConfigError
@@ -50,12 +50,16 @@ def check_function_columns(columns: Mapping[str, str | None] | None) -> dict[str
 
 
 def load_functions(
-    data: Path, columns: Mapping[str, str], skipped: list[SkippedRow], flagged: list[FlaggedRow]
+    data: Path,
+    columns: Mapping[str, str],
+    skipped: list[SkippedRow],
+    flagged: list[FlaggedRow],
+    max_chars: int = MAX_CODE_CHARS,
 ) -> tuple[dict[str, Example], dict[str, SkippedRow]]:
     """idx -> single-input Example of every valid function, and idx -> skip of the others."""
     local: list[SkippedRow] = []
     mapping = {"code": columns["code"], "label": None, "id": columns["id"]}
-    converter = RowConverter("vulnerability", mapping, data, local, flagged)
+    converter = RowConverter("vulnerability", mapping, data, local, flagged, max_chars)
     functions: dict[str, Example] = {}
     rejected: dict[str, SkippedRow] = {}
     for row in jsonl_rows(data):
@@ -77,9 +81,11 @@ def load_pairs(
     columns: Mapping[str, str | None] | None,
     skipped: list[SkippedRow],
     flagged: list[FlaggedRow],
+    max_chars: int = MAX_CODE_CHARS,
 ) -> list[Example]:
     """The labelled pairs of `pairs`, resolved against the functions of `data`, in file order."""
-    functions, rejected = load_functions(data, check_function_columns(columns), skipped, flagged)
+    columns = check_function_columns(columns)
+    functions, rejected = load_functions(data, columns, skipped, flagged, max_chars)
     source = str(pairs)
     seen: dict[str, int] = {}
     examples: list[Example] = []

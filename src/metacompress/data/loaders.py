@@ -47,12 +47,12 @@ from metacompress.data.readers import (
     peek_json_keys,
 )
 from metacompress.data.result import FlaggedRow, LoadResult, SkippedRow
-from metacompress.data.rows import RowConverter, check_columns, resolve_columns
+from metacompress.data.rows import MAX_CODE_CHARS, RowConverter, check_columns, resolve_columns
 from metacompress.data.sampling import check_limit, stratified_sample
 from metacompress.data.textio import inner_suffix
 from metacompress.data.types import TASKS, Example
 from metacompress.errors import ConfigError
-from metacompress.registry import check_choice
+from metacompress.registry import check_choice, check_range
 
 __all__ = ["FORMATS", "FlaggedRow", "LoadResult", "SkippedRow", "detect_format", "load_examples"]
 
@@ -184,14 +184,17 @@ def load_examples(
     columns: Mapping[str, str | None] | None = None,
     pairs: str | os.PathLike[str] | None = None,
     split: str | None = None,
+    max_chars: int = MAX_CODE_CHARS,
 ) -> LoadResult:
     """Load the examples of `task` ("vulnerability" or "clone") from `source`.
 
     `columns` maps roles to column names (`metacompress.data.rows`); `pairs` is the BigCloneBench
     pair file; `split` picks a hub split or the files of one split in a folder; `limit` keeps a
     stratified sample of that size, drawn with `seed` (all examples in file order when
-    `limit` >= their number).
+    `limit` >= their number); a row whose code is longer than `max_chars` characters is skipped
+    ("code too long", `metacompress.data.rows`).
     """
+    check_range("max_chars", max_chars, 1)
     check_choice("task", task, TASKS)
     check_choice("format", format, FORMATS)
     check_limit(limit)
@@ -199,7 +202,9 @@ def load_examples(
     skipped: list[SkippedRow] = []
     flagged: list[FlaggedRow] = []
     if fmt == "bigclonebench":
-        examples = _load_bigclonebench(source, task, pairs, columns, split, skipped, flagged)
+        examples = _load_bigclonebench(
+            source, task, pairs, columns, split, skipped, flagged, max_chars
+        )
     else:
         if pairs is not None:
             raise ConfigError(f"pairs= is only read by the bigclonebench format, not {fmt!r}")
@@ -210,7 +215,7 @@ def load_examples(
         keys, head = _first_keys(stream)
         rows = itertools.chain(head, stream)
         resolved = resolve_columns(task, given, keys)
-        converter = RowConverter(task, resolved, _name(fmt, source), skipped, flagged)
+        converter = RowConverter(task, resolved, _name(fmt, source), skipped, flagged, max_chars)
         examples = [e for e in map(converter.convert, rows) if e is not None]
     sample = stratified_sample(examples, limit, seed)
     return LoadResult(sample, skipped, flagged, format=fmt, n_valid=len(examples))
@@ -228,6 +233,7 @@ def _load_bigclonebench(
     split: str | None,
     skipped: list[SkippedRow],
     flagged: list[FlaggedRow],
+    max_chars: int,
 ) -> list[Example]:
     if task != "clone":
         raise ConfigError(f"the bigclonebench format holds clone data, not task {task!r}")
@@ -242,4 +248,4 @@ def _load_bigclonebench(
         )
     data = _resolve_path(source, "source")
     pair_path = _resolve_path(pairs, "pairs")
-    return load_pairs(data, pair_path, columns, skipped, flagged)
+    return load_pairs(data, pair_path, columns, skipped, flagged, max_chars)

@@ -17,10 +17,10 @@ BAD_FIELD = "malformed row"
 MISSING_PAIR_ID = "pair names a missing id"
 SKIPPED_PAIR_ID = "pair names a skipped function"
 MALFORMED_PAIR = "malformed pair line"
+TOO_LONG = "code too long"
 
 # Reasons a row is loaded but flagged (also listed in Example.meta["flags"]).
 NON_UTF8 = "non-UTF-8 bytes replaced"
-LONG_CODE = "very long code"
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class SkippedRow:
 
 @dataclass(frozen=True)
 class FlaggedRow:
-    """A row that was loaded with a caveat (bytes replaced, very long code)."""
+    """A row that was loaded with a caveat (bytes replaced)."""
 
     source: str
     line: int

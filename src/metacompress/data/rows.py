@@ -24,8 +24,10 @@ Per-row policy (reason strings are in `metacompress.data.result`):
 - code empty or only whitespace: skipped, "empty code";
 - code without both "(" and "{" (no function can lack them): skipped, "not code";
 - an id seen before in the same file: the first is kept, later ones skipped, "duplicate id";
-- code longer than `LONG_CODE_CHARS` characters: loaded, flagged "very long code" (models truncate
-  it; transformations and attacks may choose to skip it);
+- code longer than `max_chars` characters (MAX_CODE_CHARS, 200,000, by default; the longest
+  Devign function has 142,346): skipped, "code too long". This bounds what one input may cost:
+  a 5 MB function took 1.2 GB to tokenize alone and 2.1 GB in a run, and every transformation of
+  it ran out of time; raise `max_chars` (the data config's `max_chars`) to keep such rows;
 - bytes that were not UTF-8: loaded with U+FFFD in their place, flagged
   "non-UTF-8 bytes replaced".
 """
@@ -43,10 +45,10 @@ from metacompress.data.result import (
     BAD_LABEL,
     DUPLICATE_ID,
     EMPTY_CODE,
-    LONG_CODE,
     MISSING_FIELD,
     NON_UTF8,
     NOT_CODE,
+    TOO_LONG,
     FlaggedRow,
     SkippedRow,
 )
@@ -54,8 +56,9 @@ from metacompress.data.types import TASKS, Example
 from metacompress.errors import ConfigError
 from metacompress.registry import check_choice
 
-#: Code longer than this many characters is flagged (the longest Devign function has 142,346).
-LONG_CODE_CHARS = 200_000
+#: Code longer than this many characters is skipped by default (the longest Devign function has
+#: 142,346); see the module docstring.
+MAX_CODE_CHARS = 200_000
 
 DEFAULT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "vulnerability": {
@@ -119,8 +122,10 @@ def parse_label(value: Any) -> int | None | _BadLabel:
     return BAD
 
 
-def code_problem(code: str) -> str | None:
+def code_problem(code: str, max_chars: int = MAX_CODE_CHARS) -> str | None:
     """The skip reason for a code string, or None when it is acceptable as a function."""
+    if len(code) > max_chars:
+        return TOO_LONG
     if not code.strip():
         return EMPTY_CODE
     if "(" not in code or "{" not in code:
@@ -179,8 +184,10 @@ class RowConverter:
         source: Path | str,
         skipped: list[SkippedRow],
         flagged: list[FlaggedRow],
+        max_chars: int = MAX_CODE_CHARS,
     ) -> None:
         self.task = task
+        self.max_chars = max_chars
         self.columns = dict(columns)
         self.source = str(source)
         self.skipped = skipped
@@ -233,9 +240,10 @@ class RowConverter:
                 kind = type(value).__name__
                 self._skip(row.line, BAD_FIELD, f"{column!r} is {kind}, expected a string")
                 return None
-            problem = code_problem(value)
+            problem = code_problem(value, self.max_chars)
             if problem is not None:
-                self._skip(row.line, problem, f"in {column!r}")
+                size = f": {len(value)} characters > {self.max_chars}" if problem == TOO_LONG else ""
+                self._skip(row.line, problem, f"in {column!r}{size}")
                 return None
             codes.append(value)
         label_column = self.columns.get("label")
@@ -258,21 +266,16 @@ class RowConverter:
             )
             return None
         self._seen[example_id] = row.line
-        flags = self._flags(row, codes, example_id)
+        flags = self._flags(row, example_id)
         meta: dict[str, Any] = {k: v for k, v in fields.items() if k not in self._used}
         meta.update(line=row.line, source=self.source)
         if flags:
             meta["flags"] = flags
         return Example(id=example_id, inputs=tuple(codes), label=label, meta=meta)
 
-    def _flags(self, row: RawRow, codes: list[str], example_id: str) -> list[str]:
+    def _flags(self, row: RawRow, example_id: str) -> list[str]:
         flags: list[str] = []
         if row.bad_bytes:
             flags.append(NON_UTF8)
             self.flagged.append(FlaggedRow(self.source, row.line, example_id, NON_UTF8))
-        longest = max(len(code) for code in codes)
-        if longest > LONG_CODE_CHARS:
-            flags.append(LONG_CODE)
-            detail = f"{longest} characters > {LONG_CODE_CHARS}"
-            self.flagged.append(FlaggedRow(self.source, row.line, example_id, LONG_CODE, detail))
         return flags
