@@ -52,6 +52,7 @@ from metacompress.data.sampling import check_limit, stratified_sample
 from metacompress.data.textio import inner_suffix
 from metacompress.data.types import TASKS, Example
 from metacompress.errors import ConfigError
+from metacompress.paths import path_problem
 from metacompress.registry import check_choice, check_range
 
 __all__ = ["FORMATS", "FlaggedRow", "LoadResult", "SkippedRow", "detect_format", "load_examples"]
@@ -69,10 +70,15 @@ def _looks_like_hub_id(source: str) -> bool:
     return bool(_HUB_ID.match(source)) and inner_suffix(Path(source)) not in KNOWN_SUFFIXES
 
 
-def _missing(path: Path) -> ConfigError:
+def _missing(path: Path, what: str = "data") -> ConfigError:
+    """The error for a path that cannot be used, saying why (`metacompress.paths`)."""
+    problem = path_problem(path) or "not found"
+    if problem != "not found":
+        return ConfigError(f"{what} file {path} cannot be read: {problem}; fix: check the path")
+    hub = (", or give a Hugging Face hub id such as google/code_x_glue_cc_defect_detection"
+           if what == "data" else "")  # fmt: skip
     return ConfigError(
-        f"data file not found: {path} (resolved from {os.getcwd()}); fix: check the path, "
-        "or give a Hugging Face hub id such as google/code_x_glue_cc_defect_detection"
+        f"{what} file not found: {path} (resolved from {os.getcwd()}); fix: check the path{hub}"
     )
 
 
@@ -136,13 +142,7 @@ def _detect_json(path: Path, task: str) -> str:
 def _resolve_path(source: str | os.PathLike[str], what: str) -> Path:
     path = Path(source)
     if not path.exists():
-        raise (
-            _missing(path)
-            if what == "source"
-            else ConfigError(
-                f"{what} file not found: {path} (resolved from {os.getcwd()}); fix: check the path"
-            )
-        )
+        raise _missing(path, "data" if what == "source" else what)
     return path
 
 

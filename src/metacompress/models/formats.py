@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 from metacompress.data.types import TASKS
 from metacompress.errors import ConfigError
+from metacompress.paths import path_problem
 from metacompress.registry import Registry, check_choice, check_range, get_params
 
 FORMATS: Registry[type[ModelFormat]] = Registry(
@@ -121,7 +122,11 @@ def resolve_path(base_dir: Path | None, value: str, what: str, must_exist: bool 
     if not path.is_absolute() and base_dir is not None:
         path = base_dir / path
     if must_exist and not path.exists():
-        raise ConfigError(f"{what} {str(path)!r} does not exist")
+        problem = path_problem(path) or "not found"
+        raise ConfigError(
+            f"{what} {str(path)!r} does not exist" if problem == "not found"
+            else f"{what} {str(path)!r} cannot be read: {problem}"
+        )
     return path
 
 

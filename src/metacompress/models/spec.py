@@ -23,6 +23,7 @@ import yaml
 from metacompress.errors import ConfigError
 from metacompress.models.base import Classifier
 from metacompress.models.formats import FORMATS, LoadOptions, create_format
+from metacompress.paths import path_problem
 
 SPEC_NAME = "metacompress-model.yaml"
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
@@ -48,6 +49,9 @@ def read_spec(spec: str | Path | dict[str, Any]) -> tuple[dict[str, Any], Path |
     if path.is_file():
         return _read_yaml(path), path.parent
     text = str(spec)
+    problem = path_problem(path)
+    if problem not in (None, "not found"):  # a symbolic link loop, no permission, ...
+        raise ConfigError(f"model spec {text!r} cannot be read: {problem}")
     if _HUB_ID.match(text) and "/" in text and not text.endswith((".yaml", ".yml")):
         return {"format": "transformers", "path": text}, None
     raise ConfigError(
