@@ -10,7 +10,7 @@ A batch (several files, `--in data.jsonl`, `--out`, several or no `--name`, `--s
 JSON line per (input, transformation, seed) goes to `--out` (standard output by default), as
 `metacompress.code.batch` describes; an input or transformation that fails is that row's
 `"error"`, counted on standard error (exit 0 all the same: every row is there). The output file
-is written whole or not at all (a temporary file renamed into place).
+is written whole or not at all (`metacompress.atomic`).
 
     metacompress transform --in data.jsonl --out variants.jsonl --lang c --seeds 0,1
 
@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -237,8 +235,10 @@ def _run_batch(args: argparse.Namespace, names: list[str] | None) -> int:
 
 
 def _write_rows(rows: Iterator[dict[str, Any]], out: str | None) -> Counter[str]:
-    """Write the rows as JSON lines to `out` (a file written whole, then renamed into place)
-    or to standard output; count them."""
+    """Write the rows as JSON lines to `out` (written whole, then renamed into place: see
+    `metacompress.atomic`) or to standard output; count them."""
+    from metacompress.atomic import atomic_output
+
     counts: Counter[str] = Counter(rows=0, applied=0, error=0)
     counts["not applicable"] = 0
     if out is None or out == "-":
@@ -247,16 +247,8 @@ def _write_rows(rows: Iterator[dict[str, Any]], out: str | None) -> Counter[str]
     target = Path(out)
     if not target.parent.is_dir():
         raise ConfigError(f"cannot write {out}: no folder {target.parent}")
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            _dump(rows, handle, counts)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    with atomic_output(target, "w", encoding="utf-8") as handle:
+        _dump(rows, handle, counts)
     return counts
 
 
