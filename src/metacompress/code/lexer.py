@@ -118,12 +118,13 @@ def fuses(left: bytes, right: bytes) -> bool:
     if last in _WORD_CHARS:
         if first in _WORD_CHARS:
             return True
+        if first not in b"\"'." and not (last in b"eEpP" and first in b"+-"):
+            return False
         word = _TRAILING_WORD.search(left[-64:]).group()  # type: ignore[union-attr]
         if first in b"\"'":
             return word in _LITERAL_PREFIXES
         tail = lex(word, "c")
-        is_number = bool(tail) and tail[-1].kind == "number" and tail[-1].end == len(word)
-        return is_number and (first == ord(".") or (last in b"eEpP" and first in b"+-"))
+        return bool(tail) and tail[-1].kind == "number" and tail[-1].end == len(word)
     if last == ord(".") and chr(first).isdigit():
         return True
     return bytes((last, first)) in _JOINING_PAIRS

@@ -16,6 +16,7 @@ transformations never edit inside or across one (`ParsedCode.overlaps_error`).
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,6 +40,9 @@ _JAVA_TYPE_DECLARATIONS = {
     "import_declaration",
     "module_declaration",
 }
+#: The words one of which every one of `_JAVA_TYPE_DECLARATIONS` starts with or holds.
+_JAVA_DECLARATION_WORDS = ("class", "interface", "enum", "record", "package", "import", "module")
+_JAVA_DECLARATION_WORD = re.compile(rf"\b(?:{'|'.join(_JAVA_DECLARATION_WORDS)})\b")
 FUNCTION_TYPES = {
     "c": ("function_definition",),
     "java": ("method_declaration", "constructor_declaration"),
@@ -251,16 +255,25 @@ def _with_implicit_int(code: str, raw: bytes, plain: ParsedCode) -> ParsedCode:
     return plain
 
 
-def parse(code: str, lang: str) -> ParsedCode:
+def parse(code: str, lang: str, *, implicit_int: bool = True) -> ParsedCode:
     """Parse `code` as C or Java; bare Java methods are parsed inside a wrapper class, C
-    functions without a return type with `int ` inserted (see the module docstring)."""
+    functions without a return type with `int ` inserted (see the module docstring; not with
+    `implicit_int=False`)."""
     language(lang)
     raw = code.encode("utf-8")
     prefix = JAVA_WRAPPER_PREFIX.encode()
+    if lang == "java" and not (
+        any(word in code for word in _JAVA_DECLARATION_WORDS)
+        and _JAVA_DECLARATION_WORD.search(code)
+    ):
+        # No word that starts a top-level declaration: the code cannot be a compilation unit,
+        # so the wrapped parse is the answer and the plain one is not needed.
+        data = prefix + raw + JAVA_WRAPPER_SUFFIX.encode()
+        return _build(code, lang, data, len(prefix), _parse_bytes(data, lang))
     tree = _parse_bytes(raw, lang)
     if lang == "c":
         plain = _build(code, lang, raw, 0, tree)
-        if plain.error_count or _misread_head(tree.root_node):
+        if implicit_int and (plain.error_count or _misread_head(tree.root_node)):
             return _with_implicit_int(code, raw, plain)
         return plain
     top_level = {child.type for child in tree.root_node.children}

@@ -7,7 +7,8 @@ original code (or a NotApplicable). The base class applies the edits and enforce
 that hold for every transformation:
 
 - a transformation is never applied to a language it does not declare;
-- its output never has more parse-error nodes than its input (else "not applicable");
+- its output never has more parse-error nodes than its input (else "not applicable"; a
+  transformation that `keeps_tokens` cannot add any to an input without them);
 - an output identical to the input is "not applicable: no change";
 - an edit never glues two tokens into one (`edits.separate_tokens` spaces them apart).
 
@@ -94,6 +95,10 @@ class Transformation(abc.ABC):
     #: outside the input that calls them (a program transformed one function at a time)
     #: must be transformed with it.
     changes_signature: ClassVar[bool] = False
+    #: True when the edits change only whitespace and comments between tokens, never the
+    #: tokens: the output of an input without parse errors then parses into the same tree
+    #: (comments aside), so it is not parsed again.
+    keeps_tokens: ClassVar[bool] = False
 
     def apply(self, code: str, lang: str, seed: int = 0) -> TransformResult:
         if lang not in self.languages:
@@ -114,7 +119,9 @@ class Transformation(abc.ABC):
         new_code = apply_edits(parsed.code, edits)
         if new_code == parsed.code:
             return NotApplicable("no change")
-        if parse(new_code, parsed.lang).error_count > parsed.error_count:
+        if not (self.keeps_tokens and parsed.error_count == 0) and (
+            parse(new_code, parsed.lang).error_count > parsed.error_count
+        ):
             return NotApplicable("the result would parse worse than the input")
         return Applied(new_code, edits, (self.name,), (edits,))
 

@@ -18,10 +18,11 @@ and a gap that follows a `//` comment never loses its newline.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from tree_sitter import Node
 
@@ -65,46 +66,53 @@ _BREAK_AFTER = frozenset({b",", b"(", b"=", b"&&", b"||"})
 _BREAK_BEFORE = frozenset({b"&&", b"||", b"?"})
 
 
-@dataclass(frozen=True, slots=True)
-class Gap:
-    """The whitespace between two adjacent tokens of a function body: raw offsets `start` (the
-    left token's end) and `end` (the right token's start)."""
+class Gap(NamedTuple):
+    """The whitespace between two adjacent tokens of a function body, as raw offsets: the left
+    token is [`left_start`, `start`), the gap [`start`, `end`), the right token [`end`,
+    `right_end`)."""
 
-    left: Node
-    right: Node
+    left_start: int
     start: int
     end: int
-
-
-def _is_line_comment(parsed: ParsedCode, token: Node) -> bool:
-    return token.type in COMMENTS and parsed.text(token).startswith("//")
+    right_end: int
 
 
 def body_gaps(parsed: ParsedCode) -> list[Gap]:
     """Gaps between adjacent tokens inside function bodies that layout may change: pure
     whitespace, away from parse errors, preprocessor lines and `//` comment ends. (An ERROR
     token is itself an error span, so the gaps on either side of it touch an error.)"""
-    lines = Lines.of(parsed)
-    errors = ErrorSpans.of(parsed)
     data = parsed.data
+    lines = Lines.of(parsed) if b"#" in data else None  # no `#`: no preprocessor line
+    in_preproc = lines.is_preproc if lines is not None and lines.preproc else None
+    errors = ErrorSpans.of(parsed)
+    touches_error = errors.touches if errors.spans else None
     gaps = []
     for body in function_bodies(parsed):
         left = None
-        start = 0
+        left_start = start = 0
         for right in tokens(body):
+            end = right.start_byte
             if left is not None:
-                end = right.start_byte
                 text = data[start:end]
                 if not (
                     text.strip()
-                    or lines.is_preproc(start)
-                    or lines.is_preproc(end)
-                    or errors.touches(start - 1, end + 1)
-                    or (b"\n" in text and _is_line_comment(parsed, left))
+                    or (in_preproc is not None and (in_preproc(start) or in_preproc(end)))
+                    or (touches_error is not None and touches_error(start - 1, end + 1))
+                    or (
+                        b"\n" in text
+                        and left.type in COMMENTS
+                        and data.startswith(b"//", left_start)
+                    )
                 ):
-                    gaps.append(Gap(left, right, start, end))
-            left, start = right, right.end_byte
+                    gaps.append(Gap(left_start, start, end, right.end_byte))
+            left, left_start, start = right, end, right.end_byte
     return gaps
+
+
+@functools.lru_cache(maxsize=8192)
+def _removable(left: bytes, right: bytes) -> bool:
+    """`removable_space` of two tokens' bytes (memoised: the same pairs recur)."""
+    return removable_space(left.decode("utf-8", "replace"), right.decode("utf-8", "replace"))
 
 
 @transform(
@@ -116,18 +124,23 @@ def body_gaps(parsed: ParsedCode) -> list[Gap]:
 class RespaceTokens(Transformation):
     """`a+b` -> `a + b`, `f (x)` -> `f(x)` at up to `max_sites` gaps."""
 
+    keeps_tokens: ClassVar[bool] = True
+
     max_sites: int = 3
 
     def __post_init__(self) -> None:
         check_range("max_sites", self.max_sites, 1, None)
 
     def _edits(self, parsed: ParsedCode, rng: random.Random) -> list[Edit] | NotApplicable:
+        data = parsed.data
         candidates = []
         for gap in body_gaps(parsed):
-            text = parsed.data[gap.start : gap.end]
+            text = data[gap.start : gap.end]
             if b"\n" in text:
                 continue
-            if not text or removable_space(parsed.text(gap.left), parsed.text(gap.right)):
+            if not text or _removable(
+                data[gap.left_start : gap.start], data[gap.end : gap.right_end]
+            ):
                 candidates.append(gap)
         if not candidates:
             return parse_error_reason(parsed, "gap between tokens whose spacing may change")
@@ -147,6 +160,8 @@ class RespaceTokens(Transformation):
 class BreakLines(Transformation):
     """Split lines at natural break points or join lines, at up to `max_sites` gaps."""
 
+    keeps_tokens: ClassVar[bool] = True
+
     max_sites: int = 2
 
     def __post_init__(self) -> None:
@@ -158,8 +173,8 @@ class BreakLines(Transformation):
             gap
             for gap in body_gaps(parsed)
             if b"\n" in data[gap.start : gap.end]
-            or data[gap.left.start_byte : gap.start] in _BREAK_AFTER
-            or data[gap.end : gap.right.end_byte] in _BREAK_BEFORE
+            or data[gap.left_start : gap.start] in _BREAK_AFTER
+            or data[gap.end : gap.right_end] in _BREAK_BEFORE
         ]
         if not candidates:
             return parse_error_reason(parsed, "place to split or join a line")
@@ -196,6 +211,8 @@ class Reindent(Transformation):
     """Re-indent function bodies with `unit` ('tab', '2', '3', '4', '8', or 'random': any
     unit other than the one the code uses)."""
 
+    keeps_tokens: ClassVar[bool] = True
+
     unit: str = "random"
 
     def __post_init__(self) -> None:
@@ -205,11 +222,13 @@ class Reindent(Transformation):
         """(start, end) raw offsets of the indentation of each body line that may change."""
         lines = Lines.of(parsed)
         errors = ErrorSpans.of(parsed)
+        data = parsed.data
         protected = []
         for body in function_bodies(parsed):
             for token in tokens(body):
-                if b"\n" in parsed.data[token.start_byte : token.end_byte]:
-                    protected.append((token.start_byte, token.end_byte))
+                start, end = token.start_byte, token.end_byte
+                if data.find(b"\n", start, end) >= 0:
+                    protected.append((start, end))
         found = []
         numbers: set[int] = set()
         for body in function_bodies(parsed):
@@ -266,6 +285,8 @@ class Reindent(Transformation):
 @dataclass(frozen=True)
 class InsertComment(SiteTransformation):
     """`/* check the input */` (C) or `// check the input` (Java) before a statement."""
+
+    keeps_tokens: ClassVar[bool] = True
 
     site_name: ClassVar[str] = "statement position inside a function body"
 

@@ -23,6 +23,7 @@ The new name comes from the name source (`random` or `list`) and occurs nowhere 
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -32,9 +33,9 @@ from metacompress.code.catalogue._syntax.nodes import ancestors
 from metacompress.code.catalogue.rename import check_name_source, name_source
 from metacompress.code.edits import Edit
 from metacompress.code.names import identifier_tokens
-from metacompress.code.parsing import ParsedCode, iter_nodes
+from metacompress.code.parsing import ParsedCode
 from metacompress.code.rename import choose_names, rename_edits, token_counts
-from metacompress.code.symbols import Symbol, analyse, macro_names
+from metacompress.code.symbols import Symbol, macro_names
 from metacompress.code.transform import NotApplicable, Transformation, transform
 
 FUNCTION = "function"
@@ -77,14 +78,54 @@ def _c_function_name(function: Node) -> Node | None:
     return name if name is not None and name.type == "identifier" else None
 
 
-def _c_candidate(parsed: ParsedCode, function: Node, by_text: dict) -> _Candidate | str:
+def _tokens_named(parsed: ParsedCode, name: str) -> list[Node]:
+    """The identifier-like tokens (identifiers, type, field and label names) of the code spelt
+    `name`; a spelling inside a comment, string or other token is none."""
+    found = []
+    pattern = re.compile(
+        rb"(?<![\w$\x80-\xff])" + re.escape(name.encode()) + rb"(?![\w$\x80-\xff])"
+    )
+    for match in pattern.finditer(parsed.data):
+        node = parsed.root.descendant_for_byte_range(match.start(), match.end())
+        if (
+            node is not None
+            and node.start_byte == match.start()
+            and node.end_byte == match.end()
+            and node.type.endswith("identifier")
+            and parsed.in_code(node)
+        ):
+            found.append(node)
+    return found
+
+
+#: Parents of an identifier that declare it as something other than a function.
+_C_DECLARING = frozenset(
+    {
+        "declaration",
+        "init_declarator",
+        "parameter_declaration",
+        "parameter_list",
+        "pointer_declarator",
+        "array_declarator",
+        "parenthesized_declarator",
+        "attributed_declarator",
+        "enumerator",
+        "field_declaration",
+        "type_definition",
+    }
+)
+
+
+def _c_candidate(parsed: ParsedCode, function: Node) -> _Candidate | str:
     ident = _c_function_name(function)
     if ident is None:
         return "the function's name could not be read"
     name = parsed.text(ident)
-    tokens = by_text.get(name, [])
+    tokens = _tokens_named(parsed, name)
     if any(node.type != "identifier" for node in tokens):
         return f"{name} is also used as a type, field or label"
+    if any(node.parent is not None and node.parent.type in _C_DECLARING for node in tokens):
+        return f"{name} is also the name of a variable"
     if any(
         a.type.startswith("preproc") and a.type not in _C_CODE_DIRECTIVES
         for node in tokens
@@ -98,7 +139,7 @@ def _c_candidate(parsed: ParsedCode, function: Node, by_text: dict) -> _Candidat
 _C_CODE_DIRECTIVES = frozenset({"preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif"})
 
 
-def _java_candidate(parsed: ParsedCode, method: Node, by_text: dict) -> _Candidate | str:
+def _java_candidate(parsed: ParsedCode, method: Node) -> _Candidate | str:
     ident = method.child_by_field_name("name")
     if ident is None:
         return "the method's name could not be read"
@@ -119,7 +160,7 @@ def _java_candidate(parsed: ParsedCode, method: Node, by_text: dict) -> _Candida
     owner_name = owner.child_by_field_name("name")
     qualifiers = {"this", parsed.text(owner_name) if owner_name is not None else "this"}
     occurrences = [parsed.span(ident)]
-    for node in by_text.get(name, []):
+    for node in _tokens_named(parsed, name):
         parent = node.parent
         if parent is None or node.id == ident.id:
             continue
@@ -161,23 +202,15 @@ class RenameFunction(Transformation):
 
     def _candidates(self, parsed: ParsedCode) -> tuple[list[_Candidate], list[str]]:
         lang = parsed.lang
-        by_text: dict[str, list[Node]] = {}
-        for node in iter_nodes(parsed.root):
-            if node.child_count == 0 and node.type.endswith("identifier") and parsed.in_code(node):
-                by_text.setdefault(parsed.text(node), []).append(node)
         functions = [f for f in parsed.functions() if parsed.in_code(f)]
         if lang == "java":
             functions = [f for f in functions if f.type == "method_declaration"]
         counts = token_counts(parsed.code)
-        variables: set[str] = set()
-        if lang == "c":
-            table = analyse(parsed)
-            variables = {s.name for s in table.symbols} | {s.name for s in table.skipped}
         unsafe = macro_names(parsed.code) if lang == "c" else {}
         found: list[_Candidate] = []
         reasons: list[str] = []
         for function in functions:
-            outcome = (_c_candidate if lang == "c" else _java_candidate)(parsed, function, by_text)
+            outcome = (_c_candidate if lang == "c" else _java_candidate)(parsed, function)
             if isinstance(outcome, str):
                 reasons.append(outcome)
                 continue
@@ -186,8 +219,6 @@ class RenameFunction(Transformation):
                 reasons.append("main is the program's entry point")
             elif _defined_twice(functions, name, parsed):
                 reasons.append(f"{name} is defined more than once")
-            elif name in variables:
-                reasons.append(f"{name} is also the name of a variable")
             elif name in unsafe:
                 reasons.append(f"{name}: {unsafe[name]}")
             elif any(parsed.overlaps_error(span) for span in outcome.occurrences):

@@ -51,6 +51,8 @@ class Lines:
         data = parsed.data
         starts = [0] + [m.end() for m in re.finditer(b"\n", data)]
         preproc: set[int] = set()
+        if b"#" not in data:
+            return cls(tuple(starts), frozenset())
         continued = False
         for number, start in enumerate(starts):
             end = data.find(b"\n", start)

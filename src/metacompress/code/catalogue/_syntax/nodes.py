@@ -4,12 +4,13 @@ every transformation uses. Offsets are raw byte offsets into `parsed.data` (`nod
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
-from tree_sitter import Node
+from tree_sitter import Node, Query, QueryCursor
 
 from metacompress.code.edits import Edit
-from metacompress.code.parsing import ParsedCode
+from metacompress.code.parsing import ParsedCode, language
 
 COMMENTS = frozenset({"comment", "line_comment", "block_comment"})
 
@@ -71,17 +72,35 @@ def function_bodies(parsed: ParsedCode) -> list[Node]:
     return bodies
 
 
+@functools.cache
+def _types_query(lang: str, types: frozenset[str]) -> Query | None:
+    """A query capturing every node of `types` (those the language has), or None."""
+    grammar = language(lang)
+    kinds = sorted(t for t in types if grammar.id_for_node_kind(t, True))
+    if not kinds:
+        return None
+    return Query(grammar, "[" + " ".join(f"({kind})" for kind in kinds) + "] @node")
+
+
 def nodes_in_bodies(parsed: ParsedCode, types: frozenset[str]) -> list[Node]:
     """Nodes of the given types in function bodies (the bodies included), each once, in
-    document order."""
+    document order. (Found by a tree-sitter query, which walks the tree in C, and kept when a
+    function body is among their ancestors.)"""
+    bodies = {body.id for body in function_bodies(parsed)}
+    query = _types_query(parsed.lang, types)
+    if not bodies or query is None:
+        return []
+    captured = [n for nodes in QueryCursor(query).captures(parsed.root).values() for n in nodes]
+    captured.sort(key=lambda n: (n.start_byte, -n.end_byte))
     seen: set[tuple[int, int, str]] = set()
     found = []
-    for body in function_bodies(parsed):
-        for node in walk(body, stop=frozenset()):
-            if node.type in types and key(node) not in seen:
-                seen.add(key(node))
-                found.append(node)
-    found.sort(key=lambda n: (n.start_byte, -n.end_byte))
+    for node in captured:
+        ancestor: Node | None = node
+        while ancestor is not None and ancestor.id not in bodies:
+            ancestor = ancestor.parent
+        if ancestor is not None and key(node) not in seen:
+            seen.add(key(node))
+            found.append(node)
     return found
 
 
