@@ -66,6 +66,9 @@ def test_every_unique_input_is_scored_once_per_model_and_the_teacher_attacked_on
     assert db.execute("SELECT COUNT(*) FROM followups WHERE name = 'mhm@teacher'").fetchone()[0] == 1
     pairs = [p for (p,) in db.execute("SELECT DISTINCT pair FROM rates ORDER BY 1")]
     assert pairs == [f"teacher/{s}" for s in sorted(METHODS)]
+    for table in ("mcnemar", "verdicts", "set_level"):
+        named = [s for (s,) in db.execute(f"SELECT DISTINCT student FROM {table} ORDER BY 1")]
+        assert named == sorted(METHODS), table
     assert (study.run_dir / "tables" / "paper" / "headline.tex").is_file()
     assert (study.run_dir / "report-morph.html").is_file()
     assert 'id="comparison"' in (study.run_dir / "report.html").read_text()

@@ -103,13 +103,13 @@ def mcnemar_row(
     if not known.any():
         return McNemar(followup, test, 0, 0, 0, 0, None, None, student)
     y = labels[known]
-    teacher = np.asarray(teacher_pred)[known] == y
-    student = np.asarray(student_pred)[known] == y
+    teacher_right = np.asarray(teacher_pred)[known] == y
+    student_right = np.asarray(student_pred)[known] == y
     if clusters is None:
-        result = mcnemar_exact(teacher, student)
+        result = mcnemar_exact(teacher_right, student_right)
         return McNemar(followup, test, int(known.sum()), int(known.sum()), result.b, result.c,
                        float(min(result.b, result.c)), result.p_value, student)  # fmt: skip
-    clustered = mcnemar_clustered(teacher, student, np.asarray(clusters)[known])
+    clustered = mcnemar_clustered(teacher_right, student_right, np.asarray(clusters)[known])
     return McNemar(followup, test, int(known.sum()), clustered.n_clusters, clustered.b,
                    clustered.c, finite(clustered.statistic), finite(clustered.p_value),
                    student)  # fmt: skip
