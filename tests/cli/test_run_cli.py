@@ -9,21 +9,8 @@ import pytest
 
 from metacompress.cli import main
 
-MODELS = """
-import hashlib
-import numpy as np
-
-
-def teacher(batch):
-    p = np.array([0.02 + 0.96 * hashlib.sha256(x[0].encode()).digest()[0] / 255 for x in batch])
-    return np.stack([1 - p, p], axis=1)
-
-
-def student(batch):
-    probs = teacher(batch)
-    flip = np.array(["int f1(" in x[0] for x in batch])
-    return np.where(flip[:, None], probs[:, ::-1], probs)
-"""
+#: The callable teacher (a hash of the code) and student (disagrees on f1) of the CLI tests.
+MODELS = Path(__file__).resolve().parent / "bad_inputs" / "_shared" / "cli_models.py"
 
 CONFIG = """\
 task: vulnerability
@@ -46,7 +33,7 @@ def function(i: int) -> str:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    (tmp_path / "cli_models.py").write_text(MODELS)
+    (tmp_path / "cli_models.py").write_text(MODELS.read_text())
     for role in ("teacher", "student"):
         (tmp_path / f"{role}.yaml").write_text(
             f"format: callable\nfunction: cli_models:{role}\nname: {role}\ntask: vulnerability\n"
