@@ -6,6 +6,7 @@ import pytest
 
 from metacompress.errors import ConfigError
 from metacompress.models import CachedClassifier, CallableClassifier, cache_key, predict
+from metacompress.models.cache import SQLiteStore
 
 
 def length_model(batch):
@@ -105,3 +106,32 @@ def test_corrupt_cache_file_is_a_config_error(tmp_path):
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(ConfigError, match="bad.sqlite"):
         CachedClassifier(CallableClassifier(length_model, "len"), path)
+
+
+def _locked_at_first(monkeypatch, times):
+    """SQLiteStore._set_up fails `times` times with SQLite's immediate 'database is locked'."""
+    real = SQLiteStore._set_up
+    calls = []
+
+    def flaky(self, conn):
+        calls.append(1)
+        if len(calls) <= times:
+            conn.close()
+            raise sqlite3.OperationalError("database is locked")
+        return real(self, conn)
+
+    monkeypatch.setattr(SQLiteStore, "_set_up", flaky)
+    return calls
+
+
+def test_a_lock_met_while_opening_is_waited_out(tmp_path, monkeypatch):
+    calls = _locked_at_first(monkeypatch, times=3)
+    store = SQLiteStore(tmp_path / "c.sqlite", timeout_s=5.0)
+    assert len(calls) == 4
+    assert store.get_many(["k"]) == {}
+
+
+def test_a_lock_held_past_the_timeout_is_a_config_error_naming_the_file(tmp_path, monkeypatch):
+    _locked_at_first(monkeypatch, times=10**6)
+    with pytest.raises(ConfigError, match=r"c\.sqlite.*database is locked"):
+        SQLiteStore(tmp_path / "c.sqlite", timeout_s=0.1)

@@ -104,8 +104,10 @@ def _writer(root, start):
 
 
 def test_concurrent_runs_share_one_file(tmp_path):
+    """Four processes create, set up and fill one new file at once (opening a new file races
+    on SQLite locks that its busy handler does not cover)."""
     ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_writer, args=(tmp_path, s)) for s in (0, 10)]
+    procs = [ctx.Process(target=_writer, args=(tmp_path, s)) for s in (0, 5, 10, 15)]
     for p in procs:
         p.start()
     for p in procs:
@@ -113,8 +115,8 @@ def test_concurrent_runs_share_one_file(tmp_path):
         assert p.exitcode == 0
     model = CallableClassifier(scaled(1.0), "m", fingerprint="mp")
     cached = CachedClassifier(model, None, shared=SharedCache(tmp_path))
-    cached.predict_proba([(str(i) * 3,) for i in range(25)])
-    assert cached.counters()["shared_hits"] == 25
+    cached.predict_proba([(str(i) * 3,) for i in range(30)])
+    assert cached.counters()["shared_hits"] == 30
 
 
 def test_a_corrupt_shared_file_is_a_config_error_naming_it(tmp_path):

@@ -18,6 +18,7 @@ import hashlib
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,20 +102,46 @@ class SQLiteStore:
     def _connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None or getattr(self._local, "pid", None) != os.getpid():
-            try:
-                conn = sqlite3.connect(str(self.path), timeout=self.timeout_s)
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute(f"PRAGMA busy_timeout={int(self.timeout_s * 1000)}")
-                conn.execute("PRAGMA synchronous=NORMAL")
-                conn.execute(_SCHEMA)
-                conn.commit()
-            except sqlite3.DatabaseError as error:
-                raise ConfigError(
-                    f"prediction cache {self.path} is not a usable SQLite file: {error}"
-                ) from None
+            conn = self._open()
             self._local.conn = conn
             self._local.pid = os.getpid()
         return conn
+
+    def _open(self) -> sqlite3.Connection:
+        """Connect and set up the file, retrying while another process holds a lock.
+
+        SQLite does not call its busy handler for every lock met while a file is opened (the
+        switch to the WAL journal and the first schema write of a new file can fail with
+        "database is locked" at once), so those are retried, backing off from 10 ms, until
+        `timeout_s` has passed."""
+        deadline = time.monotonic() + self.timeout_s
+        pause = 0.01
+        while True:
+            try:
+                return self._set_up(sqlite3.connect(str(self.path), timeout=self.timeout_s))
+            except sqlite3.OperationalError as error:
+                locked = "locked" in str(error) or "busy" in str(error)
+                if not locked or time.monotonic() + pause > deadline:
+                    raise self._unusable(error) from None
+                time.sleep(pause)
+                pause = min(pause * 2, 0.5)
+            except sqlite3.DatabaseError as error:
+                raise self._unusable(error) from None
+
+    def _set_up(self, conn: sqlite3.Connection) -> sqlite3.Connection:
+        try:
+            conn.execute(f"PRAGMA busy_timeout={int(self.timeout_s * 1000)}")
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute(_SCHEMA)
+            conn.commit()
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _unusable(self, error: sqlite3.DatabaseError) -> ConfigError:
+        return ConfigError(f"prediction cache {self.path} is not a usable SQLite file: {error}")
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Record]:
         keys = list(keys)
