@@ -9,7 +9,8 @@ BPE_6000 vulnerability tokenizer (format `transformers`, max_length `--max-lengt
 hidden 256) and three students (2 layers, hidden 128, seeds 1 to 3, named compressor, avatar
 and morph). Data: `--n` examples of the built-in synthetic vulnerability benchmark (seed 0).
 Follow-ups: rename-locals, rename-parameters, for-to-while, insert-unused-variable; every
-relation; 1,000 bootstrap resamples; the default reports, so the paper tables are included.
+relation; `--bootstrap` resamples (1,000 by default); the default reports, so the paper tables
+are included.
 With `--attack`, an MHM attack (budget 20) against the teacher and every student is added.
 
 Measured in one process, one torch thread, each run in a fresh folder with `cache: run` (no
@@ -46,7 +47,8 @@ STUDENTS = {
 }
 
 
-def config(models: dict[str, Path], students: list[str], n: int, attack: bool, out: Path) -> dict:
+def config(models: dict[str, Path], students: list[str], n: int, attack: bool, boot: int,
+           out: Path) -> dict:  # fmt: skip
     followups: list = list(FOLLOWUPS)
     if attack:
         followups.append({"attack": "mhm", "against": "both", "params": {"budget": 20}})
@@ -54,6 +56,7 @@ def config(models: dict[str, Path], students: list[str], n: int, attack: bool, o
         "task": "vulnerability", "seed": 0, "data": {"format": "synth", "n": n},
         "teacher": str(models["teacher"]), "batch_size": 32, "followups": followups,
         "relations": "all", "cache": "run", "output": str(out),
+        "statistics": {"bootstrap": boot},
     }  # fmt: skip
     if students == ["student"]:
         raw["student"] = str(models[students[0]])
@@ -80,6 +83,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=500, help="synthetic examples")
     parser.add_argument("--max-length", type=int, default=256)
     parser.add_argument("--attack", action="store_true", help="add MHM against every model")
+    parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples")
     parser.add_argument("--tokenizers", type=Path, default=SHARED / "compressor-tokenizers")
     parser.add_argument("--out", type=Path, help="write the JSON report here too")
     args = parser.parse_args()
@@ -98,13 +102,14 @@ def main() -> None:
         models, sizes = {}, {}
         for name, arch in {"teacher": TEACHER, **STUDENTS}.items():
             models[name], sizes[name] = build_model(root / name, tokenizer, args.max_length, arch)
-        study_raw = config(models, list(STUDENTS), args.n, args.attack, root / "study")
+        study_raw = config(models, list(STUDENTS), args.n, args.attack, args.bootstrap,
+                           root / "study")  # fmt: skip
         study, study_s, study_cpu = timed(run_config, study_raw, root)
         bound = lower_bound(root / "study", models)
         separate, separate_s, separate_cpu = [], 0.0, 0.0
         for name in STUDENTS:
             raw = config({**models, "student": models[name]}, ["student"], args.n, args.attack,
-                         root / f"run-{name}")  # fmt: skip
+                         args.bootstrap, root / f"run-{name}")  # fmt: skip
             outcome, seconds, cpu = timed(run_config, raw, root)
             separate.append({"student": name, "seconds": seconds, "cpu_seconds": cpu,
                              "stages": outcome.summary["timings"]})  # fmt: skip
@@ -114,8 +119,10 @@ def main() -> None:
             compare, [root / f"run-{name}" for name in STUDENTS], root / "merged"
         )
         report = {
+            "command": " ".join(["python", *sys.argv]),
             "n": args.n,
             "attack": args.attack,
+            "bootstrap": args.bootstrap,
             "parameters": sizes,
             "unique_inputs": study.summary["counts"]["unique_inputs"],
             "study": {"seconds": study_s, "cpu_seconds": study_cpu,
