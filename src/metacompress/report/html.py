@@ -343,10 +343,12 @@ def _attacks(data: ReportData) -> str:
     by_key = {(a.attack, a.victim): a.success_rate for a in data.attacks}
     chart = svg.bars(
         names,
-        [(v, [getattr(by_key.get((n, v)), "value", 0.0) or 0.0 for n in names]) for v in victims],
+        [(v, [getattr(by_key.get((n, v)), "value", None) for n in names]) for v in victims],
         "Attack success rate",
         "success rate",
-    )
+        intervals=[[(r.low, r.high) if (r := by_key.get((n, v))) else None for n in names]
+                   for v in victims],
+    )  # fmt: skip
     gaps = "".join(_attack_gap(g) for g in data.attack_gaps)
     return (
         "<h2>Robustness under attack</h2><p>Success rate over the examples the victim got "

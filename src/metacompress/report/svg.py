@@ -7,6 +7,7 @@ a value v in [lo, hi] maps to x = left + (v - lo) / (hi - lo) * plot_width (y is
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 
@@ -202,14 +203,19 @@ def heatmap(
 
 def bars(
     groups: Sequence[str],
-    series: Sequence[tuple[str, Sequence[float]]],
+    series: Sequence[tuple[str, Sequence[float | None]]],
     title: str,
     ylabel: str,
     y_max: float = 1.0,
     width: int = 420,
     height: int = 300,
+    intervals: Sequence[Sequence[tuple[float, float] | None]] | None = None,
 ) -> str:
-    """Grouped bars: one group per label, one bar per series within each group."""
+    """Grouped bars: one group per label, one bar per series within each group.
+
+    A value of None (or NaN) draws no bar but "n/a". `intervals[s][g]`, when given, is drawn as a
+    whisker from low to high over the bar of series s in group g. Values beyond [0, `y_max`]
+    are clipped to the plot; the tooltip keeps the exact numbers."""
     sx, sy = _scales(width, height, (0.0, float(max(len(groups), 1))), (0.0, y_max))
     body = _axes(width, height, "", ylabel, (), [y_max * f for f in (0, 0.5, 1)], sx, sy)
     n = max(len(series), 1)
@@ -217,13 +223,34 @@ def bars(
         slot = (sx(g + 1) - sx(g)) * 0.8
         start = sx(g) + (sx(g + 1) - sx(g)) * 0.1
         for s, (name, values) in enumerate(series):
+            x, bar = start + slot * s / n, slot / n - 2
+            interval = intervals[s][g] if intervals is not None else None
+            if interval is not None and not all(map(math.isfinite, interval)):
+                interval = None
+            if values[g] is None or not math.isfinite(values[g]):
+                body.append(
+                    f'<text x="{_fmt(x + bar / 2)}" y="{_fmt(sy(0) - 4)}" text-anchor="middle" '
+                    f'class="tick">n/a<title>{escape(group)} / {escape(name)}: n/a</title></text>'
+                )
+                continue
             value = min(values[g], y_max)
-            x = start + slot * s / n
-            body.append(
-                f'<rect x="{_fmt(x)}" y="{_fmt(sy(value))}" width="{_fmt(slot / n - 2)}" '
-                f'height="{_fmt(sy(0) - sy(value))}" fill="{PALETTE[s % len(PALETTE)]}">'
-                f"<title>{escape(group)} / {escape(name)}: {values[g]:.3f}</title></rect>"
+            shown = f"{values[g]:.3f}" + (
+                f" [{interval[0]:.3f}, {interval[1]:.3f}]" if interval is not None else ""
             )
+            body.append(
+                f'<rect x="{_fmt(x)}" y="{_fmt(sy(value))}" width="{_fmt(bar)}" '
+                f'height="{_fmt(sy(0) - sy(value))}" fill="{PALETTE[s % len(PALETTE)]}">'
+                f"<title>{escape(group)} / {escape(name)}: {shown}</title></rect>"
+            )
+            if interval is not None:
+                low, high = (min(max(v, 0.0), y_max) for v in interval)
+                mid = x + bar / 2
+                body.append(
+                    f'<path d="M{_fmt(mid)} {_fmt(sy(low))}V{_fmt(sy(high))}'
+                    f"M{_fmt(mid - bar / 4)} {_fmt(sy(low))}h{_fmt(bar / 2)}"
+                    f'M{_fmt(mid - bar / 4)} {_fmt(sy(high))}h{_fmt(bar / 2)}" class="whisker" '
+                    'stroke="#222" fill="none"/>'
+                )
         body.append(
             f'<text x="{_fmt(start + slot / 2)}" y="{height - _MARGIN["bottom"] + 16}" '
             f'text-anchor="middle" class="tick">{escape(group)}</text>'

@@ -3,9 +3,10 @@
 `comparison_section(tables)` renders the paper tables of a study (or of `compare`) as one HTML
 fragment: the headline lines, one grouped bar chart per table and task (models side by side:
 accuracy and F1; attack success rate per attack; induced violation rate per relation on the
-pooled sets; transfer rate per attack and direction), then every table with the cells of the
-Markdown and LaTeX versions. Every string from data is escaped; a missing value is drawn as an
-empty bar and named "n/a" in its tooltip-free table cell.
+pooled sets; transfer rate per attack and direction), in %, each bar with a whisker over its
+interval (the table's confidence interval; [min, max] over the seeds for a row that groups the
+seeds of one method), then every table with the cells of the Markdown and LaTeX versions. Every
+string from data is escaped; a missing value draws no bar but "n/a".
 """
 
 from __future__ import annotations
@@ -23,11 +24,23 @@ Row = dict[str, Any]
 
 def _chart(title: str, rows: Sequence[Row], group: Callable[[Row], str],
            series: Callable[[Row], str], value: str) -> str:  # fmt: skip
+    """Grouped bars of the rate column `value` in %, whiskers from its interval columns."""
     groups = list(dict.fromkeys(group(r) for r in rows))
     names = list(dict.fromkeys(series(r) for r in rows))
-    cells = {(group(r), series(r)): r.get(value) for r in rows}
-    data = [(n, [float(cells.get((g, n)) or 0.0) for g in groups]) for n in names]
-    return bars(groups, data, title, "%", y_max=1.0, width=max(420, 90 * len(groups) + 160))
+    cells = {(group(r), series(r)): r for r in rows}
+
+    def percent(row: Row | None, column: str) -> float | None:
+        found = None if row is None else row.get(column)
+        return None if found is None else 100 * float(found)
+
+    data, intervals = [], []
+    for name in names:
+        row_of = [cells.get((g, name)) for g in groups]
+        data.append((name, [percent(r, value) for r in row_of]))
+        bounds = [(percent(r, f"{value}_low"), percent(r, f"{value}_high")) for r in row_of]
+        intervals.append([None if None in b else b for b in bounds])
+    return bars(groups, data, title, "%", y_max=100.0, width=max(420, 90 * len(groups) + 160),
+                intervals=intervals)  # fmt: skip
 
 
 def _by_task(table: Table) -> dict[str, list[Row]]:
@@ -43,7 +56,8 @@ def charts(tables: Sequence[Table]) -> list[str]:
     out: list[str] = []
     if "effectiveness" in by_name:
         for task, rows in _by_task(by_name["effectiveness"]).items():
-            long = [{**r, "metric": m, "v": r.get(m)} for r in rows for m in ("accuracy", "f1")]
+            long = [{**r, "metric": m, "v": r.get(m), "v_low": r.get(f"{m}_low"),
+                     "v_high": r.get(f"{m}_high")} for r in rows for m in ("accuracy", "f1")]  # fmt: skip
             out.append(_chart(f"Clean accuracy and F1, {task}", long, lambda r: r["metric"],
                               lambda r: r["model"], "v"))  # fmt: skip
     if "robustness" in by_name:
