@@ -138,7 +138,8 @@ def behaviour_check(
 ) -> tuple[int, int]:
     """Rewrite each program into K&R form; skip it unless gcc builds it and it behaves as the
     original; then every C transformation (`seeds` seeds) must keep that behaviour (`run`
-    compiles and runs a program in a folder). Returns (programs used, transformed programs
+    compiles and runs a program in a folder), each output byte-identical to the K&R program
+    outside its edits and gluing no tokens. Returns (programs used, transformed programs
     run)."""
     names = [e.name for e in TRANSFORMS.entries() if "c" in e.meta["languages"]]
     used = runs = 0
@@ -160,6 +161,8 @@ def behaviour_check(
                 outcome = TRANSFORMS.create(name).apply(kr_code, "c", step_seed)
                 if not isinstance(outcome, Applied):
                     continue
+                assert apply_edits(kr_code, outcome.edits) == outcome.code, (key, name)
+                assert boundary_problems(kr_code, outcome.code, outcome.edits, "c") == []
                 runs += 1
                 ran = run(outcome.code, tmp_path / key / f"{name}{seed}")
                 if not same_behaviour(original, ran):
