@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import errno
+import json
+import subprocess
+import sys
+import textwrap
 
 import pytest
 
@@ -42,3 +46,47 @@ def test_debug_prints_the_traceback_and_still_exits_2(monkeypatch, capsys, tmp_p
     err = capsys.readouterr().err
     assert "Traceback" in err and "RuntimeError: deep down" in err
     assert err.rstrip().endswith(describe_failure(RuntimeError("deep down")))
+
+
+HEAVY_MODULES = ("torch", "transformers", "pyarrow", "ray", "datasets", "onnxruntime")
+
+STARTUP_PROBE = textwrap.dedent(
+    """
+    import contextlib, io, json, sys
+    heavy, argvs = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+    import metacompress.cli
+    loaded = {"import metacompress.cli": [m for m in heavy if m in sys.modules]}
+    for argv in argvs:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            status = metacompress.cli.main(argv)
+        loaded[" ".join(argv)] = [m for m in heavy if m in sys.modules] + [f"exit {status}"]
+    print(json.dumps(loaded))
+    """
+)
+
+
+def test_light_commands_start_without_importing_torch_transformers_pyarrow_or_ray(tmp_path):
+    """`list`, `transform` and `data inspect` run in a fresh interpreter without importing the
+    heavy libraries: every command module is imported to build the parser, so one top-level
+    `import torch` in any of them makes every command slow to start."""
+    source = tmp_path / "f.c"
+    source.write_text("int f(int a) { if (a) { return 1; } else { return 2; } }\n")
+    data = tmp_path / "d.jsonl"
+    data.write_text('{"func": "int f() { return 1; }", "target": 0}\n')
+    argvs = [
+        ["list", "transforms"],
+        ["transform", "--name", "swap-if-else", str(source)],
+        ["transform", str(source), "--out", str(tmp_path / "variants.jsonl")],
+        ["data", "inspect", "--task", "vulnerability", str(data)],
+    ]
+    completed = subprocess.run(
+        [sys.executable, "-c", STARTUP_PROBE, json.dumps(HEAVY_MODULES), json.dumps(argvs)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = json.loads(completed.stdout)
+    assert loaded == {
+        "import metacompress.cli": [],
+        **{" ".join(argv): ["exit 0"] for argv in argvs},
+    }
