@@ -1,7 +1,12 @@
 """A study end to end: a callable teacher and three callable students with designed accuracy,
 attack susceptibility and disagreement (`study_design`). Every paper table recovers the
 design within its intervals, the headline maxima name the right cells, every model scores
-each unique input once, the teacher is attacked once."""
+each unique input once, the teacher is attacked once; an interrupted and resumed study, a study
+served by the shared cache and (in test_ray_backend) a study on Ray write byte-identical tables.
+
+The models' speed is measured and so differs between runs: here it is fixed (`fixed_speed`),
+so that every table file can be compared byte for byte (`model_facts.model_speed` is tested in
+test_model_facts)."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import sqlite3
 import pytest
 from study_design import ACCURACY, METHODS, SUSCEPTIBILITY, Design, examples
 
+from metacompress.pipeline import run_models
 from metacompress.pipeline.config import parse_config
 from metacompress.pipeline.runner import run_experiment
 from metacompress.report.tables import paper_tables
@@ -31,6 +37,22 @@ def study_config(out, **overrides):
         "cache": "run", **overrides,
     }  # fmt: skip
     return parse_config(raw, base_dir=out.parent)
+
+
+#: The speed every model reports in this module's runs.
+FIXED_SPEED = {"latency_ms": 2.5, "throughput": 400.0, "inputs": 8}
+
+
+def fix_speed(patch: pytest.MonkeyPatch) -> None:
+    """Make `measure_facts` report FIXED_SPEED instead of timing the models."""
+    patch.setattr(run_models, "model_speed", lambda model, inputs, batch: dict(FIXED_SPEED))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fixed_speed():
+    with pytest.MonkeyPatch.context() as patch:
+        fix_speed(patch)
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +102,8 @@ def test_effectiveness_recovers_the_designed_accuracy(tables):
         assert rows[model]["accuracy"] == pytest.approx(accuracy)
         assert covers(rows[model], "accuracy", accuracy)
     assert rows["morph"]["method"] == "MORPH" and rows["morph"]["seed"] == 1
-    assert rows["morph"]["latency_ms"] > 0 and rows["morph"]["throughput"] > 0
+    for model in ACCURACY:  # the speed measure_facts stored reaches the table
+        assert (rows[model]["latency_ms"], rows[model]["throughput"]) == (2.5, 400.0)
 
 
 def test_robustness_recovers_the_designed_susceptibility(tables, design):
@@ -148,16 +171,10 @@ def test_the_headline_maxima_name_the_right_cells(study, tables, design):
 
 
 def table_bytes(run_dir) -> dict[str, bytes]:
-    """Every exported and paper table (CSV), the measured speed columns left out."""
-    import csv
-    import io
-
-    found = {}
-    for path in sorted((run_dir / "tables").rglob("*.csv")):
-        rows = list(csv.reader(io.StringIO(path.read_text())))
-        keep = [i for i, name in enumerate(rows[0]) if name not in ("latency_ms", "throughput")]
-        found[str(path.relative_to(run_dir))] = repr([[r[i] for i in keep] for r in rows])
-    return found
+    """Every file of the run's tables (exports and paper tables: CSV, Parquet, LaTeX, Markdown)."""
+    files = sorted(p for p in (run_dir / "tables").rglob("*") if p.is_file())
+    assert {p.suffix for p in files} >= {".csv", ".parquet", ".tex", ".md"}
+    return {str(p.relative_to(run_dir)): p.read_bytes() for p in files}
 
 
 def test_an_interrupted_study_resumed_gives_the_same_tables(study, design, tmp_path, monkeypatch):

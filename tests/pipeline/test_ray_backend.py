@@ -207,11 +207,13 @@ def test_the_command_line_chooses_the_backend(tmp_path, monkeypatch):
     assert len(seen) == 3
 
 
-def test_a_study_on_ray_gives_the_tables_of_a_local_run(cluster, tmp_path):
-    """A teacher and three students: the Ray workers hold every model."""
+def test_a_study_on_ray_gives_the_tables_of_a_local_run(cluster, tmp_path, monkeypatch):
+    """A teacher and three students: the Ray workers hold every model; every table file is
+    byte-identical (the measured speed fixed, as in test_pipeline_study)."""
     import study_design
-    from test_pipeline_study import N, study_config, table_bytes
+    from test_pipeline_study import N, fix_speed, study_config, table_bytes
 
+    fix_speed(monkeypatch)
     ray.cloudpickle.register_pickle_by_value(study_design)
     design = study_design.Design(N)
     local = run_experiment(study_config(tmp_path / "local"), data=study_design.examples(N),
