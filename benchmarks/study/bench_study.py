@@ -13,16 +13,20 @@ relation; `--bootstrap` resamples (1,000 by default); the default reports, so th
 are included.
 With `--attack`, an MHM attack (budget 20) against the teacher and every student is added.
 
-Measured in one process, one torch thread, each run in a fresh folder with `cache: run` (no
-prediction is shared between the runs, as before the shared cache existed):
-1. the study: `run_experiment` from the YAML config to the reports, models loaded from their
-   specs;
+Measured in one process, one torch thread, each run in a fresh folder:
+1. the study, with `cache: run` (nothing shared with another run): `run_experiment` from the
+   YAML config to the reports, models loaded from their specs;
 2. its lower bound: each of the four models loaded, warmed up, then called once on all the
    study's unique inputs (`bench_run.lower_bound`: ideal length-sorted batches);
-3. three separate runs (the teacher with one student each, the same config otherwise) and
-   `compare` of the three.
-Ratios: study / sum of the lower bounds (target <= 1.15), and study / (three runs + merge)
-(target < 1). Wall and CPU time (this process and its waited-for children) of each.
+3. three separate runs with `cache: run` (the teacher with one student each, the same config
+   otherwise; no prediction shared, as before the shared cache existed) and `compare` of the
+   three;
+4. the same three runs sharing one fresh prediction cache folder (`cache: FOLDER`, the default
+   `cache: shared` pointed at an empty folder) and `compare` of the three.
+Ratios: study / sum of the lower bounds (target <= 1.15), study / (three runs + merge)
+(target < 1) for 3 and for 4. Wall and CPU time (this process and its waited-for children) of
+each; per run, the model inputs scored (cache misses, summed over the models: the work a model
+does) and the queries the models got.
 """
 
 from __future__ import annotations
@@ -48,14 +52,14 @@ STUDENTS = {
 
 
 def config(models: dict[str, Path], students: list[str], n: int, attack: bool, boot: int,
-           out: Path) -> dict:  # fmt: skip
+           out: Path, cache: str = "run") -> dict:  # fmt: skip
     followups: list = list(FOLLOWUPS)
     if attack:
         followups.append({"attack": "mhm", "against": "both", "params": {"budget": 20}})
     raw = {
         "task": "vulnerability", "seed": 0, "data": {"format": "synth", "n": n},
         "teacher": str(models["teacher"]), "batch_size": 32, "followups": followups,
-        "relations": "all", "cache": "run", "output": str(out),
+        "relations": "all", "cache": cache, "output": str(out),
         "statistics": {"bootstrap": boot},
     }  # fmt: skip
     if students == ["student"]:
@@ -69,6 +73,32 @@ def timed(run, *args, **kwargs) -> tuple[object, float, float]:
     start, cpu = time.perf_counter(), cpu_seconds()
     result = run(*args, **kwargs)
     return result, round(time.perf_counter() - start, 2), round(cpu_seconds() - cpu, 2)
+
+
+def work(outcome) -> dict[str, int]:
+    """Model inputs scored (cache misses) and queries, summed over the run's models."""
+    counters = outcome.summary["cache"].values()
+    return {"scored": sum(c["misses"] for c in counters),
+            "queries": sum(c["queries"] for c in counters)}  # fmt: skip
+
+
+def separate_runs(models: dict[str, Path], args, folder: Path, cache: str) -> dict:
+    """The teacher with each student in its own run, then `compare` of the runs."""
+    from metacompress.report.compare import compare
+
+    runs, total = [], {"seconds": 0.0, "cpu_seconds": 0.0, "scored": 0, "queries": 0}
+    for name in STUDENTS:
+        raw = config({**models, "student": models[name]}, ["student"], args.n, args.attack,
+                     args.bootstrap, folder / name, cache)  # fmt: skip
+        outcome, seconds, cpu = timed(run_config, raw, folder)
+        runs.append({"student": name, "seconds": seconds, "cpu_seconds": cpu, **work(outcome),
+                     "cache": outcome.summary["cache"], "stages": outcome.summary["timings"]})
+        for key, value in {"seconds": seconds, "cpu_seconds": cpu, **work(outcome)}.items():
+            total[key] += value
+    _, merge_s, merge_cpu = timed(compare, [folder / name for name in STUDENTS], folder / "merged")
+    total["seconds"] = round(total["seconds"] + merge_s, 2)
+    total["cpu_seconds"] = round(total["cpu_seconds"] + merge_cpu, 2)
+    return {**total, "runs": runs, "merge": {"seconds": merge_s, "cpu_seconds": merge_cpu}}
 
 
 def run_config(raw: dict, folder: Path):
@@ -91,8 +121,6 @@ def main() -> None:
     import torch
     from transformers.utils import logging
 
-    from metacompress.report.compare import compare
-
     torch.set_num_threads(1)
     logging.disable_progress_bar()
     tokenizer = args.tokenizers / "vulnerability_prediction-BPE_6000.json"
@@ -106,18 +134,8 @@ def main() -> None:
                            root / "study")  # fmt: skip
         study, study_s, study_cpu = timed(run_config, study_raw, root)
         bound = lower_bound(root / "study", models)
-        separate, separate_s, separate_cpu = [], 0.0, 0.0
-        for name in STUDENTS:
-            raw = config({**models, "student": models[name]}, ["student"], args.n, args.attack,
-                         args.bootstrap, root / f"run-{name}")  # fmt: skip
-            outcome, seconds, cpu = timed(run_config, raw, root)
-            separate.append({"student": name, "seconds": seconds, "cpu_seconds": cpu,
-                             "stages": outcome.summary["timings"]})  # fmt: skip
-            separate_s += seconds
-            separate_cpu += cpu
-        _, merge_s, merge_cpu = timed(
-            compare, [root / f"run-{name}" for name in STUDENTS], root / "merged"
-        )
+        separate = separate_runs(models, args, root / "separate", "run")
+        shared = separate_runs(models, args, root / "shared", str(root / "shared" / "cache"))
         report = {
             "command": " ".join(["python", *sys.argv]),
             "n": args.n,
@@ -125,15 +143,23 @@ def main() -> None:
             "bootstrap": args.bootstrap,
             "parameters": sizes,
             "unique_inputs": study.summary["counts"]["unique_inputs"],
-            "study": {"seconds": study_s, "cpu_seconds": study_cpu,
+            "study": {"seconds": study_s, "cpu_seconds": study_cpu, **work(study),
                       "stages": study.summary["timings"]},  # fmt: skip
             "lower_bound": bound,
             "separate_runs": separate,
-            "merge": {"seconds": merge_s, "cpu_seconds": merge_cpu},
+            "separate_runs_shared_cache": shared,
             "ratio_to_lower_bound": round(study_s / bound["total"], 3),
             "cpu_ratio_to_lower_bound": round(study_cpu / bound["cpu_total"], 3),
-            "ratio_to_separate_runs": round(study_s / (separate_s + merge_s), 3),
-            "cpu_ratio_to_separate_runs": round(study_cpu / (separate_cpu + merge_cpu), 3),
+            "ratio_to_separate_runs": round(study_s / separate["seconds"], 3),
+            "cpu_ratio_to_separate_runs": round(study_cpu / separate["cpu_seconds"], 3),
+            "scored_ratio_to_separate_runs": round(work(study)["scored"] / separate["scored"], 3),
+            "ratio_to_separate_runs_shared_cache": round(study_s / shared["seconds"], 3),
+            "cpu_ratio_to_separate_runs_shared_cache": round(
+                study_cpu / shared["cpu_seconds"], 3
+            ),
+            "scored_ratio_to_separate_runs_shared_cache": round(
+                work(study)["scored"] / shared["scored"], 3
+            ),
             "load_average_before": [round(x, 2) for x in load],
             "load_average_after": [round(x, 2) for x in os.getloadavg()],
         }
