@@ -11,7 +11,9 @@ and morph). Data: `--n` examples of the built-in synthetic vulnerability benchma
 Follow-ups: rename-locals, rename-parameters, for-to-while, insert-unused-variable; every
 relation; `--bootstrap` resamples (1,000 by default); the default reports, so the paper tables
 are included.
-With `--attack`, an MHM attack (budget 20) against the teacher and every student is added.
+With `--attack`, an MHM attack (budget 20) against the teacher and every student is added;
+the lower bound then covers the inputs the run stored (the final adversarial inputs), not
+the attacks' search queries, so only the comparison with separate runs is meaningful.
 
 Measured in one process, one torch thread, each run in a fresh folder:
 1. the study, with `cache: run` (nothing shared with another run): `run_experiment` from the
