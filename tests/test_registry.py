@@ -32,6 +32,10 @@ def test_register_create_and_round_trip():
 def test_checks_name_expected_and_received():
     with pytest.raises(ConfigError, match="must be a number, got 'x'"):
         check_range("tau", "x", 0, 1)
+    for value in (float("nan"), float("inf"), float("-inf")):  # NaN passes every comparison
+        with pytest.raises(ConfigError, match=f"tau must be a finite number, got {value!r}"):
+            check_range("tau", value, 0)
+    check_range("tau", 10**400, 0)  # a huge integer is finite
     with pytest.raises(ConfigError, match=r"kind must be one of \['a', 'b'\], got 'c'"):
         check_choice("kind", "c", ["a", "b"])
 

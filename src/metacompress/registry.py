@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import math
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -123,9 +124,14 @@ def get_params(component: Any) -> dict[str, Any]:
 def check_range(
     name: str, value: float, low: float | None = None, high: float | None = None
 ) -> None:
-    """Raise ConfigError unless low <= value <= high (either bound may be None)."""
+    """Raise ConfigError unless `value` is a finite number with low <= value <= high (either
+    bound may be None). NaN and infinities are refused whatever the bounds: NaN compares false
+    with every bound (so it would pass any range), and no parameter reads infinity as
+    "unbounded" (YAML writes them ``.nan``, ``.inf``)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(f"{name} must be a number, got {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"{name} must be a finite number, got {value!r}")
     if (low is not None and value < low) or (high is not None and value > high):
         lo = "-inf" if low is None else low
         hi = "inf" if high is None else high
