@@ -7,6 +7,7 @@ import pytest
 from metacompress.report.model import (
     AttackGap,
     AttackRow,
+    Deviation,
     Gate,
     Interval,
     McNemarRow,
@@ -154,10 +155,45 @@ def build_sample(passed: bool = True) -> ReportData:
     )
 
 
+def deviation_rows() -> tuple[Deviation, ...]:
+    """A deviation on one function (hostile id and variant) and one on a clone pair."""
+    return (
+        Deviation(
+            example_id=f"dev-{HOSTILE}",
+            origin="deviation",
+            queries=37,
+            source=("int f(int a) {\n  return a;\n}",),
+            followup=(f"int f(int a) {{\n  if (0) {{ {HOSTILE} }}\n  return a;\n}}",),
+            teacher_source=(0.1, 0.9),
+            teacher_followup=(0.15, 0.85),
+            student_source=(0.3, 0.7),
+            student_followup=(0.62, 0.38),
+            label=1,
+        ),
+        Deviation(
+            example_id="pair-7",
+            origin="deviation",
+            queries=4,
+            source=("int a() { return 1; }", "int b() { return 1; }"),
+            followup=("int a() { int x = 1; return x; }", "int b() { return 1; }"),
+            teacher_source=(0.8, 0.2),
+            teacher_followup=(0.7, 0.3),
+            student_source=(0.9, 0.1),
+            student_followup=(0.45, 0.55),
+            label=None,
+        ),
+    )
+
+
 @pytest.fixture
 def sample_report():
     """A factory: sample_report(passed=...) -> ReportData."""
     return build_sample
+
+
+@pytest.fixture
+def sample_deviations() -> tuple[Deviation, ...]:
+    return deviation_rows()
 
 
 @pytest.fixture

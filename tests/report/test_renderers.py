@@ -1,4 +1,5 @@
 import json
+from dataclasses import replace
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -165,3 +166,36 @@ def test_html_keeps_a_relation_id_with_spaces_as_one_tag_and_one_filter_value(sa
     assert values and all(relation in v for v in values)
     assert page.count(f'<span class="tag">{relation}</span>') == len(values)
     assert f'<option value="{relation}">' in page
+
+
+def test_html_lists_each_deviation_with_its_diffs_and_both_models(
+    sample_report, sample_deviations, hostile
+):
+    data = sample_report()
+    data = replace(
+        data, deviations=sample_deviations, counts={**data.counts, "deviations_total": 5}
+    )
+    page = render_html(data)
+    assert hostile not in page
+    section = page[page.index('id="deviations"') : page.index("Violating examples")]
+    assert section.count('<details class="deviation">') == 2
+    # one diff per input: the function, then both methods of the clone pair
+    assert section.count('<table class="diff">') == 3
+    assert section.count('<p class="muted">input ') == 2
+    assert "found after 37 queries" in section and "found after 4 queries" in section
+    for text in (
+        "teacher P(positive) = 0.900",
+        "student P(positive) = 0.700",
+        "teacher P(positive) = 0.850",
+        "student P(positive) = 0.380",
+        "student P(positive) = 0.550",
+        "label: unknown",
+        "Showing 2 of 5.",
+        "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;",
+    ):
+        assert text in section
+
+
+def test_html_has_no_deviation_section_without_deviations(sample_report):
+    page = render_html(sample_report())
+    assert 'id="deviations"' not in page and "Deviations found" not in page
