@@ -9,7 +9,11 @@ scored by both models) and the same seed; each runs with its own engine, so neit
 from the other's memo. Measured per search: the share of searched sources with a triggering
 input, the median queries to the first one, the queries spent per triggering input (all
 queries on searched sources / found), wall and CPU time of this process (torch on one thread).
-The ratios are baseline / search. The random walk (`walk=True`) is run too, as an ablation.
+The ratios are baseline / search. The random walk (`walk=True`) is run too, as an ablation. Every variant found is checked
+again afterwards, outside the timed search (`validity.py`: replayed from the stored edits,
+catalogue steps and renamings only, parses no worse, and for synthetic C functions the same
+behaviour as the source when compiled and run with gcc in the function's harness); the found
+variants go to `--variants` (default: OUT with `.variants.jsonl`).
 
 `--planted` replaces the models by a planted pair of functions (vulnerability data only): the
 teacher answers by the function's name (P = 0.8 for the names of positive examples), which no
@@ -24,6 +28,7 @@ import argparse
 import json
 import os
 import platform
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,7 +43,11 @@ RUNS = (
 )
 
 
-def measure(name: str, params: dict, examples, teacher, student, lang: str, args) -> dict:
+def measure(
+    name: str, params: dict, examples, teacher, student, lang: str, args, workdir: Path
+) -> tuple[dict, list]:
+    from validity import validity
+
     from metacompress.attacks.deviation import SEARCHES, summarize
 
     search = SEARCHES.create(name, budget=args.budget, perturb=args.perturb, **params)
@@ -55,7 +64,8 @@ def measure(name: str, params: dict, examples, teacher, student, lang: str, args
         "cpu_s": round(cpu, 2),
         "engine": engine.stats.to_dict(),
         "steps_of_found": [list(r.steps) for r in results if r.found],
-    }
+        "validity": validity(results, examples, lang, workdir),
+    }, [r for r in results if r.found]
 
 
 def planted_pair(examples):
@@ -103,6 +113,7 @@ def main() -> None:
     parser.add_argument("--perturb", default="first", choices=("first", "both"))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--variants", help="found variants, JSONL (default: OUT.variants.jsonl)")
     args = parser.parse_args()
 
     import torch
@@ -119,7 +130,16 @@ def main() -> None:
         teacher, student = load_model(args.teacher), load_model(args.student)
     else:
         parser.error("give --teacher and --student, or --planted")
-    runs = [measure(n, p, loaded.examples, teacher, student, lang, args) for n, p in RUNS]
+    runs, found = [], []
+    with tempfile.TemporaryDirectory() as work:
+        for index, (name, params) in enumerate(RUNS):
+            run, variants = measure(
+                name, params, loaded.examples, teacher, student, lang, args, Path(work) / str(index)
+            )
+            runs.append(run)
+            found += [{"run": index, "params": params, **r.to_dict()} for r in variants]
+    variants_path = Path(args.variants or Path(args.out).with_suffix(".variants.jsonl"))
+    variants_path.write_text("".join(json.dumps(row) + "\n" for row in found), encoding="utf-8")
     guided, baseline = runs[0]["summary"], runs[1]["summary"]
     record = {
         "teacher": "planted" if args.planted else args.teacher,
@@ -150,7 +170,7 @@ def main() -> None:
             f"{run['search']}{'(walk)' if run['params'] else ''}: found {s['found']}/"
             f"{s['searched']} (share {s['found_share']}), median queries {s['median_queries']}, "
             f"queries per found {s['queries_per_found']}, wall {run['wall_s']} s, "
-            f"CPU {run['cpu_s']} s"
+            f"CPU {run['cpu_s']} s; validity {run['validity']}"
         )
     print("baseline / search:", record["ratios_baseline_over_search"])
 
