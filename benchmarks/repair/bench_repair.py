@@ -4,7 +4,8 @@
         --held-out HELD --task vulnerability|clone [--pairs P] [--held-out-pairs P] \
         [--limit N] [--held-out-limit N] [--budget B] [--rounds R] [--epochs E] \
         [--learning-rate LR] \
-        [--weight K] [--morph --valid VALID [--valid-pairs P]] --work DIR --out results.json
+        [--weight K] [--morph --valid VALID [--valid-pairs P] | --morph-student M] \
+        --work DIR --out results.json
 
 1. `workflows.repair.repair` on TRAIN (the student's distillation data) gives the repaired
    student S2 (in DIR/repaired);
@@ -14,7 +15,7 @@
 3. with `--morph`, a MORPH student (metamorphic augmentation during distillation,
    `distill("morph")`, budget tiny) is distilled from the same teacher on TRAIN with S's size
    as its target (DIR/morph), selecting its epochs on VALID, and measured by the same function
-   in S2's place.
+   in S2's place; `--morph-student M` measures a MORPH student distilled so before instead.
 Wall and CPU time of each step are recorded (torch on one thread).
 """
 
@@ -63,6 +64,7 @@ def main() -> None:
     parser.add_argument("--learning-rate", type=float, default=1e-4)
     parser.add_argument("--temperature", type=float, default=1.0)
     parser.add_argument("--morph", action="store_true", help="also distil and measure MORPH")
+    parser.add_argument("--morph-student", help="measure this MORPH student (distilled before)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     if args.morph and not args.valid:
@@ -122,15 +124,19 @@ def main() -> None:
     record["repaired"], record["evaluation_time"] = timed(
         evaluate_repair, teacher, args.student, repaired.spec, held, args.task, settings
     )
+    morph = args.morph_student
     if args.morph:
         valid = load_examples(args.valid, args.task, pairs=args.valid_pairs).examples
         result, record["morph_time"] = timed(
             distill, "morph", teacher, train, valid, args.task,
             work / "morph", size_mb=record["student_size_mb"], budget="tiny", seed=args.seed,
         )  # fmt: skip
-        record["morph_size_mb"] = round(result.size_mb, 3)
+        morph = result.student_spec
+    if morph:
+        record["morph_student"] = str(morph)
+        record["morph_size_mb"] = round(size_mb(morph), 3)
         record["morph"], _ = timed(
-            evaluate_repair, teacher, args.student, result.student_spec, held, args.task, settings
+            evaluate_repair, teacher, args.student, morph, held, args.task, settings
         )
     record["machine"]["load_average_after"] = os.getloadavg()
     Path(args.out).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
