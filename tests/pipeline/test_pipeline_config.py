@@ -108,6 +108,16 @@ def test_attack_followups_name_their_victim(tmp_path):
         ("    max_violation: 0.1", "    max_violation: 1.5",
          r"exp.yaml:22: gates\[0\].max_violation: expected a number in \[0, 1\]"),
         ("seed: 3", "sed: 3", r"exp.yaml:2: sed: unknown key; expected one of"),
+        ("seed: 3", "seed: 3\ntime_limit: .nan",  # NaN compares false with every bound
+         r"exp.yaml:3: time_limit: expected a number in \[0.001, 86400\], got nan"),
+        ("seed: 3", "seed: 3\ntime_limit: 1.0e+300",
+         r"exp.yaml:3: time_limit: expected a number in \[0.001, 86400\], got 1e\+300"),
+        ("seed: 3", "seed: 3\nstatistics: {confidence: .nan}",
+         r"exp.yaml:3: statistics.confidence: expected a number in \[0.5, 0.999\], got nan"),
+        ("    fail_under: 0.9", "    fail_under: .nan",
+         r"exp.yaml:25: gates\[1\].fail_under: expected a number in \[0, 1\], got nan"),
+        ("    id: unused", "    id: unused/x",
+         r"exp.yaml:11: followups\[1\]: follow-up id 'unused/x' may not contain '/'"),
     ],
 )  # fmt: skip
 def test_errors_name_the_file_the_line_the_key_and_what_was_expected(tmp_path, old, new, message):
@@ -127,6 +137,25 @@ def test_yaml_syntax_errors_missing_keys_and_duplicates_are_located(tmp_path):
         load_config(tmp_path / "absent.yaml")
     with pytest.raises(ConfigError, match="empty"):
         load_config(write(tmp_path, "# nothing\n", "empty.yaml"))
+
+
+def test_followups_that_come_to_none_are_refused(tmp_path):
+    for empty in ("[]", "[{transforms: []}]"):
+        text = GOOD.split("followups:")[0] + f"followups: {empty}\nrelations: all\n"
+        with pytest.raises(ConfigError, match=r"exp.yaml:9: followups: expected at least one"):
+            load_config(write(tmp_path, text))
+
+
+def test_each_model_spec_is_located_for_load_errors(tmp_path):
+    def origins(text: str) -> dict[str, str]:
+        where = load_config(write(tmp_path, text)).model_origins
+        return {name: text.removeprefix(f"{tmp_path}/") for name, text in where.items()}
+
+    assert origins(GOOD) == {"teacher": "exp.yaml:7: teacher", "student": "exp.yaml:8: student"}
+    several = GOOD.replace('student: {format: callable, function: "pkg.mod:fn"}',
+                           "students:\n  a: models/a\n  b: {model: models/b, seed: 1}")
+    assert origins(several) == {"teacher": "exp.yaml:7: teacher", "a": "exp.yaml:9: students.a",
+                                "b": "exp.yaml:10: students.b"}  # fmt: skip
 
 
 def test_duplicate_followup_ids_are_refused(tmp_path):

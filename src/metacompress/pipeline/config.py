@@ -41,7 +41,8 @@ Schema (defaults in brackets; relative paths are relative to the config file's f
     backend: local                       # [local] local (this machine) | ray (Ray actors)
     ray_address: null                    # [none: start a local Ray] cluster to join with
                                          #   backend ray: auto | HOST:PORT | ray://HOST:PORT
-    time_limit: 10                       # [10] seconds per input to parse and transform it
+    time_limit: 10                       # [10] seconds per input to parse and transform it,
+                                         #   at most 86400 (MAX_TIME_LIMIT: one day)
     followups:                           # [[all]] the follow-up inputs, any mix of:
       - all                              #   one follow-up per catalogue transformation
                                          #   (or `transforms: [a, b]`: one follow-up each)
@@ -80,8 +81,11 @@ Schema (defaults in brackets; relative paths are relative to the config file's f
     report: [html, md, json, junit]      # [these four] reports written at the end (also csv,
                                          #   parquet: the tables/ exports, always written)
 
-Follow-up ids are unique; an attack run against both models yields one follow-up per victim,
-ATTACK@teacher and ATTACK@STUDENT (ATTACK@student for the one student of `student:`); the unmodified input is the follow-up ``source``, always evaluated.
+Follow-up ids are unique and hold no ``/`` (a variant's id is EXAMPLE/FOLLOWUP). Follow-ups
+that come to none (``followups: []``) are a config error: the run would compare the models on
+the unmodified inputs only and test no metamorphic relation. An attack run against both models
+yields one follow-up per victim, ATTACK@teacher and ATTACK@STUDENT (ATTACK@student for the one
+student of `student:`); the unmodified input is the follow-up ``source``, always evaluated.
 """
 
 from __future__ import annotations
@@ -89,6 +93,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,6 +121,10 @@ SIDES = ("all", "first", "second")
 REPORT_FORMATS = ("html", "md", "json", "junit", "csv", "parquet")
 DEFAULT_REPORTS = ("html", "md", "json", "junit")
 ALL_FOLLOWUPS = "all"
+#: The most seconds `time_limit` may give one input (larger values overflow the watchdog's timer).
+MAX_TIME_LIMIT = 86_400.0
+#: What separates an example id from a follow-up id in a variant id (so never in a follow-up id).
+ID_SEPARATOR = "/"
 #: The combinator transformation a `combine: k` follow-up stands for.
 COMPOSE = "compose"
 #: Settings that cannot change any result: a run may be resumed with other values.
@@ -243,6 +252,8 @@ class RunConfig:
     report: tuple[str, ...] = DEFAULT_REPORTS
     cache: str = SHARED_CACHE
     source: str = field(default="<config>", compare=False)
+    #: Where each model's spec is in the config, by model name: ``exp.yaml:5: teacher``.
+    model_origins: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def student(self) -> Any:
@@ -334,15 +345,18 @@ class _Context:
         self.source = source
         self.lines = dict(lines or {})
 
-    def error(self, path: Path_, message: str) -> ConfigError:
+    def where(self, path: Path_) -> str:
+        """FILE:LINE: KEY of the value at `path` (the line of its nearest key that has one)."""
         line = None
         for end in range(len(path), -1, -1):
             if path[:end] in self.lines:
                 line = self.lines[path[:end]]
                 break
         where = f"{self.source}:{line}" if line is not None else self.source
-        key = _dotted(path) if path else "config"
-        return ConfigError(f"{where}: {key}: {message}")
+        return f"{where}: {_dotted(path) if path else 'config'}"
+
+    def error(self, path: Path_, message: str) -> ConfigError:
+        return ConfigError(f"{self.where(path)}: {message}")
 
 
 def _dotted(path: Path_) -> str:
@@ -437,7 +451,10 @@ class _Reader:
         return value
 
     def number(self, value: Any, path: Path_, low: float, high: float | None = None) -> float:
+        """`value` as a float when it is a finite number in [low, high] (NaN, which compares
+        false with every bound, and infinities are refused)."""
         ok = not isinstance(value, bool) and isinstance(value, int | float)
+        ok = ok and not (isinstance(value, float) and not math.isfinite(value))
         if not ok or value < low or (high is not None and value > high):
             bound = f"in [{low:g}, {high:g}]" if high is not None else f">= {low:g}"
             raise self.ctx.error(path, f"expected a number {bound}, got {value!r}")
@@ -517,7 +534,13 @@ def _followups(
             if spec.name in (SOURCE, *POOLS) or spec.name in (s.name for s in specs):
                 what = "is reserved" if spec.name in (SOURCE, *POOLS) else "is used twice"
                 raise r.ctx.error(where, f"follow-up id {spec.name!r} {what}; give an explicit id")
+            if ID_SEPARATOR in spec.name:  # variant ids are EXAMPLE/FOLLOWUP: keep them unique
+                raise r.ctx.error(where, f"follow-up id {spec.name!r} may not contain "
+                                         f"{ID_SEPARATOR!r}; give another id")  # fmt: skip
             specs.append(spec)
+    if not specs:
+        raise r.ctx.error(path, "expected at least one follow-up (without one, no metamorphic "
+                                "relation is tested); leave the key out for all of them")
     return tuple(specs)
 
 
@@ -691,6 +714,19 @@ def _model(r: _Reader, raw: Any, path: Path_, base: Path) -> str | dict[str, Any
     return spec
 
 
+def _model_origins(
+    r: _Reader, top: Mapping[str, Any], students: Sequence[StudentSpec]
+) -> dict[str, str]:
+    """FILE:LINE: KEY of the teacher's and each student's model spec."""
+    origins = {TEACHER: r.ctx.where(("teacher",))}
+    raw = top.get("students")
+    for index, student in enumerate(students):
+        path: Path_ = ("student",) if raw is None else (
+            ("students", student.name) if isinstance(raw, Mapping) else ("students", index))
+        origins[student.name] = r.ctx.where(path)
+    return origins
+
+
 def _cache(r: _Reader, raw: Any, base: Path) -> str:
     """``shared``, ``run`` or the absolute path of a shared cache folder."""
     value = r.string(raw, ("cache",))
@@ -812,7 +848,7 @@ def parse_config(
         workers=r.integer(top.get("workers", 1), ("workers",), 1),
         backend=backend,
         ray_address=ray_address,
-        time_limit=r.number(top.get("time_limit", 10.0), ("time_limit",), 0.001),
+        time_limit=r.number(top.get("time_limit", 10.0), ("time_limit",), 0.001, MAX_TIME_LIMIT),
         followups=followups,
         relations=relations,
         gates=(*gates, *extra_gates),
@@ -824,6 +860,7 @@ def parse_config(
         output=str(output.resolve()),
         report=report,
         source=source,
+        model_origins=_model_origins(r, top, students),
     )
 
 

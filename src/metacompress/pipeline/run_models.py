@@ -1,7 +1,9 @@
 """The models of a run: the teacher and every student, loaded, cached and described.
 
 - `load_models(config)`: every model of the config by name (``teacher`` and the students'
-  names), loaded from its spec (`metacompress.models.load_model`);
+  names), loaded from its spec (`metacompress.models.load_model`); a model that cannot be
+  loaded is a ConfigError that says where its spec is in the config and which model it is
+  (``exp.yaml:5: student: model spec 'm/' not found: ...``);
 - `check_models(config, models)`: the models given to a run are exactly the config's;
 - `cached_models(models, run_dir, cache)`: each behind the run's prediction cache, and behind
   the machine's shared cache unless the config says ``cache: run``
@@ -20,7 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from metacompress.errors import ConfigError
+from metacompress.errors import ConfigError, MetaCompressError
 from metacompress.pipeline.config import RUN_CACHE, SHARED_CACHE, RunConfig
 from metacompress.pipeline.model_facts import SINGLES, model_size, model_speed
 from metacompress.pipeline.students import STUDENT, TEACHER
@@ -33,20 +35,34 @@ STUDENT_ROLE = "student"
 
 
 def load_models(config: RunConfig) -> dict[str, Any]:
-    """Load every model of `config` by name."""
+    """Load every model of `config` by name; a failure names the model and its config line."""
     from metacompress.models import load_model
 
-    return {
-        name: load_model(
-            config.model_spec(name),
-            device=config.device,
-            half=config.half,
-            batch_size=config.batch_size,
-            allow_pickle=config.allow_pickle,
-            trust_remote_code=config.trust_remote_code,
-        )
-        for name in config.model_names
-    }
+    models = {}
+    for name in config.model_names:
+        try:
+            models[name] = load_model(
+                config.model_spec(name),
+                device=config.device,
+                half=config.half,
+                batch_size=config.batch_size,
+                allow_pickle=config.allow_pickle,
+                trust_remote_code=config.trust_remote_code,
+            )
+        except MemoryError:
+            raise
+        except Exception as error:
+            where = config.model_origins.get(name) or f"{config.source}: {name}"
+            raise ConfigError(f"{where}: {_reason(error)}") from error
+    return models
+
+
+def _reason(error: Exception) -> str:
+    """Why a model did not load, in one line: our own errors say it; others by type."""
+    if isinstance(error, MetaCompressError):
+        return str(error)
+    first = (str(error).strip().splitlines() or [""])[0]
+    return f"cannot load the model: {type(error).__name__}{': ' + first if first else ''}"
 
 
 def check_models(config: RunConfig, models: Mapping[str, Any]) -> None:

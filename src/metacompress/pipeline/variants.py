@@ -29,6 +29,7 @@ OK, NOT_APPLICABLE, ERROR, TIMEOUT = "ok", "not-applicable", "error", "timeout"
 
 
 def variant_id(example_id: str, followup: str) -> str:
+    """EXAMPLE/FOLLOWUP: unique, since a follow-up id holds no ``/`` (`config.ID_SEPARATOR`)."""
     return f"{example_id}/{followup}"
 
 
