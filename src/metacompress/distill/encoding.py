@@ -6,14 +6,19 @@ trained here sees at training time exactly what the model layer feeds it at test
     one input:  tokenizer(code, truncation=True, max_length=L)
     two inputs: tokenizer(code1, code2, truncation="longest_first", max_length=L)
 
-Padding is added per batch (to the longest sequence), never to L.
+Padding is added per batch (to the longest sequence), never to L. `encode_table` encodes a
+data set once into a `TokenTable`, cached on disk when given a folder.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from metacompress.distill.token_table import TokenTable, encoded_table, tokenizer_key
 from metacompress.errors import ConfigError
 
 
@@ -36,14 +41,25 @@ def encode(tokenizer: Any, batch: Sequence[tuple[str, ...]], max_length: int) ->
     return [list(ids) for ids in encoded["input_ids"]]
 
 
+def encode_table(
+    tokenizer: Any,
+    batch: Sequence[tuple[str, ...]],
+    max_length: int,
+    cache_dir: str | Path | None = None,
+) -> TokenTable:
+    """`encode(tokenizer, batch, max_length)` as a TokenTable, cached under `cache_dir`."""
+    key = tokenizer_key(tokenizer, template="hf", max_length=max_length)
+    return encoded_table(lambda part: encode(tokenizer, part, max_length), batch, key, cache_dir)
+
+
 def pad_batch(sequences: Sequence[Sequence[int]], pad_id: int) -> tuple[Any, Any]:
     """(input_ids, attention_mask) tensors, right-padded with `pad_id` to the longest sequence."""
     import torch
 
     width = max(len(s) for s in sequences)
-    ids = torch.full((len(sequences), width), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(sequences), width), dtype=torch.long)
+    ids = np.full((len(sequences), width), pad_id, dtype=np.int64)
+    mask = np.zeros((len(sequences), width), dtype=np.int64)
     for row, seq in enumerate(sequences):
-        ids[row, : len(seq)] = torch.tensor(seq, dtype=torch.long)
+        ids[row, : len(seq)] = seq
         mask[row, : len(seq)] = 1
-    return ids, mask
+    return torch.from_numpy(ids), torch.from_numpy(mask)

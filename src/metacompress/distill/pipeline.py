@@ -25,17 +25,19 @@ import numpy as np
 
 from metacompress.data.types import TASKS, Example
 from metacompress.distill.base import DistillResult
-from metacompress.distill.encoding import encode
+from metacompress.distill.encoding import encode_table
 from metacompress.distill.losses import LOSSES, teacher_log_probs
 from metacompress.distill.size import StudentArch, flops, parameter_count
 from metacompress.distill.spec import save_classifier
 from metacompress.distill.student import StudentConfig
+from metacompress.distill.token_table import TokenTable, inputs_digest
 from metacompress.distill.tokenizer import TokenizerSpec, code_texts, train_tokenizer
 from metacompress.distill.training import (
     FitSettings,
     classification_metrics,
     fit,
     predict_logits,
+    sequence_loss,
     softmax,
 )
 from metacompress.errors import ConfigError
@@ -144,6 +146,7 @@ class DistillJob:
         self.seed = seed
         self.started = time.time()
         self._tokenizers: dict[TokenizerSpec, Any] = {}
+        self._tables: dict[tuple, TokenTable] = {}
 
     @classmethod
     def prepare(
@@ -221,19 +224,24 @@ class DistillJob:
         untrained = (
             self.evaluate(model, tokenizer, config, loss, temperature) if measure_untrained else {}
         )
-        sequences = encode(tokenizer, [e.inputs for e in examples], config.max_length)
+        sequences = self.table(tokenizer, config, examples)
         targets = teacher_log_probs(probs)
         loss_fn = LOSSES[loss]
 
-        def validate(_epoch: int) -> dict[str, float]:
+        def validate() -> dict[str, float]:
             metrics = self.evaluate(model, tokenizer, config, loss, temperature)
             return {f"valid_{k}": v for k, v in metrics.items()}
 
         history = fit(
             model,
-            sequences,
-            targets,
-            lambda logits, target: loss_fn(logits, target, temperature),
+            sequences.lengths,
+            sequence_loss(
+                model,
+                sequences,
+                targets,
+                lambda logits, target: loss_fn(logits, target, temperature),
+                tokenizer.pad_token_id,
+            ),
             FitSettings(
                 epochs,
                 config.learning_rate,
@@ -242,8 +250,7 @@ class DistillJob:
                 select_metric="valid_accuracy" if self.has_labels else "valid_agreement",
                 desc=desc,
             ),
-            tokenizer.pad_token_id,
-            on_epoch_end=validate,
+            evaluate=validate,
         )
         return TrainedStudent(config, model, tokenizer, arch, history, untrained)
 
@@ -251,10 +258,23 @@ class DistillJob:
     def has_labels(self) -> bool:
         return any(e.label is not None for e in self.valid)
 
+    def table(
+        self, tokenizer: Any, config: StudentConfig, examples: Sequence[Example]
+    ) -> TokenTable:
+        """`examples` encoded for a student of `config`, tokenised once per (tokenizer,
+        window, data) in this job (memory) and across jobs (`out_dir/cache`)."""
+        inputs = [e.inputs for e in examples]
+        key = (id(tokenizer), config.max_length, inputs_digest("", inputs))
+        if key not in self._tables:
+            self._tables[key] = encode_table(
+                tokenizer, inputs, config.max_length, self.out_dir / "cache"
+            )
+        return self._tables[key]
+
     def student_probs(
         self, model: Any, tokenizer: Any, config: StudentConfig, examples: Sequence[Example]
     ) -> np.ndarray:
-        sequences = encode(tokenizer, [e.inputs for e in examples], config.max_length)
+        sequences = self.table(tokenizer, config, examples)
         return softmax(predict_logits(model, sequences, tokenizer.pad_token_id))
 
     def evaluate(

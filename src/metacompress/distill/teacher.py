@@ -1,17 +1,24 @@
-"""Teacher training: fine-tune a Hugging Face checkpoint, or build one offline.
+"""Teacher training: pre-train on the task's code, fine-tune, keep the best validation epoch.
 
-With `init` (a hub id such as microsoft/codebert-base or microsoft/graphcodebert-base, or a
-local folder) the checkpoint's tokenizer and encoder are fine-tuned as a
-`RobertaForSequenceClassification` (CodeXGLUE's recipe: AdamW, lr 2e-5, linear schedule).
-Offline, a byte-level BPE tokenizer is trained on the task's code and a RoBERTa encoder of a
-size preset is built; with `mlm_pretrain` it is first pre-trained with masked-language
-modelling on the task's code and saved as `out_dir/mlm/` (a `RobertaForMaskedLM` folder with
-its tokenizer, for ALERT-style attacks), then fine-tuned for the task.
+Architectures (`arch`): "roberta", the CodeBERT-like teacher (`teacher_arch`: a sequence
+classifier for vulnerability, CodeXGLUE's pair model for clone), and "graphcodebert", the same
+encoder fed code tokens plus the data-flow graph (`graphcodebert_teacher`).
 
-Each stage writes a checkpoint per epoch under `out_dir/checkpoints/` and resumes from the
-latest with `resume=True`; validation metrics per epoch go to `out_dir/metrics.json`. The
-teacher kept is the epoch with the best validation accuracy (vulnerability) or F1 (clone), as
-CodeXGLUE selects them. The result is `out_dir/metacompress-model.yaml`.
+With `init` (a hub id such as microsoft/codebert-base, or a local folder) the checkpoint's
+tokenizer and encoder are fine-tuned (CodeXGLUE's recipe: AdamW, lr 2e-5, linear schedule).
+Offline, a byte-level BPE tokenizer is trained on the pre-training code and an encoder of a
+size preset is built; with `mlm_pretrain` it is first pre-trained on that code (masked LM, plus
+the data-flow objectives for graphcodebert) and saved as `out_dir/mlm/`, then fine-tuned.
+
+The pre-training code (`pretrain_codes`) defaults to the training examples' code; give all
+the task's unlabelled functions (both halves of the training data, BigCloneBench's whole
+function file) to pre-train on more. Each stage checkpoints at every evaluation under
+`out_dir/checkpoints/` and `resume=True` continues from there; token sequences are cached
+under `out_dir/cache/`. Fine-tuning evaluates on the validation set every `eval_every` steps
+(every epoch when 0); the teacher kept is the evaluation with the best validation accuracy
+(vulnerability) or F1 (clone), as CodeXGLUE selects them, and `patience` stops early.
+`metrics.json` holds the settings, both learning curves (metric against steps, CPU seconds and
+wall seconds) and why each stage stopped. The result is `out_dir/metacompress-model.yaml`.
 """
 
 from __future__ import annotations
@@ -24,29 +31,32 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from metacompress.data.types import TASKS, Example
-from metacompress.distill.encoding import encode
+from metacompress.distill.checkpoints import Checkpoints
 from metacompress.distill.size import StudentArch, roberta_config
-from metacompress.distill.spec import quiet_transformers, save_classifier
 from metacompress.distill.tokenizer import TokenizerSpec, code_texts, train_tokenizer
 from metacompress.distill.training import (
-    Checkpoints,
     FitSettings,
     classification_metrics,
     fit,
-    mask_tokens,
-    predict_logits,
-    softmax,
+    stop_reason,
 )
 from metacompress.errors import ConfigError
 from metacompress.registry import check_choice, check_range
 
+ARCHS = ("roberta", "graphcodebert")
+
 
 @dataclass(frozen=True)
 class TeacherPreset:
-    """Architecture and training settings of an offline teacher."""
+    """Architecture and training settings of a teacher.
+
+    eval_every: fine-tuning steps between validations (0: each epoch); patience: validations
+    without improvement before stopping (0: never); cpu_budget_s / mlm_cpu_budget_s: CPU
+    seconds after which fine-tuning / pre-training stop (0: none); valid_limit: validate on at
+    most this many validation examples (a seeded sample; 0: all); dropout: hidden and
+    attention dropout; data_flow_length: graph nodes per code (graphcodebert).
+    """
 
     vocab_size: int
     hidden_size: int
@@ -59,6 +69,22 @@ class TeacherPreset:
     batch_size: int
     learning_rate: float
     mlm_learning_rate: float
+    eval_every: int = 0
+    patience: int = 0
+    cpu_budget_s: float = 0.0
+    mlm_cpu_budget_s: float = 0.0
+    weight_decay: float = 0.0
+    dropout: float = 0.1
+    valid_limit: int = 0
+    mlm_batch_size: int = 0
+    data_flow_length: int = 64
+
+    def __post_init__(self) -> None:
+        check_range("epochs", self.epochs, 1, 1000)
+        check_range("mlm_epochs", self.mlm_epochs, 0, 1000)
+        check_range("max_length", self.max_length, 8, 100_000)
+        check_range("batch_size", self.batch_size, 1, 100_000)
+        check_range("dropout", self.dropout, 0.0, 0.9)
 
 
 #: tiny: seconds to a minute on 2 CPU cores for a few hundred short functions; small: a real
@@ -84,68 +110,95 @@ def _labelled(examples: Sequence[Example], what: str) -> list[Example]:
     return kept
 
 
-def _load_init(init: str, max_length: int) -> tuple[Any, Any]:
-    from transformers import AutoTokenizer, RobertaForSequenceClassification
+def _sample(examples: list[Example], limit: int, seed: int) -> list[Example]:
+    import numpy as np
 
-    tokenizer = AutoTokenizer.from_pretrained(init)
-    model = RobertaForSequenceClassification.from_pretrained(init, num_labels=2)
-    limit = model.config.max_position_embeddings - 2
-    if max_length > limit:
-        raise ConfigError(f"max_length must be at most {limit} for {init}, got {max_length}")
-    return tokenizer, model
+    if not limit or limit >= len(examples):
+        return examples
+    keep = np.sort(np.random.default_rng(seed + 2).permutation(len(examples))[:limit])
+    return [examples[i] for i in keep]
 
 
-def _pretrain_mlm(
-    texts: list[str],
-    tokenizer: Any,
-    config: Any,
-    preset: TeacherPreset,
-    out_dir: Path,
-    seed: int,
-    resume: bool,
-    init: str | None,
-) -> dict[str, Any]:
-    """Masked-LM pre-training on the task's code; saves `out_dir/mlm/`; returns its state."""
-    import torch
-    from transformers import RobertaForMaskedLM
-
-    mlm_dir = out_dir / "mlm"
-    if resume and (mlm_dir / "config.json").is_file():
-        return RobertaForMaskedLM.from_pretrained(mlm_dir).roberta.state_dict()
-    torch.manual_seed(seed)
-    if init is not None:
-        model = RobertaForMaskedLM.from_pretrained(init)
+def resolve_settings(preset: str | TeacherPreset, init: str | None, **overrides: Any):
+    """The preset (a name or a TeacherPreset; INIT_PRESET with `init`) with the non-None
+    overrides applied."""
+    if isinstance(preset, TeacherPreset):
+        base = preset
     else:
-        model = RobertaForMaskedLM(config)
-    sequences = encode(tokenizer, [(t,) for t in texts], preset.max_length)
-    generator = torch.Generator().manual_seed(seed)
-    specials = sorted(set(tokenizer.all_special_ids))
+        check_choice("preset", preset, sorted(PRESETS))
+        base = INIT_PRESET if init is not None else PRESETS[preset]
+    return replace(base, **{k: v for k, v in overrides.items() if v is not None})
 
-    def forward(m, ids, mask):
-        masked, labels = mask_tokens(
-            ids, mask, tokenizer.mask_token_id, m.config.vocab_size, specials, generator
-        )
-        return m(input_ids=masked, attention_mask=mask, labels=labels).loss
 
-    settings = FitSettings(
-        preset.mlm_epochs, preset.mlm_learning_rate, preset.batch_size, seed, desc="mlm"
+def _tokenizer(texts: list[str], settings: TeacherPreset, out: Path, resume: bool) -> Any:
+    """The teacher's BPE tokenizer, trained once and kept in `out/tokenizer/` for resuming."""
+    from transformers import AutoTokenizer
+
+    folder = out / "tokenizer"
+    if resume and (folder / "tokenizer.json").is_file():
+        return AutoTokenizer.from_pretrained(folder)
+    tokenizer = train_tokenizer(
+        texts, TokenizerSpec("bpe", settings.vocab_size), settings.max_length
     )
-    history = fit(
-        model,
-        sequences,
-        np.zeros(len(sequences), dtype=np.int64),
-        lambda loss, _: loss,
-        settings,
-        tokenizer.pad_token_id,
-        checkpoints=Checkpoints(out_dir / "checkpoints" / "mlm"),
-        forward=forward,
+    tokenizer.save_pretrained(folder)
+    return tokenizer
+
+
+def _config(tokenizer: Any, settings: TeacherPreset, graph: bool) -> Any:
+    """The encoder's config; a graph model needs positions for the data-flow nodes too."""
+    arch = StudentArch(
+        len(tokenizer),
+        settings.num_layers,
+        settings.hidden_size,
+        settings.intermediate_size,
+        settings.num_heads,
+        settings.max_length + (settings.data_flow_length if graph else 0),
     )
-    mlm_dir.mkdir(parents=True, exist_ok=True)
-    with quiet_transformers():
-        model.save_pretrained(mlm_dir)
-    tokenizer.save_pretrained(mlm_dir)
-    (mlm_dir / "metrics.json").write_text(json.dumps(history, indent=1))
-    return model.roberta.state_dict()
+    return roberta_config(
+        arch,
+        hidden_dropout_prob=settings.dropout,
+        attention_probs_dropout_prob=settings.dropout,
+    )
+
+
+def build_teacher(
+    arch: str,
+    task: str,
+    settings: TeacherPreset,
+    texts: list[str],
+    out: Path,
+    init: str | None,
+    resume: bool,
+) -> Any:
+    """The untrained teacher (`teacher_arch` / `graphcodebert_teacher` object)."""
+    from metacompress.distill.teacher_arch import PairTeacher, SequenceTeacher
+
+    if init is not None:
+        from transformers import AutoConfig, AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained(init)
+        config = AutoConfig.from_pretrained(init)
+        limit = config.max_position_embeddings - 2
+        if settings.max_length > limit:
+            raise ConfigError(
+                f"max_length must be at most {limit} for {init}, got {settings.max_length}"
+            )
+    else:
+        tokenizer = _tokenizer(texts, settings, out, resume)
+        config = _config(tokenizer, settings, arch == "graphcodebert")
+    cache = out / "cache"
+    if arch == "graphcodebert":
+        from metacompress.distill.graphcodebert_teacher import GraphTeacher
+
+        return GraphTeacher.build(config, tokenizer, settings, task, cache)
+    kind = PairTeacher if task == "clone" else SequenceTeacher
+    teacher = kind.build(config, tokenizer, settings.max_length, cache)
+    if init is not None:
+        from transformers import RobertaModel
+
+        state = RobertaModel.from_pretrained(init, add_pooling_layer=False).state_dict()
+        teacher.encoder.load_state_dict(state, strict=False)
+    return teacher
 
 
 def train_teacher(
@@ -153,12 +206,14 @@ def train_teacher(
     examples_valid: Sequence[Example],
     task: str,
     out_dir: str | Path,
-    preset: str = "tiny",
+    preset: str | TeacherPreset = "tiny",
     mlm_pretrain: bool = True,
     epochs: int | None = None,
     seed: int = 0,
     *,
+    arch: str = "roberta",
     init: str | None = None,
+    pretrain_codes: Sequence[str] | None = None,
     max_length: int | None = None,
     batch_size: int | None = None,
     learning_rate: float | None = None,
@@ -167,103 +222,105 @@ def train_teacher(
 ) -> Path:
     """Train a teacher classifier on `examples_train`; returns the path of its model spec.
 
-    See the module docstring. `preset` is tiny, small or base (ignored with `init`, whose
-    settings follow CodeXGLUE); the keyword arguments override the preset.
+    See the module docstring. `preset` is tiny, small, base or a TeacherPreset (ignored with
+    `init`, whose settings follow CodeXGLUE); the keyword arguments override it.
     """
     import torch
-    from transformers import RobertaForSequenceClassification
+    import torch.nn.functional as F
 
     check_choice("task", task, TASKS)
-    check_choice("preset", preset, sorted(PRESETS))
+    check_choice("arch", arch, ARCHS)
+    if arch == "graphcodebert" and init is not None:
+        raise ConfigError(
+            "--init fine-tunes a checkpoint as format transformers; give --arch roberta with it"
+        )
     started = time.time()
     train = _labelled(examples_train, "teacher training data")
-    valid = [e for e in examples_valid if e.label is not None]
-    base = INIT_PRESET if init is not None else PRESETS[preset]
-    overrides = {
-        "epochs": epochs,
-        "max_length": max_length,
-        "batch_size": batch_size,
-        "learning_rate": learning_rate,
-        "mlm_epochs": mlm_epochs,
-    }
-    settings = replace(base, **{k: v for k, v in overrides.items() if v is not None})
-    check_range("epochs", settings.epochs, 1, 1000)
-    check_range("max_length", settings.max_length, 8, 100_000)
+    settings = resolve_settings(
+        preset,
+        init,
+        epochs=epochs,
+        max_length=max_length,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        mlm_epochs=mlm_epochs,
+    )
+    valid = _sample([e for e in examples_valid if e.label is not None], settings.valid_limit, seed)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if not resume:
-        shutil.rmtree(out / "checkpoints", ignore_errors=True)
-        shutil.rmtree(out / "mlm", ignore_errors=True)
+        for stale in ("checkpoints", "mlm", "tokenizer"):
+            shutil.rmtree(out / stale, ignore_errors=True)
     torch.manual_seed(seed)
-    texts = code_texts(e.inputs for e in train)
-    if init is not None:
-        tokenizer, model = _load_init(init, settings.max_length)
-        config = model.config
-    else:
-        tokenizer = train_tokenizer(
-            texts, TokenizerSpec("bpe", settings.vocab_size), settings.max_length
-        )
-        arch = StudentArch(
-            len(tokenizer),
-            settings.num_layers,
-            settings.hidden_size,
-            settings.intermediate_size,
-            settings.num_heads,
-            settings.max_length,
-        )
-        config = roberta_config(arch)
-        model = RobertaForSequenceClassification(config)
+    codes = (
+        list(pretrain_codes) if pretrain_codes is not None else code_texts(e.inputs for e in train)
+    )
+    teacher = build_teacher(arch, task, settings, codes, out, init, resume)
     history: dict[str, Any] = {}
+    stopped: dict[str, str] = {}
     if mlm_pretrain and settings.mlm_epochs > 0:
-        encoder_state = _pretrain_mlm(texts, tokenizer, config, settings, out, seed, resume, init)
-        model.roberta.load_state_dict(encoder_state, strict=False)
+        mlm_settings = FitSettings(
+            settings.mlm_epochs,
+            settings.mlm_learning_rate,
+            settings.mlm_batch_size or settings.batch_size,
+            seed,
+            desc="pre-training",
+            eval_every=settings.eval_every,
+            cpu_budget_s=settings.mlm_cpu_budget_s,
+        )
+        n_codes = teacher.pretrain(
+            codes, mlm_settings, out / "mlm", Checkpoints(out / "checkpoints" / "mlm"), init
+        )
         history["mlm"] = json.loads((out / "mlm" / "metrics.json").read_text())
-    sequences = encode(tokenizer, [e.inputs for e in train], settings.max_length)
-    labels = np.array([e.label for e in train], dtype=np.int64)
-    valid_sequences = encode(tokenizer, [e.inputs for e in valid], settings.max_length)
-    valid_labels = np.array([e.label for e in valid], dtype=np.int64)
+        stopped["mlm"] = stop_reason(history["mlm"], mlm_settings, n_codes)
+    torch.manual_seed(seed + 1)
+    train_data = teacher.prepare(train)
+    valid_data = teacher.prepare(valid) if valid else None
     metric = select_metric(task)
 
-    def validate(_epoch: int) -> dict[str, float]:
-        if not valid:
-            return {}
-        logits = predict_logits(model, valid_sequences, tokenizer.pad_token_id)
+    def validate() -> dict[str, float]:
+        probs = teacher.predict(valid_data)
         return {
-            f"valid_{k}": v
-            for k, v in classification_metrics(softmax(logits), valid_labels).items()
+            f"valid_{k}": v for k, v in classification_metrics(probs, valid_data.labels).items()
         }
 
-    import torch.nn.functional as F
-
+    fit_settings = FitSettings(
+        settings.epochs,
+        settings.learning_rate,
+        settings.batch_size,
+        seed,
+        weight_decay=settings.weight_decay,
+        select_metric=f"valid_{metric}" if valid else None,
+        desc="fine-tuning",
+        eval_every=settings.eval_every,
+        patience=settings.patience,
+        cpu_budget_s=settings.cpu_budget_s,
+    )
     history["classifier"] = fit(
-        model,
-        sequences,
-        labels,
-        lambda logits, target: F.cross_entropy(logits, target),
-        FitSettings(
-            settings.epochs,
-            settings.learning_rate,
-            settings.batch_size,
-            seed,
-            select_metric=f"valid_{metric}" if valid else None,
-            desc="teacher",
-        ),
-        tokenizer.pad_token_id,
-        on_epoch_end=validate,
+        teacher.model,
+        train_data.lengths,
+        teacher.loss_of(train_data, F.cross_entropy),
+        fit_settings,
+        evaluate=validate if valid else None,
         checkpoints=Checkpoints(out / "checkpoints" / "classifier"),
     )
-    spec = save_classifier(out, model, tokenizer, task, settings.max_length)
+    stopped["classifier"] = stop_reason(history["classifier"], fit_settings, len(train))
+    spec = teacher.save(out, task)
     record = {
         "task": task,
+        "arch": arch,
+        "format": teacher.format_name,
         "init": init,
-        "preset": None if init is not None else preset,
+        "preset": preset if isinstance(preset, str) and init is None else None,
         "settings": asdict(settings),
         "mlm_pretrain": bool(mlm_pretrain),
         "seed": seed,
         "train_examples": len(train),
         "valid_examples": len(valid),
-        "parameters": int(sum(p.numel() for p in model.parameters())),
+        "pretrain_codes": len(codes) if mlm_pretrain else 0,
+        "parameters": int(sum(p.numel() for p in teacher.model.parameters())),
         "seconds": round(time.time() - started, 2),
+        "stopped": stopped,
         "history": history,
     }
     (out / "metrics.json").write_text(json.dumps(record, indent=1))

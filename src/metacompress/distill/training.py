@@ -1,34 +1,49 @@
-"""Training loops shared by teachers and students: fit, predict, masked-LM pre-training.
+"""The training loop shared by teachers and students, and what it needs around it.
 
-`fit` trains a transformers model on pre-encoded sequences with AdamW and a linear schedule
-with 10 % warm-up (the schedule of the three methods' replication packages), clips gradients at
-1.0, shuffles with a generator seeded by (seed, epoch) so a resumed run sees the same order,
-calls `on_epoch_end` for validation metrics, keeps the best epoch by a metric, and, given a
-checkpoint folder, saves one checkpoint per epoch and resumes from the latest.
+`fit` trains a torch model with AdamW and a linear schedule (warm-up over the first
+`warmup_fraction` of the steps, then linear decay to 0 at the last step), clips gradients at
+1.0 and draws its batches with `batching.epoch_batches` (shuffled per (seed, epoch),
+length-bucketed, padded per batch). The caller supplies `loss_of(indices, step)`, which builds
+the batch and returns its loss, so one loop serves sequence classifiers, masked LMs, pair
+models and graph models alike; randomness a loss draws itself (token masking) is seeded by
+`step`, so a resumed run draws the same.
+
+Evaluation happens every `eval_every` steps (every epoch when 0) and after the last step; each
+evaluation appends a record to the history (step, epoch, examples seen, mean training loss
+since the previous record, CPU seconds and wall seconds used by this fit so far, and the
+caller's validation metrics), which makes the history a learning curve. With `select_metric`
+the model ends with the weights of the best evaluation; with `patience` the fit stops after
+that many evaluations without a better value (early stopping); with `cpu_budget_s` it stops at
+the first evaluation after it has used that much CPU time (`time.process_time`, all threads).
+With a `Checkpoints` folder a checkpoint is saved at every evaluation and a new call resumes
+from the latest one, mid-epoch included.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
+import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from metacompress.distill.batching import POOL_BATCHES, epoch_batches
+from metacompress.distill.checkpoints import Checkpoints
 from metacompress.distill.encoding import pad_batch
 from metacompress.progress import progress
 
-WARMUP_FRACTION = 0.1
 MAX_GRAD_NORM = 1.0
 MLM_PROBABILITY = 0.15
+LOG = logging.getLogger("metacompress.distill")
+
+LossOf = Callable[[list[int], int], Any]
 
 
 @dataclass(frozen=True)
 class FitSettings:
-    """Optimisation settings of one `fit` call."""
+    """Optimisation settings of one `fit` call (see the module docstring)."""
 
     epochs: int
     learning_rate: float
@@ -37,154 +52,198 @@ class FitSettings:
     weight_decay: float = 0.0
     select_metric: str | None = None
     desc: str = "train"
+    eval_every: int = 0
+    patience: int = 0
+    cpu_budget_s: float = 0.0
+    max_steps: int = 0
+    warmup_fraction: float = 0.1
+    pool_batches: int = POOL_BATCHES
+
+    def total_steps(self, n: int) -> int:
+        per_epoch = max(1, -(-n // self.batch_size))
+        planned = per_epoch * self.epochs
+        return min(planned, self.max_steps) if self.max_steps else planned
 
 
-def batches(n: int, batch_size: int, seed: int, epoch: int, shuffle: bool = True):
-    """Index batches of one epoch, in an order fixed by (seed, epoch)."""
+def _linear_schedule(optimizer: Any, warmup: int, total: int) -> Any:
     import torch
 
-    if shuffle:
-        generator = torch.Generator().manual_seed(seed * 1_000_003 + epoch)
-        order = torch.randperm(n, generator=generator).tolist()
-    else:
-        order = list(range(n))
-    return [order[i : i + batch_size] for i in range(0, n, batch_size)]
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / max(1, warmup)
+        return max(0.0, (total - step) / max(1, total - warmup))
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
 
-class Checkpoints:
-    """One folder per completed epoch N (`epoch-N/state.pt` + `history.json`), the latest
-    `keep` kept, plus `best/model.pt`.
-
-    The state holds the model, optimizer and scheduler state dicts, torch's random state (so a
-    resumed run draws the same dropout masks) and N; it is loaded with `weights_only=True`.
-    """
-
-    def __init__(self, root: Path, keep: int = 2) -> None:
-        self.root = Path(root)
-        self.keep = keep
-
-    def latest(self) -> Path | None:
-        done = [p for p in self.root.glob("epoch-*") if (p / "history.json").is_file()]
-        return max(done, key=lambda p: int(p.name.split("-")[1]), default=None)
-
-    def save(self, epoch: int, state: dict[str, Any], history: list[dict]) -> None:
-        import torch
-
-        folder = self.root / f"epoch-{epoch}"
-        folder.mkdir(parents=True, exist_ok=True)
-        torch.save(state, folder / "state.pt")
-        (folder / "history.json").write_text(json.dumps(history, indent=1))
-        epochs = sorted(int(p.name.split("-")[1]) for p in self.root.glob("epoch-*"))
-        for old in epochs[: max(0, len(epochs) - self.keep)]:
-            shutil.rmtree(self.root / f"epoch-{old}", ignore_errors=True)
-
-    def save_best(self, model_state: dict[str, Any]) -> None:
-        import torch
-
-        (self.root / "best").mkdir(parents=True, exist_ok=True)
-        torch.save(model_state, self.root / "best" / "model.pt")
-
-    def load(self, folder: Path) -> tuple[dict[str, Any], list[dict]]:
-        import torch
-
-        state = torch.load(folder / "state.pt", weights_only=True)
-        return state, json.loads((folder / "history.json").read_text())
-
-    def load_best(self) -> dict[str, Any] | None:
-        import torch
-
-        path = self.root / "best" / "model.pt"
-        return torch.load(path, weights_only=True) if path.is_file() else None
+@dataclass
+class _Counters:
+    step: int = 0
+    cpu_s: float = 0.0
+    wall_s: float = 0.0
+    best_value: float = -np.inf
+    since_best: int = 0
+    loss_sum: float = 0.0
+    loss_steps: int = 0
 
 
 def fit(
     model: Any,
-    sequences: Sequence[Sequence[int]],
-    targets: np.ndarray,
-    loss_fn: Callable[[Any, Any], Any],
+    lengths: Sequence[int] | np.ndarray,
+    loss_of: LossOf,
     settings: FitSettings,
-    pad_id: int,
-    on_epoch_end: Callable[[int], dict[str, float]] | None = None,
+    evaluate: Callable[[], dict[str, float]] | None = None,
     checkpoints: Checkpoints | None = None,
-    forward: Callable[[Any, Any, Any], Any] | None = None,
 ) -> list[dict[str, float]]:
-    """Train `model` on (sequences, targets); returns one record per epoch.
-
-    `loss_fn(output, target_batch)` gets the model's logits (or, with `forward`, whatever
-    `forward(model, ids, mask)` returns). With `settings.select_metric`, the model ends with the
-    weights of the epoch where `on_epoch_end` reported the highest value of that metric.
-    """
+    """Train `model` on the examples whose sequence lengths are `lengths`; returns the
+    evaluation records (the learning curve). See the module docstring."""
     import torch
-    from transformers import get_linear_schedule_with_warmup
 
-    n = len(sequences)
+    n = len(lengths)
     per_epoch = max(1, -(-n // settings.batch_size))
-    total = per_epoch * settings.epochs
+    total = settings.total_steps(n)
+    every = settings.eval_every or per_epoch
     optimizer = torch.optim.AdamW(
         model.parameters(), lr=settings.learning_rate, weight_decay=settings.weight_decay
     )
-    scheduler = get_linear_schedule_with_warmup(optimizer, int(WARMUP_FRACTION * total), total)
+    scheduler = _linear_schedule(optimizer, int(settings.warmup_fraction * total), total)
     history: list[dict[str, float]] = []
-    best_value, best_state = -np.inf, None
-    start = 0
+    counters = _Counters()
+    best_state = None
     if checkpoints is not None and (latest := checkpoints.latest()) is not None:
         state, history = checkpoints.load(latest)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
         torch.set_rng_state(state["rng"])
-        start = int(state["epoch"])
+        counters = _Counters(**state["counters"])
         best_state = checkpoints.load_best()
-        if settings.select_metric:
-            best_value = max(
-                (h[settings.select_metric] for h in history if settings.select_metric in h),
-                default=-np.inf,
+    stopped = _stop_reason(history, settings, counters, total)
+    epoch_cache: dict[int, list[list[int]]] = {}
+    cpu0, wall0 = time.process_time() - counters.cpu_s, time.time() - counters.wall_s
+    model.train()
+    steps = progress(range(counters.step, total if not stopped else counters.step), settings.desc)
+    for step in steps:
+        epoch, position = divmod(step, per_epoch)
+        if epoch not in epoch_cache:
+            epoch_cache.clear()
+            epoch_cache[epoch] = epoch_batches(
+                lengths,
+                settings.batch_size,
+                settings.seed,
+                epoch,
+                pool_batches=settings.pool_batches,
             )
-    target_tensor = torch.as_tensor(targets)
-    run = forward or (lambda m, ids, mask: m(input_ids=ids, attention_mask=mask).logits)
-    for epoch in range(start, settings.epochs):
-        model.train()
-        total_loss, steps = 0.0, 0
-        for index in progress(
-            batches(n, settings.batch_size, settings.seed, epoch),
-            desc=f"{settings.desc} epoch {epoch + 1}/{settings.epochs}",
-            total=per_epoch,
-        ):
-            ids, mask = pad_batch([sequences[i] for i in index], pad_id)
-            loss = loss_fn(run(model, ids, mask), target_tensor[index])
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), MAX_GRAD_NORM)
-            optimizer.step()
-            scheduler.step()
-            total_loss += float(loss.detach())
-            steps += 1
-        record = {"epoch": epoch + 1, "train_loss": total_loss / max(steps, 1)}
-        if on_epoch_end is not None:
-            record.update(on_epoch_end(epoch))
+        loss = loss_of(epoch_cache[epoch][position], step)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), MAX_GRAD_NORM)
+        optimizer.step()
+        scheduler.step()
+        counters.step = step + 1
+        counters.loss_sum += float(loss.detach())
+        counters.loss_steps += 1
+        if counters.step % every and counters.step != total:
+            continue
+        record = {
+            "step": counters.step,
+            "epoch": round(counters.step / per_epoch, 4),
+            "examples": min(counters.step * settings.batch_size, n * settings.epochs),
+            "train_loss": counters.loss_sum / max(counters.loss_steps, 1),
+        }
+        counters.loss_sum, counters.loss_steps = 0.0, 0
+        if evaluate is not None:
+            record.update(evaluate())
+            model.train()
+        counters.cpu_s = time.process_time() - cpu0
+        counters.wall_s = time.time() - wall0
+        record["cpu_s"] = round(counters.cpu_s, 2)
+        record["wall_s"] = round(counters.wall_s, 2)
         history.append(record)
+        LOG.info("%s %s", settings.desc, _brief(record))
         improved = False
-        if settings.select_metric and record.get(settings.select_metric, -np.inf) > best_value:
-            best_value = record[settings.select_metric]
+        if settings.select_metric and record.get(settings.select_metric, -np.inf) > (
+            counters.best_value
+        ):
+            counters.best_value = float(record[settings.select_metric])
+            counters.since_best = 0
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
             improved = True
+        else:
+            counters.since_best += 1
         if checkpoints is not None:
             if improved:
                 checkpoints.save_best(best_state)
             checkpoints.save(
-                epoch + 1,
+                counters.step,
                 {
                     "model": model.state_dict(),
                     "optimizer": optimizer.state_dict(),
                     "scheduler": scheduler.state_dict(),
                     "rng": torch.get_rng_state(),
-                    "epoch": epoch + 1,
+                    "counters": vars(counters),
                 },
                 history,
             )
+        if _stop_reason(history, settings, counters, total):
+            break
     if best_state is not None:
         model.load_state_dict(best_state)
+    model.eval()
     return history
+
+
+def _stop_reason(
+    history: list[dict], settings: FitSettings, counters: _Counters, total: int
+) -> str | None:
+    """Why the fit is over ("steps", "patience", "budget"), or None."""
+    if counters.step >= total:
+        return "steps"
+    if not history:
+        return None
+    if settings.patience and settings.select_metric and counters.since_best >= settings.patience:
+        return "patience"
+    if settings.cpu_budget_s and counters.cpu_s >= settings.cpu_budget_s:
+        return "budget"
+    return None
+
+
+def stop_reason(history: list[dict], settings: FitSettings, n: int) -> str:
+    """Why a finished fit with this history stopped (for the records of a run)."""
+    if not history:
+        return "steps"
+    last = history[-1]
+    if last["step"] >= settings.total_steps(n):
+        return "steps"
+    if settings.cpu_budget_s and last["cpu_s"] >= settings.cpu_budget_s:
+        return "budget"
+    return "patience"
+
+
+def _brief(record: dict[str, float]) -> str:
+    return " ".join(
+        f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in record.items()
+    )
+
+
+def sequence_loss(
+    model: Any,
+    sequences: Any,
+    targets: np.ndarray,
+    loss_fn: Callable[[Any, Any], Any],
+    pad_id: int,
+) -> LossOf:
+    """`loss_of` for a sequence classifier: `loss_fn(logits, targets[indices])`."""
+    import torch
+
+    target_tensor = torch.as_tensor(targets)
+
+    def loss_of(index: list[int], _step: int) -> Any:
+        ids, mask = pad_batch([sequences[i] for i in index], pad_id)
+        logits = model(input_ids=ids, attention_mask=mask).logits
+        return loss_fn(logits, target_tensor[index])
+
+    return loss_of
 
 
 def predict_logits(
@@ -196,7 +255,7 @@ def predict_logits(
     model.eval()
     order = np.argsort([len(s) for s in sequences], kind="stable")
     out: list[np.ndarray] = []
-    with torch.no_grad():
+    with torch.inference_mode():
         for start in range(0, len(order), batch_size):
             index = order[start : start + batch_size]
             ids, mask = pad_batch([sequences[i] for i in index], pad_id)
@@ -237,19 +296,18 @@ def mask_tokens(ids: Any, mask: Any, mask_id: int, vocab_size: int, special_ids,
 
 
 def classification_metrics(probs: np.ndarray, labels: np.ndarray) -> dict[str, float]:
-    """Accuracy, precision, recall and F1 of the positive class (labels -1 are skipped)."""
+    """Accuracy, precision, recall and F1 of the positive class (`metacompress.stats.metrics`),
+    over the examples whose label is not -1."""
+    from metacompress.stats import metrics
+
     keep = labels >= 0
     if not keep.any():
         return {}
-    pred = probs[keep].argmax(axis=1)
+    pred = metrics.predicted_labels(probs[keep])
     gold = labels[keep]
-    tp = float(((pred == 1) & (gold == 1)).sum())
-    precision = tp / max(float((pred == 1).sum()), 1.0)
-    recall = tp / max(float((gold == 1).sum()), 1.0)
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
-        "accuracy": float((pred == gold).mean()),
-        "precision": precision,
-        "recall": recall,
-        "f1": f1,
+        "accuracy": metrics.accuracy(gold, pred),
+        "precision": metrics.precision(gold, pred),
+        "recall": metrics.recall(gold, pred),
+        "f1": metrics.f1(gold, pred),
     }
