@@ -114,7 +114,11 @@ def test_distill_compressor_on_the_unlabelled_half(teacher_dir, data_files, tmp_
     assert metrics["method"] == "compressor" and metrics["task"] == "vulnerability"
     assert metrics["unlabelled_examples"] == 80
     assert metrics["params"]["max_length"] == 64
-    assert (out / "student" / "metacompress-model.yaml").is_file()
+    assert (out / "metacompress-model.yaml").is_file()
+    # The folder is the student: predict loads it right away.
+    assert main(["predict", "--model", str(out), "--data", str(data_files / "valid.jsonl")]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert len(rows) == 24
 
 
 def test_usage_errors_exit_2(teacher_dir, data_files, tmp_path, capsys):

@@ -7,7 +7,8 @@
 
 The student learns from the teacher's soft labels on the unlabelled half of --data (the half
 `metacompress train-teacher` with the same --data and --seed did not train on; --use-all takes
-all of it). The task defaults to the teacher spec's. DIR gets `student/` (a model spec), the
+all of it). The task defaults to the teacher spec's. DIR is the student (a model folder with
+its metacompress-model.yaml: `metacompress predict --model DIR` loads it) and holds the
 search history, the Pareto front (AVATAR, MORPH), the chosen configuration with its size and
 FLOPs, and the student's validation accuracy and agreement with the teacher (metrics.json).
 Exit status 0, or 2 for a usage or config error.

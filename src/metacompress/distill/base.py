@@ -88,6 +88,34 @@ class DistillResult:
     def student_dir(self) -> Path:
         return self.student_spec.parent
 
+    @classmethod
+    def load(cls, out_dir: str | Path) -> DistillResult:
+        """The result of a finished distillation in `out_dir` (its model spec and records)."""
+        import json
+
+        from metacompress.errors import ConfigError
+        from metacompress.models.spec import SPEC_NAME
+
+        out = Path(out_dir)
+        spec = out / SPEC_NAME
+        if not spec.is_file() or not (out / "metrics.json").is_file():
+            raise ConfigError(f"{out}: no finished distillation (expected {SPEC_NAME})")
+        metrics = json.loads((out / "metrics.json").read_text())
+        chosen = json.loads((out / "chosen_config.json").read_text())
+        pareto = out / "pareto_front.json"
+        return cls(
+            method=metrics["method"],
+            out_dir=out,
+            student_spec=spec,
+            config=chosen["config"],
+            size_mb=chosen["size_mb"],
+            parameters=chosen["parameters"],
+            flops=chosen["flops"],
+            metrics=metrics,
+            pareto_front=json.loads(pareto.read_text()) if pareto.is_file() else [],
+            seconds=metrics["seconds"],
+        )
+
     @property
     def accuracy(self) -> float | None:
         return self.metrics.get("student", {}).get("accuracy")

@@ -7,9 +7,11 @@
    tokenizer trained on the task's code (the unlabelled half), trained on the teacher's soft
    labels with the method's loss; the epoch with the best validation accuracy is kept, as in
    the methods' replication packages.
-3. The result folder holds the student (`student/`, loadable by the model layer), the search
-   history, the Pareto front, the chosen configuration with its size and FLOPs, and the
-   student's validation accuracy and agreement with the teacher, before and after training.
+3. The result folder is the student itself (model, tokenizer and model spec: the model layer
+   loads the folder) and holds the search history, the Pareto front, the chosen configuration
+   with its size and FLOPs, and the student's validation accuracy and agreement with the
+   teacher, before and after training (`metrics.json`). The spec is written last, so a folder
+   with one holds a finished distillation (`DistillResult.load` reads it back).
 """
 
 from __future__ import annotations
@@ -321,9 +323,6 @@ class DistillJob:
     ) -> DistillResult:
         """Save the student and every record of the run; returns the DistillResult."""
         out = self.out_dir
-        spec = save_classifier(
-            out / "student", trained.model, trained.tokenizer, self.task, trained.config.max_length
-        )
         params_count = parameter_count(trained.arch)
         measured = sum(p.numel() for p in trained.model.parameters())
         if measured != params_count:
@@ -365,6 +364,10 @@ class DistillJob:
             _write_json(out / "surrogate_samples.json", outcome.samples)
         if outcome.pareto:
             _write_json(out / "pareto_front.json", outcome.pareto)
+        # The model spec is written last: a folder with one holds a finished distillation.
+        spec = save_classifier(
+            out, trained.model, trained.tokenizer, self.task, trained.config.max_length
+        )
         return DistillResult(
             method=method,
             out_dir=out,
