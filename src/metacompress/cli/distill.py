@@ -19,7 +19,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from metacompress.cli.train_teacher import add_data_arguments, load_half
+from metacompress.cli.train_teacher import add_data_arguments, load_half, set_threads
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,6 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--size-mb", type=float, default=3.0, help="target size (default 3)")
     parser.add_argument("--budget", default="tiny", choices=("tiny", "small", "paper"))
     parser.add_argument("--temperature", type=float, help="default: the method's")
+    parser.add_argument("--threads", type=int, help="torch threads (default: torch's)")
     parser.add_argument(
         "--param",
         action="append",
@@ -81,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
 
     task = _task(args)
     params = _params(args)
-    unlabelled, valid, report = load_half(args, task, "unlabelled")
+    set_threads(args.threads)
+    unlabelled, valid, report, _ = load_half(args, task, "unlabelled")
     result = distill(
         args.method,
         args.teacher,

@@ -1,20 +1,26 @@
 """`metacompress train-teacher`: train the teacher a student will be distilled from.
 
     metacompress train-teacher --task vulnerability|clone --data PATH --out DIR
-                               [--pairs FILE] [--valid PATH | --valid-pairs FILE]
-                               [--init CHECKPOINT | --preset tiny|small|base] [--no-mlm]
-                               [--epochs N] [--mlm-epochs N] [--max-length L] [--batch-size B]
-                               [--lr LR] [--limit N] [--use-all] [--seed S] [--resume]
+                               [--arch roberta|graphcodebert] [--pairs FILE]
+                               [--valid PATH | --valid-pairs FILE]
+                               [--init CHECKPOINT | --preset tiny|small|base | --budget B]
+                               [--no-mlm] [--epochs N] [--mlm-epochs N] [--max-length L]
+                               [--batch-size B] [--lr LR] [--threads N] [--limit N]
+                               [--use-all] [--seed S] [--resume]
 
 The training data is split (seeded) into a labelled half, used here, and an unlabelled half,
 which `metacompress distill` with the same --data and --seed uses; --use-all trains on all of
 it (e.g. BigCloneBench's train.txt, whose unlabelled half is a separate file). Validation data
 comes from --valid (a data file), --valid-pairs (a pair file over --data), or else 10 % of the
 labelled half. With --init (microsoft/codebert-base, microsoft/graphcodebert-base or a local
-folder) the checkpoint is fine-tuned; offline, a RoBERTa of the --preset size is built and,
-unless --no-mlm, pre-trained as a masked LM on the task's code first (saved as DIR/mlm/).
-DIR gets the model, its tokenizer, metacompress-model.yaml, metrics.json and a checkpoint per
-epoch (--resume continues from the latest). Exit status 0, or 2 for a usage or config error.
+folder) the checkpoint is fine-tuned; offline, an encoder of the --preset size (or of the
+--budget's teacher: demo, cpu, paper) is built and, unless --no-mlm, pre-trained on the code of
+all of --data (both halves; labels unused) first: masked LM for --arch roberta (the CodeBERT-like
+teacher), masked LM plus data-flow edge prediction and node alignment for --arch
+graphcodebert (saved as DIR/mlm/). DIR gets the model (format transformers; codexglue-clone
+for a RoBERTa clone teacher; graphcodebert), its tokenizer, metacompress-model.yaml,
+metrics.json (learning curves) and checkpoints (--resume continues from the latest).
+Exit status 0, or 2 for a usage or config error.
 """
 
 from __future__ import annotations
@@ -39,8 +45,11 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of sampling, split, training")
 
 
-def load_half(args: argparse.Namespace, task: str, half: str) -> tuple[list, list, dict[str, Any]]:
-    """(training examples of `half`, validation examples, a report of what was loaded)."""
+def load_half(
+    args: argparse.Namespace, task: str, half: str
+) -> tuple[list, list, dict[str, Any], list[str]]:
+    """(training examples of `half`, validation examples, a report of what was loaded, the code
+    of every loaded training example, both halves, each distinct code once)."""
     import numpy as np
 
     from metacompress.data.loaders import load_examples
@@ -58,6 +67,7 @@ def load_half(args: argparse.Namespace, task: str, half: str) -> tuple[list, lis
         raise ConfigError(f"no examples loaded from {args.data} ({len(loaded.skipped)} skipped)")
     report: dict[str, Any] = {"loaded": len(loaded.examples), "skipped": len(loaded.skipped)}
     examples = loaded.examples
+    codes = list(dict.fromkeys(code for e in examples for code in e.inputs))
     if not args.use_all:
         labelled, unlabelled = split_labelled_unlabelled(examples, args.seed)
         examples = labelled if half == "labelled" else unlabelled
@@ -75,7 +85,20 @@ def load_half(args: argparse.Namespace, task: str, half: str) -> tuple[list, lis
         report["valid"] = f"{n_valid} held out of the training data"
     if not valid:
         raise ConfigError("no validation examples loaded")
-    return examples, valid, report
+    return examples, valid, report, codes
+
+
+def set_threads(threads: int | None) -> None:
+    """Limit torch's intra-op threads when asked (shared with `metacompress distill`)."""
+    from metacompress.errors import ConfigError
+
+    if threads is None:
+        return
+    if threads < 1:
+        raise ConfigError(f"--threads must be at least 1, got {threads}")
+    import torch
+
+    torch.set_num_threads(threads)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -88,8 +111,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--task", required=True, choices=("vulnerability", "clone"))
     parser.add_argument("--out", required=True, help="output folder")
     add_data_arguments(parser)
+    parser.add_argument("--arch", default="roberta", choices=("roberta", "graphcodebert"))
     parser.add_argument("--init", help="Hugging Face checkpoint to fine-tune (hub id or folder)")
     parser.add_argument("--preset", default="tiny", choices=("tiny", "small", "base"))
+    parser.add_argument(
+        "--budget", choices=("demo", "cpu", "paper"), help="the budget's teacher (over --preset)"
+    )
+    parser.add_argument("--threads", type=int, help="torch threads (default: torch's)")
     parser.add_argument("--no-mlm", action="store_true", help="skip masked-LM pre-training")
     parser.add_argument("--epochs", type=int, help="classifier epochs (default: preset)")
     parser.add_argument("--mlm-epochs", type=int, help="masked-LM epochs (default: preset)")
@@ -104,14 +132,21 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from metacompress.distill import train_teacher
+    from metacompress.distill.presets import teacher_preset
 
-    train, valid, report = load_half(args, args.task, "labelled")
+    set_threads(args.threads)
+    train, valid, report, codes = load_half(args, args.task, "labelled")
+    preset = args.preset
+    if args.budget:
+        preset = teacher_preset(args.budget, args.task, args.arch)
     spec = train_teacher(
         train,
         valid,
         args.task,
         args.out,
-        preset=args.preset,
+        preset=preset,
+        arch=args.arch,
+        pretrain_codes=codes,
         mlm_pretrain=not args.no_mlm,
         epochs=args.epochs,
         seed=args.seed,
@@ -123,9 +158,9 @@ def run(args: argparse.Namespace) -> int:
         resume=args.resume,
     )
     metrics = json.loads((spec.parent / "metrics.json").read_text())
-    last = metrics["history"]["classifier"][-1]
-    scores = ", ".join(f"{k} {v:.3f}" for k, v in last.items() if k.startswith("valid_"))
+    best = metrics["best"] or metrics["history"]["classifier"][-1]
+    scores = ", ".join(f"{k} {v:.3f}" for k, v in best.items() if k.startswith("valid_"))
     print(f"data: {report}")
     print(f"teacher: {spec} ({metrics['parameters']:,} parameters, {metrics['seconds']:.0f} s)")
-    print(f"last epoch: {scores or 'no validation labels'}")
+    print(f"kept (step {best['step']}): {scores or 'no validation labels'}")
     return 0

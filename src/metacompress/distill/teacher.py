@@ -17,8 +17,8 @@ function file) to pre-train on more. Each stage checkpoints at every evaluation 
 under `out_dir/cache/`. Fine-tuning evaluates on the validation set every `eval_every` steps
 (every epoch when 0); the teacher kept is the evaluation with the best validation accuracy
 (vulnerability) or F1 (clone), as CodeXGLUE selects them, and `patience` stops early.
-`metrics.json` holds the settings, both learning curves (metric against steps, CPU seconds and
-wall seconds) and why each stage stopped. The result is `out_dir/metacompress-model.yaml`.
+`metrics.json` holds the settings, the kept evaluation (`best`), both learning curves (metric
+against steps, CPU seconds and wall seconds) and why each stage stopped. The result is `out_dir/metacompress-model.yaml`.
 """
 
 from __future__ import annotations
@@ -268,11 +268,11 @@ def train_teacher(
             eval_every=settings.eval_every,
             cpu_budget_s=settings.mlm_cpu_budget_s,
         )
-        n_codes = teacher.pretrain(
+        teacher.pretrain(
             codes, mlm_settings, out / "mlm", Checkpoints(out / "checkpoints" / "mlm"), init
         )
         history["mlm"] = json.loads((out / "mlm" / "metrics.json").read_text())
-        stopped["mlm"] = stop_reason(history["mlm"], mlm_settings, n_codes)
+        stopped["mlm"] = stop_reason(history["mlm"])
     torch.manual_seed(seed + 1)
     train_data = teacher.prepare(train)
     valid_data = teacher.prepare(valid) if valid else None
@@ -304,8 +304,10 @@ def train_teacher(
         evaluate=validate if valid else None,
         checkpoints=Checkpoints(out / "checkpoints" / "classifier"),
     )
-    stopped["classifier"] = stop_reason(history["classifier"], fit_settings, len(train))
+    stopped["classifier"] = stop_reason(history["classifier"])
     spec = teacher.save(out, task)
+    curve = history["classifier"]
+    best = max(curve, key=lambda h: h.get(f"valid_{metric}", -1.0)) if valid and curve else None
     record = {
         "task": task,
         "arch": arch,
@@ -321,6 +323,7 @@ def train_teacher(
         "parameters": int(sum(p.numel() for p in teacher.model.parameters())),
         "seconds": round(time.time() - started, 2),
         "stopped": stopped,
+        "best": best,
         "history": history,
     }
     (out / "metrics.json").write_text(json.dumps(record, indent=1))

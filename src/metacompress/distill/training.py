@@ -14,7 +14,8 @@ since the previous record, CPU seconds and wall seconds used by this fit so far,
 caller's validation metrics), which makes the history a learning curve. With `select_metric`
 the model ends with the weights of the best evaluation; with `patience` the fit stops after
 that many evaluations without a better value (early stopping); with `cpu_budget_s` it stops at
-the first evaluation after it has used that much CPU time (`time.process_time`, all threads).
+the first evaluation after it has used that much CPU time (`time.process_time`, all threads);
+the last record says why it stopped (`stop`).
 With a `Checkpoints` folder a checkpoint is saved at every evaluation and a new call resumes
 from the latest one, mid-epoch included.
 """
@@ -159,8 +160,6 @@ def fit(
         counters.wall_s = time.time() - wall0
         record["cpu_s"] = round(counters.cpu_s, 2)
         record["wall_s"] = round(counters.wall_s, 2)
-        history.append(record)
-        LOG.info("%s %s", settings.desc, _brief(record))
         improved = False
         if settings.select_metric and record.get(settings.select_metric, -np.inf) > (
             counters.best_value
@@ -171,6 +170,11 @@ def fit(
             improved = True
         else:
             counters.since_best += 1
+        history.append(record)
+        reason = _stop_reason(history, settings, counters, total)
+        if reason:
+            record["stop"] = reason
+        LOG.info("%s %s", settings.desc, _brief(record))
         if checkpoints is not None:
             if improved:
                 checkpoints.save_best(best_state)
@@ -185,7 +189,7 @@ def fit(
                 },
                 history,
             )
-        if _stop_reason(history, settings, counters, total):
+        if reason:
             break
     if best_state is not None:
         model.load_state_dict(best_state)
@@ -197,6 +201,8 @@ def _stop_reason(
     history: list[dict], settings: FitSettings, counters: _Counters, total: int
 ) -> str | None:
     """Why the fit is over ("steps", "patience", "budget"), or None."""
+    if history and history[-1].get("stop"):
+        return history[-1]["stop"]
     if counters.step >= total:
         return "steps"
     if not history:
@@ -208,16 +214,10 @@ def _stop_reason(
     return None
 
 
-def stop_reason(history: list[dict], settings: FitSettings, n: int) -> str:
-    """Why a finished fit with this history stopped (for the records of a run)."""
-    if not history:
-        return "steps"
-    last = history[-1]
-    if last["step"] >= settings.total_steps(n):
-        return "steps"
-    if settings.cpu_budget_s and last["cpu_s"] >= settings.cpu_budget_s:
-        return "budget"
-    return "patience"
+def stop_reason(history: list[dict]) -> str | None:
+    """Why a fit with this history stopped ("steps", "patience", "budget"), None if it has
+    not (the last evaluation record carries the reason as `stop`)."""
+    return history[-1].get("stop") if history else None
 
 
 def _brief(record: dict[str, float]) -> str:

@@ -187,18 +187,14 @@ class GraphCodeBERTModule(nn.Module):
         if head == "pair":
             self.classifier = PairHead(hidden_size)
 
-    def forward(
+    def hidden_states(
         self,
         input_ids: torch.Tensor,
         position_ids: torch.Tensor,
         attention_mask: torch.Tensor,
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        batch = input_ids.shape[0]
-        length = input_ids.shape[-1]
-        if input_ids.dim() == 3:
-            input_ids = input_ids.reshape(-1, length)
-            position_ids = position_ids.reshape(-1, length)
-            attention_mask = attention_mask.reshape(-1, length, length)
+    ) -> torch.Tensor:
+        """The encoder's last hidden states (rows, L, h) of (rows, L) inputs: node embeddings
+        are the mean word embedding of the code pieces each node sees."""
         attention_mask = attention_mask.bool()
         roberta = self.encoder.roberta
         embeddings = roberta.embeddings.word_embeddings(input_ids)
@@ -212,12 +208,26 @@ class GraphCodeBERTModule(nn.Module):
         embeddings = embeddings * keep + averaged * (1.0 - keep)
         masked = (~attention_mask)[:, None].to(embeddings.dtype)
         bias = masked * -10000.0
-        states = roberta(
+        return roberta(
             inputs_embeds=embeddings,
             attention_mask=bias,
             position_ids=position_ids,
             token_type_ids=torch.zeros_like(position_ids),
         )[0]
+
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        position_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        batch = input_ids.shape[0]
+        length = input_ids.shape[-1]
+        if input_ids.dim() == 3:
+            input_ids = input_ids.reshape(-1, length)
+            position_ids = position_ids.reshape(-1, length)
+            attention_mask = attention_mask.reshape(-1, length, length)
+        states = self.hidden_states(input_ids, position_ids, attention_mask)
         if self.head == "pair":
             pooled = states[:, 0].reshape(batch, -1)
             logits = self.classifier(pooled)
