@@ -32,7 +32,7 @@ from metacompress.distill.checkpoints import Checkpoints
 from metacompress.distill.graph_objectives import graph_targets, pair_loss
 from metacompress.distill.mlm import step_generator
 from metacompress.distill.spec import quiet_transformers, write_spec
-from metacompress.distill.teacher_arch import Prepared, TeacherArch, labels_of
+from metacompress.distill.teacher_arch import Prepared, TeacherArch, distinct_codes, labels_of
 from metacompress.distill.token_table import inputs_digest
 from metacompress.distill.training import FitSettings, LossOf, fit, mask_tokens, softmax
 from metacompress.models.encoding import Encoded
@@ -176,12 +176,8 @@ class GraphTeacher(TeacherArch):
         return len(items)
 
     def prepare(self, examples: Sequence[Example]) -> Prepared:
-        where: dict[str, int] = {}
-        for e in examples:
-            for code in e.inputs:
-                where.setdefault(code, len(where))
-        items = self.encode_codes(list(where))
-        index = np.array([[where[c] for c in e.inputs] for e in examples], dtype=np.int64)
+        codes, index = distinct_codes(examples)
+        items = self.encode_codes(codes)
         lengths = np.array([item.length for item in items])[index].max(axis=1)
         return Prepared(lengths, labels_of(examples), {"items": items, "index": index})
 

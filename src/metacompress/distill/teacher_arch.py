@@ -53,6 +53,17 @@ def labels_of(examples: Sequence[Example]) -> np.ndarray:
     return np.array([-1 if e.label is None else e.label for e in examples], dtype=np.int64)
 
 
+def distinct_codes(examples: Sequence[Example]) -> tuple[list[str], np.ndarray]:
+    """Each distinct code of `examples` once (first-seen order) and, per example, the
+    positions of its inputs in that list: an (n, arity) array."""
+    where: dict[str, int] = {}
+    for e in examples:
+        for code in e.inputs:
+            where.setdefault(code, len(where))
+    index = np.array([[where[c] for c in e.inputs] for e in examples], dtype=np.int64)
+    return list(where), index.reshape(len(examples), -1)
+
+
 class TeacherArch(abc.ABC):
     """A teacher model with its tokenizer, window and token cache folder."""
 
@@ -207,13 +218,9 @@ class PairTeacher(TeacherArch):
         )
 
     def prepare(self, examples: Sequence[Example]) -> Prepared:
-        where: dict[str, int] = {}
-        for e in examples:
-            for code in e.inputs:
-                where.setdefault(code, len(where))
-        table = self.encode_codes(list(where))
-        left = np.array([where[e.inputs[0]] for e in examples], dtype=np.int64)
-        right = np.array([where[e.inputs[1]] for e in examples], dtype=np.int64)
+        codes, index = distinct_codes(examples)
+        table = self.encode_codes(codes)
+        left, right = index[:, 0], index[:, 1]
         lengths = np.maximum(table.lengths[left], table.lengths[right])
         parts = {"table": table, "left": left, "right": right}
         return Prepared(lengths, labels_of(examples), parts)
