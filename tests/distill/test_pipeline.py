@@ -89,3 +89,28 @@ def test_split_halves_are_disjoint_and_seeded():
 def test_examples_of_the_wrong_arity_are_refused(tiny_teacher, tmp_path):
     with pytest.raises(ConfigError, match="expects 1 input"):
         DistillJob.prepare(tiny_teacher, clone_examples(4, 0), [], "vulnerability", tmp_path)
+
+
+def test_final_training_checkpoints_under_a_key_and_resumes(job):
+    first = job.train_student(SMALL, 2, "kl", 10.0, checkpoint=True)
+    folders = sorted((job.out_dir / "checkpoints").glob("student-*"))
+    assert len(folders) == 1 and (folders[0] / "best" / "model.pt").is_file()
+    again = job.train_student(SMALL, 2, "kl", 10.0, checkpoint=True)
+    assert again.history == first.history, "a finished training is read back, not redone"
+    job.train_student(SMALL, 2, "kl", 1.0, checkpoint=True)
+    assert len(list((job.out_dir / "checkpoints").glob("student-*"))) == 2
+
+
+def test_remembered_records_are_computed_once_per_key(job):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"accuracy": 0.5 + len(calls)}
+
+    data = (job.unlabelled, job.probs)
+    assert job.remembered("sample", [1, 2], data, compute) == {"accuracy": 1.5}
+    assert job.remembered("sample", [1, 2], data, compute) == {"accuracy": 1.5}
+    assert job.remembered("sample", [1, 3], data, compute) == {"accuracy": 2.5}
+    assert job.remembered("sample", [1, 2], (job.unlabelled[:5], job.probs[:5]), compute)
+    assert len(calls) == 3

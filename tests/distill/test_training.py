@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from metacompress.distill.checkpoints import Checkpoints
-from metacompress.distill.training import FitSettings, fit, stop_reason
+from metacompress.distill.training import FitSettings, fit, micro_batches, stop_reason
 
 N = 64
 
@@ -96,3 +96,24 @@ def test_resume_mid_epoch_gives_the_same_run(tmp_path):
         assert a == {k: pytest.approx(v) if isinstance(v, float) else v for k, v in b.items()}
     for name, value in model.state_dict().items():
         assert torch.allclose(value, final[name], atol=1e-6)
+
+
+def test_micro_batches_respect_the_token_budget_and_cover_the_batch():
+    lengths = [10, 50, 20, 40, 30, 5]
+    parts = micro_batches([0, 1, 2, 3, 4, 5], lengths, 80)
+    assert sorted(i for p in parts for i in p) == [0, 1, 2, 3, 4, 5]
+    assert all(len(p) == 1 or len(p) * max(lengths[i] for i in p) <= 80 for p in parts)
+    assert micro_batches([0, 1], lengths, 0) == [[0, 1]]
+    assert micro_batches([0, 2], lengths, 1000) == [[0, 2]]
+
+
+def test_micro_batching_gives_the_same_updates_as_whole_batches():
+    lengths = np.random.default_rng(3).integers(1, 20, size=N)
+    finals = []
+    for budget in (0, 30):
+        model, loss_of = problem()
+        model[0].p = 0.0  # no dropout: the two runs must agree exactly
+        fit(model, lengths, loss_of, FitSettings(2, 0.1, 16, max_batch_tokens=budget))
+        finals.append(model.state_dict())
+    for name, value in finals[0].items():
+        assert torch.allclose(value, finals[1][name], atol=1e-6)

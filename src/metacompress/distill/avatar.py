@@ -72,19 +72,16 @@ def measure_samples(
 
     `accuracy` is the best validation accuracy over the epochs (agreement with the teacher when
     the validation set has no labels); with `flip_pairs` (originals, variants) the flip rate of
-    the trained student is recorded too.
+    the trained student is recorded too. Each record is kept in the job's folder as it is made
+    (`DistillJob.remembered`), so a rerun of an interrupted search distils no sample twice.
     """
     metric = "valid_accuracy" if job.has_labels else "valid_agreement"
-    records = []
-    for k, x in enumerate(xs):
+    data = train if train is not None else job.subset(budget.max_train_examples)
+
+    def measure(x: np.ndarray, desc: str) -> dict:
         config = space.decode(x)
         trained = job.train_student(
-            config,
-            budget.surrogate_epochs,
-            loss,
-            temperature,
-            train=train if train is not None else job.subset(budget.max_train_examples),
-            desc=f"surrogate sample {k + 1}/{len(xs)}",
+            config, budget.surrogate_epochs, loss, temperature, train=data, desc=desc
         )
         record = {
             "x": [float(v) for v in x],
@@ -95,8 +92,17 @@ def measure_samples(
         }
         if flip_pairs is not None:
             record["flips"] = job.flip_rate(trained, *flip_pairs)
-        records.append(record)
-    return records
+        return record
+
+    return [
+        job.remembered(
+            "sample",
+            [[float(v) for v in x], budget.surrogate_epochs, loss, temperature, bool(flip_pairs)],
+            data,
+            lambda x=x, k=k: measure(x, f"surrogate sample {k + 1}/{len(xs)}"),
+        )
+        for k, x in enumerate(xs)
+    ]
 
 
 def front_records(space: SearchSpace, xs: np.ndarray, fs: np.ndarray, names) -> list[dict]:
@@ -217,7 +223,12 @@ class Avatar(Distiller):
             np.random.default_rng(self.seed),
         )
         trained = job.train_student(
-            outcome.chosen, budget.final_epochs, "kl", self.temperature, measure_untrained=True
+            outcome.chosen,
+            self.final_epochs(),
+            "kl",
+            self.temperature,
+            measure_untrained=True,
+            checkpoint=True,
         )
         params = {**get_params(self), "loss": "kl"}
         return job.finish(self.name, params, outcome, trained)

@@ -132,7 +132,8 @@ class Distiller(abc.ABC):
     size_mb: target student size in MB at fp32 (parameters x 4 / 1e6);
     temperature: softening temperature T of the distillation loss;
     budget: "tiny" (minutes on 2 CPU cores), "small", or "paper" (the published settings);
-    seed: seeds the search, the data order and the weight initialisation.
+    seed: seeds the search, the data order and the weight initialisation;
+    epochs: training epochs of the chosen student (0: the budget's `final_epochs`).
     """
 
     name: ClassVar[str] = ""
@@ -141,12 +142,18 @@ class Distiller(abc.ABC):
     temperature: float = 10.0
     budget: str = "tiny"
     seed: int = 0
+    epochs: int = 0
 
     def __post_init__(self) -> None:
         check_range("size_mb", self.size_mb, 0.01, 10_000)
         check_range("temperature", self.temperature, 0.01, 1000)
         check_choice("budget", self.budget, BUDGET_NAMES)
         check_range("seed", self.seed, 0, 2**32 - 1)
+        check_range("epochs", self.epochs, 0, 10_000)
+
+    def final_epochs(self) -> int:
+        """Epochs the chosen student trains: `epochs`, else the budget's."""
+        return self.epochs or self.budget_settings().final_epochs
 
     @abc.abstractmethod
     def budget_settings(self) -> Budget:

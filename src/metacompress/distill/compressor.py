@@ -140,10 +140,11 @@ class Compressor(Distiller):
         outcome = self.search(job.vocab_caps([COMPRESSOR_TOKENIZER]))
         trained = job.train_student(
             outcome.chosen,
-            self.budget_settings().final_epochs,
+            self.final_epochs(),
             "kl",
             self.temperature,
             measure_untrained=True,
+            checkpoint=True,
         )
         params = {**get_params(self), "loss": "kl"}
         return job.finish(self.name, params, outcome, trained)

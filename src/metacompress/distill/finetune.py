@@ -8,8 +8,8 @@ tokenizer and `metacompress-model.yaml`, format `transformers`), trains it furth
     T^2 * KL(softmax(log p_teacher / T) || softmax(z_student / T))      (`losses.kd_kl_loss`)
 
 and saves the result in `out_dir` as a new model spec with the same task and max_length.
-Inputs are encoded exactly as the model layer encodes them (`encoding.encode` at the spec's
-max_length). The weights of the last epoch are kept.
+Inputs are encoded exactly as the model layer encodes them (`encoding.encode_table` at the
+spec's max_length). The weights of the last epoch are kept.
 """
 
 from __future__ import annotations
@@ -90,10 +90,10 @@ def finetune(
     """Fine-tune `student` on `examples` (see the module docstring)."""
     import torch
 
-    from metacompress.distill.encoding import encode
+    from metacompress.distill.encoding import encode_table
     from metacompress.distill.losses import kd_kl_loss, teacher_log_probs
     from metacompress.distill.spec import save_classifier
-    from metacompress.distill.training import FitSettings, fit
+    from metacompress.distill.training import FitSettings, fit, sequence_loss
 
     if len(examples) != len(teacher_probs):
         raise ConfigError(
@@ -103,12 +103,17 @@ def finetune(
         raise ConfigError("fine-tuning needs at least one example")
     model, tokenizer, task, max_length = load_trainable(student)
     torch.manual_seed(settings.seed)
-    sequences = encode(tokenizer, [e.inputs for e in examples], max_length)
+    sequences = encode_table(tokenizer, [e.inputs for e in examples], max_length)
     history = fit(
         model,
-        sequences,
-        teacher_log_probs(teacher_probs),
-        lambda logits, target: kd_kl_loss(logits, target, settings.temperature),
+        sequences.lengths,
+        sequence_loss(
+            model,
+            sequences,
+            teacher_log_probs(teacher_probs),
+            lambda logits, target: kd_kl_loss(logits, target, settings.temperature),
+            tokenizer.pad_token_id,
+        ),
         FitSettings(
             settings.epochs,
             settings.learning_rate,
@@ -116,7 +121,6 @@ def finetune(
             settings.seed,
             desc="repair",
         ),
-        tokenizer.pad_token_id,
     )
     spec = save_classifier(Path(out_dir), model, tokenizer, task, max_length)
     return Finetuned(spec, history)

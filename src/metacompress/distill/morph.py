@@ -239,11 +239,12 @@ class Morph(Distiller):
         )
         trained = job.train_student(
             outcome.chosen,
-            budget.final_epochs,
+            self.final_epochs(),
             "morph",
             self.temperature,
             train=augmented,
             measure_untrained=True,
+            checkpoint=True,
         )
         extra = {"student_flip_rate": job.flip_rate(trained, *flip_pairs)}
         params = {**get_params(self), "loss": "morph"}

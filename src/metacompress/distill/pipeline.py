@@ -16,9 +16,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ import numpy as np
 
 from metacompress.data.types import TASKS, Example
 from metacompress.distill.base import DistillResult
+from metacompress.distill.checkpoints import Checkpoints
 from metacompress.distill.encoding import encode_table
 from metacompress.distill.losses import LOSSES, teacher_log_probs
 from metacompress.distill.size import StudentArch, flops, parameter_count
@@ -49,6 +51,10 @@ from metacompress.registry import check_choice
 LANGS = {"vulnerability": "c", "clone": "java"}
 ARITY = {"vulnerability": 1, "clone": 2}
 TEACHER_BATCH = 256
+#: Padded tokens per micro-batch of student training (`training.micro_batches`): a 16 x 400
+#: batch of Compressor's 12-layer, 8-head students holds about 4 GB of activations; in
+#: micro-batches of 2,048 tokens about a third, for the same update.
+STUDENT_BATCH_TOKENS = 2048
 
 
 @dataclass
@@ -78,6 +84,26 @@ class SearchOutcome:
     samples: list[dict[str, Any]] = field(default_factory=list)
     predicted: dict[str, float] = field(default_factory=dict)
     notes: dict[str, Any] = field(default_factory=dict)
+
+
+def training_key(
+    config: StudentConfig,
+    epochs: int,
+    loss: str,
+    temperature: float,
+    examples: Sequence[Example],
+    probs: np.ndarray,
+    seed: int,
+) -> str:
+    """A digest of everything that shapes one student training (for its checkpoints)."""
+    settings = json.dumps([config.to_dict(), epochs, loss, temperature, seed], sort_keys=True)
+    return training_key_digest(settings, examples, probs)
+
+
+def training_key_digest(settings: str, examples: Sequence[Example], probs: np.ndarray) -> str:
+    """16 hex digits of sha256 over `settings`, the examples' inputs and the soft labels."""
+    digest = inputs_digest(settings, [e.inputs for e in examples])
+    return hashlib.sha256(digest.encode() + np.ascontiguousarray(probs).tobytes()).hexdigest()[:16]
 
 
 def teacher_classifier(teacher: Any, cache_path: Path) -> Any:
@@ -181,6 +207,26 @@ class DistillJob:
     def lang(self) -> str:
         return LANGS[self.task]
 
+    def remembered(
+        self,
+        kind: str,
+        key: Any,
+        train: tuple[Sequence[Example], np.ndarray],
+        compute: Callable[[], dict[str, Any]],
+    ) -> dict[str, Any]:
+        """`compute()`, kept as `out_dir/memo/KIND-DIGEST.json` (DIGEST of `key`, the training
+        data, its soft labels and the seed) and read back instead of recomputed."""
+        examples, probs = train
+        digest = training_key_digest(json.dumps([kind, key, self.seed]), examples, probs)
+        path = self.out_dir / "memo" / f"{kind}-{digest}.json"
+        if path.is_file():
+            return json.loads(path.read_text())
+        record = compute()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_json(path.with_suffix(".partial"), record)
+        path.with_suffix(".partial").replace(path)
+        return record
+
     def tokenizer(self, spec: TokenizerSpec) -> Any:
         """A tokenizer trained on the unlabelled half's code (memoised per spec).
 
@@ -212,8 +258,14 @@ class DistillJob:
         train: tuple[Sequence[Example], np.ndarray] | None = None,
         measure_untrained: bool = False,
         desc: str = "student",
+        checkpoint: bool = False,
     ) -> TrainedStudent:
-        """Distil a fresh student of `config` on the soft labels (default: all unlabelled)."""
+        """Distil a fresh student of `config` on the soft labels (default: all unlabelled).
+
+        With `checkpoint`, the training checkpoints under `out_dir/checkpoints/student-KEY`,
+        KEY a digest of everything that shapes it (configuration, epochs, loss, temperature,
+        data, soft labels, seed), and a rerun with the same KEY resumes from there.
+        """
         import torch
         from transformers import RobertaForSequenceClassification
 
@@ -234,6 +286,10 @@ class DistillJob:
             metrics = self.evaluate(model, tokenizer, config, loss, temperature)
             return {f"valid_{k}": v for k, v in metrics.items()}
 
+        checkpoints = None
+        if checkpoint:
+            key = training_key(config, epochs, loss, temperature, examples, probs, self.seed)
+            checkpoints = Checkpoints(self.out_dir / "checkpoints" / f"student-{key}")
         history = fit(
             model,
             sequences.lengths,
@@ -251,8 +307,10 @@ class DistillJob:
                 self.seed,
                 select_metric="valid_accuracy" if self.has_labels else "valid_agreement",
                 desc=desc,
+                max_batch_tokens=STUDENT_BATCH_TOKENS,
             ),
             evaluate=validate,
+            checkpoints=checkpoints,
         )
         return TrainedStudent(config, model, tokenizer, arch, history, untrained)
 

@@ -8,6 +8,10 @@
   half, `train_unlabeled.txt` the unlabelled one (its labels are dropped), `valid.txt` and
   `test.txt` the evaluation pairs; pre-training reads every function of `data.jsonl`.
 
+- synthetic (`synthetic_task_data`, the built-in benchmark of `metacompress.data.synth`): one
+  seeded draw split into labelled, unlabelled (labels dropped), validation and test examples;
+  pre-training reads the labelled and unlabelled code.
+
 Rows the loaders skip are counted in `skipped` (per split), never dropped silently.
 """
 
@@ -15,6 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import numpy as np
 
 from metacompress.data.types import Example
 from metacompress.errors import ConfigError
@@ -96,3 +102,21 @@ def load_task_data(task: str, folder: str | Path, seed: int = 0) -> TaskData:
             skipped,
         )
     raise ConfigError(f"task must be 'vulnerability' or 'clone', got {task!r}")
+
+
+def synthetic_task_data(
+    task: str, labelled: int, unlabelled: int, valid: int, test: int, seed: int = 0
+) -> TaskData:
+    """Splits of one seeded draw of the synthetic benchmark (see the module docstring)."""
+    import random
+
+    from metacompress.data.synth import generate
+
+    examples = generate(task, labelled + unlabelled + valid + test, seed=seed)
+    random.Random(seed).shuffle(examples)
+    cuts = np.cumsum([labelled, unlabelled, valid])
+    parts = np.split(np.arange(len(examples)), cuts)
+    train, pool, dev, held = ([examples[i] for i in part] for part in parts)
+    pool = [replace(e, label=None) for e in pool]
+    codes = list(dict.fromkeys(c for e in train + pool for c in e.inputs))
+    return TaskData(task, train, pool, dev, held, codes)

@@ -4,8 +4,9 @@ Architectures (`arch`): "roberta", the CodeBERT-like teacher (`teacher_arch`: a 
 classifier for vulnerability, CodeXGLUE's pair model for clone), and "graphcodebert", the same
 encoder fed code tokens plus the data-flow graph (`graphcodebert_teacher`).
 
-With `init` (a hub id such as microsoft/codebert-base, or a local folder) the checkpoint's
-tokenizer and encoder are fine-tuned (CodeXGLUE's recipe: AdamW, lr 2e-5, linear schedule).
+With `init` (a hub id such as microsoft/codebert-base or microsoft/graphcodebert-base, or a
+local folder) the checkpoint's tokenizer and encoder are fine-tuned in the architecture's
+shape (CodeXGLUE's recipe: AdamW, lr 2e-5, linear schedule).
 Offline, a byte-level BPE tokenizer is trained on the pre-training code and an encoder of a
 size preset is built; with `mlm_pretrain` it is first pre-trained on that code (masked LM, plus
 the data-flow objectives for graphcodebert) and saved as `out_dir/mlm/`, then fine-tuned.
@@ -190,9 +191,10 @@ def build_teacher(
     if arch == "graphcodebert":
         from metacompress.distill.graphcodebert_teacher import GraphTeacher
 
-        return GraphTeacher.build(config, tokenizer, settings, task, cache)
-    kind = PairTeacher if task == "clone" else SequenceTeacher
-    teacher = kind.build(config, tokenizer, settings.max_length, cache)
+        teacher = GraphTeacher.build(config, tokenizer, settings, task, cache)
+    else:
+        kind = PairTeacher if task == "clone" else SequenceTeacher
+        teacher = kind.build(config, tokenizer, settings.max_length, cache)
     if init is not None:
         from transformers import RobertaModel
 
@@ -230,10 +232,6 @@ def train_teacher(
 
     check_choice("task", task, TASKS)
     check_choice("arch", arch, ARCHS)
-    if arch == "graphcodebert" and init is not None:
-        raise ConfigError(
-            "--init fine-tunes a checkpoint as format transformers; give --arch roberta with it"
-        )
     started = time.time()
     train = _labelled(examples_train, "teacher training data")
     settings = resolve_settings(

@@ -18,6 +18,13 @@ the first evaluation after it has used that much CPU time (`time.process_time`, 
 the last record says why it stopped (`stop`).
 With a `Checkpoints` folder a checkpoint is saved at every evaluation and a new call resumes
 from the latest one, mid-epoch included.
+
+Memory: with `max_batch_tokens`, a batch whose padded size (examples x longest sequence) is
+larger is run as micro-batches of at most that size, each loss weighted by its share of the
+batch's examples and the gradients accumulated before the one optimizer step: the same
+update as the whole batch for a loss that is a mean over examples, with the activation memory
+of the micro-batch (attention alone holds batch x heads x length^2 floats per layer); and
+`memory.limit_heap_growth` keeps tensors of changing shapes from fragmenting the heap.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ import numpy as np
 from metacompress.distill.batching import POOL_BATCHES, epoch_batches
 from metacompress.distill.checkpoints import Checkpoints
 from metacompress.distill.encoding import pad_batch
+from metacompress.distill.memory import limit_heap_growth
 from metacompress.progress import progress
 
 MAX_GRAD_NORM = 1.0
@@ -57,6 +65,7 @@ class FitSettings:
     patience: int = 0
     cpu_budget_s: float = 0.0
     max_steps: int = 0
+    max_batch_tokens: int = 0
     warmup_fraction: float = 0.1
     pool_batches: int = POOL_BATCHES
 
@@ -64,6 +73,26 @@ class FitSettings:
         per_epoch = max(1, -(-n // self.batch_size))
         planned = per_epoch * self.epochs
         return min(planned, self.max_steps) if self.max_steps else planned
+
+
+def micro_batches(
+    batch: list[int], lengths: Sequence[int] | np.ndarray, max_tokens: int
+) -> list[list[int]]:
+    """`batch` cut into parts of at most `max_tokens` padded tokens each (part size x its
+    longest sequence; at least one example a part), longest sequences first; the whole batch
+    when `max_tokens` is 0 or it fits."""
+    sizes = np.asarray(lengths)[batch]
+    if not max_tokens or len(batch) * int(sizes.max()) <= max_tokens:
+        return [batch]
+    order = [batch[i] for i in np.argsort(-sizes, kind="stable")]
+    parts: list[list[int]] = []
+    for index in order:
+        longest = int(lengths[parts[-1][0]]) if parts else 0
+        if parts and (len(parts[-1]) + 1) * longest <= max_tokens:
+            parts[-1].append(index)
+        else:
+            parts.append([index])
+    return parts
 
 
 def _linear_schedule(optimizer: Any, warmup: int, total: int) -> Any:
@@ -100,6 +129,7 @@ def fit(
     evaluation records (the learning curve). See the module docstring."""
     import torch
 
+    limit_heap_growth()
     n = len(lengths)
     per_epoch = max(1, -(-n // settings.batch_size))
     total = settings.total_steps(n)
@@ -135,14 +165,18 @@ def fit(
                 epoch,
                 pool_batches=settings.pool_batches,
             )
-        loss = loss_of(epoch_cache[epoch][position], step)
+        batch = epoch_cache[epoch][position]
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        batch_loss = 0.0
+        for part in micro_batches(batch, lengths, settings.max_batch_tokens):
+            loss = loss_of(part, step) * (len(part) / len(batch))
+            loss.backward()
+            batch_loss += float(loss.detach())
         torch.nn.utils.clip_grad_norm_(model.parameters(), MAX_GRAD_NORM)
         optimizer.step()
         scheduler.step()
         counters.step = step + 1
-        counters.loss_sum += float(loss.detach())
+        counters.loss_sum += batch_loss
         counters.loss_steps += 1
         if counters.step % every and counters.step != total:
             continue
