@@ -2,14 +2,16 @@
 
     python benchmarks/distill/student_gap.py --data synthetic|shared --task vulnerability|clone
         --out DIR [--teacher SPEC | --teacher-budget demo|cpu] [--methods compressor avatar morph]
-        [--config NAME:key=value,key=value ...] [--label NAME] [--threads 1]
+        [--config NAME:key=value,key=value ...] [--plans demo|cpu|paper] [--label NAME]
+        [--threads 1]
 
 The data are the task's splits (`metacompress.distill.task_data`): the shared CodeXGLUE files,
 or the synthetic benchmark at the sizes of `presets.SYNTHETIC_SIZES`. The teacher is --teacher
 or is trained with the teacher preset of --teacher-budget (once, in DIR/teacher). Each
 --config names a setting; its keys are distiller parameters (temperature, epochs, size_mb,
 budget, max_length, ...) plus `unlabelled` (how many unlabelled examples the student distils
-on, a prefix of the unlabelled split). Every (config, method) pair is one distillation into
+on, a prefix of the unlabelled split); with --plans they change that budget's student plans
+(`presets.student_plans`). Every (config, method) pair is one distillation into
 DIR/NAME/METHOD; teacher and student are then scored on the test split through the model
 layer. One JSON line per pair goes to benchmarks/distill/gap/LABEL.jsonl as it finishes:
 test accuracy and F1 of both, the gap in points, test agreement, CPU and wall seconds, the
@@ -61,6 +63,7 @@ def main() -> int:
     parser.add_argument("--arch", default="roberta")
     parser.add_argument("--methods", nargs="+", default=["compressor", "avatar", "morph"])
     parser.add_argument("--config", action="append", default=[])
+    parser.add_argument("--plans", choices=["demo", "cpu", "paper"], default=None)
     parser.add_argument("--label", default="run")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
@@ -69,7 +72,7 @@ def main() -> int:
     import torch
 
     from metacompress.distill import distill
-    from metacompress.distill.presets import SYNTHETIC_SIZES, teacher_preset
+    from metacompress.distill.presets import SYNTHETIC_SIZES, student_plans, teacher_preset
     from metacompress.distill.task_data import load_task_data, synthetic_task_data
     from metacompress.distill.teacher import train_teacher
     from metacompress.models import load_model, predict
@@ -97,12 +100,16 @@ def main() -> int:
     print(f"teacher test {teacher_scores}", flush=True)
     log = HERE / "gap" / f"{args.label}.jsonl"
     log.parent.mkdir(exist_ok=True)
-    for name, params in map(parse_config, args.config or ["default:"]):
-        params = dict(params)
-        n_unlabelled = params.pop("unlabelled", None)
+    for name, config in map(parse_config, args.config or ["default:"]):
+        config = dict(config)
+        n_unlabelled = config.pop("unlabelled", None)
         unlabelled = data.unlabelled[:n_unlabelled] if n_unlabelled else data.unlabelled
         for method in args.methods:
+            params = dict(config)
             out = args.out / name / method
+            if args.plans:
+                plan = {p.method: p for p in student_plans(args.plans, args.task)}[method]
+                params = {**plan.params, **params}
             cpu0, wall0, load0 = time.process_time(), time.time(), os.getloadavg()[0]
             result = distill(method, teacher, unlabelled, data.valid, args.task, out,
                              seed=args.seed, **params)  # fmt: skip

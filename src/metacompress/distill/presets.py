@@ -111,6 +111,7 @@ def teacher_init(budget: str, arch: str) -> str | None:
 
 
 def student_plans(budget: str, task: str) -> tuple[StudentPlan, ...]:
+    """The budget's three students for `task`, in `METHODS` order."""
     check_choice("budget", budget, BUDGETS)
     check_choice("task", task, tuple(TASK_FOLDERS))
     return STUDENTS[budget][task]

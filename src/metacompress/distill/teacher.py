@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from metacompress.atomic import write_atomic
 from metacompress.data.types import TASKS, Example
 from metacompress.distill.checkpoints import Checkpoints
 from metacompress.distill.size import StudentArch, roberta_config
@@ -324,5 +325,5 @@ def train_teacher(
         "best": best,
         "history": history,
     }
-    (out / "metrics.json").write_text(json.dumps(record, indent=1))
+    write_atomic(out / "metrics.json", json.dumps(record, indent=1))  # last: marks it finished
     return spec
