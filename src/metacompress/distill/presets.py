@@ -141,15 +141,17 @@ def train_stage_teacher(
     out = Path(out_dir)
     if (out / SPEC_NAME).is_file() and (out / "metrics.json").is_file():
         return out / SPEC_NAME
+    init = teacher_init(budget, arch)
     return train_teacher(
         data.labelled,
         data.valid,
         task,
         out,
         preset=teacher_preset(budget, task, arch),
+        mlm_pretrain=init is None,  # a published checkpoint is fine-tuned directly (CodeXGLUE)
         seed=seed,
         arch=arch,
-        init=teacher_init(budget, arch),
+        init=init,
         pretrain_codes=data.pretrain_codes,
         resume=True,
     )
