@@ -104,7 +104,7 @@ def test_bad_inputs_are_refused_with_reasons():
 def test_corrupt_cache_file_is_a_config_error(tmp_path):
     path = tmp_path / "bad.sqlite"
     path.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(ConfigError, match="bad.sqlite"):
+    with pytest.raises(ConfigError, match="bad.sqlite is not a usable .*: delete it, and"):
         CachedClassifier(CallableClassifier(length_model, "len"), path)
 
 

@@ -125,8 +125,9 @@ class SQLiteStore:
                     raise self._unusable(error) from None
                 time.sleep(pause)
                 pause = min(pause * 2, 0.5)
-            except sqlite3.DatabaseError as error:
-                raise self._unusable(error) from None
+            except sqlite3.DatabaseError as error:  # not a database, or a damaged one
+                raise self._unusable(error, "it holds cached predictions only: delete it, "
+                                            "and the answers are computed again") from None
 
     def _set_up(self, conn: sqlite3.Connection) -> sqlite3.Connection:
         try:
@@ -140,8 +141,11 @@ class SQLiteStore:
             raise
         return conn
 
-    def _unusable(self, error: sqlite3.DatabaseError) -> ConfigError:
-        return ConfigError(f"prediction cache {self.path} is not a usable SQLite file: {error}")
+    def _unusable(self, error: sqlite3.DatabaseError, fix: str = "") -> ConfigError:
+        fix = f"; {fix}" if fix else ""
+        return ConfigError(
+            f"prediction cache {self.path} is not a usable SQLite file: {error}{fix}"
+        )
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Record]:
         keys = list(keys)
