@@ -1,9 +1,9 @@
 """Byte-identity check of the example configs: sha256 of every deterministic output of a run.
 
 Runs each config of examples/ (devign, bigclonebench, synthetic) with ``--limit`` on two tiny
-RoBERTa classifiers built here (no hub; Devign and BigCloneBench from the shared data folder,
-the synthetic benchmark generated), through the ``metacompress run`` command, and records the
-sha256 of:
+RoBERTa classifiers (`metacompress.testing.tiny`, seeds 0 and 1; no hub; Devign and
+BigCloneBench from the shared data folder, the synthetic benchmark generated), through the
+``metacompress run`` command, and records the sha256 of:
 
 - every file under the run's ``tables/`` (the Parquet and CSV exports);
 - ``report.md`` and ``report.junit.xml`` (they hold no timings);
@@ -46,40 +46,6 @@ def shared_data() -> Path | None:
     """The shared data folder (METACOMPRESS_SHARED_DATA, else ../shared/data)."""
     folder = Path(os.environ.get("METACOMPRESS_SHARED_DATA", ROOT.parent / "shared" / "data"))
     return folder if folder.is_dir() else None
-
-
-def tiny_model(folder: Path, seed: int) -> Path:
-    """A 2-layer RoBERTa classifier with a small byte-level BPE (`metacompress.testing`)."""
-    import torch
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
-    from transformers import (
-        PreTrainedTokenizerFast,
-        RobertaConfig,
-        RobertaForSequenceClassification,
-    )
-
-    torch.set_num_threads(1)
-    backend = Tokenizer(models.BPE(unk_token="<unk>"))
-    backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    backend.decoder = decoders.ByteLevel()
-    corpus = ["int main(void) { return 0; }", "public int f(int a) { return a + 1; }"] * 3
-    backend.train_from_iterator(corpus, trainers.BpeTrainer(
-        vocab_size=300, show_progress=False, special_tokens=["<s>", "<pad>", "</s>", "<unk>"],
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))  # fmt: skip
-    backend.post_processor = processors.RobertaProcessing(("</s>", 2), ("<s>", 0))
-    tokenizer = PreTrainedTokenizerFast(
-        tokenizer_object=backend, bos_token="<s>", eos_token="</s>", cls_token="<s>",
-        sep_token="</s>", pad_token="<pad>", unk_token="<unk>", mask_token="<unk>",
-    )  # fmt: skip
-    torch.manual_seed(seed)
-    config = RobertaConfig(
-        vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-        intermediate_size=37, max_position_embeddings=130, num_labels=2, pad_token_id=1,
-        bos_token_id=0, eos_token_id=2,
-    )  # fmt: skip
-    RobertaForSequenceClassification(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
 
 
 def _strip(value: Any) -> Any:
@@ -137,10 +103,13 @@ def compute(
     if data is None:
         print("the shared data folder is missing (set METACOMPRESS_SHARED_DATA)", file=sys.stderr)
         raise SystemExit(2)
+    sys.path.insert(0, str(ROOT / "src"))  # the model builder of this checkout
+    from metacompress.testing.tiny import tiny_classifier
+
     with tempfile.TemporaryDirectory(prefix="mc-identity-") as tmp:
         work = Path(tmp)
-        tiny_model(work / "teacher", 0)
-        tiny_model(work / "student", 1)
+        tiny_classifier(work / "teacher", 0)
+        tiny_classifier(work / "student", 1)
         return {name: run_config(name, work, data, src) for name in names}
 
 

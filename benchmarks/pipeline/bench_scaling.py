@@ -69,8 +69,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="write the JSON report here too")
     args = parser.parse_args()
     os.environ[MODEL_MS_ENV] = str(args.model_ms)  # inherited by pool and Ray workers
-    from metacompress.pipeline.executor import LocalExecutor
-    from metacompress.pipeline.ray_backend import RayExecutor
+    from metacompress.pipeline.executors.local import LocalExecutor
+    from metacompress.pipeline.executors.ray_actors import RayExecutor
 
     results = []
     with tempfile.TemporaryDirectory() as tmp:

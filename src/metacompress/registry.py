@@ -1,10 +1,19 @@
 """Registries of components and the small base that makes components configurable.
 
-Every component family (transforms, relations, attacks, distillers, model formats) owns one
-`Registry`, filled by a decorator at import time. A component is a frozen dataclass: its fields
-are its constructor parameters, stored unmodified, so `type(c)(**get_params(c)) == c` and a
-config round-trips through YAML. Validation happens in `__post_init__` with the `check_*`
-helpers, whose messages say what was expected and what came.
+Every component family (FAMILIES: transforms, relations, attacks, distillers, model formats,
+data formats, report formats, executors) owns one `Registry`, filled by a decorator at import
+time. Nothing lists the components by hand: on its first lookup a registry imports every
+module of its packages (walking them, as the transformation catalogue does), so a new
+component is a new module and nothing else, and then every third-party plugin
+(`load_plugins`). A component is usually a frozen dataclass: its fields are its constructor
+parameters, stored unmodified, so `type(c)(**get_params(c)) == c` and a config round-trips
+through YAML. Validation happens in `__post_init__` with the `check_*` helpers, whose
+messages say what was expected and what came.
+
+Plugins: a distribution declares entry points in the group ``metacompress.plugins``; each
+names a module (importing it registers its components with the same decorators the project
+uses) or a function of no arguments that registers them. A plugin that fails to load is
+reported with a warning that names it; the other components stay available.
 """
 
 from __future__ import annotations
@@ -12,7 +21,9 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import math
+import pkgutil
 import threading
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -20,6 +31,21 @@ from typing import Any, Generic, TypeVar
 from metacompress.errors import ConfigError
 
 T = TypeVar("T")
+
+#: The entry-point group third-party plugins declare.
+PLUGIN_GROUP = "metacompress.plugins"
+#: Every component family: its name (as `metacompress list` takes it) and "module:REGISTRY".
+FAMILIES = {
+    "transforms": "metacompress.code.transform:TRANSFORMS",
+    "relations": "metacompress.relations.base:RELATIONS",
+    "attacks": "metacompress.attacks.base:ATTACKS",
+    "searches": "metacompress.attacks.deviation.base:SEARCHES",
+    "distillers": "metacompress.distill.base:DISTILLERS",
+    "model-formats": "metacompress.models.formats:FORMATS",
+    "data-formats": "metacompress.data.formats:DATA_FORMATS",
+    "report-formats": "metacompress.report.formats:REPORT_FORMATS",
+    "executors": "metacompress.pipeline.executors.base:EXECUTORS",
+}
 
 
 @dataclass(frozen=True)
@@ -35,14 +61,15 @@ class Entry(Generic[T]):
 class Registry(Generic[T]):
     """Name -> component mapping for one family, filled by `register` used as a decorator.
 
-    `providers` are the modules whose import fills the registry; they are imported on the first
-    lookup, so a caller never needs to know where the components live.
+    `packages` (packages or single modules) are imported on the first lookup, every module of
+    a package included, and then the plugins; so a caller never needs to know where the
+    components live.
     """
 
-    def __init__(self, kind: str, providers: Iterable[str] = ()) -> None:
+    def __init__(self, kind: str, packages: Iterable[str] = ()) -> None:
         self.kind = kind
         self._entries: dict[str, Entry[T]] = {}
-        self._providers = tuple(providers)
+        self._packages = tuple(packages)
         self._loaded = False
         self._loading = False
         self._lock = threading.RLock()
@@ -63,8 +90,9 @@ class Registry(Generic[T]):
         return decorate
 
     def _load(self) -> None:
-        """Import the providers once. Other threads wait until the imports are done; a lookup
-        made by a provider while it is being imported sees the registry as filled so far."""
+        """Import the packages' modules and the plugins once. Other threads wait until the
+        imports are done; a lookup made by a module while it is being imported sees the
+        registry as filled so far."""
         if self._loaded:
             return
         with self._lock:
@@ -72,8 +100,9 @@ class Registry(Generic[T]):
                 return
             self._loading = True
             try:
-                for module in self._providers:
-                    importlib.import_module(module)
+                for package in self._packages:
+                    import_package(package)
+                load_plugins()
                 self._loaded = True
             finally:
                 self._loading = False
@@ -114,6 +143,53 @@ class Registry(Generic[T]):
     def __contains__(self, name: object) -> bool:
         self._load()
         return name in self._entries
+
+
+def import_package(name: str) -> None:
+    """Import the module `name` and, when it is a package, every module below it."""
+    module = importlib.import_module(name)
+    for info in pkgutil.walk_packages(getattr(module, "__path__", ()), f"{name}."):
+        importlib.import_module(info.name)
+
+
+_plugins_lock = threading.RLock()
+_plugins_loaded: set[str] = set()
+
+
+def load_plugins() -> list[str]:
+    """Load every entry point of the PLUGIN_GROUP not loaded yet; the names of all loaded.
+
+    An entry point names a module (imported) or a function of no arguments (called); one that
+    fails is reported with a warning naming it and its error, and is not tried again.
+    """
+    from importlib.metadata import entry_points
+
+    with _plugins_lock:
+        for point in entry_points(group=PLUGIN_GROUP):
+            key = f"{point.name}={point.value}"
+            if key in _plugins_loaded:
+                continue
+            _plugins_loaded.add(key)
+            try:
+                loaded = point.load()
+                if callable(loaded) and not isinstance(loaded, type):
+                    loaded()
+            except Exception as error:  # a broken plugin must not take the project down
+                warnings.warn(
+                    f"metacompress plugin {point.name!r} ({point.value}) failed to load: "
+                    f"{type(error).__name__}: {error}",
+                    stacklevel=2,
+                )
+        return sorted(_plugins_loaded)
+
+
+def family(name: str) -> Registry[Any]:
+    """The registry of the family `name` (a key of FAMILIES)."""
+    if name not in FAMILIES:
+        raise ConfigError(f"unknown component family {name!r}; expected one of: "
+                          f"{', '.join(sorted(FAMILIES))}")  # fmt: skip
+    module, attribute = FAMILIES[name].split(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 def get_params(component: Any) -> dict[str, Any]:

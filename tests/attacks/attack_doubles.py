@@ -2,43 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
-import numpy as np
-
 from metacompress.models import CallableClassifier
+from metacompress.testing.attacks import BUF_CODE, LOOP_CODE, PLAIN_CODE, name_detector
 
-BUF_CODE = """int sum_buffer(int n, int scale) {
-    char buf[16];
-    int i, total = 0;
-    for (i = 0; i < n; i++) {
-        buf[i % 16] = i * scale;
-        total += buf[i % 16];
-    }
-    return total;
-}
-"""
-
-PLAIN_CODE = """static int add_twice(int a, int b) {
-    int c = a + b;
-    int d = c * 2;
-    return d;
-}
-"""
-
-LOOP_CODE = """int count_up(int limit) {
-    int k, acc = 0;
-    for (k = 0; k < limit; k++) {
-        acc += k;
-    }
-    if (acc > 100) {
-        acc = 100;
-    } else {
-        acc = acc + 1;
-    }
-    return acc;
-}
-"""
+__all__ = ["BUF_CODE", "CODE_CORPUS", "JAVA_A", "JAVA_B", "LOOP_CODE", "PLAIN_CODE",
+           "CountingVictim", "name_detector"]  # fmt: skip
 
 JAVA_A = """public int total(int[] values) {
     int sum = 0;
@@ -59,22 +27,6 @@ JAVA_B = """public int accumulate(int[] items) {
 """
 
 CODE_CORPUS = [BUF_CODE, PLAIN_CODE, LOOP_CODE, JAVA_A, JAVA_B]
-
-
-def name_detector(name: str, confident: float = 0.9):
-    """A batch function: P(positive) = `confident` iff the identifier `name` occurs in the
-    first input, else 1 - `confident`."""
-    pattern = re.compile(rf"\b{re.escape(name)}\b")
-
-    def fn(batch):
-        return np.array(
-            [
-                [1 - confident, confident] if pattern.search(b[0]) else [confident, 1 - confident]
-                for b in batch
-            ]
-        )
-
-    return fn
 
 
 class CountingVictim:

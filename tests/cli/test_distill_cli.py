@@ -127,5 +127,5 @@ def test_usage_errors_exit_2(teacher_dir, data_files, tmp_path, capsys):
     assert "KEY=VALUE" in capsys.readouterr().err
     assert main(base + ["--method", "avatar", "--out", str(tmp_path), "--param", "nope=1"]) == 2
     assert "no parameter" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        main(base + ["--method", "distilbert", "--out", str(tmp_path)])
+    assert main(base + ["--method", "distilbert", "--out", str(tmp_path)]) == 2
+    assert "unknown distiller 'distilbert'; expected one of: avatar" in capsys.readouterr().err

@@ -5,9 +5,9 @@ import json
 
 import pytest
 import torch
-from transformers import PreTrainedTokenizerFast, RobertaConfig, RobertaForSequenceClassification
 
 from metacompress.cli import main
+from metacompress.testing.tiny import tiny_classifier, wrap_tokenizer
 
 FUNCS = [
     "int f(int a) { return a + 1; }",
@@ -25,42 +25,14 @@ def _one_thread():
 @pytest.fixture
 def model_dir(tmp_path, shared_data):
     """A transformers-format classifier that says 'vulnerable' (P = 0.95) for everything."""
-    from tokenizers import Tokenizer, processors
+    from tokenizers import Tokenizer
 
     backend = Tokenizer.from_file(
         str(shared_data / "compressor-tokenizers" / "vulnerability_prediction-BPE_1000.json")
     )
-    backend.post_processor = processors.RobertaProcessing(("</s>", 2), ("<s>", 0))
-    tokenizer = PreTrainedTokenizerFast(
-        tokenizer_object=backend,
-        bos_token="<s>",
-        eos_token="</s>",
-        cls_token="<s>",
-        sep_token="</s>",
-        pad_token="<pad>",
-        unk_token="<unk>",
-        mask_token="<unk>",
-    )
-    config = RobertaConfig(
-        vocab_size=1000,
-        hidden_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=37,
-        max_position_embeddings=66,
-        num_labels=2,
-    )
-    model = RobertaForSequenceClassification(config)
-    with torch.no_grad():
-        model.classifier.out_proj.weight.zero_()
-        model.classifier.out_proj.bias.copy_(torch.tensor([-1.5, 1.5]))
-    folder = tmp_path / "model"
-    model.save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    (folder / "metacompress-model.yaml").write_text(
-        "format: transformers\ntask: vulnerability\nmax_length: 16\n"
-    )
-    return folder
+    spec = {"format": "transformers", "task": "vulnerability", "max_length": 16}
+    return tiny_classifier(tmp_path / "model", tokenizer=wrap_tokenizer(backend), positions=66,
+                           bias=(-1.5, 1.5), spec=spec)  # fmt: skip
 
 
 def write_data(path, labels):

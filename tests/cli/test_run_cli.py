@@ -103,6 +103,17 @@ def test_usage_errors_exit_2(project, capsys):
     assert run(project, "--max-violation", "no-such-relation=0.1") == 2
     assert "unknown relation 'no-such-relation'" in capsys.readouterr().err
     assert run(project, "--limit", "0") == 2
+    assert "--limit: expected an integer >= 1, got 0" in capsys.readouterr().err
+    for flag, value, message in [
+        ("--workers", "0", "--workers: expected an integer >= 1, got 0"),
+        ("--device", "gpu", "--device: device must be cpu, cuda, cuda:N or auto, got 'gpu'"),
+    ]:
+        assert run(project, flag, value) == 2
+        assert message in capsys.readouterr().err
+    assert run(project, "--backend", "local", "--ray-address", "auto") == 2
+    assert "--ray-address: a cluster address ('auto') needs the ray backend" in (
+        capsys.readouterr().err
+    )
     with pytest.raises(SystemExit) as exit_info:
         main(["run"])
     assert exit_info.value.code == 2

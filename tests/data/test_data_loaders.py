@@ -220,7 +220,7 @@ def test_missing_file_and_unknown_format_name_the_file_and_fix(tmp_path):
     ("kwargs", "message"),
     [
         ({"task": "summarize"}, "task must be one of"),
-        ({"format": "xml"}, "format must be one of"),
+        ({"format": "xml"}, "unknown data format .xml.; expected one of"),
         ({"limit": 0}, "limit must be a positive integer"),
         ({"columns": {"cod": "x"}}, "unknown column role"),
         ({"split": "test"}, "split='test' applies to"),

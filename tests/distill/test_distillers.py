@@ -6,21 +6,22 @@ import json
 
 import pytest
 
-from metacompress.distill import DISTILLERS, distill
+from metacompress.distill import DISTILLERS
 from metacompress.errors import ConfigError
-from metacompress.models import load_model, predict
-from metacompress.registry import get_params
+from metacompress.testing.distillers import DISTILLER_CHECKS, check_distillation
 
 
 def test_three_methods_are_registered_with_their_parameters():
     assert DISTILLERS.names() == ["avatar", "compressor", "morph"]
-    for name in DISTILLERS.names():
-        component = DISTILLERS.create(name)
-        assert type(component)(**get_params(component)) == component
-        assert {"size_mb", "temperature", "budget", "seed"} <= set(get_params(component))
     assert DISTILLERS.create("compressor").temperature == 10.0
     assert DISTILLERS.create("avatar").temperature == 1.0
     assert DISTILLERS.create("morph").transforms == ("rename-parameters",)
+
+
+@pytest.mark.parametrize("check", DISTILLER_CHECKS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("name", DISTILLERS.names())
+def test_distiller_conformance(name, check):
+    check(DISTILLERS.get(name))
 
 
 @pytest.mark.parametrize(
@@ -38,33 +39,13 @@ def test_bad_parameters_are_config_errors(name, params, message):
         DISTILLERS.create(name, **params)
 
 
-def _check_run(result, out, tiny_teacher):
-    for name in ("chosen_config.json", "metrics.json", "search_history.jsonl", "soft_labels.npz"):
-        assert (out / name).is_file(), name
-    model = load_model(result.student_spec)
-    probs = predict(model, [("int f(char *s) { char b[8]; strcpy(b, s); return 0; }",)]).probs
-    assert probs.shape == (1, 2)
-    metrics = json.loads((out / "metrics.json").read_text())
-    assert 0.0 <= metrics["student"]["agreement"] <= 1.0
-    assert metrics["teacher"]["accuracy"] >= 0.8
-    assert result.size_mb == pytest.approx(result.parameters * 4 / 1e6)
-
-
 def test_compressor_end_to_end_on_a_tiny_budget(tiny_teacher, vuln_data, tmp_path):
     _, unlabelled, valid = vuln_data
-    result = distill(
-        "compressor",
-        tiny_teacher,
-        unlabelled[:96],
-        valid[:40],
-        "vulnerability",
-        tmp_path,
-        size_mb=0.25,
-        budget="tiny",
-        seed=0,
-        max_length=64,
-    )
-    _check_run(result, tmp_path, tiny_teacher)
+    result = check_distillation(
+        "compressor", tiny_teacher, unlabelled[:96], valid[:40], "vulnerability", tmp_path,
+        size_mb=0.25, seed=0, max_length=64,
+    )  # fmt: skip
+    assert json.loads((tmp_path / "metrics.json").read_text())["teacher"]["accuracy"] >= 0.8
     assert abs(result.size_mb - 0.25) <= 0.05 * 0.25 + 0.02
     assert result.config["max_length"] == 64 and result.config["tokenizer"] == "bpe"
     assert not (tmp_path / "pareto_front.json").exists()
@@ -74,19 +55,11 @@ def test_compressor_end_to_end_on_a_tiny_budget(tiny_teacher, vuln_data, tmp_pat
 @pytest.mark.parametrize("method", ["avatar", "morph"])
 def test_multi_objective_methods_end_to_end(method, tiny_teacher, vuln_data, tmp_path):
     _, unlabelled, valid = vuln_data
-    result = distill(
-        method,
-        tiny_teacher,
-        unlabelled[:96],
-        valid[:40],
-        "vulnerability",
-        tmp_path,
-        size_mb=0.5,
-        budget="tiny",
-        seed=0,
-        max_length_range=(64, 96),
-    )
-    _check_run(result, tmp_path, tiny_teacher)
+    result = check_distillation(
+        method, tiny_teacher, unlabelled[:96], valid[:40], "vulnerability", tmp_path,
+        size_mb=0.5, seed=0, max_length_range=(64, 96),
+    )  # fmt: skip
+    assert json.loads((tmp_path / "metrics.json").read_text())["teacher"]["accuracy"] >= 0.8
     front = json.loads((tmp_path / "pareto_front.json").read_text())
     assert front and result.pareto_front == front
     samples = json.loads((tmp_path / "surrogate_samples.json").read_text())

@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 import torch
-import yaml
+
+from metacompress.testing.tiny import (
+    set_bias,
+    tiny_classifier,
+    tiny_config,
+    tiny_tokenizer,
+    write_spec,
+)
 
 CORPUS = [
     "int main(int argc, char **argv) { int x = 0; for (int i = 0; i < argc; i++) x += i; return x; }",
@@ -24,72 +31,6 @@ CORPUS = [
 @pytest.fixture(autouse=True)
 def _one_thread():
     torch.set_num_threads(1)
-
-
-def build_tokenizer(vocab_size: int = 300):
-    """A byte-level BPE with RoBERTa specials and template, as a Hugging Face fast tokenizer."""
-    from tokenizers import (
-        Tokenizer,
-        decoders,
-        models,
-        normalizers,
-        pre_tokenizers,
-        processors,
-        trainers,
-    )
-    from transformers import PreTrainedTokenizerFast
-
-    backend = Tokenizer(models.BPE(unk_token="<unk>"))
-    backend.normalizer = normalizers.Lowercase()
-    backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    backend.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(
-        vocab_size=vocab_size,
-        show_progress=False,
-        special_tokens=["<s>", "<pad>", "</s>", "<unk>"],
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-    )
-    backend.train_from_iterator(CORPUS * 3, trainer)
-    backend.post_processor = processors.RobertaProcessing(("</s>", 2), ("<s>", 0))
-    return PreTrainedTokenizerFast(
-        tokenizer_object=backend,
-        bos_token="<s>",
-        eos_token="</s>",
-        cls_token="<s>",
-        sep_token="</s>",
-        pad_token="<pad>",
-        unk_token="<unk>",
-        mask_token="<unk>",
-    )
-
-
-def tiny_config(vocab_size: int, num_labels: int = 2, positions: int = 130, hidden: int = 32):
-    from transformers import RobertaConfig
-
-    return RobertaConfig(
-        vocab_size=vocab_size,
-        hidden_size=hidden,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=37,
-        max_position_embeddings=positions,
-        num_labels=num_labels,
-        pad_token_id=1,
-        bos_token_id=0,
-        eos_token_id=2,
-    )
-
-
-def set_bias(linear: torch.nn.Linear, bias) -> None:
-    with torch.no_grad():
-        linear.weight.zero_()
-        linear.bias.copy_(torch.tensor(bias, dtype=torch.float32))
-
-
-def write_spec(folder: Path, **keys) -> Path:
-    path = folder / "metacompress-model.yaml"
-    path.write_text(yaml.safe_dump(keys, sort_keys=False))
-    return path
 
 
 @pytest.fixture(scope="session")
@@ -113,24 +54,18 @@ def config_factory():
 
 @pytest.fixture(scope="session")
 def tokenizer():
-    return build_tokenizer()
+    """A lower-casing byte-level BPE learnt from CORPUS."""
+    return tiny_tokenizer(CORPUS, lowercase=True)
 
 
 @pytest.fixture
 def make_hf_model(tokenizer, tmp_path_factory):
     """make_hf_model(bias=None, seed=0, spec=None) -> folder with a saved sequence classifier."""
-    from transformers import RobertaForSequenceClassification
 
     def make(bias=None, seed: int = 0, spec: dict | None = None, num_labels: int = 2) -> Path:
         folder = tmp_path_factory.mktemp("hf")
-        torch.manual_seed(seed)
-        model = RobertaForSequenceClassification(tiny_config(len(tokenizer), num_labels))
-        if bias is not None:
-            set_bias(model.classifier.out_proj, bias)
-        model.save_pretrained(folder)
-        tokenizer.save_pretrained(folder)
-        if spec is not None:
-            write_spec(folder, **spec)
-        return folder
+        return tiny_classifier(
+            folder, seed, tokenizer=tokenizer, num_labels=num_labels, bias=bias, spec=spec
+        )
 
     return make

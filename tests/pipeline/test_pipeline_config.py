@@ -189,3 +189,55 @@ def test_the_schema_in_the_module_docstring_is_a_valid_config(tmp_path):
     config = load_config(write(tmp_path, textwrap.dedent(block)))
     assert [f.name for f in config.followups][-2:] == ["mhm@teacher", "mhm@student"]
     assert config.gates[1].relation == "label-invariance-student"
+
+
+def test_overrides_pass_the_same_checks_and_errors_name_the_flag(tmp_path):
+    path = write(tmp_path, GOOD)
+    flags = {"workers": "--workers", "device": "--device", "limit": "--limit"}
+    config = load_config(path, overrides={"workers": 3, "device": "cuda:1"}, flags=flags)
+    assert (config.workers, config.device) == (3, "cuda:1")
+    for overrides, limit, message in [
+        ({"workers": 0}, None, r"^--workers: expected an integer >= 1, got 0$"),
+        ({"device": "gpu"}, None, r"^--device: device must be cpu, cuda, cuda:N or auto"),
+        ({}, 0, r"^--limit: expected an integer >= 1, got 0$"),
+        ({"ray_address": "auto"}, None, r"^ray_address \(override\): a cluster address"),
+    ]:
+        with pytest.raises(ConfigError, match=message):
+            load_config(path, overrides=overrides, limit=limit, flags=flags)
+
+
+def test_device_follows_the_model_layers_rule_in_the_file_and_in_load_options(tmp_path):
+    from metacompress.models.formats import LoadOptions
+
+    assert load_config(write(tmp_path, "device: cuda:2\n" + GOOD)).device == "cuda:2"
+    assert LoadOptions(device="cuda:2").device == "cuda:2"
+    for bad in ("cuda:x", "tpu", "cpu:0"):
+        with pytest.raises(
+            ConfigError, match=rf"exp.yaml:1: device: device must be .* got '{bad}'"
+        ):
+            load_config(write(tmp_path, f"device: '{bad}'\n" + GOOD))
+        with pytest.raises(ConfigError, match=rf"^device must be .* got '{bad}'"):
+            LoadOptions(device=bad)
+
+
+def test_replace_validates_its_changes_like_the_file(tmp_path):
+    config = load_config(write(tmp_path, GOOD))
+    assert config.replace(backend="ray", ray_address="auto").ray_address == "auto"
+    with pytest.raises(ConfigError, match="needs the ray backend, got backend 'local'"):
+        config.replace(ray_address="auto")
+    with pytest.raises(ConfigError, match="chunk_size"):
+        config.replace(chunk_size=0)
+
+
+def test_a_model_spec_mapping_is_checked_where_it_is_written(tmp_path):
+    text = GOOD.replace('function: "pkg.mod:fn"}', 'function: "pkg.mod:fn", colour: red}')
+    with pytest.raises(ConfigError, match=r"exp.yaml:8: student: model format 'callable' has no"):
+        load_config(write(tmp_path, text))
+
+
+def test_sources_given_as_objects_may_be_left_out():
+    raw = {"task": "clone", "followups": ["rename-locals"], "relations": ["prediction-agreement"]}
+    config = parse_config(raw, given=("data", "teacher", "student"))
+    assert (config.data, config.teacher, config.student) == ({}, None, None)
+    with pytest.raises(ConfigError, match="teacher: missing required key"):
+        parse_config(raw, given=("data", "student"))

@@ -10,43 +10,10 @@ import pytest
 
 from metacompress.pipeline.config import load_config
 from metacompress.pipeline.runner import run_experiment
+from metacompress.testing.tiny import tiny_classifier
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CONFIGS = sorted(EXAMPLES.glob("*.yaml"))
-
-
-def tiny_model(folder: Path, seed: int) -> Path:
-    """A 2-layer RoBERTa classifier with a small byte-level BPE, saved as a Hugging Face folder."""
-    import torch
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
-    from transformers import (
-        PreTrainedTokenizerFast,
-        RobertaConfig,
-        RobertaForSequenceClassification,
-    )
-
-    torch.set_num_threads(1)
-    backend = Tokenizer(models.BPE(unk_token="<unk>"))
-    backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    backend.decoder = decoders.ByteLevel()
-    corpus = ["int main(void) { return 0; }", "public int f(int a) { return a + 1; }"] * 3
-    backend.train_from_iterator(corpus, trainers.BpeTrainer(
-        vocab_size=300, show_progress=False, special_tokens=["<s>", "<pad>", "</s>", "<unk>"],
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))  # fmt: skip
-    backend.post_processor = processors.RobertaProcessing(("</s>", 2), ("<s>", 0))
-    tokenizer = PreTrainedTokenizerFast(
-        tokenizer_object=backend, bos_token="<s>", eos_token="</s>", cls_token="<s>",
-        sep_token="</s>", pad_token="<pad>", unk_token="<unk>", mask_token="<unk>",
-    )  # fmt: skip
-    torch.manual_seed(seed)
-    config = RobertaConfig(
-        vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-        intermediate_size=37, max_position_embeddings=130, num_labels=2, pad_token_id=1,
-        bos_token_id=0, eos_token_id=2,
-    )  # fmt: skip
-    RobertaForSequenceClassification(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
 
 
 def test_there_are_example_configs_for_both_data_sets_and_the_synthetic_benchmark():
@@ -68,8 +35,8 @@ def test_every_example_config_is_valid(path):
 def test_an_example_runs_end_to_end_with_a_limit(name, shared_data, tmp_path):
     config = load_config(EXAMPLES / f"{name}.yaml", out=tmp_path / "run", limit=3)
     config = config.replace(
-        teacher=str(tiny_model(tmp_path / "teacher", 0)),
-        student=str(tiny_model(tmp_path / "student", 1)),
+        teacher=str(tiny_classifier(tmp_path / "teacher", 0)),
+        student=str(tiny_classifier(tmp_path / "student", 1)),
         device="cpu",
         workers=1,
     )
@@ -95,12 +62,12 @@ def test_the_study_examples_run_end_to_end_and_compare_into_one_table_set(shared
     for name in ("study-devign", "study-bigclonebench"):
         config = load_config(EXAMPLES / f"{name}.yaml", out=tmp_path / name, limit=3)
         students = tuple(
-            StudentSpec(s.name, str(tiny_model(tmp_path / name / "models" / s.name, i + 1)),
+            StudentSpec(s.name, str(tiny_classifier(tmp_path / name / "models" / s.name, i + 1)),
                         s.method)  # fmt: skip
             for i, s in enumerate(config.students)
         )
         config = config.replace(
-            teacher=str(tiny_model(tmp_path / name / "models" / "teacher", 0)),
+            teacher=str(tiny_classifier(tmp_path / name / "models" / "teacher", 0)),
             students=students, device="cpu", workers=1,
         )  # fmt: skip
         run_experiment(config)

@@ -172,11 +172,9 @@ def test_a_model_that_fails_to_load_leaves_the_folder_free_for_any_run(make_conf
 
     from metacompress.pipeline.runner import run_experiment
 
-    def broken(config):
-        raise ConfigError("student: cannot load model 'nowhere'")
-
-    with pytest.raises(ConfigError, match="nowhere"):
-        run_experiment(make_config("free"), load=broken, data=examples())
+    with pytest.raises(ConfigError, match="nowhere"):  # the student's spec names no model
+        run_experiment(make_config("free", student="./nowhere"), data=examples(),
+                       models={"teacher": teacher()})  # fmt: skip
     models = {"teacher": teacher(), "student": identical_student()}
     outcome = run_experiment(make_config("free", seed=99), data=examples(), models=models)
     assert outcome.summary["resumed"] is False and outcome.summary["seed"] == 99

@@ -12,9 +12,11 @@ from pipeline_doubles import example_code
 from metacompress.code.edits import Edit, apply_edits
 from metacompress.errors import ConfigError
 from metacompress.hashing import derive_seed
-from metacompress.pipeline.config import FollowupSpec
-from metacompress.pipeline.executor import LocalExecutor, UnitTimeout, make_executor, time_limit
+from metacompress.pipeline.executors import make_executor
+from metacompress.pipeline.executors.local import LocalExecutor
+from metacompress.pipeline.followups import FollowupSpec
 from metacompress.pipeline.variants import VariantUnit, make_variant
+from metacompress.pipeline.watchdog import UnitTimeout, time_limit
 
 JAVA = "void m(int a) { int x = a; for (int i = 0; i < 2; i++) { x += i; } }"
 
@@ -108,7 +110,9 @@ def test_the_local_executor_keeps_order_with_several_processes():
     with LocalExecutor(2) as pool:
         assert list(pool.map(_square, units)) == [x * x for x in units]
     assert list(make_executor("local", 1).map(_square, units)) == [x * x for x in units]
-    with pytest.raises(ConfigError, match="backend must be one of"):
+    with pytest.raises(
+        ConfigError, match="unknown executor backend .carrier-pigeon.; expected one of"
+    ):
         make_executor("carrier-pigeon")
     with pytest.raises(ConfigError, match="workers"):
         LocalExecutor(0)

@@ -6,11 +6,7 @@ import numpy as np
 import pytest
 
 from metacompress.relations.base import RELATIONS, OutputPair
-
-
-def binary(p1) -> np.ndarray:
-    p1 = np.asarray(p1, dtype=float)
-    return np.column_stack([1 - p1, p1])
+from metacompress.testing.relations import binary
 
 
 def _pair(t_src, s_src, t_fu, s_fu, labels=None, **hidden):

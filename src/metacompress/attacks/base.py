@@ -37,15 +37,7 @@ from metacompress.errors import ConfigError
 from metacompress.models.base import Classifier
 from metacompress.registry import Registry, check_choice, check_range
 
-ATTACKS: Registry[type[Attack]] = Registry(
-    "attack",
-    providers=(
-        "metacompress.attacks.mhm",
-        "metacompress.attacks.alert",
-        "metacompress.attacks.wir",
-        "metacompress.attacks.structural",
-    ),
-)
+ATTACKS: Registry[type[Attack]] = Registry("attack", packages=("metacompress.attacks",))
 
 SUCCESS, FAILED, SKIPPED = "success", "failed", "skipped"
 STATUSES = (SUCCESS, FAILED, SKIPPED)

@@ -1,8 +1,7 @@
 """`metacompress attack`: run one adversarial attack on a model (or on a teacher and its student),
 or a deviation search on a teacher and its student.
 
-    metacompress attack --model SPEC --data PATH
-                        --method mhm|alert|wir-random|structural|deviation|deviation-random
+    metacompress attack --model SPEC --data PATH --method ATTACK|SEARCH
                         [--task vulnerability|clone] [--pairs FILE] [--format FMT]
                         [--budget N] [--limit N] [--seed S] [--mlm SPEC] [--perturb first|both]
                         [--param KEY=VALUE ...] [--student SPEC] [--batch-size N]
@@ -15,7 +14,8 @@ perturbation size, skip and failure reasons, engine statistics, timings). With `
 `student/results.jsonl`, `transfer.jsonl` (adversarial examples of each evaluated on the
 other) and a `summary.json` with both summaries, how much larger the student's relative drop
 is (percent) and the transfer rates. ALERT's masked LM defaults to `--model`'s `mlm/` folder
-(where train-teacher keeps it).
+(where train-teacher keeps it). The attack is `metacompress.workflows.attack.attack`, which
+Python code calls as `metacompress.attack`.
 
 `--method deviation` (or its baseline `deviation-random`, `metacompress.attacks.deviation`)
 needs `--student`: it searches, per example, for a variant on which the student's answer
@@ -34,8 +34,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-METHODS = ("mhm", "alert", "wir-random", "structural")
-SEARCH_METHODS = ("deviation", "deviation-random")
 LANGUAGES = {"vulnerability": "c", "clone": "java"}
 
 
@@ -51,8 +49,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--model", required=True, help="victim model spec (or the teacher)")
     parser.add_argument("--data", required=True, help="data file (see `metacompress data`)")
     parser.add_argument(
-        "--method", required=True, choices=METHODS + SEARCH_METHODS,
-        help="attack, or deviation search (with --student)",
+        "--method", required=True,
+        help="an attack (`metacompress list attacks`) or, with --student, a deviation search "
+        "(`metacompress list searches`)",
     )  # fmt: skip
     parser.add_argument("--out", required=True, help="output folder")
     parser.add_argument("--task", choices=sorted(LANGUAGES), help="default: clone with --pairs")
@@ -120,13 +119,6 @@ def _params(args: argparse.Namespace) -> dict[str, Any]:
     return params
 
 
-def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
 def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
@@ -136,12 +128,13 @@ def _deviations(
 ) -> dict[str, Any]:
     """Run a deviation search, write its results; its summary record."""
     from metacompress.attacks.deviation import summarize
+    from metacompress.workflows.attack import write_jsonl
 
     engine = search.engine(teacher, student)
     started = time.perf_counter()
     results = search.run(examples, teacher, student, lang, seed, engine=engine)
     seconds = time.perf_counter() - started
-    _write_jsonl(out / "results.jsonl", [r.to_dict() for r in results])
+    write_jsonl(out / "results.jsonl", [r.to_dict() for r in results])
     summary = summarize(results)
     print(
         f"searched {summary.searched}, triggering inputs found for {summary.found} "
@@ -151,25 +144,29 @@ def _deviations(
     return {"summary": summary.to_dict(), "engine": engine.stats.to_dict(), "seconds": seconds}
 
 
+def _is_search(method: str) -> bool:
+    from metacompress.attacks.deviation import SEARCHES
+
+    return method in SEARCHES
+
+
 def run(args: argparse.Namespace) -> int:
-    from metacompress.attacks import ATTACKS, Comparison, summarize, transfer, transfer_rate
     from metacompress.data.loaders import load_examples
     from metacompress.errors import ConfigError
     from metacompress.models import load_model
     from metacompress.registry import get_params
+    from metacompress.workflows.attack import attack
 
     if args.limit is not None and args.limit < 1:
         raise ConfigError(f"--limit must be an integer >= 1, got {args.limit}")
     task = args.task or ("clone" if args.pairs else "vulnerability")
-    lang = LANGUAGES[task]
-    if args.method in SEARCH_METHODS:
+    params = _params(args)
+    if _is_search(args.method):
         from metacompress.attacks.deviation import SEARCHES
 
         if args.student is None:
             raise ConfigError(f"--method {args.method} compares two models; give --student")
-        attack = SEARCHES.create(args.method, **_params(args))
-    else:
-        attack = ATTACKS.create(args.method, **_params(args))
+        search = SEARCHES.create(args.method, **params)
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -181,94 +178,39 @@ def run(args: argparse.Namespace) -> int:
     examples = loaded.examples
     if not examples:
         raise ConfigError(f"no examples loaded from {args.data} ({len(loaded.skipped)} skipped)")
-    options = {
-        "allow_pickle": args.allow_pickle,
-        "trust_remote_code": args.trust_remote_code,
-    }
-    report: dict[str, Any] = {
-        "attack": args.method,
-        "params": {k: v for k, v in get_params(attack).items()},
-        "task": task,
-        "data": str(args.data),
-        "seed": args.seed,
-        "examples": len(examples),
-        "data_skipped_rows": len(loaded.skipped),
-    }
-    if args.method in SEARCH_METHODS:
-        teacher = load_model(args.model, args.device, **options)
-        student = load_model(args.student, args.device, **options)
-        report.update(_deviations(attack, examples, teacher, student, lang, args.seed, out))
+    options = {"device": args.device, "allow_pickle": args.allow_pickle,
+               "trust_remote_code": args.trust_remote_code}  # fmt: skip
+    extra = {"data": str(args.data), "data_skipped_rows": len(loaded.skipped)}
+    if _is_search(args.method):
+        report: dict[str, Any] = {
+            "attack": args.method, "params": dict(get_params(search)), "task": task,
+            "seed": args.seed, "examples": len(examples), **extra,
+        }  # fmt: skip
+        teacher = load_model(args.model, **options)
+        student = load_model(args.student, **options)
+        lang = LANGUAGES[task]
+        report.update(_deviations(search, examples, teacher, student, lang, args.seed, out))
         report.update({"teacher": str(args.model), "student": str(args.student)})
         (out / "summary.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {out / 'summary.json'}")
         return 0
-    victims = (
-        {"model": args.model}
-        if args.student is None
-        else {
-            "teacher": args.model,
-            "student": args.student,
-        }
-    )
-    runs: dict[str, Any] = {}
-    for role, spec in victims.items():
-        victim = load_model(spec, args.device, **options)
-        engine = attack.engine(victim)
-        started = time.perf_counter()
-        results = attack.run(examples, victim, lang, args.seed, engine=engine)
-        seconds = time.perf_counter() - started
-        folder = out if args.student is None else out / role
-        _write_jsonl(folder / "results.jsonl", [r.to_dict() for r in results])
-        summary = summarize(results, task)
-        runs[role] = {
-            "victim": victim,
-            "results": results,
-            "summary": summary,
-            "record": {
-                "model": str(spec),
-                "summary": summary.to_dict(),
-                "engine": engine.stats.to_dict(),
-                "seconds": seconds,
-            },
-        }
+    result = attack(args.method, args.model, examples, student=args.student, task=task,
+                    seed=args.seed, load_options=options, **params)  # fmt: skip
+    for role, victim in result.runs.items():
+        summary = victim.summary
         print(
             f"{role}: attacked {summary.attacked}, success rate "
             f"{_fmt(summary.attack_success_rate)}, {summary.metric} {_fmt(summary.clean)} -> "
             f"{_fmt(summary.adversarial)} (relative drop {_fmt(summary.relative_drop)}), "
             f"mean queries {_fmt(summary.mean_queries)}"
         )
-    if args.student is None:
-        report.update(runs["model"]["record"])
-    else:
-        comparison = Comparison(runs["teacher"]["summary"], runs["student"]["summary"])
-        moved = {
-            "teacher->student": transfer(
-                runs["teacher"]["results"], examples, runs["student"]["victim"]
-            ),
-            "student->teacher": transfer(
-                runs["student"]["results"], examples, runs["teacher"]["victim"]
-            ),
-        }
-        _write_jsonl(
-            out / "transfer.jsonl",
-            [{"direction": d, **t.to_dict()} for d, found in moved.items() for t in found],
-        )
-        report.update(
-            {
-                "teacher": runs["teacher"]["record"],
-                "student": runs["student"]["record"],
-                "drop_increase_percent": comparison.drop_increase_percent,
-                "drop_ratio": comparison.drop_ratio,
-                "transfer_rate": {d: transfer_rate(found) for d, found in moved.items()},
-            }
-        )
-        ratio = comparison.drop_ratio
+    if result.comparison is not None:
+        ratio = result.comparison.drop_ratio
         print(
             "student's relative drop: "
             + ("undefined against a teacher drop of 0" if ratio is None else
                f"{100 * ratio:.1f} % of the teacher's (drop increase "
-               f"{comparison.drop_increase_percent:+.1f} %)")
+               f"{result.drop_increase_percent:+.1f} %)")
         )  # fmt: skip
-    (out / "summary.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {out / 'summary.json'}")
+    print(f"wrote {result.write(out, extra)}")
     return 0

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from metacompress.data.loaders import FORMATS
 from metacompress.data.types import TASKS
 from metacompress.errors import ConfigError
 
@@ -34,7 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     inspect = commands.add_parser("inspect", help="load a data file and report what it holds")
     inspect.add_argument("source", help="data file, folder or Hugging Face hub id")
     inspect.add_argument("--task", required=True, choices=TASKS)
-    inspect.add_argument("--format", default="auto", choices=FORMATS)
+    inspect.add_argument(
+        "--format", default="auto", help="data format (`metacompress list data-formats`)"
+    )
     inspect.add_argument("--pairs", help="BigCloneBench pair file")
     inspect.add_argument("--split", help="split of a hub id or Parquet/Arrow folder")
     inspect.add_argument(

@@ -29,7 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Search a student architecture for a size target and train it on the "
         "teacher's soft labels, the way the named method does.",
     )
-    parser.add_argument("--method", required=True, choices=("compressor", "avatar", "morph"))
+    parser.add_argument(
+        "--method", required=True, help="distiller (`metacompress list distillers`)"
+    )
     parser.add_argument("--teacher", required=True, help="teacher model spec")
     parser.add_argument("--out", required=True, help="output folder")
     parser.add_argument("--task", choices=("vulnerability", "clone"), help="default: teacher's")

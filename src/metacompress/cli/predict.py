@@ -49,11 +49,11 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     """--data and the loader options."""
-    from metacompress.data.loaders import FORMATS
-
     parser.add_argument("--data", required=True, help="data file, folder or hub id")
     parser.add_argument("--task", choices=TASKS, help="default: the model's task")
-    parser.add_argument("--format", default="auto", choices=FORMATS, help="data format")
+    parser.add_argument(
+        "--format", default="auto", help="data format (`metacompress list data-formats`)"
+    )
     parser.add_argument("--pairs", help="BigCloneBench pair file")
     parser.add_argument("--split", help="split of a hub id or Parquet/Arrow folder")
     parser.add_argument("--limit", type=int, help="stratified sample of this many examples")

@@ -1,4 +1,4 @@
-"""`metacompress report RUN_DIR [--format html,md,json,junit,csv,parquet]`."""
+"""`metacompress report RUN_DIR [--format FORMAT,...]`: write the reports of a run directory."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("run_dir", help="a run directory written by `metacompress run`")
     parser.add_argument(
         "--format",
-        default="html,md,json,junit,csv,parquet",
-        help="comma-separated formats (default: all)",
+        help="comma-separated formats (default: all; `metacompress list report-formats`)",
     )
     parser.set_defaults(handler=run)
 
@@ -19,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from metacompress.report import write_reports
 
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    formats = None if args.format is None else [f.strip() for f in args.format.split(",") if f.strip()]
     for path in write_reports(args.run_dir, formats):
         print(path)
     return 0

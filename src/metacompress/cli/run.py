@@ -1,7 +1,7 @@
 """`metacompress run CONFIG.yaml`: one experiment, its run directory, its gates.
 
     metacompress run CONFIG.yaml [--out DIR] [--limit N] [--resume] [--workers N]
-                     [--backend local|ray] [--ray-address ADDRESS]
+                     [--backend local|ray] [--ray-address ADDRESS] [--device DEVICE]
                      [--max-violation RELATION[@FOLLOWUP][:MEASURE]=LIMIT ...]
                      [--fail-under RELATION[@FOLLOWUP][:MEASURE]=LIMIT ...]
                      [--allow-pickle] [--trust-remote-code]
@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -54,13 +55,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--workers", type=int, help="processes (local) or Ray actors (ray) doing the work"
     )
     parser.add_argument(
-        "--backend", choices=("local", "ray"), help="where the work runs (default: the config's)"
+        "--backend", help="where the work runs: local, ray, ... (`metacompress list executors`)"
     )
     parser.add_argument(
         "--ray-address",
         metavar="ADDRESS",
         help="Ray cluster to join (auto, HOST:PORT, ray://HOST:PORT); implies --backend ray",
     )
+    parser.add_argument("--device", help="cpu, cuda, cuda:N or auto (default: the config's)")
     parser.add_argument(
         "--max-violation",
         action="append",
@@ -90,35 +92,40 @@ def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
+def overrides(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, str]]:
+    """The config keys the command line sets, and the flag that set each (for errors).
+
+    ``--ray-address`` implies ``--backend ray``; ``--backend local`` drops the config's
+    cluster address. Whether the values are valid is the config parser's business.
+    """
+    values: dict[str, Any] = {}
+    flags: dict[str, str] = {"out": "--out", "limit": "--limit"}
+    for key in ("workers", "device", "backend", "ray_address"):
+        if getattr(args, key) is not None:
+            values[key] = getattr(args, key)
+            flags[key] = "--" + key.replace("_", "-")
+    if args.ray_address is not None and args.backend is None:
+        values["backend"], flags["backend"] = "ray", "--ray-address"
+    if args.backend == "local" and args.ray_address is None:
+        values["ray_address"] = None
+    for key in ("allow_pickle", "trust_remote_code"):
+        if getattr(args, key):
+            values[key], flags[key] = True, "--" + key.replace("_", "-")
+    return values, flags
+
+
 def run(args: argparse.Namespace) -> int:
-    from metacompress.errors import ConfigError
     from metacompress.pipeline.config import load_config, parse_gate
     from metacompress.pipeline.runner import run_experiment
 
-    if args.limit is not None and args.limit < 1:
-        raise ConfigError(f"--limit must be an integer >= 1, got {args.limit}")
-    if args.workers is not None and args.workers < 1:
-        raise ConfigError(f"--workers must be an integer >= 1, got {args.workers}")
     gates = [parse_gate(text, "max_violation") for text in args.max_violation]
     gates += [parse_gate(text, "fail_under") for text in args.fail_under]
-    config = load_config(args.config, out=args.out, limit=args.limit, extra_gates=gates)
-    changes = {}
-    if args.workers is not None:
-        changes["workers"] = args.workers
-    if args.ray_address is not None:
-        if args.backend == "local":
-            raise ConfigError("--ray-address needs --backend ray, got --backend local")
-        changes["ray_address"] = args.ray_address
-        changes["backend"] = "ray"
-    elif args.backend is not None:
-        changes["backend"] = args.backend
-        if args.backend == "local":
-            changes["ray_address"] = None
-    if args.allow_pickle:
-        changes["allow_pickle"] = True
-    if args.trust_remote_code:
-        changes["trust_remote_code"] = True
-    outcome = run_experiment(config.replace(**changes), resume=args.resume)
+    values, flags = overrides(args)
+    config = load_config(
+        args.config, out=args.out, limit=args.limit, extra_gates=gates, overrides=values,
+        flags=flags,
+    )  # fmt: skip
+    outcome = run_experiment(config, resume=args.resume)
     summary = outcome.summary
     counts = summary["counts"]
     print(f"run directory: {outcome.run_dir}")

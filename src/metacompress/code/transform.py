@@ -26,9 +26,7 @@ from metacompress.code.edits import Edit, apply_edits, separate_tokens
 from metacompress.code.parsing import ParsedCode, parse
 from metacompress.registry import Registry
 
-TRANSFORMS: Registry[type[Transformation]] = Registry(
-    "transform", providers=("metacompress.code.catalogue", "metacompress.code.combine")
-)
+TRANSFORMS: Registry[type[Transformation]] = Registry("transform", packages=("metacompress.code",))
 
 
 @dataclass(frozen=True)

@@ -23,14 +23,7 @@ from metacompress.registry import Registry, check_choice, check_range
 if TYPE_CHECKING:
     from metacompress.distill.pipeline import DistillJob
 
-DISTILLERS: Registry[type[Distiller]] = Registry(
-    "distiller",
-    providers=(
-        "metacompress.distill.compressor",
-        "metacompress.distill.avatar",
-        "metacompress.distill.morph",
-    ),
-)
+DISTILLERS: Registry[type[Distiller]] = Registry("distiller", packages=("metacompress.distill",))
 
 BUDGET_NAMES = ("tiny", "small", "paper")
 

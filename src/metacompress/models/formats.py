@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+from metacompress.configfile import Origin
 from metacompress.data.types import TASKS
 from metacompress.errors import ConfigError
 from metacompress.paths import path_problem
 from metacompress.registry import Registry, check_choice, check_range, get_params
 
 FORMATS: Registry[type[ModelFormat]] = Registry(
-    "model format", providers=("metacompress.models.adapters",)
+    "model format", packages=("metacompress.models.adapters",)
 )
 DEVICES = ("cpu", "cuda", "auto")
 DEFAULT_AUTO_TOKENS = {"cpu": 4096, "cuda": 262144}
@@ -39,6 +40,15 @@ def model_format(name: str, description: str) -> Callable[[type[ModelFormat]], t
         return FORMATS.register(name, description)(cls)
 
     return decorate
+
+
+def check_device(device: str) -> str:
+    """`device` when it is "cpu", "cuda", "cuda:N" (N a GPU index) or "auto"; a ConfigError
+    otherwise. The run config and `LoadOptions` both follow this rule."""
+    base, colon, index = str(device).partition(":")
+    if base not in DEVICES or (colon and (base != "cuda" or not index.isdigit())):
+        raise ConfigError(f"device must be cpu, cuda, cuda:N or auto, got {device!r}")
+    return device
 
 
 @dataclass(frozen=True)
@@ -61,10 +71,7 @@ class LoadOptions:
     trust_remote_code: bool = False
 
     def __post_init__(self) -> None:
-        base = self.device.split(":", 1)[0]
-        check_choice("device", base, DEVICES)
-        if ":" in self.device and (base != "cuda" or not self.device.split(":", 1)[1].isdigit()):
-            raise ConfigError(f"device must be cpu, cuda, cuda:N or auto, got {self.device!r}")
+        check_device(self.device)
         if self.batch_size != "auto":
             if not isinstance(self.batch_size, int):
                 raise ConfigError(
@@ -130,14 +137,32 @@ def resolve_path(base_dir: Path | None, value: str, what: str, must_exist: bool 
     return path
 
 
-def create_format(name: str, params: dict[str, Any]) -> ModelFormat:
-    """The format `name` configured with the spec keys `params` (unknown keys: ConfigError)."""
+def create_format(name: str, params: dict[str, Any], origin: Origin | None = None) -> ModelFormat:
+    """The format `name` configured with the spec keys `params` (unknown keys: ConfigError).
+
+    With the `origin` of a spec file, an error names the file and the line of the key at fault:
+    an unknown key, or the key a validation message starts with (else the `format` key).
+    """
+
+    def error(key: str, message: str) -> ConfigError:
+        return ConfigError(message) if origin is None else origin.error((key,), message)
+
+    if name not in FORMATS:
+        raise error("format", f"unknown model format {name!r}; expected one of: "
+                              f"{', '.join(FORMATS.names())}")  # fmt: skip
     cls = FORMATS.get(name)
     allowed = {f.name for f in dataclasses.fields(cls) if f.init}
     unknown = sorted(set(params) - allowed)
     if unknown:
-        raise ConfigError(
+        raise error(
+            unknown[0],
             f"model format {name!r} has no key {', '.join(map(repr, unknown))}; "
-            f"expected some of: format, {', '.join(sorted(allowed))}"
+            f"expected some of: format, {', '.join(sorted(allowed))}",
         )
-    return cls(**params)
+    try:
+        return cls(**params)
+    except ConfigError as failure:
+        message = str(failure)
+        key = next((k for k in sorted(params, key=len, reverse=True)
+                    if message.startswith(k)), "format")  # fmt: skip
+        raise error(key, message) from None

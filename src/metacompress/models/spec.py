@@ -14,12 +14,11 @@ A spec is one of:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from metacompress.configfile import Origin, read_yaml
 from metacompress.errors import ConfigError
 from metacompress.models.base import Classifier
 from metacompress.models.formats import FORMATS, LoadOptions, create_format
@@ -31,48 +30,51 @@ _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
 
 def read_spec(spec: str | Path | dict[str, Any]) -> tuple[dict[str, Any], Path | None]:
     """The spec's keys and the folder its paths are relative to (None for a hub id)."""
+    data, base, _ = _read(spec)
+    return data, base
+
+
+def _read(spec: str | Path | dict[str, Any]) -> tuple[dict[str, Any], Path | None, Origin | None]:
+    """read_spec, plus the Origin of a spec file (None for a mapping or a hub id)."""
     if isinstance(spec, dict):
         data = dict(spec)
         base = data.pop("base_dir", None)
-        return data, Path(base) if base is not None else Path.cwd()
+        return data, Path(base) if base is not None else Path.cwd(), None
     path = Path(spec).expanduser()
     if path.is_dir():
         if (path / SPEC_NAME).is_file():
-            return _read_yaml(path / SPEC_NAME), path
+            return _file(path / SPEC_NAME, path)
         if (path / "config.json").is_file():
-            return {"format": "transformers", "path": "."}, path
+            return {"format": "transformers", "path": "."}, path, None
         raise ConfigError(
             f"model folder {str(path)!r} has neither {SPEC_NAME} nor a Hugging Face config.json"
         )
     if path.suffix == ".onnx" and path.with_suffix(".yaml").is_file():
         path = path.with_suffix(".yaml")
     if path.is_file():
-        return _read_yaml(path), path.parent
+        return _file(path, path.parent)
     text = str(spec)
     problem = path_problem(path)
     if problem not in (None, "not found"):  # a symbolic link loop, no permission, ...
         raise ConfigError(f"model spec {text!r} cannot be read: {problem}")
     if _HUB_ID.match(text) and "/" in text and not text.endswith((".yaml", ".yml")):
-        return {"format": "transformers", "path": text}, None
+        return {"format": "transformers", "path": text}, None, None
     raise ConfigError(
         f"model spec {text!r} not found: expected a {SPEC_NAME} file, a folder holding one, "
         "a Hugging Face folder or a hub id like 'owner/name'"
     )
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise ConfigError(f"cannot read model spec {str(path)!r}: {error}") from None
+def _file(path: Path, base: Path) -> tuple[dict[str, Any], Path, Origin]:
+    """The keys of the spec file `path`, checked to be a mapping with a format."""
+    data, origin = read_yaml(path, "model spec")
     if not isinstance(data, dict):
-        raise ConfigError(f"model spec {str(path)!r} must be a mapping of keys, got {data!r}")
+        raise origin.error((), f"a model spec must be a mapping of keys, got {data!r}")
     if "format" not in data:
-        raise ConfigError(
-            f"model spec {str(path)!r} has no 'format' key; expected one of: "
-            f"{', '.join(FORMATS.names())}"
+        raise origin.error(
+            ("format",), f"no 'format' key; expected one of: {', '.join(FORMATS.names())}"
         )
-    return data
+    return data, base, origin
 
 
 def load_model(
@@ -97,17 +99,19 @@ def load_model(
         allow_pickle=allow_pickle,
         trust_remote_code=trust_remote_code,
     )
-    data, base_dir = read_spec(spec)
-    return reload(SpecSource(data, base_dir, options))
+    data, base_dir, origin = _read(spec)
+    return reload(SpecSource(data, base_dir, options, origin))
 
 
 @dataclass(frozen=True)
 class SpecSource:
-    """What a model was loaded from: the spec's keys, its folder and the load options."""
+    """What a model was loaded from: the spec's keys, its folder, the load options and, for a
+    spec file, where its keys are (for errors)."""
 
     data: dict[str, Any]
     base_dir: Path | None
     options: LoadOptions
+    origin: Origin | None = field(default=None, compare=False)
 
 
 def reload(source: SpecSource) -> Classifier:
@@ -116,7 +120,7 @@ def reload(source: SpecSource) -> Classifier:
     name = data.pop("format", None)
     if name is None:
         raise ConfigError(f"model spec has no 'format' key; expected one of: {FORMATS.names()}")
-    model = create_format(str(name), data).load(source.base_dir, source.options)
+    model = create_format(str(name), data, source.origin).load(source.base_dir, source.options)
     if hasattr(model, "spec_source"):
         model.spec_source = source
     return model

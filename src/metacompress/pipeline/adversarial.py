@@ -34,7 +34,7 @@ from typing import Any
 
 from metacompress.data.types import Example
 from metacompress.hashing import derive_seed
-from metacompress.pipeline.config import FollowupSpec
+from metacompress.pipeline.followups import FollowupSpec
 from metacompress.pipeline.students import STUDENT, TEACHER
 from metacompress.pipeline.variants import ERROR, NOT_APPLICABLE, OK, VariantOutcome
 

@@ -29,7 +29,7 @@ Schema (defaults in brackets; relative paths are relative to the config file's f
     cache: shared                        # [shared] predictions shared by every run on this
                                          #   machine (`models.shared_cache`) | run (this run
                                          #   directory only) | a folder for the shared cache
-    device: cpu                          # [cpu] cpu | cuda | auto
+    device: cpu                          # [cpu] cpu | cuda | cuda:N | auto
     half: false                          # [false] float16 on GPU
     allow_pickle: false                  # [false] accept pickled checkpoints (can run code)
     trust_remote_code: false             # [false] run code shipped with a model or named by a
@@ -90,10 +90,8 @@ student of `student:`); the unmodified input is the follow-up ``source``, always
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,8 +99,10 @@ from typing import Any
 
 import yaml
 
+from metacompress.configfile import KeyPath, Origin, Reader, read_yaml
 from metacompress.data.types import SOURCE, TASKS
 from metacompress.errors import ConfigError
+from metacompress.pipeline.followups import ALL_FOLLOWUPS, FollowupSpec, parse_followups
 from metacompress.pipeline.students import (
     STUDENT,
     TEACHER,
@@ -115,18 +115,10 @@ from metacompress.rundir.layout import ATTACKS_POOL, POOLED, POOLS, TRANSFORMATI
 LANG_OF_TASK = {"vulnerability": "c", "clone": "java"}
 #: The cache settings: the machine's shared prediction cache, or the run directory's only.
 SHARED_CACHE, RUN_CACHE = "shared", "run"
-DEVICES = ("cpu", "cuda", "auto")
 HIDDEN = ("auto", "always", "never")
-SIDES = ("all", "first", "second")
-REPORT_FORMATS = ("html", "md", "json", "junit", "csv", "parquet")
 DEFAULT_REPORTS = ("html", "md", "json", "junit")
-ALL_FOLLOWUPS = "all"
 #: The most seconds `time_limit` may give one input (larger values overflow the watchdog's timer).
 MAX_TIME_LIMIT = 86_400.0
-#: What separates an example id from a follow-up id in a variant id (so never in a follow-up id).
-ID_SEPARATOR = "/"
-#: The combinator transformation a `combine: k` follow-up stands for.
-COMPOSE = "compose"
 #: Settings that cannot change any result: a run may be resumed with other values.
 NOT_RESULT_KEYS = (
     "workers", "backend", "ray_address", "batch_size", "output", "report", "allow_pickle",
@@ -139,37 +131,6 @@ _TOP_KEYS = (
     "workers", "backend", "ray_address", "time_limit", "followups", "relations", "gates", "statistics", "hidden",
     "output", "report",
 )  # fmt: skip
-
-Path_ = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class FollowupSpec:
-    """One kind of follow-up input; `name` is its id in every table.
-
-    kind "transform": `component` is a transformation applied with `params` (a k-step
-    combination is the `compose` transformation); kind "attack": `component` is an attack
-    searching against `victim`; kind "search": `component` is a deviation search asking both
-    models (`metacompress.attacks.deviation`). `sides` says which inputs of a pair are
-    transformed.
-    """
-
-    name: str
-    kind: str
-    component: str = ""
-    params: dict[str, Any] = field(default_factory=dict)
-    victim: str | None = None
-    sides: str = "all"
-
-    def to_dict(self) -> dict[str, Any]:
-        if self.kind == "transform":
-            return {"transform": self.component, "id": self.name, "params": dict(self.params),
-                    "sides": self.sides}  # fmt: skip
-        if self.kind == "search":
-            ident = self.name.removesuffix(f"@{self.victim}") if self.victim else self.name
-            return {"search": self.component, "id": ident, "params": dict(self.params)}
-        return {"attack": self.component, "id": self.name.rsplit("@", 1)[0], "against": self.victim,
-                "params": dict(self.params)}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -229,7 +190,7 @@ class RunConfig:
 
     task: str
     data: dict[str, Any]
-    teacher: str | dict[str, Any]
+    teacher: str | dict[str, Any] | None
     students: tuple[StudentSpec, ...]
     seed: int = 0
     device: str = "cpu"
@@ -332,291 +293,31 @@ class RunConfig:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def replace(self, **changes: Any) -> RunConfig:
-        """A copy with `changes`; `student=SPEC` sets the one student of a run of one pair."""
-        if "student" in changes:
-            changes["students"] = (StudentSpec(STUDENT, changes.pop("student")),)
-        return dataclasses.replace(self, **changes)
+        """This config with top-level `changes`, validated again like a config file's values;
+        `student=SPEC` (or `students=`) replaces every student."""
+        raw = self.to_dict()
+        if {"student", "students"} & set(changes):
+            raw.pop("student", None)
+            raw.pop("students", None)
+        return parse_config(raw, source=self.source, overrides=changes,
+                            given=self.given_sources())  # fmt: skip
+
+    def given_sources(self) -> tuple[str, ...]:
+        """The SOURCES this config leaves to objects given to the run (no data, no spec)."""
+        return tuple(k for k in SOURCES if not getattr(self, k))
 
 
-class _Context:
-    """Where a value came from: the file name and the line of every key path."""
-
-    def __init__(self, source: str, lines: Mapping[Path_, int] | None = None) -> None:
-        self.source = source
-        self.lines = dict(lines or {})
-
-    def where(self, path: Path_) -> str:
-        """FILE:LINE: KEY of the value at `path` (the line of its nearest key that has one)."""
-        line = None
-        for end in range(len(path), -1, -1):
-            if path[:end] in self.lines:
-                line = self.lines[path[:end]]
-                break
-        where = f"{self.source}:{line}" if line is not None else self.source
-        return f"{where}: {_dotted(path) if path else 'config'}"
-
-    def error(self, path: Path_, message: str) -> ConfigError:
-        return ConfigError(f"{self.where(path)}: {message}")
-
-
-def _dotted(path: Path_) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _yaml_with_lines(text: str, source: str) -> tuple[Any, dict[Path_, int]]:
-    """Parse YAML; return the value and the 1-based line of every key path in it."""
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        value = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or str(error)
-        context, context_mark = (
-            getattr(error, "context", None),
-            getattr(error, "context_mark", None),
-        )
-        if context and context_mark is not None:
-            problem += f" ({context} that starts at line {context_mark.line + 1})"
-        raise ConfigError(f"{source}{line}: not valid YAML: {problem}") from None
-    finally:
-        loader.dispose()
-    lines: dict[Path_, int] = {}
-
-    def walk(current: yaml.Node, path: Path_) -> None:
-        lines.setdefault(path, current.start_mark.line + 1)
-        if isinstance(current, yaml.MappingNode):
-            seen: set[str] = set()
-            for key_node, value_node in current.value:
-                key = key_node.value
-                if key in seen:
-                    line = key_node.start_mark.line + 1
-                    raise ConfigError(f"{source}:{line}: {_dotted((*path, key))}: duplicate key")
-                seen.add(key)
-                lines[(*path, key)] = key_node.start_mark.line + 1
-                walk(value_node, (*path, key))
-        elif isinstance(current, yaml.SequenceNode):
-            for index, item in enumerate(current.value):
-                walk(item, (*path, index))
-
-    if node is not None:
-        walk(node, ())
-    return value, lines
-
-
-def _kind(value: Any) -> str:
-    return type(value).__name__ if value is not None else "nothing"
-
-
-class _Reader:
-    """Typed access to one config mapping, raising located ConfigErrors."""
-
-    def __init__(self, ctx: _Context) -> None:
-        self.ctx = ctx
-
-    def error(self, path: Path_, message: str) -> ConfigError:
-        return self.ctx.error(path, message)
-
-    def mapping(self, value: Any, path: Path_, keys: Sequence[str] | None = None) -> dict:
-        if not isinstance(value, Mapping):
-            raise self.ctx.error(path, f"expected a mapping, got {_kind(value)} {value!r}")
-        for key in value:
-            if not isinstance(key, str):
-                raise self.ctx.error(path, f"expected string keys, got {key!r}")
-            if keys is not None and key not in keys:
-                raise self.ctx.error(
-                    (*path, key), f"unknown key; expected one of: {', '.join(keys)}"
-                )
-        return dict(value)
-
-    def string(self, value: Any, path: Path_, choices: Sequence[str] | None = None) -> str:
-        if not isinstance(value, str) or not value:
-            raise self.ctx.error(path, f"expected a non-empty string, got {value!r}")
-        if choices is not None and value not in choices:
-            raise self.ctx.error(path, f"expected one of {', '.join(choices)}, got {value!r}")
-        return value
-
-    def boolean(self, value: Any, path: Path_) -> bool:
-        if not isinstance(value, bool):
-            raise self.ctx.error(path, f"expected true or false, got {value!r}")
-        return value
-
-    def integer(self, value: Any, path: Path_, low: int) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise self.ctx.error(path, f"expected an integer >= {low}, got {value!r}")
-        return value
-
-    def number(self, value: Any, path: Path_, low: float, high: float | None = None) -> float:
-        """`value` as a float when it is a finite number in [low, high] (NaN, which compares
-        false with every bound, and infinities are refused)."""
-        ok = not isinstance(value, bool) and isinstance(value, int | float)
-        ok = ok and not (isinstance(value, float) and not math.isfinite(value))
-        if not ok or value < low or (high is not None and value > high):
-            bound = f"in [{low:g}, {high:g}]" if high is not None else f">= {low:g}"
-            raise self.ctx.error(path, f"expected a number {bound}, got {value!r}")
-        return float(value)
-
-    def sequence(self, value: Any, path: Path_) -> list:
-        if isinstance(value, str) or not isinstance(value, Sequence):
-            raise self.ctx.error(path, f"expected a list, got {_kind(value)} {value!r}")
-        return list(value)
-
-    def params(self, value: Any, path: Path_) -> dict[str, Any]:
-        return {} if value is None else self.mapping(value, path)
-
-    def create(self, path: Path_, factory: Any, *args: Any, **kwargs: Any) -> Any:
-        """Call a component factory, giving its ConfigError (or TypeError) a location."""
-        try:
-            return factory(*args, **kwargs)
-        except (ConfigError, TypeError, ValueError) as error:
-            raise self.ctx.error(path, str(error)) from None
-
-
-def _transform_names(lang: str) -> list[str]:
-    """Every catalogue transformation of `lang`, combinators left out."""
-    from metacompress.code.combine import candidates
-
-    return candidates(lang)
-
-
-def _check_transform(r: _Reader, name: str, params: dict, lang: str, path: Path_) -> None:
-    from metacompress.code.transform import TRANSFORMS
-
-    if name not in TRANSFORMS:
-        known = ", ".join(TRANSFORMS.names()) or "none"
-        raise r.ctx.error(path, f"unknown transformation {name!r}; expected one of: {known}")
-    if lang not in TRANSFORMS.entry(name).meta.get("languages", ()):
-        raise r.ctx.error(path, f"transformation {name!r} does not support language {lang!r}")
-    r.create(path, TRANSFORMS.create, name, **params)
-
-
-def _check_attack(r: _Reader, name: str, params: dict, path: Path_) -> None:
-    try:
-        from metacompress.attacks.base import ATTACKS
-    except ImportError:
-        raise r.ctx.error(path, "attacks are not available in this installation") from None
-    r.create(path, ATTACKS.create, name, **params)
-
-
-def _check_search(r: _Reader, name: str, params: dict, lang: str, path: Path_) -> None:
-    from metacompress.attacks.deviation import SEARCHES
-    from metacompress.attacks.deviation.space import catalogue_operators
-
-    search = r.create(path, SEARCHES.create, name, **params)
-    r.create(path, catalogue_operators, lang, search.transforms)
-
-
-def _followups(
-    r: _Reader, raw: Any, lang: str, students: tuple[str, ...] = (STUDENT,)
-) -> tuple[FollowupSpec, ...]:
-    path: Path_ = ("followups",)
-    items = r.sequence(raw, path)
-    specs: list[FollowupSpec] = []
-    for index, item in enumerate(items):
-        where: Path_ = (*path, index)
-        if isinstance(item, str):
-            names = _transform_names(lang) if item == ALL_FOLLOWUPS else [item]
-            for name in names:
-                _check_transform(r, name, {}, lang, where)
-            made = [FollowupSpec(name, "transform", name) for name in names]
-        else:
-            entry = r.mapping(item, where)
-            keys = ("transforms", "transform", "combine", "attack", "search")
-            kinds = [k for k in keys if k in entry]
-            if len(kinds) != 1:
-                raise r.ctx.error(where, f"expected exactly one of the keys {', '.join(keys)}")
-            made = _followup(r, kinds[0], entry, where, lang, students)
-        for spec in made:
-            if spec.name in (SOURCE, *POOLS) or spec.name in (s.name for s in specs):
-                what = "is reserved" if spec.name in (SOURCE, *POOLS) else "is used twice"
-                raise r.ctx.error(where, f"follow-up id {spec.name!r} {what}; give an explicit id")
-            if ID_SEPARATOR in spec.name:  # variant ids are EXAMPLE/FOLLOWUP: keep them unique
-                raise r.ctx.error(where, f"follow-up id {spec.name!r} may not contain "
-                                         f"{ID_SEPARATOR!r}; give another id")  # fmt: skip
-            specs.append(spec)
-    if not specs:
-        raise r.ctx.error(path, "expected at least one follow-up (without one, no metamorphic "
-                                "relation is tested); leave the key out for all of them")
-    return tuple(specs)
-
-
-def _followup(
-    r: _Reader, kind: str, entry: dict, where: Path_, lang: str, students: tuple[str, ...]
-) -> list[FollowupSpec]:
-    if kind == "transforms":
-        r.mapping(entry, where, ("transforms", "sides"))
-        sides = r.string(entry.get("sides", "all"), (*where, "sides"), SIDES)
-        raw = entry["transforms"]
-        if raw == ALL_FOLLOWUPS:
-            names = _transform_names(lang)
-        else:
-            names = [r.string(n, (*where, "transforms", i)) for i, n in
-                     enumerate(r.sequence(raw, (*where, "transforms")))]  # fmt: skip
-        for i, name in enumerate(names):
-            _check_transform(r, name, {}, lang, (*where, "transforms", i))
-        return [FollowupSpec(name, "transform", name, {}, sides=sides) for name in names]
-    if kind == "transform":
-        r.mapping(entry, where, ("transform", "params", "id", "sides"))
-        name = r.string(entry["transform"], (*where, "transform"))
-        params = r.params(entry.get("params"), (*where, "params"))
-        _check_transform(r, name, params, lang, (*where, "transform"))
-        ident = r.string(entry.get("id", name), (*where, "id"))
-        sides = r.string(entry.get("sides", "all"), (*where, "sides"), SIDES)
-        return [FollowupSpec(ident, "transform", name, params, sides=sides)]
-    if kind == "combine":
-        r.mapping(entry, where, ("combine", "from", "id", "sides"))
-        k = r.integer(entry["combine"], (*where, "combine"), 1)
-        raw = entry.get("from", ALL_FOLLOWUPS)
-        if raw == ALL_FOLLOWUPS:
-            pool = _transform_names(lang)
-        else:
-            pool = [r.string(n, (*where, "from", i)) for i, n in
-                    enumerate(r.sequence(raw, (*where, "from")))]  # fmt: skip
-            for i, name in enumerate(pool):
-                _check_transform(r, name, {}, lang, (*where, "from", i))
-        params = {"k": k, "transforms": pool}
-        _check_transform(r, COMPOSE, params, lang, (*where, "combine"))
-        ident = r.string(entry.get("id", f"combine-{k}"), (*where, "id"))
-        sides = r.string(entry.get("sides", "all"), (*where, "sides"), SIDES)
-        return [FollowupSpec(ident, "transform", COMPOSE, params, sides=sides)]
-    if kind == "search":
-        r.mapping(entry, where, ("search", "budget", "params", "id"))
-        name = r.string(entry["search"], (*where, "search"))
-        params = r.params(entry.get("params"), (*where, "params"))
-        if "budget" in entry:
-            params = {**params, "budget": r.integer(entry["budget"], (*where, "budget"), 1)}
-        _check_search(r, name, params, lang, (*where, "search"))
-        ident = r.string(entry.get("id", name), (*where, "id"))
-        if students == (STUDENT,):
-            return [FollowupSpec(ident, "search", name, params)]
-        return [FollowupSpec(f"{ident}@{s}", "search", name, params, victim=s) for s in students]
-    r.mapping(entry, where, ("attack", "params", "against", "id"))
-    name = r.string(entry["attack"], (*where, "attack"))
-    params = r.params(entry.get("params"), (*where, "params"))
-    _check_attack(r, name, params, (*where, "params") if params else (*where, "attack"))
-    against = r.string(entry.get("against", "both"), (*where, "against"),
-                       (TEACHER, STUDENT, "both", *students))  # fmt: skip
-    victims = {TEACHER: (TEACHER,), STUDENT: students if STUDENT not in students else (STUDENT,),
-               "both": (TEACHER, *students)}.get(against, (against,))  # fmt: skip
-    ident = r.string(entry.get("id", name), (*where, "id"))
-    return [FollowupSpec(f"{ident}@{v}", "attack", name, params, victim=v) for v in victims]
-
-
-def _relations(r: _Reader, raw: Any) -> tuple[RelationSpec, ...]:
+def _relations(r: Reader, raw: Any) -> tuple[RelationSpec, ...]:
     from metacompress.relations.base import RELATIONS
 
-    path: Path_ = ("relations",)
+    path: KeyPath = ("relations",)
     if raw == ALL_FOLLOWUPS:
         items: list[Any] = list(RELATIONS.names())
     else:
         items = r.sequence(raw, path)
     specs: list[RelationSpec] = []
     for index, item in enumerate(items):
-        where: Path_ = (*path, index)
+        where: KeyPath = (*path, index)
         entry = r.mapping({"name": item} if isinstance(item, str) else item, where,
                           ("name", "params", "id"))  # fmt: skip
         name = r.string(entry.get("name"), (*where, "name"))
@@ -625,25 +326,25 @@ def _relations(r: _Reader, raw: Any) -> tuple[RelationSpec, ...]:
         r.create((*where, "params"), RELATIONS.create, name, **params)
         ident = r.string(entry.get("id", name), (*where, "id"))
         if ident in (s.id for s in specs):
-            raise r.ctx.error((*where, "id"), f"relation id {ident!r} is used twice")
+            raise r.error((*where, "id"), f"relation id {ident!r} is used twice")
         specs.append(RelationSpec(ident, name, params))
     if not specs:
-        raise r.ctx.error(path, "expected at least one relation")
+        raise r.error(path, "expected at least one relation")
     return tuple(specs)
 
 
 def _gates(
-    r: _Reader, raw: Any, relations: Sequence[RelationSpec], followups: Sequence[FollowupSpec]
+    r: Reader, raw: Any, relations: Sequence[RelationSpec], followups: Sequence[FollowupSpec]
 ) -> tuple[GateSpec, ...]:
-    path: Path_ = ("gates",)
+    path: KeyPath = ("gates",)
     gates: list[GateSpec] = []
     for index, item in enumerate(r.sequence(raw, path)):
-        where: Path_ = (*path, index)
+        where: KeyPath = (*path, index)
         keys = ("relation", "followup", "measure", "max_violation", "fail_under")
         entry = r.mapping(item, where, keys)
         kinds = [k for k in ("max_violation", "fail_under") if k in entry]
         if len(kinds) != 1:
-            raise r.ctx.error(where, "expected exactly one of max_violation, fail_under")
+            raise r.error(where, "expected exactly one of max_violation, fail_under")
         measure = entry.get("measure")
         if measure is not None:
             measure = r.string(measure, (*where, "measure"), MEASURES)
@@ -659,7 +360,7 @@ def _gates(
                 ),
                 relations,
                 followups,
-                lambda message, w=where: r.ctx.error(w, message),
+                lambda message, w=where: r.error(w, message),
             )
         )
     return tuple(gates)
@@ -703,31 +404,36 @@ def check_gate(
     return gate
 
 
-def _model(r: _Reader, raw: Any, path: Path_, base: Path) -> str | dict[str, Any]:
+def _model(r: Reader, raw: Any, path: KeyPath, base: Path) -> str | dict[str, Any]:
     if isinstance(raw, str) and raw:
         given = Path(raw).expanduser()
         candidate = given if given.is_absolute() else base / given
         explicit = given.is_absolute() or raw.startswith(("./", "../", "~"))
         return str(candidate.resolve()) if explicit or candidate.exists() else raw
+    from metacompress.models.formats import FORMATS, create_format
+
     spec = r.mapping(raw, path)
+    name = r.string(spec.get("format"), (*path, "format"), FORMATS.names())
+    params = {k: v for k, v in spec.items() if k not in ("format", "base_dir")}
+    r.create(path, create_format, name, params)
     spec.setdefault("base_dir", str(base))
     return spec
 
 
 def _model_origins(
-    r: _Reader, top: Mapping[str, Any], students: Sequence[StudentSpec]
+    r: Reader, top: Mapping[str, Any], students: Sequence[StudentSpec]
 ) -> dict[str, str]:
     """FILE:LINE: KEY of the teacher's and each student's model spec."""
-    origins = {TEACHER: r.ctx.where(("teacher",))}
+    origins = {TEACHER: r.origin.where(("teacher",))}
     raw = top.get("students")
     for index, student in enumerate(students):
-        path: Path_ = ("student",) if raw is None else (
+        path: KeyPath = ("student",) if raw is None else (
             ("students", student.name) if isinstance(raw, Mapping) else ("students", index))
-        origins[student.name] = r.ctx.where(path)
+        origins[student.name] = r.origin.where(path)
     return origins
 
 
-def _cache(r: _Reader, raw: Any, base: Path) -> str:
+def _cache(r: Reader, raw: Any, base: Path) -> str:
     """``shared``, ``run`` or the absolute path of a shared cache folder."""
     value = r.string(raw, ("cache",))
     if value in (SHARED_CACHE, RUN_CACHE):
@@ -750,10 +456,15 @@ DATA_PATH_KEYS = ("path", "pairs")
 SYNTH = "synth"
 
 
-def _data(r: _Reader, raw: Any, base: Path, limit: int | None) -> dict[str, Any]:
-    path: Path_ = ("data",)
+def _data(r: Reader, raw: Any, base: Path, limit: int | None) -> dict[str, Any]:
+    path: KeyPath = ("data",)
+    if not raw:  # the examples are given to the run as objects
+        return {} if limit is None else {"limit": r.integer(limit, (*path, "limit"), 1)}
+    from metacompress.data.formats import DATA_FORMATS
+
     data = r.mapping(raw, path, DATA_KEYS)
-    data["format"] = r.string(data.get("format", "auto"), (*path, "format"))
+    formats = ("auto", *DATA_FORMATS.names())
+    data["format"] = r.string(data.get("format", "auto"), (*path, "format"), formats)
     if data["format"] == SYNTH:
         data["n"] = r.integer(data.get("n", 200), (*path, "n"), 1)
     else:
@@ -774,17 +485,27 @@ def _data(r: _Reader, raw: Any, base: Path, limit: int | None) -> dict[str, Any]
     return data
 
 
-def _backend(r: _Reader, top: Mapping[str, Any]) -> tuple[str, str | None]:
-    """The executor backend and the Ray cluster address (only with backend ray)."""
-    from metacompress.pipeline.executor import EXECUTORS
+def _backend(r: Reader, top: Mapping[str, Any]) -> tuple[str, str | None]:
+    """The executor backend and the cluster address (`metacompress.pipeline.executors`)."""
+    from metacompress.pipeline.executors import EXECUTORS, check_backend
 
-    backend = r.string(top.get("backend", "local"), ("backend",), tuple(EXECUTORS))
+    backend = r.string(top.get("backend", "local"), ("backend",), EXECUTORS.names())
     address = top.get("ray_address")
     if address is not None:
         address = r.string(address, ("ray_address",))
-        if backend != "ray":
-            raise r.ctx.error(("ray_address",), f"needs backend: ray, got backend {backend!r}")
+    r.create(("ray_address",), check_backend, backend, address)
     return backend, address
+
+
+def _device(r: Reader, value: Any) -> str:
+    """A device by the model layer's rule (`metacompress.models.formats.check_device`)."""
+    from metacompress.models.formats import check_device
+
+    return r.create(("device",), check_device, r.string(value, ("device",)))
+
+
+#: The sources a run can be given as objects instead of config entries (`parse_config`).
+SOURCES = ("data", "teacher", "student")
 
 
 def parse_config(
@@ -792,54 +513,80 @@ def parse_config(
     *,
     source: str = "<config>",
     base_dir: Path | None = None,
-    lines: Mapping[Path_, int] | None = None,
+    origin: Origin | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    flags: Mapping[str, str] | None = None,
     out: str | Path | None = None,
     limit: int | None = None,
     extra_gates: Sequence[GateSpec] = (),
+    given: Sequence[str] = (),
 ) -> RunConfig:
     """Validate a config value (as loaded from YAML) and resolve it to a RunConfig.
 
-    `out`, `limit` and `extra_gates` are the command line's overrides; `base_dir` is where
-    relative paths start (the config file's folder).
+    `base_dir` is where relative paths start (the config file's folder); `origin` holds the line
+    of every key (`metacompress.configfile.read_yaml`). `overrides` replace top-level keys of
+    `raw` before validation, so a value from the command line or a Python call passes the same
+    checks as one from the file; an error about one names `flags[key]` (the command-line flag)
+    or "KEY (override)". `out` replaces `output` (relative to the working folder), `limit`
+    replaces `data.limit` (their flags: `flags["out"]`, `flags["limit"]`) and `extra_gates` add
+    gates. `given` names the SOURCES the caller passes as objects: they may be left out of
+    `raw` (a model given as an object is recorded as None).
     """
     base = Path(base_dir or Path.cwd()).resolve()
-    r = _Reader(_Context(source, lines))
-    top = r.mapping(raw, (), _TOP_KEYS)
-    for key in ("task", "data", "teacher"):
-        if key not in top:
-            raise r.ctx.error((key,), "missing required key")
-    students = parse_students(r, top, lambda raw, path: _model(r, raw, path, base))
+    labels = dict(flags or {})
+    override_keys = dict(overrides or {})
+    located = {(key,): labels.get(key, f"{key} (override)") for key in override_keys}
+    if out is not None:
+        located[("output",)] = labels.get("out", "output (override)")
+    if limit is not None:
+        located[("data", "limit")] = labels.get("limit", "limit (override)")
+    origin = origin or Origin(source)
+    r = Reader(Origin(origin.source, origin.lines, {**origin.flags, **located}))
+    top = {**r.mapping(raw, (), _TOP_KEYS), **r.mapping(override_keys, (), _TOP_KEYS)}
+    for key in ("task", *(k for k in ("data", "teacher") if k not in given)):
+        if not top.get(key):
+            raise r.error((key,), "missing required key")
+    for key in ("teacher", "student"):  # given as objects: no spec
+        if key in top and top[key] is None:
+            del top[key]
+    students = parse_students(r, top, lambda value, path: _model(r, value, path, base),
+                              given=STUDENT in given)  # fmt: skip
     task = r.string(top["task"], ("task",), TASKS)
     lang = LANG_OF_TASK[task]
     stats = r.mapping(top.get("statistics") or {}, ("statistics",), ("bootstrap", "confidence"))
     check_tasks(r, task, top.get("teacher"), students)
-    followups = _followups(r, top.get("followups", [ALL_FOLLOWUPS]), lang,
-                           tuple(s.name for s in students))  # fmt: skip
+    followups = parse_followups(r, top.get("followups", [ALL_FOLLOWUPS]), lang,
+                                tuple(s.name for s in students))  # fmt: skip
     relations = _relations(r, top.get("relations", ALL_FOLLOWUPS))
     gates = _gates(r, top.get("gates") or [], relations, followups)
     for gate in extra_gates:
         check_gate(gate, relations, followups)
     if out is not None:
-        output = Path(out).expanduser()
+        output = Path(r.string(str(out), ("output",))).expanduser()
     elif "output" in top:
         output = Path(r.string(top["output"], ("output",))).expanduser()
         output = output if output.is_absolute() else base / output
     else:
-        output = base / "runs" / Path(source).stem
+        named = origin.source != "<config>"
+        output = base / "runs" / (Path(origin.source).stem if named else "run")
     report = top.get("report", list(DEFAULT_REPORTS))
     backend, ray_address = _backend(r, top)
+    from metacompress.report.formats import REPORT_FORMATS
+
     report = tuple(
-        r.string(x, ("report", i), REPORT_FORMATS)
+        r.string(x, ("report", i), REPORT_FORMATS.names())
         for i, x in enumerate(r.sequence(report, ("report",)))
     )
     return RunConfig(
         task=task,
-        data=_data(r, top["data"], base, limit),
-        teacher=_model(r, top["teacher"], ("teacher",), base),
+        data=_data(r, top.get("data"), base, limit),
+        teacher=None
+        if top.get("teacher") is None
+        else _model(r, top["teacher"], ("teacher",), base),
         students=students,
         cache=_cache(r, top.get("cache", SHARED_CACHE), base),
         seed=r.integer(top.get("seed", 0), ("seed",), 0),
-        device=r.string(top.get("device", "cpu"), ("device",), DEVICES),
+        device=_device(r, top.get("device", "cpu")),
         half=r.boolean(top.get("half", False), ("half",)),
         allow_pickle=r.boolean(top.get("allow_pickle", False), ("allow_pickle",)),
         trust_remote_code=r.boolean(top.get("trust_remote_code", False), ("trust_remote_code",)),
@@ -859,26 +606,17 @@ def parse_config(
         hidden=r.string(top.get("hidden", "auto"), ("hidden",), HIDDEN),
         output=str(output.resolve()),
         report=report,
-        source=source,
+        source=origin.source,
         model_origins=_model_origins(r, top, students),
     )
 
 
-def load_config(path: str | Path, **overrides: Any) -> RunConfig:
-    """Read and validate the YAML config at `path` (see `parse_config` for `overrides`)."""
-    file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"config file {file} not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read config file {file}: {error}") from None
-    raw, lines = _yaml_with_lines(text, str(file))
+def load_config(path: str | Path, **options: Any) -> RunConfig:
+    """Read and validate the YAML config at `path` (`options`: those of `parse_config`)."""
+    raw, origin = read_yaml(path)
     if raw is None:
-        raise ConfigError(f"{file}: the config is empty; expected a mapping with task, data, ...")
-    return parse_config(
-        raw, source=str(file), base_dir=file.resolve().parent, lines=lines, **overrides
-    )
+        raise ConfigError(f"{path}: the config is empty; expected a mapping with task, data, ...")
+    return parse_config(raw, base_dir=Path(path).resolve().parent, origin=origin, **options)
 
 
 def parse_gate(text: str, kind: str) -> GateSpec:

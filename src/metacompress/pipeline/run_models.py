@@ -1,8 +1,9 @@
 """The models of a run: the teacher and every student, loaded, cached and described.
 
-- `load_models(config)`: every model of the config by name (``teacher`` and the students'
-  names), loaded from its spec (`metacompress.models.load_model`); a model that cannot be
-  loaded is a ConfigError that says where its spec is in the config and which model it is
+- `load_models(config, names)`: the models of the config by name (``teacher`` and the
+  students' names; default every one), loaded from their specs
+  (`metacompress.models.load_model`); a model that cannot be loaded is a ConfigError that says
+  where its spec is in the config and which model it is
   (``exp.yaml:5: student: model spec 'm/' not found: ...``);
 - `check_models(config, models)`: the models given to a run are exactly the config's;
 - `cached_models(models, run_dir, cache)`: each behind the run's prediction cache, and behind
@@ -18,7 +19,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +35,17 @@ from metacompress.rundir.study_reader import model_label
 STUDENT_ROLE = "student"
 
 
-def load_models(config: RunConfig) -> dict[str, Any]:
-    """Load every model of `config` by name; a failure names the model and its config line."""
+def load_models(config: RunConfig, names: Sequence[str] | None = None) -> dict[str, Any]:
+    """Load the models `names` of `config` (default: every one) from their specs; a failure
+    names the model and its config line."""
     from metacompress.models import load_model
 
+    names = config.model_names if names is None else tuple(names)
     models = {}
-    for name in config.model_names:
+    for name in names:
+        if config.model_spec(name) is None:
+            raise ConfigError(f"the config has no model spec for {name} and no {name} model "
+                              "was given to the run")  # fmt: skip
         try:
             models[name] = load_model(
                 config.model_spec(name),

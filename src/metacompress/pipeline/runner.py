@@ -29,7 +29,7 @@ import json
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import BrokenExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -46,7 +46,7 @@ from metacompress.pipeline import aggregate as agg
 from metacompress.pipeline import health, provenance
 from metacompress.pipeline.adversarial import AttackShard, attack_shard
 from metacompress.pipeline.config import NOT_RESULT_KEYS, RunConfig
-from metacompress.pipeline.executor import Executor, make_executor
+from metacompress.pipeline.executors import Executor, make_executor
 from metacompress.pipeline.gates import GateResult, evaluate_gates
 from metacompress.pipeline.inference import ModelOutput, score_chunk
 from metacompress.pipeline.rates import Rate
@@ -418,7 +418,6 @@ def run_experiment(
     data: Any | None = None,
     models: Mapping[str, Any] | None = None,
     executor: Executor | None = None,
-    load: Callable[[RunConfig], Mapping[str, Any]] = load_models,
 ) -> RunOutcome:
     """Run (or, with `resume`, continue) the experiment of `config` in `config.output`.
 
@@ -432,14 +431,16 @@ def run_experiment(
     with RunStore(run_dir) as store:
         settings = {k: v for k, v in config.to_dict().items() if k not in NOT_RESULT_KEYS}
         resumed = check_resume(store, config.result_hash(), settings, run_dir, resume)
-        raw_models = dict(models) if models is not None else dict(load(config))
+        given = dict(models or {})
+        missing = [name for name in config.model_names if name not in given]
+        raw_models = {**(load_models(config, missing) if missing else {}), **given}
         check_models(config, raw_models)
         fingerprints = {n: m.fingerprint for n, m in raw_models.items()}
         check_fingerprints(store, fingerprints, run_dir)
         write_atomic(run_dir / CONFIG_NAME, config.to_yaml())
         cached = cached_models(raw_models, run_dir, config.cache)
         own_executor = executor is None
-        gpus = 1.0 if config.device == "cuda" else 0.0
+        gpus = 1.0 if config.device.startswith("cuda") else 0.0
         executor = executor or make_executor(
             config.backend, config.workers, config.ray_address, gpus
         )

@@ -21,15 +21,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from metacompress.hashing import derive_seed, input_key
-from metacompress.pipeline.config import FollowupSpec
-from metacompress.pipeline.executor import UnitTimeout, time_limit
+from metacompress.pipeline.followups import FollowupSpec
+from metacompress.pipeline.watchdog import UnitTimeout, time_limit
 from metacompress.rundir.store import dumps
 
 OK, NOT_APPLICABLE, ERROR, TIMEOUT = "ok", "not-applicable", "error", "timeout"
 
 
 def variant_id(example_id: str, followup: str) -> str:
-    """EXAMPLE/FOLLOWUP: unique, since a follow-up id holds no ``/`` (`config.ID_SEPARATOR`)."""
+    """EXAMPLE/FOLLOWUP: unique, since a follow-up id holds no ``/`` (`followups.ID_SEPARATOR`)."""
     return f"{example_id}/{followup}"
 
 

@@ -38,18 +38,7 @@ import numpy as np
 
 from metacompress.registry import Registry
 
-RELATIONS: Registry[type[Relation]] = Registry(
-    "relation",
-    providers=(
-        "metacompress.relations.agreement",
-        "metacompress.relations.distribution",
-        "metacompress.relations.confidence",
-        "metacompress.relations.calibration",
-        "metacompress.relations.ece",
-        "metacompress.relations.invariance",
-        "metacompress.relations.representation",
-    ),
-)
+RELATIONS: Registry[type[Relation]] = Registry("relation", packages=("metacompress.relations",))
 
 #: The `level` of a relation judging each (source, follow-up) pair, and of one judging the set.
 INPUT_LEVEL = "input"

@@ -21,6 +21,7 @@ from html import escape
 from metacompress.relations.union import ANY_PAPER_RELATION
 from metacompress.report import svg
 from metacompress.report.diff import diff_table
+from metacompress.report.formats import PairReport, pair_report
 from metacompress.report.model import (
     POOL_LABELS,
     AttackGap,
@@ -510,3 +511,11 @@ def render_html(data: ReportData, comparison: str = "") -> str:
         + _provenance(data)
         + f"<script>{_SCRIPT}</script></body></html>"
     )
+
+
+@pair_report("html", "report.html", "one self-contained HTML page: plots, code diffs")
+def html_report(pair: PairReport) -> str:
+    """The HTML report of a pair, with the comparison section of the run's paper tables."""
+    from metacompress.report.tables.html import comparison_section
+
+    return render_html(pair.data, comparison_section(pair.tables) if pair.tables else "")

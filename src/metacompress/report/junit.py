@@ -14,6 +14,7 @@ import math
 from xml.etree import ElementTree as ET
 
 from metacompress.escaping import xml_text
+from metacompress.report.formats import PairReport, pair_report
 from metacompress.report.model import Interval, RelationRate, ReportData
 
 
@@ -80,3 +81,8 @@ def render_junit(data: ReportData) -> str:
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
     )
+
+@pair_report("junit", "report.junit.xml", "JUnit XML: one test case per gate")
+def junit_report(pair: PairReport) -> str:
+    """The JUnit report of a pair."""
+    return render_junit(pair.data)

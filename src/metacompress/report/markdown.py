@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 
 from metacompress.escaping import markdown_code, markdown_text
+from metacompress.report.formats import PairReport, pair_report
 from metacompress.report.model import POOL_LABELS, RelationRate, ReportData
 from metacompress.report.numbers import ci, num, pct, signed_pct
 from metacompress.rundir.layout import SOURCE
@@ -163,3 +164,10 @@ def render_markdown(
         "",
     ]
     return "\n".join(lines)
+
+@pair_report("md", "report.md", "a Markdown summary (tables of rates, gates, scores)")
+def markdown_report(pair: PairReport) -> str:
+    """The Markdown report of a pair, followed by the run's paper tables."""
+    from metacompress.report.tables.writers import to_markdown
+
+    return render_markdown(pair.data) + "".join("\n" + to_markdown(t) for t in pair.tables)

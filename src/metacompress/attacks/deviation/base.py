@@ -49,11 +49,7 @@ from metacompress.models.base import Classifier
 from metacompress.registry import Registry, check_choice, check_range
 
 SEARCHES: Registry[type[DeviationSearch]] = Registry(
-    "deviation search",
-    providers=(
-        "metacompress.attacks.deviation.dflare",
-        "metacompress.attacks.deviation.sampling",
-    ),
+    "deviation search", packages=("metacompress.attacks.deviation",)
 )
 
 DISAGREE = "models disagree on the source"

@@ -47,13 +47,10 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import BrokenExecutor
-from typing import Any, TypeVar
+from typing import Any
 
 from metacompress.errors import ConfigError
-from metacompress.pipeline.executor import Executor, check_workers
-
-U = TypeVar("U")
-R = TypeVar("R")
+from metacompress.pipeline.executors.base import Executor, R, U, check_workers, executor
 
 #: Calls queued per actor: one running, one waiting, so an actor never idles on the driver.
 CALLS_IN_FLIGHT = 2
@@ -125,6 +122,7 @@ def _ray() -> Any:
     return ray
 
 
+@executor("ray", "Ray actors on a local Ray instance or a cluster, each holding both models")
 class RayExecutor(Executor):
     """`workers` Ray actors on a local instance or the cluster at `address` (module docstring).
 
@@ -159,6 +157,12 @@ class RayExecutor(Executor):
         self._started = False
         self._actors: list[Any] = []
         self._models: Any = None
+
+    @classmethod
+    def from_settings(
+        cls, workers: int, address: str | None = None, gpus_per_worker: float = 0.0
+    ) -> RayExecutor:
+        return cls(workers, address, num_gpus=gpus_per_worker)
 
     # -- connection and actors -----------------------------------------------------------------
     def _connect(self) -> Any:

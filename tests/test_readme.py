@@ -1,0 +1,35 @@
+"""The README's notebook example runs as written (in a fresh process, in a scratch folder)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import metacompress
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = Path(metacompress.__file__).resolve().parents[1]
+
+
+def notebook_example() -> str:
+    """The first python block of the README's "From Python" section."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## From Python") :]
+    return re.search(r"```python\n(.*?)```", section, re.DOTALL).group(1)
+
+
+def test_the_notebook_example_runs(tmp_path):
+    code = notebook_example()
+    assert 10 <= len(code.strip().splitlines()) <= 25
+    env = {**os.environ, "PYTHONPATH": str(SOURCE), "OMP_NUM_THREADS": "1"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.splitlines()
+    assert lines[-3].startswith(("True [", "False [")) and "violation rate" in lines[-3]
+    assert lines[-2].startswith("[{'relation': ")  # the rates table, as rows
+    assert (tmp_path / "runs" / "notebook" / "page.html").read_text().startswith("<!DOCTYPE")
+    assert (tmp_path / "runs" / "notebook" / "tables" / "verdicts.parquet").is_file()
