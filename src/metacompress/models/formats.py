@@ -3,7 +3,7 @@
 A format is a frozen dataclass whose fields are the keys of the spec file
 (`metacompress-model.yaml`) besides `format`; `load(base_dir, options)` returns a Classifier.
 Paths in a spec are relative to the folder of the spec file (`base_dir`). Register a format
-with `@model_format(name, description)`; `metacompress list formats` shows them.
+with `@model_format(name, description)`; `metacompress list model-formats` shows them.
 
 Options that weaken safety (`allow_pickle`, `trust_remote_code`) are never read from a spec:
 they come from the caller (`load_model(...)` arguments, `--allow-pickle` and
