@@ -5,7 +5,7 @@ RoBERTa classifiers (`metacompress.testing.tiny`, seeds 0 and 1; no hub; Devign 
 BigCloneBench from the shared data folder, the synthetic benchmark generated), through the
 ``metacompress run`` command, and records the sha256 of:
 
-- every file under the run's ``tables/`` (the Parquet and CSV exports);
+- every file under the run's ``tables/`` (the Parquet and CSV exports, the paper's tables);
 - ``report.md`` and ``report.junit.xml`` (they hold no timings);
 - ``report.json`` and ``summary.json`` with their machine- and time-dependent keys left out
   (provenance, timings, cache counters, the config hash and model specs) and the rest
@@ -82,7 +82,9 @@ def run_config(name: str, work: Path, data: Path, src: Path) -> dict[str, str]:
         raise SystemExit(f"{name}: metacompress run failed ({done.returncode}):\n{done.stderr}")
     run_dir = work / name
     hashes = {
-        f"tables/{p.name}": _sha(p.read_bytes()) for p in sorted((run_dir / "tables").iterdir())
+        p.relative_to(run_dir).as_posix(): _sha(p.read_bytes())
+        for p in sorted((run_dir / "tables").rglob("*"))
+        if p.is_file()
     }
     for file in ("report.md", "report.junit.xml"):
         hashes[file] = _sha((run_dir / file).read_bytes())
