@@ -5,12 +5,17 @@ RoBERTa classifiers (`metacompress.testing.tiny`, seeds 0 and 1; no hub; Devign 
 BigCloneBench from the shared data folder, the synthetic benchmark generated), through the
 ``metacompress run`` command, and records the sha256 of:
 
-- every file under the run's ``tables/`` (the Parquet and CSV exports, the paper's tables);
-- ``report.md`` and ``report.junit.xml`` (they hold no timings);
+- every file under the run's ``tables/`` (the CSV, Markdown and LaTeX exports, the paper's
+  tables), and the schema and rows of every Parquet table (pyarrow; the file's bytes name the
+  writer's version);
+- ``report.md`` and ``report.junit.xml``;
 - ``report.json`` and ``summary.json`` with their machine- and time-dependent keys left out
   (provenance, timings, cache counters, the config hash and model specs) and the rest
   serialised canonically, the temporary folder replaced by ``<WORK>``;
 - ``config.yaml`` with the temporary folder replaced by ``<WORK>``.
+
+Everywhere the temporary folder is replaced by ``<WORK>``, and the speed the run measures on
+this machine (the columns `MEASURED`: latency and throughput of each model) is blanked.
 
     python scripts/example_outputs.py --check      # compare with scripts/example_outputs.json
     python scripts/example_outputs.py --record     # (re)write scripts/example_outputs.json
@@ -24,7 +29,9 @@ torch thread and the run uses one worker, so the numbers do not depend on the ma
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -40,6 +47,10 @@ CONFIGS = ("devign", "bigclonebench", "synthetic")
 LIMIT = 3
 #: summary.json / report.json keys that name the machine, the time or the temporary folder.
 VOLATILE = ("provenance", "timings", "cache", "config_sha256", "spec", "report_error", "meta")
+#: Table columns measured on the machine (column name: its title in Markdown and LaTeX).
+MEASURED = {"latency_ms": "Latency (ms)", "throughput": "Thr. (/s)"}
+#: The cell separator of the table rows of a text format.
+SEPARATORS = {".md": " | ", ".tex": " & "}
 
 
 def shared_data() -> Path | None:
@@ -58,6 +69,61 @@ def _strip(value: Any) -> Any:
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _mask_text_table(text: str, separator: str) -> str:
+    """`text` with the cells under a `MEASURED` title blanked, in every table whose header row
+    (cells split on `separator`) names one; a table ends at the first line with another count
+    of cells that is not a rule (``|---|`` in Markdown, ``\\midrule`` in LaTeX)."""
+    lines, columns, width = text.split("\n"), [], 0
+    for n, line in enumerate(lines):
+        cells = line.split(separator)
+        found = [i for i, cell in enumerate(cells) if cell.strip() in MEASURED.values()]
+        if found:
+            columns, width = found, len(cells)
+        elif line.startswith("\\") or (line and set(line) <= set("|-: ")):
+            continue
+        elif columns and len(cells) == width:
+            lines[n] = separator.join("" if i in columns else c for i, c in enumerate(cells))
+        else:
+            columns = []
+    return "\n".join(lines)
+
+
+def _mask_csv(text: str) -> str:
+    """`text` (CSV with a header row) with the `MEASURED` columns blanked."""
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        return text
+    columns = [i for i, name in enumerate(rows[0]) if name in MEASURED]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(
+        [rows[0]] + [["" if i in columns else c for i, c in enumerate(r)] for r in rows[1:]]
+    )
+    return out.getvalue()
+
+
+def _parquet_text(path: Path) -> str:
+    """The schema and rows of the Parquet table `path`, `MEASURED` columns nulled."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    rows = [{k: (None if k in MEASURED else v) for k, v in row.items()}
+            for row in table.to_pylist()]  # fmt: skip
+    return json.dumps({"schema": str(table.schema), "rows": rows}, sort_keys=True, default=repr)
+
+
+def output_hash(path: Path, work: Path) -> str:
+    """The sha256 of the output file `path`, volatile parts neutralised (module docstring)."""
+    if path.suffix == ".parquet":
+        text = _parquet_text(path)
+    else:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".csv":
+            text = _mask_csv(text)
+        elif path.suffix in SEPARATORS:
+            text = _mask_text_table(text, SEPARATORS[path.suffix])
+    return _sha(text.replace(str(work), "<WORK>").encode("utf-8"))
 
 
 def run_config(name: str, work: Path, data: Path, src: Path) -> dict[str, str]:
@@ -82,12 +148,12 @@ def run_config(name: str, work: Path, data: Path, src: Path) -> dict[str, str]:
         raise SystemExit(f"{name}: metacompress run failed ({done.returncode}):\n{done.stderr}")
     run_dir = work / name
     hashes = {
-        p.relative_to(run_dir).as_posix(): _sha(p.read_bytes())
+        p.relative_to(run_dir).as_posix(): output_hash(p, work)
         for p in sorted((run_dir / "tables").rglob("*"))
         if p.is_file()
     }
     for file in ("report.md", "report.junit.xml"):
-        hashes[file] = _sha((run_dir / file).read_bytes())
+        hashes[file] = output_hash(run_dir / file, work)
     for file in ("summary.json", "report.json"):
         body = _strip(json.loads((run_dir / file).read_text(encoding="utf-8")))
         text = json.dumps(body, sort_keys=True).replace(str(work), "<WORK>")
