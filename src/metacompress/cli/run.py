@@ -115,7 +115,8 @@ def overrides(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, str]]
 
 
 def run(args: argparse.Namespace) -> int:
-    from metacompress.pipeline.config import load_config, parse_gate
+    from metacompress.pipeline.config import load_config
+    from metacompress.pipeline.relation_specs import parse_gate
     from metacompress.pipeline.runner import run_experiment
 
     gates = [parse_gate(text, "max_violation") for text in args.max_violation]

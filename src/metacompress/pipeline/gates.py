@@ -33,8 +33,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from metacompress.pipeline.config import GateSpec
 from metacompress.pipeline.rates import SET, Rate
+from metacompress.pipeline.relation_specs import GateSpec
 
 
 @dataclass(frozen=True)
