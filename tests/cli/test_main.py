@@ -28,6 +28,7 @@ def failing(error: BaseException):
         (OSError(errno.ELOOP, "Too many levels of symbolic links", "a/loop"),
          "a/loop: Too many levels of symbolic links (a symbolic link loop)"),
         (MemoryError(), "out of memory"),
+        (RuntimeError("Symlink loop from '/data/a'"), "/data/a: a symbolic link loop"),
     ],
 )  # fmt: skip
 def test_an_error_at_the_top_level_exits_2_with_one_line_and_no_traceback(

@@ -17,6 +17,7 @@ import argparse
 import errno
 import importlib
 import pkgutil
+import re
 import sys
 import traceback
 from collections.abc import Sequence
@@ -25,6 +26,8 @@ from metacompress import __version__
 from metacompress.errors import MetaCompressError
 from metacompress.progress import set_quiet
 
+#: How pathlib (before Python 3.13) words the RuntimeError of resolving a symbolic link loop.
+_SYMLINK_LOOP = re.compile(r"^Symlink loop from '(.*)'$")
 EXIT_OK, EXIT_GATE_FAILED, EXIT_USAGE, EXIT_NOT_APPLICABLE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
@@ -83,6 +86,9 @@ def describe_failure(error: BaseException) -> str:
         where = f"{error.filename}: " if error.filename is not None else ""
         hint = " (a symbolic link loop)" if error.errno == errno.ELOOP else ""
         return f"{where}{error.strerror}{hint}"
+    loop = _SYMLINK_LOOP.match(str(error)) if isinstance(error, RuntimeError) else None
+    if loop:  # pathlib's Path.resolve() before Python 3.13
+        return f"{loop.group(1)}: a symbolic link loop"
     first = str(error).strip().splitlines()[0] if str(error).strip() else ""
     return (
         f"unexpected {type(error).__name__}{': ' + first if first else ''} "

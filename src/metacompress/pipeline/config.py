@@ -102,6 +102,7 @@ import yaml
 from metacompress.configfile import KeyPath, Origin, Reader, read_yaml
 from metacompress.data.types import TASKS
 from metacompress.errors import ConfigError
+from metacompress.paths import path_problem
 from metacompress.pipeline.followups import ALL_FOLLOWUPS, FollowupSpec, parse_followups
 from metacompress.pipeline.relation_specs import (
     GateSpec,
@@ -268,7 +269,7 @@ def _model(r: Reader, raw: Any, path: KeyPath, base: Path) -> str | dict[str, An
         given = Path(raw).expanduser()
         candidate = given if given.is_absolute() else base / given
         explicit = given.is_absolute() or raw.startswith(("./", "../", "~"))
-        return str(candidate.resolve()) if explicit or candidate.exists() else raw
+        return _resolve(r, candidate, path) if explicit or candidate.exists() else raw
     from metacompress.models.formats import FORMATS, create_format
 
     spec = r.mapping(raw, path)
@@ -298,7 +299,17 @@ def _cache(r: Reader, raw: Any, base: Path) -> str:
     if value in (SHARED_CACHE, RUN_CACHE):
         return value
     folder = Path(value).expanduser()
-    return str((folder if folder.is_absolute() else base / folder).resolve())
+    return _resolve(r, folder if folder.is_absolute() else base / folder, ("cache",))
+
+
+def _resolve(r: Reader, file: Path, path: KeyPath) -> str:
+    """`file` made absolute with its links followed; one that cannot be (a symbolic link loop:
+    pathlib raises RuntimeError for one before Python 3.13) is an error located at `path`."""
+    try:
+        return str(file.resolve())
+    except (RuntimeError, OSError):
+        problem = path_problem(file) or "a symbolic link loop"
+        raise r.error(path, f"{file} cannot be used: {problem}") from None
 
 
 def students_value(students: Sequence[StudentSpec]) -> dict[str, Any]:
@@ -332,7 +343,8 @@ def _data(r: Reader, raw: Any, base: Path, limit: int | None) -> dict[str, Any]:
         value = data.get(key)
         if data["format"] != "hf" and isinstance(value, str) and value:
             candidate = Path(value).expanduser()
-            data[key] = str(candidate if candidate.is_absolute() else (base / candidate).resolve())
+            data[key] = (str(candidate) if candidate.is_absolute()
+                         else _resolve(r, base / candidate, (*path, key)))  # fmt: skip
     if "columns" in data:
         r.mapping(data["columns"], (*path, "columns"))
     if limit is not None:
@@ -463,7 +475,7 @@ def parse_config(
             stats.get("confidence", 0.95), ("statistics", "confidence"), 0.5, 0.999
         ),
         hidden=r.string(top.get("hidden", "auto"), ("hidden",), HIDDEN),
-        output=str(output.resolve()),
+        output=_resolve(r, output, ("output",)),
         report=report,
         source=origin.source,
         model_origins=_model_origins(r, top, students),

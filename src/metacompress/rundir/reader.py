@@ -20,6 +20,7 @@ from typing import Any
 
 from metacompress.data.types import SOURCE
 from metacompress.errors import ConfigError
+from metacompress.paths import path_problem
 from metacompress.rundir.layout import DB_NAME, STUDENT, TEACHER
 from metacompress.rundir.queries import IN_LIST
 from metacompress.rundir.resume import check_format
@@ -79,7 +80,11 @@ class RunReader:
         self.run_dir = Path(run_dir)
         self.path = self.run_dir / DB_NAME
         if not self.path.is_file():
-            raise ConfigError(f"{self.run_dir} is not a run directory: {DB_NAME} not found")
+            problem = path_problem(self.run_dir)  # a loop or a missing folder, said as such
+            if problem is not None:
+                raise ConfigError(f"run directory {self.run_dir} cannot be read: {problem}")
+            raise ConfigError(f"{self.run_dir} is not a run directory: {DB_NAME} "
+                              f"{path_problem(self.path) or 'is not a file'}")  # fmt: skip
         self.db = _open_read_only(self.path)
         try:
             version = self.q("SELECT value FROM meta WHERE key = 'format_version'")
