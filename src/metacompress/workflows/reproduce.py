@@ -107,14 +107,26 @@ def _synthetic_splits(task: str, settings: TaskBudget, seed: int) -> Splits:
     return Splits(labelled, unlabelled, valid, test, codes)
 
 
-def _shared_splits(task: str, settings: TaskBudget, seed: int, data_dir: Path | None) -> Splits:
+def check_data(tasks: Sequence[str], budget: Budget, data_dir: Path | None) -> None:
+    """Refuse, before any stage, a budget that reads the public data sets without them."""
+    for task in tasks:
+        if budget.task(task).data != "shared":
+            continue
+        if data_dir is None:
+            raise ConfigError(
+                f"budget {budget.name} reads {DATA_FOLDERS[task]}/ ({task}) from the shared "
+                "data folder: give --data FOLDER or set METACOMPRESS_SHARED_DATA"
+            )
+        if not (data_dir / DATA_FOLDERS[task]).is_dir():
+            raise ConfigError(
+                f"--data {data_dir}: expected a folder {DATA_FOLDERS[task]}/ with the {task} "
+                "data as CodeXGLUE lays it out"
+            )
+
+
+def _shared_splits(task: str, settings: TaskBudget, seed: int, data_dir: Path) -> Splits:
     from metacompress.distill.task_data import load_task_data
 
-    if data_dir is None:
-        raise ConfigError(
-            f"the {task} task reads {DATA_FOLDERS[task]}/ from the shared data folder: give "
-            "--data FOLDER or set METACOMPRESS_SHARED_DATA"
-        )
     data = load_task_data(task, data_dir / DATA_FOLDERS[task], seed=seed)
     test = data.test
     if settings.n_test and settings.n_test < len(test):
@@ -160,6 +172,7 @@ class Reproduction:
         settings = self.budget.task(task)
         if settings.data == "synthetic":
             return _synthetic_splits(task, settings, self.seed)
+        assert self.data_dir is not None  # check_data refused a shared budget without it
         return _shared_splits(task, settings, self.seed, self.data_dir)
 
     def base_inputs(self, task: str) -> dict[str, Any]:
@@ -402,6 +415,7 @@ def run_reproduce(
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
     data = Path(data_dir) if data_dir is not None else default_data_dir()
+    check_data(tasks, chosen, data)
     book = StageBook(out, quiet=quiet, restart=restart, on_done=on_stage_done)
     work = Reproduction(out, chosen, tasks, teachers, seed, data, book)
     book.say(f"budget {chosen.name}, tasks {', '.join(tasks)}, teachers {', '.join(teachers)}")

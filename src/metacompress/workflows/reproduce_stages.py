@@ -14,7 +14,9 @@ the stage and the fingerprints of the stages it reads):
   whose inputs hold this fingerprint);
 - not recorded -> run; the stage may find its own partial output (checkpoints) and continue.
 A stage is recorded only once it has returned, so a workflow killed anywhere continues with the
-first unfinished stage.
+first unfinished stage. Each stage starts with the global random generators (Python's, NumPy's
+legacy one, torch's) seeded from its fingerprint, so what it makes does not depend on which
+stages ran before it in the same process (a resumed run skips some).
 
 Progress: one line per stage on stderr when it starts and when it ends, with its own wall time
 and the workflow's elapsed time, flushed at once, so it shows in a log file or a pipe (not only
@@ -43,6 +45,18 @@ def fingerprint(name: str, inputs: Any) -> str:
     """sha256 of the canonical JSON of (name, inputs)."""
     text = json.dumps([name, inputs], sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def seed_globals(seed: int) -> None:
+    """Seed Python's, NumPy's legacy and torch's global random generators."""
+    import random
+
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
 
 
 def _clock(seconds: float) -> str:
@@ -135,6 +149,7 @@ class StageBook:
             if folder is not None:
                 shutil.rmtree(folder, ignore_errors=True)
         self.say(f"{name}: started{' - ' + what if what else ''}")
+        seed_globals(int(key[:8], 16))
         wall, cpu = time.monotonic(), time.process_time()
         outputs = work()
         seconds = time.monotonic() - wall
