@@ -14,7 +14,7 @@ from metacompress.cli import main
         (["--budget", "cpu", "--task", "clone", "--data", "{empty}"], "bigclonebench/"),
         (["--teachers", "bert"], "teachers must be some of roberta, graphcodebert"),
         (["--teachers", ","], "teachers must be some of"),
-        (["--threads", "0"], "--threads must be a positive integer"),
+        (["--threads", "0"], "--threads must be at least 1"),
     ],
 )
 def test_bad_input_is_exit_2_with_a_message(tmp_path, capsys, args, message):

@@ -4,35 +4,30 @@ the tables of an uninterrupted run; changed settings are refused."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from metacompress.distill import presets
+from metacompress.distill.teacher import PRESETS
 from metacompress.errors import ConfigError
 from metacompress.workflows.reproduce import run_reproduce
-from metacompress.workflows.reproduce_budgets import Budget, TaskBudget, _attacks
+from metacompress.workflows.reproduce_budgets import StudySettings, query_budget_attacks
 from metacompress.workflows.reproduce_stages import MANIFEST
 
-#: A budget small enough for the default suite: a 2-epoch tiny teacher, 0.3 MB students, six
-#: test functions, attacks of a dozen queries.
-MICRO_TASK = TaskBudget(
-    data="synthetic",
-    n_train=240,
-    n_valid=24,
-    n_test=6,
-    n_unlabelled=60,
-    teacher_preset="tiny",
-    teacher_options={"epochs": 2},
-    student_size_mb=0.3,
-    distill_budget="tiny",
-    student_length=64,
-    attacks=_attacks(12, 3, 3, 1),
-    bootstrap=20,
-    batch_size=16,
+#: The demo budget made small enough for the default suite: a 2-epoch tiny teacher on 120
+#: functions, 0.3 MB students on 60, six test functions, attacks of a dozen queries.
+MICRO_TEACHER = dataclasses.replace(PRESETS["tiny"], epochs=2)
+MICRO_STUDENTS = tuple(
+    presets.with_params(dataclasses.replace(plan, unlabelled=60), size_mb=0.3)
+    for plan in presets.student_plans("demo", "vulnerability")
 )
-MICRO = Budget("micro", {"vulnerability": MICRO_TASK, "clone": MICRO_TASK})
+MICRO_STUDY = StudySettings(
+    n_test=6, attacks=query_budget_attacks(12, 3), bootstrap=20, batch_size=16
+)
 #: Measured once per run, not reproducible (`pipeline.model_facts`): left out of the comparison.
 TIMINGS = {"latency_ms", "throughput"}
 
@@ -41,13 +36,17 @@ class Stop(Exception):
     """Stands for a kill right after a stage was recorded."""
 
 
-def _reproduce(out: Path, stop_at: str | None = None, **kwargs):
+def _reproduce(out: Path, stop_at: str | None = None, study: StudySettings = MICRO_STUDY):
     def stop(name: str) -> None:
         if name == stop_at:
             raise Stop(name)
 
-    return run_reproduce(out, task="vulnerability", budget=MICRO, teachers=("roberta",),
-                         quiet=True, on_stage_done=stop, **kwargs)  # fmt: skip
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(presets.SYNTHETIC_SIZES, "vulnerability", (120, 120, 24, 12))
+        patch.setitem(presets.STUDENTS["demo"], "vulnerability", MICRO_STUDENTS)
+        patch.setattr(presets, "teacher_preset", lambda budget, task, arch: MICRO_TEACHER)
+        return run_reproduce(out, task="vulnerability", budget="demo", teachers=("roberta",),
+                             quiet=True, study=study, on_stage_done=stop)  # fmt: skip
 
 
 def _tables(folder: Path) -> dict[str, list[dict[str, str]]]:
@@ -110,19 +109,18 @@ def test_a_reproduce_stopped_after_each_stage_and_resumed_gives_the_same_tables(
     assert resumed.summary.read_text() == uninterrupted.summary.read_text()
 
 
-def test_a_changed_budget_is_refused_not_silently_reused(uninterrupted, tmp_path):
+def test_changed_settings_are_refused_not_silently_reused(uninterrupted, tmp_path):
     out = tmp_path / "copy"
     shutil.copytree(uninterrupted.out_dir, out)
-    changed = Budget("micro", {"vulnerability": MICRO_TASK.__class__(
-        **{**MICRO_TASK.settings(), "bootstrap": 30})})  # fmt: skip
+    changed = dataclasses.replace(MICRO_STUDY, bootstrap=30)
     with pytest.raises(ConfigError, match=r"stage study:vulnerability:codebert-like .*bootstrap"):
-        run_reproduce(out, task="vulnerability", budget=changed, teachers=("roberta",), quiet=True)
+        _reproduce(out, study=changed)
 
 
 def test_bad_arguments_are_config_errors(tmp_path):
     with pytest.raises(ConfigError, match="--task"):
-        run_reproduce(tmp_path, task="defects", budget=MICRO)
+        run_reproduce(tmp_path, task="defects")
     with pytest.raises(ConfigError, match="--budget"):
         run_reproduce(tmp_path, task="clone", budget="huge")
     with pytest.raises(ConfigError, match="teachers"):
-        run_reproduce(tmp_path, task="clone", budget=MICRO, teachers=("bert",))
+        run_reproduce(tmp_path, task="clone", teachers=("bert",))

@@ -46,20 +46,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def set_threads(threads: int | None) -> None:
-    """Limit torch to `threads` threads (None: leave torch's default)."""
-    if threads is None:
-        return
-    if threads < 1:
-        raise ConfigError(f"--threads must be a positive integer, got {threads}")
-    import torch
-
-    torch.set_num_threads(threads)
-
-
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from metacompress.cli.train_teacher import set_threads
     from metacompress.workflows.reproduce import run_reproduce
 
     out = Path(args.out)
