@@ -153,7 +153,7 @@ def _is_search(method: str) -> bool:
 def run(args: argparse.Namespace) -> int:
     from metacompress.data.loaders import load_examples
     from metacompress.errors import ConfigError
-    from metacompress.models import load_model
+    from metacompress.models import load_model_as
     from metacompress.registry import get_params
     from metacompress.workflows.attack import attack
 
@@ -186,8 +186,8 @@ def run(args: argparse.Namespace) -> int:
             "attack": args.method, "params": dict(get_params(search)), "task": task,
             "seed": args.seed, "examples": len(examples), **extra,
         }  # fmt: skip
-        teacher = load_model(args.model, **options)
-        student = load_model(args.student, **options)
+        teacher = load_model_as("--model", args.model, **options)
+        student = load_model_as("--student", args.student, **options)
         lang = LANGUAGES[task]
         report.update(_deviations(search, examples, teacher, student, lang, args.seed, out))
         report.update({"teacher": str(args.model), "student": str(args.student)})

@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     from metacompress.data.loaders import load_examples
     from metacompress.distill.finetune import FinetuneSettings
     from metacompress.errors import ConfigError
-    from metacompress.models import load_model
+    from metacompress.models import load_model_as
     from metacompress.workflows.repair import REPORT_NAME, RepairSettings, repair
     from metacompress.workflows.repair_check import evaluate_repair
 
@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     if not loaded.examples:
         raise ConfigError(f"no examples loaded from {args.data} ({len(loaded.skipped)} skipped)")
     options = {"allow_pickle": args.allow_pickle, "trust_remote_code": args.trust_remote_code}
-    teacher = load_model(args.teacher, args.device, **options)
+    teacher = load_model_as("--teacher", args.teacher, device=args.device, **options)
     result = repair(teacher, args.student, loaded.examples, task, args.out, settings)
     searched = result.record["search"]
     print(

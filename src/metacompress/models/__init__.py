@@ -19,7 +19,7 @@ from metacompress.models.base import (
 )
 from metacompress.models.cache import CachedClassifier, cache_key
 from metacompress.models.callable import CallableClassifier
-from metacompress.models.spec import SPEC_NAME, load_model, read_spec
+from metacompress.models.spec import SPEC_NAME, load_model, load_model_as, read_spec
 
 __all__ = [
     "SPEC_NAME",
@@ -31,6 +31,7 @@ __all__ = [
     "cache_key",
     "check_probs",
     "load_model",
+    "load_model_as",
     "predict",
     "read_spec",
 ]

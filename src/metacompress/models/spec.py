@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from metacompress.configfile import Origin, read_yaml
-from metacompress.errors import ConfigError
+from metacompress.errors import ConfigError, MetaCompressError
 from metacompress.models.base import Classifier
 from metacompress.models.formats import FORMATS, LoadOptions, create_format
 from metacompress.paths import path_problem
@@ -101,6 +101,22 @@ def load_model(
     )
     data, base_dir, origin = _read(spec)
     return reload(SpecSource(data, base_dir, options, origin))
+
+
+def load_model_as(label: str, spec: str | Path | dict[str, Any], **options: Any) -> Classifier:
+    """`load_model(spec, **options)`; any failure to load is a ConfigError that starts with
+    `label`, which says which model and where it was named (``exp.yaml:8: students.small``,
+    ``--student``): our own errors keep their message, others give their type and first line."""
+    try:
+        return load_model(spec, **options)
+    except MemoryError:
+        raise
+    except Exception as error:
+        if isinstance(error, MetaCompressError):
+            raise ConfigError(f"{label}: {error}") from error
+        first = (str(error).strip().splitlines() or [""])[0]
+        reason = f"{type(error).__name__}{': ' + first if first else ''}"
+        raise ConfigError(f"{label}: cannot load the model: {reason}") from error
 
 
 @dataclass(frozen=True)

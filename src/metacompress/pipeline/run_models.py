@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from metacompress.errors import ConfigError, MetaCompressError
+from metacompress.errors import ConfigError
 from metacompress.pipeline.config import RUN_CACHE, SHARED_CACHE, RunConfig
 from metacompress.pipeline.model_facts import SINGLES, model_size, model_speed
 from metacompress.pipeline.students import STUDENT, TEACHER
@@ -38,7 +38,7 @@ STUDENT_ROLE = "student"
 def load_models(config: RunConfig, names: Sequence[str] | None = None) -> dict[str, Any]:
     """Load the models `names` of `config` (default: every one) from their specs; a failure
     names the model and its config line."""
-    from metacompress.models import load_model
+    from metacompress.models import load_model_as
 
     names = config.model_names if names is None else tuple(names)
     models = {}
@@ -46,29 +46,16 @@ def load_models(config: RunConfig, names: Sequence[str] | None = None) -> dict[s
         if config.model_spec(name) is None:
             raise ConfigError(f"the config has no model spec for {name} and no {name} model "
                               "was given to the run")  # fmt: skip
-        try:
-            models[name] = load_model(
-                config.model_spec(name),
-                device=config.device,
-                half=config.half,
-                batch_size=config.batch_size,
-                allow_pickle=config.allow_pickle,
-                trust_remote_code=config.trust_remote_code,
-            )
-        except MemoryError:
-            raise
-        except Exception as error:
-            where = config.model_origins.get(name) or f"{config.source}: {name}"
-            raise ConfigError(f"{where}: {_reason(error)}") from error
+        models[name] = load_model_as(
+            config.model_origins.get(name) or f"{config.source}: {name}",
+            config.model_spec(name),
+            device=config.device,
+            half=config.half,
+            batch_size=config.batch_size,
+            allow_pickle=config.allow_pickle,
+            trust_remote_code=config.trust_remote_code,
+        )
     return models
-
-
-def _reason(error: Exception) -> str:
-    """Why a model did not load, in one line: our own errors say it; others by type."""
-    if isinstance(error, MetaCompressError):
-        return str(error)
-    first = (str(error).strip().splitlines() or [""])[0]
-    return f"cannot load the model: {type(error).__name__}{': ' + first if first else ''}"
 
 
 def check_models(config: RunConfig, models: Mapping[str, Any]) -> None:

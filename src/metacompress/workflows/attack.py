@@ -115,12 +115,13 @@ def _task_of(examples: Sequence[Example], task: str | None) -> str:
     return "clone" if arities == {2} else "vulnerability"
 
 
-def _model(model: Any, load_options: Mapping[str, Any]) -> tuple[Any, str]:
-    from metacompress.models import load_model
+def _model(model: Any, role: str, load_options: Mapping[str, Any]) -> tuple[Any, str]:
+    """The victim and its name; a spec that cannot be loaded is an error naming its `role`."""
+    from metacompress.models import load_model_as
 
     if hasattr(model, "predict_proba"):
         return model, str(getattr(model, "name", type(model).__name__))
-    return load_model(model, **load_options), str(model)
+    return load_model_as(role, model, **load_options), str(model)
 
 
 def attack(
@@ -148,7 +149,7 @@ def attack(
     victims = {"model": model} if student is None else {"teacher": model, "student": student}
     runs: dict[str, VictimRun] = {}
     for role, given in victims.items():
-        victim, spec = _model(given, load_options or {})
+        victim, spec = _model(given, role, load_options or {})
         engine = chosen.engine(victim)
         started = time.perf_counter()
         results = chosen.run(examples, victim, LANGUAGES[task], seed, engine=engine)
