@@ -9,7 +9,8 @@ store and a resumed run agree on them.
   hashed through ``surrogatepass``.
 - `derive_seed(seed, *parts)`: a 63-bit seed from a seed and the names of a unit of work: the
   first 8 bytes (big-endian) of sha256 of ``str(seed)`` and ``str(part)`` joined by NUL, shifted
-  right by one bit.
+  right by one bit. Every derived seed of the project comes from it: a variant unit's
+  (example, follow-up), an attack's or a search's per example (attack name, example id).
 - `bootstrap_seed(seed, *cell, student=...)`: the seed of one bootstrap of a run's numbers,
   ``derive_seed(seed, "bootstrap", *cell)``, with the student of the teacher-student pair
   appended, except for the student of a run of one pair (named ``student``), whose numbers

@@ -22,7 +22,6 @@ Clone pairs: with `perturb="first"` (default) only the first method is changed, 
 from __future__ import annotations
 
 import abc
-import hashlib
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,10 +29,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from metacompress.attacks.engine import Budget, Engine, Outcome, Search, input_key
+from metacompress.attacks.engine import Budget, Engine, Outcome, Search
 from metacompress.code.edits import Edit
 from metacompress.data.types import Example
 from metacompress.errors import ConfigError
+from metacompress.hashing import derive_seed, input_key
 from metacompress.models.base import Classifier
 from metacompress.registry import Registry, check_choice, check_range
 
@@ -146,12 +146,6 @@ class AttackResult:
             steps=tuple(data.get("steps", ())),
             renamings=tuple((int(i), str(a), str(b)) for i, a, b in data.get("renamings", [])),
         )
-
-
-def derive_seed(seed: int, *parts: str) -> int:
-    """A 63-bit seed from `seed` and strings (stable across processes, unlike hash())."""
-    digest = hashlib.blake2b(repr((seed, *parts)).encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "little") >> 1
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from metacompress.hashing import input_key
 from metacompress.models.base import Classifier, predict
 
 Inputs = tuple[str, ...]
@@ -62,28 +63,18 @@ class Outcome:
 Search = Generator[Request, np.ndarray, Outcome]
 
 
-def input_key(inputs: Inputs) -> bytes:
-    """A 16-byte content hash of an input tuple (length-prefixed, so unambiguous)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for text in inputs:
-        data = text.encode("utf-8")
-        digest.update(len(data).to_bytes(8, "little"))
-        digest.update(data)
-    return digest.digest()
-
-
 @dataclass
 class Budget:
     """Unique-query accounting for one example: at most `limit` distinct inputs are queried."""
 
     limit: int
-    seen: set[bytes] = field(default_factory=set)
+    seen: set[str] = field(default_factory=set)
 
     @property
     def queries(self) -> int:
         return len(self.seen)
 
-    def admit(self, keys: Sequence[bytes]) -> int:
+    def admit(self, keys: Sequence[str]) -> int:
         """Admit the longest prefix of `keys` that fits; repeats are free. Returns its length."""
         for position, key in enumerate(keys):
             if key in self.seen:
@@ -121,11 +112,11 @@ class _Task:
     budget: Budget
     search: Search
     request: Request | None = None
-    keys: list[bytes] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
     admitted: int = 0
     outcome: Outcome | None = None
     #: visible length V -> {hash of the first V + WINDOW_SLACK characters -> memo key}
-    anchors: OrderedDict[int, dict[bytes, bytes]] = field(default_factory=OrderedDict)
+    anchors: OrderedDict[int, dict[bytes, str]] = field(default_factory=OrderedDict)
 
 
 def _prefix_hash(text: str, length: int) -> bytes:
@@ -158,8 +149,8 @@ class Engine:
         self.batch_size = batch_size
         self.max_active = max_active
         self.memo_enabled = memo
-        self._memo: dict[bytes, np.ndarray] = {}
-        self._window: dict[bytes, tuple[int, bytes]] = {}
+        self._memo: dict[str, np.ndarray] = {}
+        self._window: dict[str, tuple[int, bytes]] = {}
         self.stats = EngineStats()
 
     def score(self, batch: Sequence[Inputs]) -> np.ndarray:
@@ -187,7 +178,7 @@ class Engine:
         return [task.outcome for task in tasks]  # type: ignore[misc]
 
     def _answer(self, active: list[_Task]) -> None:
-        groups: list[tuple[_Task | None, dict[bytes, Inputs]]] = []
+        groups: list[tuple[_Task | None, dict[str, Inputs]]] = []
         for task in active:
             assert task.request is not None
             task.keys = [input_key(inputs) for inputs in task.request]
@@ -203,7 +194,7 @@ class Engine:
             probs = np.array(rows, dtype=float).reshape(len(rows), self.columns)
             self._advance(task, probs)
 
-    def _remember(self, task: _Task, keys: Iterable[bytes]) -> None:
+    def _remember(self, task: _Task, keys: Iterable[str]) -> None:
         """Make the scored truncated inputs among `keys` anchors of `task`'s window memo."""
         if not self.memo_enabled:
             return
@@ -217,7 +208,7 @@ class Engine:
             while len(task.anchors) > MAX_ANCHOR_LENGTHS:
                 task.anchors.popitem(last=False)
 
-    def _window_match(self, task: _Task | None, inputs: Inputs) -> bytes | None:
+    def _window_match(self, task: _Task | None, inputs: Inputs) -> str | None:
         """The memo key of a scored input the victim cannot tell from `inputs`, if any."""
         if task is None or len(inputs) != 1:
             return None
@@ -244,13 +235,13 @@ class Engine:
         task.request = list(request)
 
     def _evaluate(
-        self, groups: list[tuple[_Task | None, dict[bytes, Inputs]]]
-    ) -> dict[bytes, np.ndarray]:
+        self, groups: list[tuple[_Task | None, dict[str, Inputs]]]
+    ) -> dict[str, np.ndarray]:
         """Answer every key of every group; with the memo, each unique input is scored once
         and inputs the victim cannot tell from a scored one are not scored at all."""
-        answers: dict[bytes, np.ndarray] = {}
+        answers: dict[str, np.ndarray] = {}
         if self.memo_enabled:
-            pending: dict[bytes, Inputs] = {}
+            pending: dict[str, Inputs] = {}
             for task, group in groups:
                 for key, inputs in group.items():
                     if key in self._memo:
@@ -286,7 +277,7 @@ class Engine:
         return answers
 
     def _note_window(
-        self, key: bytes, inputs: Inputs, visible: np.ndarray | None, row: int
+        self, key: str, inputs: Inputs, visible: np.ndarray | None, row: int
     ) -> None:
         if visible is None or len(inputs) != 1:
             return

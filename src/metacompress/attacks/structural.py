@@ -31,13 +31,14 @@ import numpy as np
 
 from metacompress.attacks.base import FAILED, SUCCESS, Attack, attack, flipped, true_prob
 from metacompress.attacks.compose import compose
-from metacompress.attacks.engine import Outcome, Search, input_key
+from metacompress.attacks.engine import Outcome, Search
 from metacompress.attacks.renaming import BUDGET_EXHAUSTED, ask
 from metacompress.code.edits import Edit
 from metacompress.code.parsing import parse
 from metacompress.code.transform import TRANSFORMS, Transformation
 from metacompress.data.types import Example
 from metacompress.errors import ConfigError
+from metacompress.hashing import input_key
 from metacompress.registry import check_range
 
 NO_TRANSFORMATION = "no structural transformation applies"

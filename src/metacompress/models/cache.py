@@ -1,7 +1,8 @@
 """A content-addressed prediction cache in front of any Classifier.
 
-Key of one prediction: sha256 over the model fingerprint and the exact inputs,
-    key = sha256(fingerprint || 0x00 || for each input: len(utf8) ":" utf8),
+Key of one prediction: sha256 over the model fingerprint and the content key of the exact
+inputs (`metacompress.hashing.input_key`, the key the run store and the attacks use too),
+    key = sha256(fingerprint || 0x00 || input_key(inputs)),
 so a change of weights, tokenizer or adapter settings (which changes the fingerprint) or of a
 single character of an input is a different key. A hit returns the stored float64 values, which
 are the very values returned when the entry was computed: hits and misses give identical arrays.
@@ -27,18 +28,14 @@ from typing import Any
 import numpy as np
 
 from metacompress.errors import ConfigError
+from metacompress.hashing import input_key
 from metacompress.models.base import Classifier, Prediction, check_batch, predict
 
 
 def cache_key(fingerprint: str, inputs: tuple[str, ...]) -> str:
     """The content address of `inputs` under the model `fingerprint` (hex sha256)."""
-    digest = hashlib.sha256(fingerprint.encode("utf-8"))
-    digest.update(b"\0")
-    for text in inputs:
-        data = text.encode("utf-8", errors="surrogatepass")
-        digest.update(f"{len(data)}:".encode())
-        digest.update(data)
-    return digest.hexdigest()
+    text = f"{fingerprint}\0{input_key(inputs)}"
+    return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True, eq=False)

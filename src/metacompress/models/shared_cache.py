@@ -2,7 +2,7 @@
 
 Where: ``$METACOMPRESS_CACHE_DIR``, else ``$XDG_CACHE_HOME/metacompress``, else
 ``~/.cache/metacompress``. The predictions of the model with fingerprint F live in
-``predictions-v1/H[:2]/H.sqlite``, H = sha256(F) (so any fingerprint makes a safe file name),
+``predictions-v2/H[:2]/H.sqlite``, H = sha256(F) (so any fingerprint makes a safe file name),
 with the schema and keys of `metacompress.models.cache` (key = `cache_key(F, inputs)`).
 
 Why sharing is safe (no run is ever served an answer another model computed):
@@ -44,7 +44,8 @@ from metacompress.models.cache import MemoryStore, Record, SQLiteStore, cache_ke
 PROBES = 8
 #: Largest difference in a probability between a stored and a recomputed probe.
 TOLERANCE = 1e-5
-FOLDER = "predictions-v1"
+#: v2: keys built on `metacompress.hashing.input_key` (v1 files are never read).
+FOLDER = "predictions-v2"
 ENV = "METACOMPRESS_CACHE_DIR"
 
 _VERIFIED: set[tuple[str, str]] = set()

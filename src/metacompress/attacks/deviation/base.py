@@ -37,14 +37,14 @@ from metacompress.attacks.base import (
     SKIPPED,
     _guarded,
     _probs,
-    derive_seed,
 )
 from metacompress.attacks.deviation.pair import PairEngine, split
 from metacompress.attacks.deviation.result import DeviationResult
 from metacompress.attacks.deviation.space import Space, State, catalogue_operators, check_variant
-from metacompress.attacks.engine import Budget, Outcome, Search, input_key
+from metacompress.attacks.engine import Budget, Outcome, Search
 from metacompress.data.types import Example
 from metacompress.errors import ConfigError
+from metacompress.hashing import derive_seed, input_key
 from metacompress.models.base import Classifier
 from metacompress.registry import Registry, check_choice, check_range
 

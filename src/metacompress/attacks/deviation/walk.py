@@ -19,7 +19,8 @@ import numpy as np
 from metacompress.attacks.base import FAILED, SUCCESS
 from metacompress.attacks.deviation.pair import split
 from metacompress.attacks.deviation.space import State
-from metacompress.attacks.engine import Outcome, Request, input_key
+from metacompress.attacks.engine import Outcome, Request
+from metacompress.hashing import input_key
 
 if TYPE_CHECKING:
     from metacompress.attacks.deviation.base import Context, DeviationSearch
