@@ -1,6 +1,6 @@
 """Transformations per second, per transformation and per family, on one core.
 
-    python benchmarks/transforms/bench_transforms.py --corpus devign --out results.json
+    python benchmarks/transforms/bench_transforms.py --corpus devign bigclonebench --out results.json
 
 Every transformation registered in TRANSFORMS that supports the corpus's language is measured
 (so new families are measured without touching this script), with its default parameters:
@@ -15,7 +15,10 @@ goes: the share of CPU time spent inside tree-sitter's parser (every parse a cal
 input, the Java wrapper, the implicit-int retry, the check of the output) and the parses per
 call; the rest is the transformation's own work (finding sites, edits, checks). The family is
 the catalogue module that registers the transformation. A parse-only baseline (two parses per
-function) is printed first. With --cpu the process is pinned to that core.
+function) is printed first; each rate is also given as a share of it ("of parse"), which moves
+less with the machine's load than the rate itself. With several corpora (C and Java), each
+transformation is measured on each in turn and the Java over C ratio of KB per CPU-second is
+printed. With --cpu the process is pinned to that core.
 """
 
 from __future__ import annotations
@@ -85,9 +88,58 @@ def measure(fn, funcs: list[str], repeats: int, clock: ParseClock) -> tuple[floa
     return best
 
 
+def transform_row(
+    entry, funcs: list[str], lang: str, repeats: int, clock: ParseClock, baseline: float
+) -> dict:
+    """The measurements of one transformation on one corpus (see the module docstring)."""
+    from metacompress.code.transform import TRANSFORMS, Applied
+
+    transform = TRANSFORMS.create(entry.name)
+    cpu, wall, applied, parse_cpu, parses = measure(
+        lambda i, code: isinstance(transform.apply(code, lang, seed=i), Applied),
+        funcs,
+        repeats,
+        clock,
+    )
+    total_bytes = sum(len(code.encode()) for code in funcs)
+    return {
+        "name": entry.name,
+        "family": entry.obj.__module__.rsplit(".", 1)[-1],
+        "per_cpu_second": len(funcs) / cpu,
+        "per_wall_second": len(funcs) / wall,
+        "kb_per_cpu_second": total_bytes / 1024 / cpu,
+        "of_parse_baseline": len(funcs) / cpu / baseline,
+        "parse_share": parse_cpu / cpu,
+        "parses_per_call": parses / len(funcs),
+        "applied": applied,
+        "applied_share": applied / len(funcs),
+        "cpu_seconds": cpu,
+        "wall_seconds": wall,
+    }
+
+
+def family_rates(rows: list[dict], functions: int) -> dict[str, dict[str, float]]:
+    """Per family: all calls over the total CPU and wall time of its transformations."""
+    families: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        families[row["family"]].append(row)
+    return {
+        family: {
+            "per_cpu_second": functions * len(members) / sum(m["cpu_seconds"] for m in members),
+            "per_wall_second": functions * len(members) / sum(m["wall_seconds"] for m in members),
+            "transformations": len(members),
+        }
+        for family, members in sorted(families.items())
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", choices=sorted(CORPORA), default="devign")
+    parser.add_argument(
+        "--corpus", choices=sorted(CORPORA), nargs="+", default=["devign"],
+        help="one or more corpora; with several, each transformation is measured on each in "
+        "turn, so they share the machine's load",
+    )  # fmt: skip
     parser.add_argument("--n", type=int, default=None, help="first N functions (default all)")
     parser.add_argument("--repeats", type=int, default=1, help="best of R timed passes")
     parser.add_argument("--only", nargs="*", default=None, help="transformation names")
@@ -98,79 +150,71 @@ def main() -> None:
         os.sched_setaffinity(0, {args.cpu})
 
     from metacompress.code.parsing import parse
-    from metacompress.code.transform import TRANSFORMS, Applied
+    from metacompress.code.transform import TRANSFORMS
 
-    funcs, lang = load(args.corpus, args.n)
-    total_bytes = sum(len(code.encode()) for code in funcs)
     clock = ParseClock()
-    cpu, wall, *_ = measure(
-        lambda i, code: parse(parse(code, lang).code, lang), funcs, args.repeats, clock
-    )
-    baseline = len(funcs) / cpu
-    print(f"{len(funcs)} {lang} functions, {total_bytes / len(funcs):.0f} bytes on average")
-    print(
-        f"parse-only baseline (2 parses per function): {baseline:.0f}/s CPU, "
-        f"{len(funcs) / wall:.0f}/s wall\n"
-    )
-    print(
-        f"{'transformation':32} {'family':15} {'per CPU-s':>9} {'per wall-s':>10} "
-        f"{'KB/CPU-s':>8} {'parse':>6} {'parses':>6}  applied"
-    )
-
-    rows = []
-    for entry in TRANSFORMS.entries():
-        if lang not in entry.meta.get("languages", ()):
-            continue
-        if args.only and entry.name not in args.only:
-            continue
-        transform = TRANSFORMS.create(entry.name)
-        cpu, wall, applied, parse_cpu, parses = measure(
-            lambda i, code, t=transform: isinstance(t.apply(code, lang, seed=i), Applied),
+    corpora = {}
+    for corpus in args.corpus:
+        funcs, lang = load(corpus, args.n)
+        total_bytes = sum(len(code.encode()) for code in funcs)
+        cpu, wall, *_ = measure(
+            lambda i, code, lang=lang: parse(parse(code, lang).code, lang),
             funcs,
             args.repeats,
             clock,
         )
-        family = entry.obj.__module__.rsplit(".", 1)[-1]
-        row = {
-            "name": entry.name,
-            "family": family,
-            "per_cpu_second": len(funcs) / cpu,
-            "per_wall_second": len(funcs) / wall,
-            "kb_per_cpu_second": total_bytes / 1024 / cpu,
-            "parse_share": parse_cpu / cpu,
-            "parses_per_call": parses / len(funcs),
-            "applied": applied,
-            "applied_share": applied / len(funcs),
-            "cpu_seconds": cpu,
-            "wall_seconds": wall,
+        corpora[corpus] = {
+            "lang": lang,
+            "functions": len(funcs),
+            "mean_bytes": total_bytes / len(funcs),
+            "parse_baseline_per_cpu_second": len(funcs) / cpu,
+            "parse_baseline_kb_per_cpu_second": total_bytes / 1024 / cpu,
+            "transforms": [],
+            "funcs": funcs,
         }
-        rows.append(row)
         print(
-            f"{entry.name:32} {family:15} {row['per_cpu_second']:9.0f} "
-            f"{row['per_wall_second']:10.0f} {row['kb_per_cpu_second']:8.0f} "
-            f"{row['parse_share']:6.0%} {row['parses_per_call']:6.2f}  {applied / len(funcs):6.1%}",
-            flush=True,
+            f"{corpus}: {len(funcs)} {lang} functions, {total_bytes / len(funcs):.0f} bytes on "
+            f"average; parse-only baseline (2 parses per function): {len(funcs) / cpu:.0f}/s "
+            f"CPU, {len(funcs) / wall:.0f}/s wall"
         )
+    print(
+        f"\n{'transformation':30} {'corpus':13} {'per CPU-s':>9} {'per wall-s':>10} "
+        f"{'KB/CPU-s':>8} {'of parse':>8} {'parse':>6} {'parses':>6}  applied"
+    )
+    for entry in TRANSFORMS.entries():
+        if args.only and entry.name not in args.only:
+            continue
+        for corpus, report in corpora.items():
+            if report["lang"] not in entry.meta.get("languages", ()):
+                continue
+            row = transform_row(
+                entry,
+                report["funcs"],
+                report["lang"],
+                args.repeats,
+                clock,
+                report["parse_baseline_per_cpu_second"],
+            )
+            report["transforms"].append(row)
+            print(
+                f"{entry.name:30} {corpus:13} {row['per_cpu_second']:9.0f} "
+                f"{row['per_wall_second']:10.0f} {row['kb_per_cpu_second']:8.0f} "
+                f"{row['of_parse_baseline']:8.2f} {row['parse_share']:6.0%} "
+                f"{row['parses_per_call']:6.2f}  {row['applied_share']:6.1%}",
+                flush=True,
+            )
 
-    families: dict[str, list[dict]] = defaultdict(list)
-    for row in rows:
-        families[row["family"]].append(row)
-    print(f"\n{'family':15} {'per CPU-s':>10} {'per wall-s':>10}  (all calls / total time)")
-    summary = {}
-    for family, members in sorted(families.items()):
-        calls = len(funcs) * len(members)
-        cpu_rate = calls / sum(m["cpu_seconds"] for m in members)
-        wall_rate = calls / sum(m["wall_seconds"] for m in members)
-        summary[family] = {"per_cpu_second": cpu_rate, "per_wall_second": wall_rate}
-        print(f"{family:15} {cpu_rate:10.0f} {wall_rate:10.0f}  ({len(members)} transformations)")
-
-    report = {
-        "corpus": args.corpus,
-        "functions": len(funcs),
-        "mean_bytes": total_bytes / len(funcs),
-        "parse_baseline_per_cpu_second": baseline,
-        "transforms": rows,
-        "families": summary,
+    for corpus, report in corpora.items():
+        del report["funcs"]
+        report["families"] = family_rates(report["transforms"], report["functions"])
+        print(f"\n{corpus}: {'family':15} {'per CPU-s':>10} {'per wall-s':>10}")
+        for family, rates in report["families"].items():
+            print(
+                f"{'':{len(corpus) + 2}}{family:15} {rates['per_cpu_second']:10.0f} "
+                f"{rates['per_wall_second']:10.0f}  ({rates['transformations']} transformations)"
+            )
+    result = {
+        "corpora": corpora,
         "machine": {
             "python": platform.python_version(),
             "processor": platform.processor() or platform.machine(),
@@ -178,8 +222,20 @@ def main() -> None:
             "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
         },
     }
+    if "devign" in corpora and "bigclonebench" in corpora:
+        c_rates = {r["name"]: r["kb_per_cpu_second"] for r in corpora["devign"]["transforms"]}
+        result["java_over_c_per_kb"] = {
+            row["name"]: row["kb_per_cpu_second"] / c_rates[row["name"]]
+            for row in corpora["bigclonebench"]["transforms"]
+            if row["name"] in c_rates
+        }
+        ratios = sorted(result["java_over_c_per_kb"].values())
+        print(
+            f"\nJava (BigCloneBench) over C (Devign), KB per CPU-s: median "
+            f"{ratios[len(ratios) // 2]:.2f}, from {ratios[0]:.2f} to {ratios[-1]:.2f}"
+        )
     if args.out is not None:
-        args.out.write_text(json.dumps(report, indent=2) + "\n")
+        args.out.write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":
