@@ -183,6 +183,7 @@ def test_synthetic_programs_in_kr_form_keep_their_behaviour(tmp_path: Path) -> N
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)
 @pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc is not installed")
 def test_many_synthetic_programs_in_kr_form_keep_their_behaviour(tmp_path: Path) -> None:
     used, runs = behaviour_check(synthetic_programs(40), tmp_path, 2, run_c)
