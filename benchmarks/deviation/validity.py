@@ -12,7 +12,11 @@
   calls renamed where a step renamed the function (`rename-function` changes the signature,
   so the whole program is transformed, as for every harness); `same` counts
   variants that print the same output and end alike (`same_behaviour`), `differs` names the
-  others, `source_did_not_run` counts sources whose own program did not compile or run.
+  others, `source_did_not_run` counts sources whose own program did not compile or run, and
+  `source_nondeterministic` those whose program behaved differently in two runs (undefined
+  behaviour of a vulnerable function: a use after free prints the allocator's pointer bits,
+  a format-string bug prints a register; under address-space randomisation these change from
+  run to run), for which a difference says nothing about the transformation.
 """
 
 from __future__ import annotations
@@ -68,12 +72,15 @@ def behaviour(found, by_id, workdir: Path) -> dict:
     """Source and variant programs compiled and run alike (see the module docstring)."""
     from metacompress.code.behaviour import run_c, same_behaviour
 
-    same, differs, source_failed = 0, [], 0
+    same, differs, source_failed, nondeterministic = 0, [], 0, 0
     for index, result in enumerate(found):
         example = by_id[result.example_id]
         before = run_c(program(example, example.inputs), workdir / f"s{index}")
         if not before.ran:
             source_failed += 1
+            continue
+        if not same_behaviour(before, run_c(program(example, example.inputs), workdir / "again")):
+            nondeterministic += 1
             continue
         after = run_c(program(example, result.inputs), workdir / f"v{index}")
         if same_behaviour(before, after):
@@ -81,10 +88,11 @@ def behaviour(found, by_id, workdir: Path) -> dict:
         else:
             differs.append(result.example_id)
     return {
-        "checked": len(found) - source_failed,
+        "checked": len(found) - source_failed - nondeterministic,
         "same": same,
         "differs": differs,
         "source_did_not_run": source_failed,
+        "source_nondeterministic": nondeterministic,
     }
 
 
