@@ -16,10 +16,10 @@ behaviour as the source when compiled and run with gcc in the function's harness
 variants go to `--variants` (default: OUT with `.variants.jsonl`).
 
 `--planted` replaces the models by a planted pair of functions (vulnerability data only): the
-teacher answers by the function's name (P = 0.8 for the names of positive examples), which no
-operator changes; the student answers like it, moved by `PLANTED_STEP` towards the other class
-per dead branch `if (0)` in the code, so it departs from the teacher exactly when the search
-has inserted five dead branches (`insert-dead-branch`).
+teacher answers by the function's name (P = 0.8 for the names of positive examples, 0.2 for
+any other name, such as one `rename-function` made); the student answers like it, moved by
+`PLANTED_STEP` towards the other class per dead branch `if (0)` in the code, so it departs
+from the teacher exactly when the code holds five dead branches (`insert-dead-branch`).
 """
 
 from __future__ import annotations
@@ -130,6 +130,7 @@ def main() -> None:
         teacher, student = load_model(args.teacher), load_model(args.student)
     else:
         parser.error("give --teacher and --student, or --planted")
+    load_before = os.getloadavg()
     runs, found = [], []
     with tempfile.TemporaryDirectory() as work:
         for index, (name, params) in enumerate(RUNS):
@@ -153,7 +154,7 @@ def main() -> None:
         "machine": {
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
-            "load_average_before": os.getloadavg(),
+            "load_average_before": load_before,
         },
         "runs": runs,
         "ratios_baseline_over_search": {
