@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
@@ -29,7 +30,9 @@ def test_the_notebook_example_runs(tmp_path):
                           capture_output=True, text=True, timeout=600)  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     lines = done.stdout.splitlines()
-    assert re.fullmatch(r"(True|False) \['.+'\]", lines[-3])  # passed, and the gate's message
-    assert lines[-2].startswith("[{'relation': ")  # the rates table, as rows
+    assert re.fullmatch(r"(True|False) \['.+'\]", lines[-4])  # passed, and the gate's message
+    assert lines[-3].startswith("[{'relation': ")  # the rates table, as rows
+    accuracies = ast.literal_eval(lines[-1])  # the paper's effectiveness table: both models
+    assert len(accuracies) == 2 and all(0.0 <= a <= 1.0 for a in accuracies)
     assert (tmp_path / "runs" / "notebook" / "page.html").read_text().startswith("<!DOCTYPE")
     assert (tmp_path / "runs" / "notebook" / "tables" / "verdicts.parquet").is_file()

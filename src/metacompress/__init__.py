@@ -13,6 +13,9 @@ The public Python API (imported lazily: `import metacompress` loads no model lib
 - `transform(code, name, lang, seed=0, **params)`: one registered transformation;
 - `attack(method, model, examples, student=None, **params) -> AttackReport`: an attack on a
   model, or on a teacher and its student compared (`workflows.attack`);
+- `compare(dirs, out=None, allow_mismatch=False) -> list[Table]`: the paper's tables over run
+  and study directories (`report.compare`; each table `.to_arrow()` / `.to_pandas()`), written
+  to `out` when given;
 - the registries of every component family: `TRANSFORMS`, `RELATIONS`, `ATTACKS`,
   `DISTILLERS`, `MODEL_FORMATS`, `DATA_FORMATS`, `REPORT_FORMATS`, `EXECUTORS`, and
   `family(name)` for the registry of any family of `metacompress.registry.FAMILIES`.
@@ -33,6 +36,7 @@ _EXPORTS = {
     "load_examples": "metacompress.data.loaders:load_examples",
     "transform": "metacompress.workflows.transform:transform",
     "attack": "metacompress.workflows.attack:attack",
+    "compare": "metacompress.report.compare:compare",
     "family": "metacompress.registry:family",
     "TRANSFORMS": "metacompress.code.transform:TRANSFORMS",
     "RELATIONS": "metacompress.relations.base:RELATIONS",
