@@ -25,6 +25,8 @@ def test_register_create_and_round_trip():
         registry.create("square", colour=1)
     with pytest.raises(ConfigError, match=r"power must be in \[1, 4\], got 9"):
         registry.create("square", power=9)
+    with pytest.raises(ConfigError, match=r"widget 'square': power must be an integer, got 2.5"):
+        registry.create("square", power=2.5)  # a count given as a float: refused, not rounded
     with pytest.raises(ConfigError, match="unknown widget 'circle'; expected one of: square"):
         registry.get("circle")
 

@@ -138,11 +138,27 @@ class Registry(Generic[T]):
                     f"{self.kind} {name!r} has no parameter {', '.join(map(repr, unknown))}; "
                     f"expected some of: {', '.join(sorted(allowed)) or 'none'}"
                 )
+            _check_integers(f"{self.kind} {name!r}", cls, params)
         return cls(**params)  # type: ignore[operator]
 
     def __contains__(self, name: object) -> bool:
         self._load()
         return name in self._entries
+
+
+#: Field annotations of a parameter that counts (as written, or the type's name).
+_INTEGER_TYPES = ("int", "int | None", "Optional[int]")
+
+
+def _check_integers(what: str, cls: type, params: dict[str, Any]) -> None:
+    """Refuse a float given for a parameter annotated ``int`` (a count: sites, budget, steps,
+    sizes). YAML reads ``2.5`` as a float, and ``range``, comparisons and slices would take it
+    in silently or round it where it is used, so a config's typo changed a result unseen."""
+    for spec in dataclasses.fields(cls):
+        value = params.get(spec.name)
+        kind = spec.type.__name__ if isinstance(spec.type, type) else str(spec.type)
+        if isinstance(value, float) and kind.replace("typing.", "") in _INTEGER_TYPES:
+            raise ConfigError(f"{what}: {spec.name} must be an integer, got {value!r}")
 
 
 def import_package(name: str) -> None:
