@@ -94,3 +94,75 @@ def test_engine_counts_queries_and_handles_empty_batches(make_hf_model):
     assert model.queries == 2
     with pytest.raises(Exception, match="tuple"):
         model.predict_proba(["a"])
+
+
+def _edit_json(path, **changes):
+    import json
+
+    data = json.loads(path.read_text())
+    data.update(changes)
+    path.write_text(json.dumps(data))
+
+
+def _cache_misses_after(change, folder, tmp_path, batch):
+    """Fill a cache with the model at `folder`, apply `change(folder)`, reload: the misses."""
+    cache = tmp_path / "cache.sqlite"
+    before = CachedClassifier(load_model(folder), cache)
+    first = before.predict_proba(batch)
+    change(folder)
+    after = CachedClassifier(load_model(folder), cache)
+    second = after.predict_proba(batch)
+    assert after.fingerprint != before.fingerprint
+    return after.misses, first, second
+
+
+def test_an_edited_model_config_is_a_cache_miss(make_hf_model, tmp_path):
+    folder = make_hf_model(seed=3)
+    batch = [("int a = b + 1;",), ("void f(char *p) { free(p); }",)]
+    misses, first, second = _cache_misses_after(
+        lambda f: _edit_json(f / "config.json", hidden_act="relu"), folder, tmp_path, batch
+    )
+    assert misses == 2
+    assert np.max(np.abs(first - second)) > 0  # the edit changes outputs: the old ones were stale
+
+
+def test_an_edited_tokenizer_file_is_a_cache_miss(make_hf_model, tmp_path):
+    folder = make_hf_model(seed=3, spec={"format": "transformers", "max_length": 12})
+    long = " ".join(f"v{i}" for i in range(40))
+    batch = [(long,), ("int a;",)]
+    misses, first, second = _cache_misses_after(
+        lambda f: _edit_json(f / "tokenizer_config.json", truncation_side="left"),
+        folder,
+        tmp_path,
+        batch,
+    )
+    assert misses == 2
+    assert not np.array_equal(first[0], second[0])  # the window now keeps the end
+
+
+def test_head_convention_max_length_dtype_and_device_class_enter_the_fingerprint(make_hf_model):
+    from metacompress.models.engine import EngineClassifier
+
+    folder = make_hf_model(seed=3)
+    base = load_model(folder)
+    column = load_model({"format": "transformers", "path": str(folder), "positive_column": 0})
+    assert column.fingerprint != base.fingerprint
+    longest = load_model({"format": "transformers", "path": str(folder), "max_length": 20})
+    assert longest.fingerprint != base.fingerprint
+
+    def twin(device, dtype):
+        backend = type("B", (type(base.backend),), {})
+        copy = object.__new__(backend)
+        copy.__dict__.update(base.backend.__dict__, device=device, dtype=dtype)
+        return EngineClassifier(
+            encoder=base.encoder,
+            backend=copy,
+            format_name=base.format_name,
+            settings=base.settings,
+            weights_sha256=base.weights_sha256,
+            identity={"config": "c", "head": "h"},
+        ).fingerprint
+
+    assert twin("cpu", "float32") != twin("cpu", "float16")
+    assert twin("cpu", "float32") != twin("cuda", "float32")
+    assert twin("cuda:0", "float32") == twin("cuda:1", "float32")

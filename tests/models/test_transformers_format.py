@@ -230,3 +230,23 @@ def test_a_truncated_safetensors_file_is_a_config_error_naming_the_model(make_hf
     weights.write_bytes(weights.read_bytes()[: weights.stat().st_size // 2])
     with pytest.raises(ConfigError, match=rf"cannot load model '{folder}'.*SafetensorError"):
         load_model(folder)
+
+
+def test_a_folder_without_tokenizer_files_is_refused(make_hf_model):
+    folder = make_hf_model()
+    for name in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
+        (folder / name).unlink(missing_ok=True)
+    with pytest.raises(ConfigError, match="no tokenizer files") as error:
+        load_model(folder)
+    assert str(folder) in str(error.value) and "save_pretrained" in str(error.value)
+
+
+def test_a_tokenizer_larger_than_the_embeddings_is_refused(tokenizer, config_factory, tmp_path):
+    from transformers import RobertaForSequenceClassification
+
+    config = config_factory(len(tokenizer) - 50)
+    RobertaForSequenceClassification(config).save_pretrained(tmp_path)
+    tokenizer.save_pretrained(tmp_path)
+    with pytest.raises(ConfigError, match="input embeddings hold") as error:
+        load_model(tmp_path)
+    assert str(tmp_path) in str(error.value)

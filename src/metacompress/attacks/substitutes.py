@@ -260,36 +260,54 @@ class MLMSubstitutes:
         sequences: list[list[int]],
         before: list[Any],
     ) -> list[list[tuple[tuple[int, ...], float]]]:
-        """Per occurrence, (candidate, summed cosine similarity), most similar first."""
+        """Per occurrence, (candidate, summed cosine similarity), most similar first.
+
+        The candidate sequences are made and encoded `batch_size` at a time, occurrences in
+        order of their (cropped) length, so memory stays one batch whatever the number of
+        candidates; the batches are those of sorting every candidate sequence by length.
+        """
         import torch
 
-        jobs: list[tuple[int, tuple[int, ...], list[int], tuple[int, ...]]] = []
-        crops: list[list[int]] = []
-        local_positions: list[tuple[int, ...]] = []
-        for o, (occurrence, seqs) in enumerate(zip(occurrences, candidates, strict=True)):
+        spans = []
+        for occurrence in occurrences:
             ids = sequences[occurrence.request]
             lo, hi = 0, len(ids)
             if self.context_window > 0:
                 lo = max(0, occurrence.positions[0] - self.context_window)
                 hi = min(len(ids), occurrence.positions[-1] + 1 + self.context_window)
-            local = tuple(p - lo for p in occurrence.positions)
-            crops.append(list(ids[lo:hi]))
-            local_positions.append(local)
-            original = tuple(ids[p] for p in occurrence.positions)
-            for seq in seqs:
+            spans.append((lo, hi, tuple(p - lo for p in occurrence.positions)))
+        if self.context_window > 0:
+            crops = [
+                sequences[o.request][lo:hi]
+                for o, (lo, hi, _) in zip(occurrences, spans, strict=True)
+            ]
+            before = self._encode_batch(crops, [local for *_, local in spans])
+        scored: list[list[tuple[tuple[int, ...], float]]] = [[] for _ in occurrences]
+        pending: list[tuple[int, tuple[int, ...], list[int], tuple[int, ...]]] = []
+
+        def flush() -> None:
+            after = self._encode_batch([new for *_, new, _ in pending], [p[3] for p in pending])
+            for (o, seq, _, _), states in zip(pending, after, strict=True):
+                cosine = torch.nn.functional.cosine_similarity(before[o], states, dim=-1)
+                scored[o].append((seq, float(cosine.sum())))
+            pending.clear()
+
+        order = sorted(range(len(occurrences)), key=lambda o: spans[o][1] - spans[o][0])
+        for o in order:
+            lo, hi, local = spans[o]
+            ids = sequences[occurrences[o].request]
+            original = tuple(ids[p] for p in occurrences[o].positions)
+            for seq in candidates[o]:
                 if seq == original:
                     continue
                 new = list(ids[lo:hi])
                 for p, token in zip(local, seq, strict=True):
                     new[p] = token
-                jobs.append((o, seq, new, local))
-        if self.context_window > 0:
-            before = self._encode_batch(crops, local_positions)
-        after = self._encode_batch([new for _, _, new, _ in jobs], [local for *_, local in jobs])
-        scored: list[list[tuple[tuple[int, ...], float]]] = [[] for _ in occurrences]
-        for (o, seq, _, _), states in zip(jobs, after, strict=True):
-            cosine = torch.nn.functional.cosine_similarity(before[o], states, dim=-1)
-            scored[o].append((seq, float(cosine.sum())))
+                pending.append((o, seq, new, local))
+                if len(pending) == self.batch_size:
+                    flush()
+        if pending:
+            flush()
         for ranked in scored:
             ranked.sort(key=lambda item: -item[1])
         return scored

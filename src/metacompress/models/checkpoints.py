@@ -8,7 +8,8 @@ refused unless `allow_pickle=True` (`--allow-pickle`), because unpickling can ru
 Checksum of loaded weights (`state_dict_sha256`): sha256 over the tensors sorted by name, each
 contributing `name`, dtype, shape and its raw bytes. It identifies the weights whatever the
 file format, and is what fingerprints and run summaries record. `file_sha256` is the plain
-checksum of a file, comparable with `sha256sum`.
+checksum of a file, comparable with `sha256sum`. `config_sha256` identifies the architecture
+settings a module was built from (its Hugging Face config, whatever file it came from).
 """
 
 from __future__ import annotations
@@ -26,6 +27,15 @@ from metacompress.errors import ConfigError
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.bin")
 #: Keys that may be present or absent without meaning: buffers older transformers saved.
 IGNORABLE_SUFFIXES = ("embeddings.position_ids",)
+#: Config keys that never change outputs (where and by which version it was saved; the dtype,
+#: since the formats load in float32 or the dtype asked for).
+VOLATILE_CONFIG_KEYS = (
+    "_name_or_path",
+    "transformers_version",
+    "_commit_hash",
+    "dtype",
+    "torch_dtype",
+)
 
 
 def file_sha256(path: Path) -> str:
@@ -47,6 +57,20 @@ def state_dict_sha256(state: Mapping[str, Any]) -> str:
         digest.update(repr(tuple(tensor.shape)).encode())
         digest.update(_raw_bytes(tensor))
     return digest.hexdigest()
+
+
+def config_sha256(module: Any) -> str | None:
+    """sha256 of the JSON of the first Hugging Face config found in `module` (itself or a
+    submodule), without VOLATILE_CONFIG_KEYS; None when it holds none."""
+    import json
+
+    for sub in module.modules():
+        to_dict = getattr(getattr(sub, "config", None), "to_dict", None)
+        if to_dict is not None:
+            data = {k: v for k, v in to_dict().items() if k not in VOLATILE_CONFIG_KEYS}
+            text = json.dumps(data, sort_keys=True, default=str)
+            return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return None
 
 
 def _raw_bytes(tensor: Any) -> bytes:

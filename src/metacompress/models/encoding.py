@@ -76,11 +76,35 @@ def original_end(origin: np.ndarray | None, end: int) -> int:
     return int(origin[end - 1]) + 1
 
 
-def tokenizer_digest(backend: Any, extra: dict[str, Any] | None = None) -> str:
+#: Files of a Hugging Face tokenizer folder; any of them can change how code is tokenised.
+TOKENIZER_FILES = (
+    "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json",
+    "vocab.json", "merges.txt", "vocab.txt", "spiece.model", "tokenizer.model",
+    "sentencepiece.bpe.model",
+)  # fmt: skip
+
+
+def tokenizer_files(tokenizer: Any) -> dict[str, str]:
+    """sha256 of each of TOKENIZER_FILES in the local folder a Hugging Face tokenizer was loaded
+    from, by file name ({} for a tokenizer from the hub cache or built in memory)."""
+    from metacompress.models.checkpoints import file_sha256
+
+    folder = Path(str(getattr(tokenizer, "name_or_path", "") or "")).expanduser()
+    if not str(folder) or not folder.is_dir():
+        return {}
+    return {
+        name: file_sha256(folder / name) for name in TOKENIZER_FILES if (folder / name).is_file()
+    }
+
+
+def tokenizer_digest(backend: Any, extra: dict[str, Any] | None = None, source: Any = None) -> str:
     """sha256 of a `tokenizers.Tokenizer` (its JSON: vocabulary, merges, normalizer,
-    pre-tokenizer, post-processor) and any extra settings."""
+    pre-tokenizer, post-processor), any extra settings and, for a Hugging Face tokenizer
+    `source` loaded from a folder, its files (`tokenizer_files`)."""
     digest = hashlib.sha256(backend.to_str().encode("utf-8"))
     digest.update(json.dumps(extra or {}, sort_keys=True, default=str).encode("utf-8"))
+    if source is not None:
+        digest.update(json.dumps(tokenizer_files(source), sort_keys=True).encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -100,6 +124,8 @@ class Encoder(abc.ABC):
 
     arity: int | None = None
     max_length: int = 0
+    #: Token ids the tokenizer can produce (0 .. vocab_size - 1), added tokens included.
+    vocab_size: int = 0
 
     @abc.abstractmethod
     def encode_batch(self, batch: Sequence[tuple[str, ...]]) -> list[Encoded]:
@@ -154,6 +180,7 @@ class HFTemplateEncoder(Encoder):
         self.max_length = max_length
         self.arity = arity
         self.pad_id = int(tokenizer.pad_token_id)
+        self.vocab_size = len(tokenizer)
         self._digest = tokenizer_digest(
             backend,
             {
@@ -161,7 +188,9 @@ class HFTemplateEncoder(Encoder):
                 "max_length": max_length,
                 "special": tokenizer.special_tokens_map,
                 "padding_side": tokenizer.padding_side,
+                "truncation_side": tokenizer.truncation_side,
             },
+            source=tokenizer,
         )
 
     def digest(self) -> str:
@@ -279,6 +308,7 @@ class BlockEncoder(Encoder):
         self.max_length = max_length
         self.arity = arity
         self.normalize = normalize
+        self.vocab_size = self.backend.get_vocab_size(with_added_tokens=True)
         self._digest = tokenizer_digest(
             self.backend,
             {
@@ -287,6 +317,7 @@ class BlockEncoder(Encoder):
                 "normalize": normalize,
                 "special": [bos, eos, pad],
             },
+            source=source,
         )
 
     def digest(self) -> str:

@@ -8,9 +8,11 @@ batch_size x padded_length <= token_budget (at most `MAX_AUTO_BATCH`). When a ba
 memory the size (or the token budget) is halved, the batch is split to fit and retried, and all
 later batches use the smaller size.
 
-Fingerprint: sha256 over the JSON of {format, settings, weights sha256, encoder digest,
-dtype}. It changes when the weights, the tokenizer or any adapter setting changes; it does not
-depend on file locations or on the device.
+Fingerprint: sha256 over the JSON of {format, settings, weights sha256, encoder digest (the
+tokenizer, its files and every encoding setting, max length included), dtype, device class
+("cpu" or "cuda", not the device number), the backend's kernels, and `identity`: what else the
+format knows to change outputs (the model config's checksum, the head convention)}. It changes
+when any of them changes; it does not depend on file locations.
 """
 
 from __future__ import annotations
@@ -37,6 +39,12 @@ class Backend(abc.ABC):
 
     dtype: str = "float32"
     device: str = "cpu"
+    #: The kernels that compute the outputs (part of the fingerprint: they change the last bits).
+    kernels: str = "default"
+
+    def backend_info(self) -> dict[str, Any]:
+        """How this backend runs the model (recorded in run summaries)."""
+        return {"backend": type(self).__name__, "kernels": self.kernels}
 
     @abc.abstractmethod
     def run(self, arrays: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -153,6 +161,7 @@ class EngineClassifier:
         batch_size: int | str = "auto",
         token_budget: int = 16384,
         arity: int | None = None,
+        identity: dict[str, Any] | None = None,
     ) -> None:
         self.encoder = encoder
         self.backend = backend
@@ -173,6 +182,9 @@ class EngineClassifier:
                 "weights": weights_sha256,
                 "encoder": encoder.digest(),
                 "dtype": backend.dtype,
+                "device": backend.device.split(":", 1)[0],
+                "kernels": backend.kernels,
+                "identity": dict(identity or {}),
             }
         )
 
@@ -252,7 +264,12 @@ class EngineClassifier:
             "max_length": self.max_length,
             "device": self.backend.device,
             "dtype": self.backend.dtype,
+            "backend": self.backend_info(),
         }
+
+    def backend_info(self) -> dict[str, Any]:
+        """How the outputs are computed: backend, kernels and the check that chose them."""
+        return self.backend.backend_info()
 
     def __repr__(self) -> str:
         return f"EngineClassifier(format={self.format_name!r}, fingerprint={self.fingerprint[:12]})"

@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 from metacompress.configfile import Origin
 from metacompress.data.types import TASKS
 from metacompress.errors import ConfigError
+from metacompress.models.kernels import KERNELS
 from metacompress.paths import path_problem
 from metacompress.registry import Registry, check_choice, check_range, get_params
 
@@ -61,7 +62,9 @@ class LoadOptions:
       (`DEFAULT_AUTO_TOKENS` per device), halved on out-of-memory;
     - `allow_pickle`: accept checkpoints that `torch.load(weights_only=True)` refuses;
     - `trust_remote_code`: run model code shipped with a checkpoint (and import the function
-      named by a `callable` spec file).
+      named by a `callable` spec file);
+    - `kernels`: "auto", "eager" or "onednn" for torch models (see
+      `metacompress.models.kernels`).
     """
 
     device: str = "cpu"
@@ -69,8 +72,10 @@ class LoadOptions:
     batch_size: int | str = "auto"
     allow_pickle: bool = False
     trust_remote_code: bool = False
+    kernels: str = "auto"
 
     def __post_init__(self) -> None:
+        check_choice("kernels", self.kernels, KERNELS)
         check_device(self.device)
         if self.batch_size != "auto":
             if not isinstance(self.batch_size, int):

@@ -73,6 +73,7 @@ class GraphCodeBERTEncoder(Encoder):
         self.arity = arity
         self.position_limit = position_limit
         self.source = source
+        self.vocab_size = self.backend.get_vocab_size(with_added_tokens=True)
         self._digest = tokenizer_digest(
             self.backend,
             {
@@ -83,6 +84,7 @@ class GraphCodeBERTEncoder(Encoder):
                 "position_limit": position_limit,
                 "special": list(specials),
             },
+            source=source,
         )
 
     def digest(self) -> str:
@@ -186,6 +188,10 @@ class GraphCodeBERTModule(nn.Module):
         self.positive_column = positive_column
         if head == "pair":
             self.classifier = PairHead(hidden_size)
+
+    def convention(self) -> dict[str, object]:
+        """The head convention (part of the model's fingerprint)."""
+        return {"head": self.head, "positive_column": self.positive_column}
 
     def hidden_states(
         self,

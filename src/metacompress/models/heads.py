@@ -17,6 +17,8 @@ classification head reads: the first-token vector (concatenated over the pair fo
 
 from __future__ import annotations
 
+import threading
+
 import torch
 from torch import nn
 
@@ -48,22 +50,35 @@ class PairHead(nn.Module):
 
 
 class SequenceModule(nn.Module):
-    """A Hugging Face sequence classifier (`encoder`) with a softmax or sigmoid head."""
+    """A Hugging Face sequence classifier (`encoder`) with a softmax or sigmoid head.
+
+    The pooled hidden vector is the first-token vector of the base model's last layer, taken by a
+    forward hook on `encoder.base_model` (asking the model for all hidden states would keep
+    every layer's activations until the batch ends).
+    """
 
     def __init__(self, encoder: nn.Module, head: str, positive_column: int = 1) -> None:
         super().__init__()
         self.encoder = encoder
         self.head = head
         self.positive_column = positive_column
+        self._first_token: dict[int, torch.Tensor] = {}  # per thread
+        encoder.base_model.register_forward_hook(self._keep_first_token)
+
+    def _keep_first_token(self, module: nn.Module, args: object, output: object) -> None:
+        states = output[0] if isinstance(output, tuple) else output.last_hidden_state
+        self._first_token[threading.get_ident()] = states[:, 0]
+
+    def convention(self) -> dict[str, object]:
+        """The head convention (part of the model's fingerprint)."""
+        return {"head": self.head, "positive_column": self.positive_column}
 
     def forward(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        out = self.encoder(
-            input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True
-        )
-        hidden = out.hidden_states[-1][:, 0]
-        return to_positive_last(out.logits, self.head, self.positive_column), hidden.float()
+        logits = self.encoder(input_ids=input_ids, attention_mask=attention_mask).logits
+        hidden = self._first_token.pop(threading.get_ident())
+        return to_positive_last(logits, self.head, self.positive_column), hidden.float()
 
 
 class PairModule(nn.Module):
@@ -74,6 +89,10 @@ class PairModule(nn.Module):
         self.encoder = encoder
         self.classifier = PairHead(hidden_size)
         self.positive_column = positive_column
+
+    def convention(self) -> dict[str, object]:
+        """The head convention (part of the model's fingerprint)."""
+        return {"head": "pair", "positive_column": self.positive_column}
 
     def forward(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor

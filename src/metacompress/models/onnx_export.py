@@ -30,24 +30,11 @@ import yaml
 from metacompress.atomic import STORAGE_ERRNOS, staged_folder
 from metacompress.errors import ConfigError
 from metacompress.models.engine import EngineClassifier
+from metacompress.models.kernels import PROBE_INPUTS
 from metacompress.models.torch_backend import TorchBackend
 from metacompress.registry import check_choice
 
 EXPORTERS = ("dynamo", "torchscript")
-
-SAMPLES = {
-    1: [
-        ("int f(int a, int b) {\n  int s = a;\n  s += b * 2;\n  return s;\n}",),
-        ("void g(char *p) { free(p); }",),
-    ],
-    2: [
-        (
-            "public int add(int a, int b) { return a + b; }",
-            "int sum(int x, int y) {\n  int s = x;\n  s += y;\n  return s;\n}",
-        ),
-        ("void f() { }", "String name() { return name; }"),
-    ],
-}
 
 
 @dataclass(frozen=True)
@@ -113,13 +100,13 @@ def _export(
     import torch
 
     arity = model.arity or 1
-    batch = list(samples) if samples is not None else SAMPLES[arity]
+    batch = list(samples) if samples is not None else PROBE_INPUTS[arity]
     if len(batch) < 2:
         raise ConfigError("export-onnx needs at least 2 sample inputs")
     items = model.encoder.encode_batch(batch)
     arrays = model.encoder.collate(items)
     shapes = _dynamic_shapes(arrays, len(items[0].rows))
-    module = model.backend.module
+    module = model.backend.eager_module()
     if model.backend.device != "cpu" or model.backend.dtype != "float32":
         module = copy.deepcopy(module).to("cpu").float()
     module = module.eval()

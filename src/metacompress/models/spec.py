@@ -85,12 +85,14 @@ def load_model(
     batch_size: int | str = "auto",
     allow_pickle: bool = False,
     trust_remote_code: bool = False,
+    kernels: str = "auto",
 ) -> Classifier:
     """Load the model described by `spec` (see the module docstring) as a Classifier.
 
     `device` is "cpu", "cuda", "cuda:N" or "auto"; `half` runs in float16 (GPU only);
     `batch_size` is an integer or "auto"; `allow_pickle` and `trust_remote_code` opt in to
-    loading that can run code from the checkpoint.
+    loading that can run code from the checkpoint; `kernels` ("auto", "eager", "onednn") picks
+    the CPU kernels of torch models (`metacompress.models.kernels`).
     """
     options = LoadOptions(
         device=device,
@@ -98,6 +100,7 @@ def load_model(
         batch_size=batch_size,
         allow_pickle=allow_pickle,
         trust_remote_code=trust_remote_code,
+        kernels=kernels,
     )
     data, base_dir, origin = _read(spec)
     return reload(SpecSource(data, base_dir, options, origin))

@@ -1,6 +1,7 @@
 """The torch backend: a module in eval mode on a device, run under `torch.inference_mode`,
-in float32 or (GPU only) float16. Also the shared steps of the torch formats: config and
-tokenizer loading, and building the EngineClassifier."""
+in float32 or (GPU only) float16, with the kernels `metacompress.models.kernels` chooses. Also
+the shared steps of the torch formats: config and tokenizer loading, and building the
+EngineClassifier."""
 
 from __future__ import annotations
 
@@ -10,17 +11,29 @@ from typing import Any
 import numpy as np
 
 from metacompress.errors import ConfigError
-from metacompress.models.checkpoints import file_sha256
+from metacompress.models.checkpoints import config_sha256, file_sha256
 from metacompress.models.encoding import Encoder
 from metacompress.models.engine import Backend, EngineClassifier
 from metacompress.models.formats import DEFAULT_AUTO_TOKENS, LoadOptions
+from metacompress.models.kernels import PROBE_INPUTS, select_kernels
+from metacompress.models.onednn import with_dense_linears
 
 
 class TorchBackend(Backend):
-    """Runs `module(**arrays) -> (probs, hidden)` on `device`."""
+    """Runs `module(**arrays) -> (probs, hidden)` on `device`.
 
-    def __init__(self, module: Any, device: str, half: bool = False) -> None:
+    `kernels` and `probe` (encoder arrays of the probe batch) go to
+    `metacompress.models.kernels.select_kernels`; `info` records its choice.
+    """
 
+    def __init__(
+        self,
+        module: Any,
+        device: str,
+        half: bool = False,
+        kernels: str = "eager",
+        probe: dict[str, np.ndarray] | None = None,
+    ) -> None:
         if half and not device.startswith("cuda"):
             raise ConfigError("half precision needs device cuda (or auto with a GPU), got cpu")
         self.device = device
@@ -28,7 +41,19 @@ class TorchBackend(Backend):
         module = module.to(device)
         if half:
             module = module.half()
-        self.module = module.eval()
+        self.module, self.info = select_kernels(module.eval(), device, self.dtype, kernels, probe)
+        self.kernels = str(self.info["kernels"])
+
+    def backend_info(self) -> dict[str, Any]:
+        import torch
+
+        return {"backend": "torch", "torch": torch.__version__, **self.info}
+
+    def eager_module(self) -> Any:
+        """The module with torch's own kernels (what an exporter reads)."""
+        if self.kernels == "onednn":
+            return with_dense_linears(self.module)
+        return self.module
 
     def run(self, arrays: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         import torch
@@ -53,8 +78,27 @@ class TorchBackend(Backend):
             torch.cuda.empty_cache()
 
 
+def check_vocabulary(encoder: Encoder, module: Any, source: str) -> None:
+    """Refuse a tokenizer that can produce token ids past the model's input embeddings: it is
+    not the model's own tokenizer (a ConfigError naming `source`)."""
+    for sub in module.modules():
+        get = getattr(sub, "get_input_embeddings", None)
+        embeddings = get() if get is not None else None
+        if embeddings is not None:
+            rows = int(embeddings.num_embeddings)
+            if encoder.vocab_size > rows:
+                raise ConfigError(
+                    f"the tokenizer of model {source!r} has {encoder.vocab_size} tokens but the "
+                    f"model's input embeddings hold {rows}: it is not this model's tokenizer. "
+                    "Save the model's own tokenizer beside it, or name it with the spec key "
+                    "'tokenizer'"
+                )
+            return
+
+
 def build_classifier(
     *,
+    source: str,
     module: Any,
     encoder: Encoder,
     options: LoadOptions,
@@ -64,9 +108,14 @@ def build_classifier(
     files: dict[str, str],
     arity: int | None,
 ) -> EngineClassifier:
-    """The EngineClassifier running `module` with the load options."""
+    """The EngineClassifier running `module` (loaded from `source`) with the load options,
+    after `check_vocabulary`; its identity holds the checksum of the model config inside
+    `module` and `module`'s head convention."""
+    check_vocabulary(encoder, module, source)
     device = options.resolved_device()
-    backend = TorchBackend(module, device, options.half)
+    probe = encoder.collate(encoder.encode_batch(PROBE_INPUTS[arity or 1]))
+    backend = TorchBackend(module, device, options.half, options.kernels, probe)
+    convention = getattr(module, "convention", None)
     return EngineClassifier(
         encoder=encoder,
         backend=backend,
@@ -77,6 +126,10 @@ def build_classifier(
         batch_size=options.batch_size,
         token_budget=DEFAULT_AUTO_TOKENS["cuda" if device.startswith("cuda") else "cpu"],
         arity=arity,
+        identity={
+            "config": config_sha256(module),
+            "head": convention() if convention is not None else None,
+        },
     )
 
 
@@ -109,11 +162,19 @@ def _config_file(path: Path) -> Any:
     return AutoConfig.for_model(model_type, **data)
 
 
+#: Files that hold a tokenizer's vocabulary; a tokenizer folder needs one of them.
+VOCABULARY_FILES = (
+    "tokenizer.json", "vocab.json", "vocab.txt", "spiece.model", "tokenizer.model",
+    "sentencepiece.bpe.model",
+)  # fmt: skip
+
+
 def load_hf_tokenizer(reference: str, base_dir: Path | None, trust_remote_code: bool) -> Any:
     """A Hugging Face tokenizer from a folder, a hub id, or a tokenizer.json file.
 
     A tokenizer.json beside a tokenizer_config.json loads its folder (special tokens and all);
-    a bare JSON file becomes a PreTrainedTokenizerFast whose padding token is `<pad>`.
+    a bare JSON file becomes a PreTrainedTokenizerFast whose padding token is `<pad>`. A folder
+    without any of VOCABULARY_FILES is refused.
     """
     from transformers import AutoTokenizer
 
@@ -125,6 +186,13 @@ def load_hf_tokenizer(reference: str, base_dir: Path | None, trust_remote_code: 
             path = path.parent
         else:
             return _bare_hf_tokenizer(path)
+    if path.is_dir() and not any((path / name).is_file() for name in VOCABULARY_FILES):
+        raise ConfigError(
+            f"model folder {str(path)!r} has no tokenizer files (none of "
+            f"{', '.join(VOCABULARY_FILES)}); without them transformers builds an empty "
+            "tokenizer and every input looks the same to the model. Save the model's tokenizer "
+            "there (tokenizer.save_pretrained(folder)) or name it with the spec key 'tokenizer'"
+        )
     target = str(path) if path.exists() else reference
     try:
         return AutoTokenizer.from_pretrained(target, trust_remote_code=trust_remote_code)

@@ -147,6 +147,7 @@ class RawCheckpointFormat(ModelFormat):
         fit_state_dict(module, state, weights, config_name)
         backend, hf, files = fmt._tokenizer_parts(base_dir, options)
         return build_classifier(
+            source=str(weights),
             module=module,
             encoder=fmt.encoder_for(backend, hf),
             options=options,

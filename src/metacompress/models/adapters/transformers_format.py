@@ -178,6 +178,7 @@ class TransformersFormat(ModelFormat):
             raise ConfigError(f"max_length {max_length} exceeds the model's {limit} positions")
         encoder = HFTemplateEncoder(tokenizer, max_length, arity_of(self.task))
         return build_classifier(
+            source=target,
             module=SequenceModule(model, "softmax", self.positive_column),
             encoder=encoder,
             options=options,
