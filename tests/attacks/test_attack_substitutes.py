@@ -73,3 +73,25 @@ def test_resolving_the_masked_lm(tiny_mlm, tmp_path):
     assert resolve_mlm(tiny_mlm) == tiny_mlm
     with pytest.raises(ConfigError, match="no masked language model"):
         resolve_mlm(tmp_path)
+
+
+def test_the_masked_lm_is_released_after_generating(tiny_mlm, monkeypatch):
+    import weakref
+
+    from metacompress.attacks import substitutes
+
+    loaded = []
+    real = substitutes.load_mlm_model
+
+    def tracking(path, device="cpu"):
+        model = real(path, device)
+        loaded.append(weakref.ref(model))
+        return model
+
+    monkeypatch.setattr(substitutes, "load_mlm_model", tracking)
+    generator = MLMSubstitutes(tiny_mlm, top_k=10, batch_size=3)
+    request = SubstituteRequest(BUF_CODE, spans_of(BUF_CODE, "c"))
+    first = generator.generate([request])
+    assert first[0] and len(loaded) == 1
+    assert generator.model is None and loaded[0]() is None  # nothing holds the MLM any more
+    assert generator.generate([request]) == first and len(loaded) == 1  # memoised: not loaded

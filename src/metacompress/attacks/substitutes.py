@@ -21,13 +21,20 @@ For one code and the byte spans of an identifier's occurrences:
 4. candidates are decoded and stripped; those that are not identifier-shaped are dropped; the
    union over occurrences is ranked by best similarity (ties by name).
 
-All forward passes of a `generate` call are batched (`batch_size` sequences, sorted by length).
-The caller filters the names for validity in its code (unused, not reserved). Results are
-memoised per (code, spans), so attacking a teacher and then its student pays once.
+All forward passes of a `generate` call are batched (`batch_size` sequences, sorted by length);
+the candidate sequences of step 3 are made one batch at a time, so memory does not grow with
+the number of candidates. The caller filters the names for validity in its code (unused, not
+reserved). Results are memoised per (code, spans), so attacking a teacher and then its student
+pays once.
+
+Memory: the masked LM is loaded by a `generate` call that has codes not yet memoised and
+released when that call ends, so it never sits in memory beside the victim while the searches
+run (its tokenizer and config stay loaded).
 """
 
 from __future__ import annotations
 
+import gc
 import re
 import threading
 from collections.abc import Hashable, Mapping, Sequence
@@ -38,8 +45,6 @@ from typing import Any
 from metacompress.errors import ConfigError
 
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
-_LOADED: dict[tuple[str, str], tuple[Any, Any]] = {}
-_LOCK = threading.Lock()
 
 Spans = tuple[tuple[int, int], ...]
 
@@ -65,25 +70,26 @@ def resolve_mlm(spec: str | Path) -> Path:
     return path
 
 
-def load_mlm(spec: str | Path, device: str = "cpu") -> tuple[Any, Any]:
-    """(model, tokenizer) of the masked LM at `spec`, loaded once per process."""
-    path = resolve_mlm(spec)
-    key = (str(path.resolve()), device)
-    with _LOCK:
-        if key not in _LOADED:
-            from transformers import AutoModelForMaskedLM, AutoTokenizer
-            from transformers.utils import logging as hf_logging
+def load_mlm_tokenizer(path: Path) -> Any:
+    """The fast tokenizer of the masked LM folder `path` (offsets are needed)."""
+    from transformers import AutoTokenizer
 
-            from metacompress.progress import enabled
+    tokenizer = AutoTokenizer.from_pretrained(str(path))
+    if not getattr(tokenizer, "is_fast", False):
+        raise ConfigError(f"the tokenizer at {path} must be a fast tokenizer (offsets)")
+    return tokenizer
 
-            if not enabled():
-                hf_logging.disable_progress_bar()
-            tokenizer = AutoTokenizer.from_pretrained(str(path))
-            if not getattr(tokenizer, "is_fast", False):
-                raise ConfigError(f"the tokenizer at {path} must be a fast tokenizer (offsets)")
-            model = AutoModelForMaskedLM.from_pretrained(str(path)).to(device).eval()
-            _LOADED[key] = (model, tokenizer)
-        return _LOADED[key]
+
+def load_mlm_model(path: Path, device: str = "cpu") -> Any:
+    """The masked LM of the folder `path`, in eval mode on `device`."""
+    from transformers import AutoModelForMaskedLM
+    from transformers.utils import logging as hf_logging
+
+    from metacompress.progress import enabled
+
+    if not enabled():
+        hf_logging.disable_progress_bar()
+    return AutoModelForMaskedLM.from_pretrained(str(path)).to(device).eval()
 
 
 @dataclass(frozen=True)
@@ -108,13 +114,19 @@ class MLMSubstitutes:
         context_window: int = 0,
         device: str = "cpu",
     ) -> None:
-        self.model, self.tokenizer = load_mlm(spec, device)
+        from transformers import AutoConfig
+
+        self.path = resolve_mlm(spec)
+        self.tokenizer = load_mlm_tokenizer(self.path)
+        config = AutoConfig.from_pretrained(str(self.path))
+        self.model: Any = None  # loaded by `generate` while it has work, then released
         self.top_k, self.keep, self.bpe_width = top_k, keep, bpe_width
         self.batch_size, self.context_window, self.device = batch_size, context_window, device
-        limit = getattr(self.model.config, "max_position_embeddings", max_length)
-        offset = 2 if getattr(self.model.config, "model_type", "") == "roberta" else 0
+        limit = getattr(config, "max_position_embeddings", max_length)
+        offset = 2 if getattr(config, "model_type", "") == "roberta" else 0
         self.max_length = min(max_length, limit - offset)
         self._memo: dict[tuple[str, tuple], dict[Hashable, list[str]]] = {}
+        self._lock = threading.Lock()
 
     def generate(self, requests: Sequence[SubstituteRequest]) -> list[dict[Hashable, list[str]]]:
         """Per request, per key: substitute names, most similar first."""
@@ -122,11 +134,18 @@ class MLMSubstitutes:
             (r.code, tuple(sorted((repr(k), tuple(v)) for k, v in r.spans.items())))
             for r in requests
         ]
-        todo = [i for i, key in enumerate(keys) if key not in self._memo]
-        if todo:
-            for i, found in zip(todo, self._generate([requests[i] for i in todo]), strict=True):
-                self._memo[keys[i]] = found
-        return [self._memo[key] for key in keys]
+        with self._lock:
+            todo = [i for i, key in enumerate(keys) if key not in self._memo]
+            if todo:
+                self.model = load_mlm_model(self.path, self.device)
+                try:
+                    generated = self._generate([requests[i] for i in todo])
+                finally:
+                    self.model = None
+                    gc.collect()
+                for i, found in zip(todo, generated, strict=True):
+                    self._memo[keys[i]] = found
+            return [self._memo[key] for key in keys]
 
     def _generate(self, requests: Sequence[SubstituteRequest]) -> list[dict[Hashable, list[str]]]:
         import torch
