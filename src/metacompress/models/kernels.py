@@ -5,14 +5,17 @@ Kernels:
 - "onednn": the linear layers run by oneDNN (`metacompress.models.onednn`), the rest eager.
 
 Rule for `kernels="auto"` (the default): "onednn" when the model runs on the CPU in float32,
-this torch build has oneDNN, the module has linear layers, and on the probe batch
-(`PROBE_INPUTS`: two inputs of different lengths, so padding is exercised) every probability
-differs from the eager one by at most `TOLERANCE` = 1e-5; "eager" otherwise. The rule uses no
-timing, so the choice, and therefore every output, is the same on each load on one machine. On
-the benchmark machine oneDNN ran the 3 MB students at 1.0-1.1x eager speed, a 4-layer,
-256-hidden encoder at 1.2x and a 12-layer, 768-hidden encoder at 1.6-1.8x, never slower
-(`benchmarks/inference/README.md`). `kernels="onednn"` insists (ConfigError when not possible
-or when the probe disagrees); `kernels="eager"` keeps torch's kernels.
+this torch build has oneDNN, the module's largest linear layer holds at least
+`MIN_LINEAR_WEIGHTS` = 2^18 weights (a 256 x 1,024 layer, as in a 256-hidden encoder), and on
+the probe batch (`PROBE_INPUTS`: two inputs of different lengths, so padding is exercised)
+every probability differs from the eager one by at most `TOLERANCE` = 1e-5; "eager" otherwise.
+The rule uses no timing, so the choice, and therefore every output, is the same on each load on
+one machine. On the benchmark machine oneDNN ran a 12-layer, 768-hidden encoder at 1.6-1.8x
+eager speed, 384-hidden at 1.3x, 256-hidden at 1.2x, but 128-hidden and the 3 MB students
+(hidden 96) at 1.0-1.04x, while its cache of per-shape kernels held about 100 MB more memory
+in an attack run (`benchmarks/inference/README.md`); hence the size threshold.
+`kernels="onednn"` insists (ConfigError when not possible or when the probe disagrees);
+`kernels="eager"` keeps torch's kernels.
 
 What was chosen and why is recorded (`EngineClassifier.backend_info()`, in a run's
 summary.json): kernels, reason, probe inputs, the largest probability difference on the probe,
@@ -31,6 +34,8 @@ from metacompress.registry import check_choice
 KERNELS = ("auto", "eager", "onednn")
 #: Largest |P(kernel) - P(eager)| accepted on the probe batch.
 TOLERANCE = 1e-5
+#: Weights of the largest linear layer below which "auto" keeps eager (no measured gain).
+MIN_LINEAR_WEIGHTS = 2**18
 
 #: Probe inputs per arity: short real-looking code of different lengths.
 PROBE_INPUTS: dict[int, list[tuple[str, ...]]] = {
@@ -76,6 +81,8 @@ def select_kernels(
     `probe` is the probe batch as encoder arrays (None: no probe possible, eager is kept unless
     "onednn" is insisted on, which is then an error).
     """
+    from torch import nn
+
     from metacompress.models.onednn import onednn_available, with_onednn_linears
 
     check_choice("kernels", wanted, KERNELS)
@@ -96,12 +103,16 @@ def select_kernels(
         blocker = "this torch build has no oneDNN"
     elif probe is None:
         blocker = "no probe inputs for this encoder"
+    largest = max(
+        (m.weight.numel() for m in module.modules() if isinstance(m, nn.Linear)), default=0
+    )
+    if blocker is None and largest == 0:
+        blocker = "the model has no linear layers"
+    elif blocker is None and wanted == "auto" and largest < MIN_LINEAR_WEIGHTS:
+        blocker = f"its largest linear layer has {largest} < {MIN_LINEAR_WEIGHTS} weights"
     fast = None
     if blocker is None:
-        fast, count = with_onednn_linears(module)
-        if count == 0:
-            blocker = "the model has no linear layers"
-    if blocker is None:
+        fast, _ = with_onednn_linears(module)
         expected = probabilities(module, probe, device)
         diff = float(np.max(np.abs(probabilities(fast, probe, device) - expected)))
         info.update(probe_inputs=int(len(expected)), max_abs_diff=diff)
