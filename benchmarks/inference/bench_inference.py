@@ -1,20 +1,32 @@
-"""Inference throughput: fixed max-length padding vs the engine vs the engine with a warm cache.
+"""Inference per input: fixed padding, the engine with torch's kernels, the engine with the
+kernels chosen at load, ONNX Runtime, and the engine behind a warm cache.
 
-    python benchmarks/inference/bench_inference.py --n 256 --threads 1
+    python benchmarks/inference/bench_inference.py --models teacher-125m --n 48 --out r.json
+    python benchmarks/inference/bench_inference.py --models teacher-4l student --n 256
 
-Two models, built with random weights (throughput does not depend on the values):
-- teacher: RoBERTa, 4 layers, hidden 256, 4 heads, vocabulary 6,000 (the Compressor BPE_6000
-  tokenizer of the vulnerability task wrapped as a Hugging Face tokenizer), format
-  `transformers`, max_length 512;
-- student: Compressor-sized RoBERTa, 12 layers, hidden 96, 8 heads, intermediate 64,
+Models, built with random weights (speed does not depend on their values):
+- teacher-125m: RoBERTa, 12 layers, hidden 768, 12 heads, intermediate 3,072, vocabulary
+  50,265 (CodeBERT's sizes, 125 M parameters) with the Compressor BPE_6000 vulnerability
+  tokenizer wrapped as a Hugging Face tokenizer, format `transformers`, max_length 512;
+- teacher-4l: the same with 4 layers, hidden 256, 4 heads, intermediate 1,024, vocabulary 6,000;
+- student: Compressor-sized RoBERTa (3 MB), 12 layers, hidden 96, 8 heads, intermediate 64,
   vocabulary 1,000 (the bare BPE_1000 JSON tokenizer), format `compressor`, block 400.
 
-For each model, on the first N Devign test functions, inputs per second of
-(a) fixed padding: the same encoder, batches of 32 in input order, each padded to max_length;
-(b) the engine: `predict_proba` (length-sorted batches, dynamic padding, batch size auto);
-(c) the engine behind a warm SQLite prediction cache (a first pass fills it, the second is timed).
-Each number includes tokenization. The script checks that (a) and (b) give the same
-probabilities and prints a JSON report (also written with --out).
+For each model, on the first N Devign test functions, seconds per input (wall and CPU time of
+this process) of:
+(a) fixed padding: the model's encoder, batches of 32 in input order, each padded to max_length,
+    torch's kernels (what a naive runner does);
+(b) engine, eager: `predict_proba` (length-sorted batches, dynamic padding, batch size auto)
+    with torch's own kernels (`kernels="eager"`, what the model layer did before oneDNN);
+(c) engine, auto: the same with the kernels `kernels="auto"` chooses (`backend_info()` says
+    which);
+(d) ONNX Runtime: the model exported with `export_onnx` (TorchScript exporter) and loaded as
+    format `onnx` (graph optimisation level all, one intra-op thread per torch thread); the
+    export's own time is reported beside it;
+(e) warm cache: (c) behind `CachedClassifier` with an SQLite file, second pass.
+(b), (c) and (d) run `--repeat` times, interleaved, and the fastest CPU time of each is kept.
+Every number includes tokenization. The report gives the largest |P - P(b)| of (a), (c) and (d):
+probabilities must equal torch eager's within 1e-5.
 """
 
 from __future__ import annotations
@@ -22,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import lzma
+import os
 import platform
 import tempfile
 import time
@@ -31,8 +44,12 @@ import numpy as np
 import torch
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "data"
+SHARED = Path(os.environ.get("METACOMPRESS_SHARED_DATA", ROOT.parent / "shared" / "data"))
 FIXED_BATCH = 32
+TEACHERS = {
+    "teacher-125m": {"vocab": 50265, "hidden": 768, "layers": 12, "heads": 12, "inter": 3072},
+    "teacher-4l": {"vocab": None, "hidden": 256, "layers": 4, "heads": 4, "inter": 1024},
+}
 
 
 def devign_functions(path: Path, n: int) -> list[tuple[str, ...]]:
@@ -41,7 +58,7 @@ def devign_functions(path: Path, n: int) -> list[tuple[str, ...]]:
     return [(row["func"],) for row in rows]
 
 
-def build_teacher(folder: Path, tokenizer_json: Path) -> Path:
+def build_teacher(folder: Path, tokenizer_json: Path, sizes: dict) -> Path:
     from tokenizers import Tokenizer, processors
     from transformers import (
         PreTrainedTokenizerFast,
@@ -62,11 +79,11 @@ def build_teacher(folder: Path, tokenizer_json: Path) -> Path:
         mask_token="<unk>",
     )
     config = RobertaConfig(
-        vocab_size=backend.get_vocab_size(),
-        hidden_size=256,
-        num_hidden_layers=4,
-        num_attention_heads=4,
-        intermediate_size=1024,
+        vocab_size=sizes["vocab"] or backend.get_vocab_size(),
+        hidden_size=sizes["hidden"],
+        num_hidden_layers=sizes["layers"],
+        num_attention_heads=sizes["heads"],
+        intermediate_size=sizes["inter"],
         max_position_embeddings=514,
         num_labels=2,
     )
@@ -124,45 +141,74 @@ def fixed_padding(model, batch: list[tuple[str, ...]]) -> np.ndarray:
     return np.concatenate(out).astype(np.float64)
 
 
-def timed(fn, *args) -> tuple[float, object]:
-    start = time.perf_counter()
+def timed(fn, *args) -> tuple[float, float, object]:
+    """(wall s, CPU s of this process, result)."""
+    wall, cpu = time.perf_counter(), time.process_time()
     result = fn(*args)
-    return time.perf_counter() - start, result
+    return time.perf_counter() - wall, time.process_time() - cpu, result
 
 
-def bench(name: str, spec: Path, batch: list[tuple[str, ...]], cache_dir: Path) -> dict:
+def bench(name: str, spec: Path, batch: list[tuple[str, ...]], work: Path, repeat: int) -> dict:
     from metacompress.models import CachedClassifier, load_model
+    from metacompress.models.onnx_export import export_onnx
 
-    model = load_model(spec)
-    model.predict_proba(batch[:4])  # warm-up: first-call allocations
-    t_fixed, fixed = timed(fixed_padding, model, batch)
-    t_engine, engine = timed(model.predict_proba, batch)
-    cached = CachedClassifier(model, cache_dir / f"{name}.sqlite")
-    cached.predict_proba(batch)
-    t_cache, warm = timed(cached.predict_proba, batch)
     n = len(batch)
-    items = model.encoder.encode_batch(batch)
-    return {
+    eager = load_model(spec, kernels="eager")
+    auto = load_model(spec)
+    started = time.perf_counter()
+    export_onnx(eager, work / f"{name}.onnx", exporter="torchscript")
+    export_seconds = time.perf_counter() - started
+    onnx = load_model(work / f"{name}.onnx")
+    modes = {"engine_eager": eager, "engine_auto": auto, "onnxruntime": onnx}
+    for model in modes.values():
+        model.predict_proba(batch[:4])  # warm-up: first-call allocations
+    runs: dict[str, list[tuple[float, float]]] = {mode: [] for mode in modes}
+    probs: dict[str, np.ndarray] = {}
+    for _ in range(repeat):
+        for mode, model in modes.items():
+            wall, cpu, probs[mode] = timed(model.predict_proba, batch)
+            runs[mode].append((wall, cpu))
+    wall, cpu, probs["fixed_padding"] = timed(fixed_padding, eager, batch)
+    runs["fixed_padding"] = [(wall, cpu)]
+    cached = CachedClassifier(auto, work / f"{name}.sqlite")
+    cached.predict_proba(batch)
+    wall, cpu, warm = timed(cached.predict_proba, batch)
+    runs["warm_cache"] = [(wall, cpu)]
+    items = eager.encoder.encode_batch(batch)
+    reference = probs["engine_eager"]
+    result = {
         "model": name,
         "inputs": n,
         "truncated": int(sum(item.truncated for item in items)),
         "mean_tokens": float(np.mean([item.length for item in items])),
-        "max_length": model.max_length,
-        "fixed_padding_inputs_per_s": n / t_fixed,
-        "engine_inputs_per_s": n / t_engine,
-        "warm_cache_inputs_per_s": n / t_cache,
-        "engine_speedup": t_fixed / t_engine,
-        "warm_cache_speedup": t_fixed / t_cache,
-        "max_abs_diff_engine_vs_fixed": float(np.max(np.abs(engine - fixed))),
-        "cache_hits": cached.hits,
-        "warm_equals_engine": bool(np.array_equal(warm, cached.predict_proba(batch))),
+        "max_length": eager.max_length,
+        "kernels_auto": auto.backend_info(),
+        "onnx_export_seconds": round(export_seconds, 1),
+        "warm_equals_computed": bool(np.array_equal(warm, cached.predict_proba(batch))),
+        "modes": {},
     }
+    for mode, timings in runs.items():
+        best_wall = min(w for w, _ in timings)
+        best_cpu = min(c for _, c in timings)
+        entry = {
+            "wall_ms_per_input": round(1000 * best_wall / n, 3),
+            "cpu_ms_per_input": round(1000 * best_cpu / n, 3),
+        }
+        if mode in probs:
+            entry["max_abs_diff_vs_eager"] = float(np.max(np.abs(probs[mode] - reference)))
+        result["modes"][mode] = entry
+    base = result["modes"]["engine_eager"]["cpu_ms_per_input"]
+    for entry in result["modes"].values():
+        entry["cpu_speedup_vs_engine_eager"] = round(base / entry["cpu_ms_per_input"], 2)
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=256, help="number of Devign test functions")
+    parser.add_argument("--models", nargs="+", default=["teacher-125m", "student"])
+    parser.add_argument("--n", type=int, default=64, help="number of Devign test functions")
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    parser.add_argument("--repeat", type=int, default=2, help="interleaved runs of (b)-(d)")
     parser.add_argument("--data", type=Path, default=SHARED / "devign" / "test.jsonl.xz")
     parser.add_argument("--tokenizers", type=Path, default=SHARED / "compressor-tokenizers")
     parser.add_argument("--out", type=Path, help="write the JSON report here too")
@@ -172,23 +218,33 @@ def main() -> None:
 
     logging.disable_progress_bar()
     batch = devign_functions(args.data, args.n)
+    load_before = os.getloadavg()
+    results = []
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        teacher = build_teacher(
-            root / "teacher", args.tokenizers / "vulnerability_prediction-BPE_6000.json"
-        )
-        student = build_student(
-            root / "student", args.tokenizers / "vulnerability_prediction-BPE_1000.json"
-        )
-        results = [bench("teacher", teacher, batch, root), bench("student", student, batch, root)]
+        for name in args.models:
+            if name == "student":
+                spec = build_student(
+                    root / name, args.tokenizers / "vulnerability_prediction-BPE_1000.json"
+                )
+            else:
+                spec = build_teacher(
+                    root / name,
+                    args.tokenizers / "vulnerability_prediction-BPE_6000.json",
+                    TEACHERS[name],
+                )
+            results.append(bench(name, spec, batch, root, args.repeat))
+            print(json.dumps(results[-1]), flush=True)
     report = {
-        "command": f"python benchmarks/inference/bench_inference.py --n {args.n} --threads {args.threads}",
-        "machine": f"{platform.processor() or platform.machine()}, torch {torch.__version__}, "
+        "command": "python benchmarks/inference/bench_inference.py "
+        f"--models {' '.join(args.models)} --n {args.n} --threads {args.threads} "
+        f"--repeat {args.repeat}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, torch {torch.__version__}, "
         f"{args.threads} thread(s)",
+        "load_average": {"before": load_before, "after": os.getloadavg()},
         "results": results,
     }
     text = json.dumps(report, indent=2)
-    print(text)
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")
 

@@ -4,8 +4,8 @@ Spec keys: `path` (the .onnx file), `task`, `tokenizer`, `encoding` (a mapping: 
 format the model was exported from, and that format's settings; the inputs are encoded exactly
 as that format encodes them). The ONNX graph takes the arrays the encoder produces and returns
 `probs` (column 1 = positive) and `hidden`. Runs on CPU, or on CUDA when onnxruntime-gpu is
-installed and the device is cuda. The weights checksum is the sha256 of the .onnx file (and of
-its external-data file, if any).
+installed and the device is cuda, with every graph optimisation (node fusions) on. The weights
+checksum is the sha256 of the .onnx file (and of its external-data file, if any).
 """
 
 from __future__ import annotations
@@ -32,8 +32,19 @@ from metacompress.models.formats import (
 )
 
 
+def intra_op_threads() -> int:
+    """Threads for one ONNX Runtime call: as many as torch uses in this process (1 when the
+    process limits torch to one thread, as benchmarks and parallel workers do)."""
+    import torch
+
+    return max(1, torch.get_num_threads())
+
+
 class OnnxBackend(Backend):
-    """An onnxruntime InferenceSession fed by input name."""
+    """An onnxruntime InferenceSession fed by input name: every graph optimisation on, the
+    intra-op threads of `intra_op_threads`."""
+
+    kernels = "onnxruntime"
 
     def __init__(self, path: Path, device: str) -> None:
         import onnxruntime as ort
@@ -45,8 +56,12 @@ class OnnxBackend(Backend):
             if "CUDAExecutionProvider" not in ort.get_available_providers():
                 raise ConfigError("device cuda needs onnxruntime-gpu (CUDAExecutionProvider)")
             providers.insert(0, "CUDAExecutionProvider")
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.intra_op_num_threads = intra_op_threads()
+        options.inter_op_num_threads = 1
         try:
-            self.session = ort.InferenceSession(str(path), providers=providers)
+            self.session = ort.InferenceSession(str(path), options, providers=providers)
         except Exception as error:  # onnxruntime raises its own exception types
             raise ConfigError(f"cannot load ONNX model {str(path)!r}: {error}") from None
         self.inputs = [i.name for i in self.session.get_inputs()]
@@ -57,6 +72,18 @@ class OnnxBackend(Backend):
             raise ConfigError(f"the ONNX model needs inputs {missing} that the encoder lacks")
         probs, hidden = self.session.run(["probs", "hidden"], {n: arrays[n] for n in self.inputs})
         return np.asarray(probs, dtype=np.float32), np.asarray(hidden, dtype=np.float32)
+
+    def backend_info(self) -> dict[str, Any]:
+        import onnxruntime as ort
+
+        return {
+            "backend": "onnxruntime",
+            "onnxruntime": ort.__version__,
+            "kernels": self.kernels,
+            "providers": self.session.get_providers(),
+            "graph_optimization": "all",
+            "intra_op_threads": self.session.get_session_options().intra_op_num_threads,
+        }
 
     def is_out_of_memory(self, error: BaseException) -> bool:
         text = str(error).lower()
