@@ -1,27 +1,32 @@
-"""Attack engine benchmark: one example at a time without a cache vs the pooled, memoised engine.
+"""Attack engine benchmark: the published code's way of querying, one example at a time
+without a cache, and the pooled, memoised engine; time and peak memory.
 
-Same victim, examples, budgets and seeds for both modes:
-  (a) sequential: `max_active=1, memo=False` (each search's requests go to the victim as they
-      come, a repeated input is scored again);
+Same victim, examples, budgets and seeds for the three modes:
+  (p) published: `metacompress.attacks.baseline` - one example at a time, no memo, every call
+      padded to the window and fed through a fresh DataLoader (0 workers, batches of 64), torch's
+      own kernels: how the published ALERT/MHM code queries its victim;
+  (a) sequential: `max_active=1, memo=False` with the model layer (dynamic padding);
   (b) engine: the defaults (`max_active=256, memo=True`: the requests of all active searches
       pooled into full batches, every unique input scored once per run).
-Each mode runs `--repeat` times, interleaved, and the fastest wall and CPU times are kept (the
-machine is shared, so wall time is noisy; CPU time of this process is steadier). Both modes
-count budgets the same way (unique queries per example), so a search makes the same
-decisions in both; success rates differ only where batched inference changes a probability in
-the last bits.
+Each run is a fresh process (so its peak resident memory is its own, model loading and, for
+ALERT, the substitute generation included); the modes run `--repeat` times, interleaved, and
+the fastest wall and CPU times of the attack itself are kept (the machine is shared, so wall
+time is noisy; CPU time of the process is steadier), with the largest peak memory. Budgets
+count unique queries per example in every mode, so a search makes the same decisions in all;
+success rates differ only where batched inference changes a probability in the last bits.
 
 The victim is a small real transformer: a RoBERTa sequence classifier (`--layers`, `--hidden`,
 `--max-length` tokens) with the Compressor study's byte-level BPE tokenizer for vulnerability
 prediction, randomly initialised with a fixed seed (std `--init-range` = 0.1, so that its
 predictions vary across inputs; the default 0.02 gives nearly constant outputs) or, with
 `--train-steps` > 0, trained that many steps on Devign training functions; it is saved as a
-Hugging Face folder with a metacompress-model.yaml and loaded through the model layer. ALERT's masked LM is a randomly
-initialised RoBERTa MLM with the same tokenizer (any MLM serves; its substitutes are computed
-once, before either timed run, with top_k 20 and a 16-token context window to keep that step
-short on a CPU, and its time is reported separately).
+Hugging Face folder with a metacompress-model.yaml and loaded through the model layer. ALERT's
+masked LM is a randomly initialised RoBERTa MLM with the same tokenizer; its substitutes are
+computed in each process before the timed attack (top_k 20 and a 16-token context window by
+default, `--alert-substitutes published` for ALERT's top_k 60 over the whole window), and
+their time is reported separately.
 
-    python benchmarks/attacks/bench_attacks.py --examples 40 --out benchmarks/attacks/results.json
+    python benchmarks/attacks/bench_attacks.py --examples 40 --budget 2000 --out results.json
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ import lzma
 import os
 import platform
 import random
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -43,9 +50,10 @@ SHARED = Path(
 ).resolve()
 TOKENIZER = SHARED / "compressor-tokenizers" / "vulnerability_prediction-BPE_6000.json"
 BUDGETS = {"mhm": 200, "wir-random": 200, "alert": 200, "structural": 100}
-#: A cheaper substitute generation than ALERT's default (top-60, whole window): the substitutes
-#: are computed once before both timed runs, so this only shortens the benchmark.
-ALERT_MLM = {"top_k": 20, "context_window": 16}
+#: Substitute generation: a cheaper one than ALERT's (computed before the timed attack, so it
+#: only shortens the benchmark), and ALERT's own (top-60 over the whole window).
+ALERT_MLM = {"cheap": {"top_k": 20, "context_window": 16}, "published": {}}
+MODES = ("published", "sequential", "engine")
 
 
 def _tokenizer(max_length: int) -> Any:
@@ -147,17 +155,71 @@ def build_mlm(folder: Path, args: argparse.Namespace) -> Path:
     return folder
 
 
-def run_mode(attack: Any, examples: list, victim: Any, seed: int) -> dict[str, Any]:
-    from metacompress.attacks import summarize
+def memory_mb() -> tuple[int, int]:
+    """(resident, peak resident) memory of this process in MB."""
+    with open("/proc/self/status", encoding="ascii") as handle:
+        fields = dict(line.split(":", 1) for line in handle)
+    return int(fields["VmRSS"].split()[0]) // 1024, int(fields["VmHWM"].split()[0]) // 1024
 
+
+def reset_peak() -> None:
+    """Start a new peak-resident-memory measurement (Linux: VmHWM := VmRSS)."""
+    with open("/proc/self/clear_refs", "w", encoding="ascii") as handle:
+        handle.write("5")
+
+
+def child(job: dict[str, Any]) -> dict[str, Any]:
+    """One attack run in this (fresh) process: time, peak memory by stage, outcome."""
+    import torch
+
+    from metacompress.attacks import ATTACKS, summarize
+    from metacompress.attacks.baseline import PublishedStyleVictim, published_style
+    from metacompress.data.loaders import load_examples
+    from metacompress.models import load_model
+
+    torch.set_num_threads(job["threads"])
+    stages = {"imports": memory_mb()[0]}
+    published = job["mode"] == "published"
+    victim: Any = load_model(
+        job["victim"], device=job["device"], kernels="eager" if published else "auto"
+    )
+    kernels = victim.backend_info()["kernels"]
+    if published:
+        victim = PublishedStyleVictim(victim)
+    examples = load_examples(
+        SHARED / "devign" / "test.jsonl.xz", "vulnerability", limit=job["examples"],
+        seed=job["seed"],
+    ).examples  # fmt: skip
+    stages["victim_and_data"] = memory_mb()[0]
+    attack = ATTACKS.create(job["method"], **job["params"])
+    if job["mode"] == "published":
+        attack = published_style(attack)
+    elif job["mode"] == "sequential":
+        attack = ATTACKS.create(job["method"], **job["params"], max_active=1, memo=False)
+    substitute_seconds = None
+    if job["method"] == "alert":
+        reset_peak()
+        started = time.perf_counter()
+        attack.prepare(examples, "c", job["seed"], examples)
+        substitute_seconds = round(time.perf_counter() - started, 2)
+        stages["substitutes_peak"] = memory_mb()[1]
     engine = attack.engine(victim)
+    reset_peak()
     wall, cpu = time.perf_counter(), time.process_time()
-    results = attack.run(examples, victim, "c", seed, engine=engine)
+    results = attack.run(examples, victim, "c", job["seed"], engine=engine)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    stages["attack_peak"] = memory_mb()[1]
     summary = summarize(results, "vulnerability")
+    with open("/proc/self/status", encoding="ascii") as handle:
+        peak = dict(line.split(":", 1) for line in handle)["VmPeak"]
     return {
         "wall_seconds": round(wall, 2),
         "cpu_seconds": round(cpu, 2),
+        "peak_rss_mb": max(v for k, v in stages.items() if k != "imports"),
+        "memory_mb": stages,
+        "virtual_peak": peak.strip(),
+        "kernels": kernels,
+        "substitute_seconds": substitute_seconds,
         "attacked": summary.attacked,
         "succeeded": summary.succeeded,
         "success_rate": summary.attack_success_rate,
@@ -167,11 +229,24 @@ def run_mode(attack: Any, examples: list, victim: Any, seed: int) -> dict[str, A
     }
 
 
+def run_child(job: dict[str, Any]) -> dict[str, Any]:
+    """`child(job)` in a fresh Python process."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", json.dumps(job)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"benchmark child failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def best_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """The first run's outcome with the fastest wall and CPU times of all runs."""
+    """The first run's outcome with the fastest wall and CPU times of all runs and the largest
+    peak memory."""
     best = dict(runs[0])
     best["wall_seconds"] = min(r["wall_seconds"] for r in runs)
     best["cpu_seconds"] = min(r["cpu_seconds"] for r in runs)
+    best["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
     return best
 
 
@@ -193,15 +268,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2, help="runs per mode (interleaved)")
     parser.add_argument("--work", default="/tmp/metacompress-bench-attacks")
     parser.add_argument("--out", help="write the results as JSON here")
+    parser.add_argument("--alert-substitutes", default="cheap", choices=sorted(ALERT_MLM))
+    parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(json.loads(args.child))), flush=True)
+        return
 
-    import torch
-
-    from metacompress.attacks import ATTACKS
-    from metacompress.data.loaders import load_examples
-    from metacompress.models import load_model
-
-    torch.set_num_threads(args.threads)
     work = Path(args.work)
     tag = (
         f"L{args.layers}-H{args.hidden}-T{args.max_length}-S{args.train_steps}"
@@ -209,51 +283,47 @@ def main() -> None:
     )
     victim_dir = build_victim(work / f"victim-{tag}", args)
     mlm_dir = build_mlm(work / f"mlm-{tag}", args)
-    victim = load_model(victim_dir, device=args.device)
-    loaded = load_examples(
-        SHARED / "devign" / "test.jsonl.xz", "vulnerability", limit=args.examples, seed=args.seed
-    )
-    examples = loaded.examples
+    modes = args.modes.split(",")
     report: dict[str, Any] = {
+        "command": " ".join(["python", "benchmarks/attacks/bench_attacks.py", *sys.argv[1:]]),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, torch threads {args.threads}",
+        "load_average_before": os.getloadavg(),
         "device": args.device,
         "victim": tag,
-        "examples": len(examples),
+        "examples": args.examples,
         "seed": args.seed,
         "methods": {},
     }
     for method in args.methods.split(","):
         budget = args.budget or BUDGETS[method]
         params: dict[str, Any] = {"budget": budget}
-        entry: dict[str, Any] = {"budget": budget}
         if method == "alert":
-            params.update(mlm=str(mlm_dir), **ALERT_MLM)
-            warm = ATTACKS.create(method, **params)
-            started = time.perf_counter()
-            warm.prepare(examples, "c", args.seed, examples)
-            entry["substitute_seconds"] = round(time.perf_counter() - started, 2)
-        modes = {
-            "sequential": ATTACKS.create(method, **params, max_active=1, memo=False),
-            "engine": ATTACKS.create(method, **params),
-        }
+            params.update(mlm=str(mlm_dir), **ALERT_MLM[args.alert_substitutes])
+        job = {
+            "method": method, "params": params, "victim": str(victim_dir),
+            "device": args.device, "threads": args.threads, "examples": args.examples,
+            "seed": args.seed,
+        }  # fmt: skip
         runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode in modes}
         for _ in range(args.repeat):
-            for mode, attack in modes.items():
-                runs[mode].append(run_mode(attack, examples, victim, args.seed))
-        entry["sequential"] = best_of(runs["sequential"])
-        entry["engine"] = best_of(runs["engine"])
-        for clock in ("wall", "cpu"):
-            ratio = entry["sequential"][f"{clock}_seconds"] / entry["engine"][f"{clock}_seconds"]
-            entry[f"{clock}_speedup"] = round(ratio, 2)
-        same = [
-            a == b
-            for a, b in zip(
-                entry["sequential"].pop("statuses"), entry["engine"].pop("statuses"), strict=True
-            )
-        ]
+            for mode in modes:
+                runs[mode].append(run_child({**job, "mode": mode}))
+        entry: dict[str, Any] = {"budget": budget}
+        for mode in modes:
+            entry[mode] = best_of(runs[mode])
+        reference = entry["engine"] if "engine" in entry else entry[modes[-1]]
+        for mode in modes:
+            if entry[mode] is reference:
+                continue
+            for clock in ("wall", "cpu"):
+                ratio = entry[mode][f"{clock}_seconds"] / reference[f"{clock}_seconds"]
+                entry[f"{clock}_ratio_{mode}_to_engine"] = round(ratio, 2)
+        statuses = [entry[mode].pop("statuses") for mode in modes]
+        same = [len(set(row)) == 1 for row in zip(*statuses, strict=True)]
         entry["same_status"] = f"{sum(same)}/{len(same)}"
         report["methods"][method] = entry
         print(json.dumps({method: entry}), flush=True)
+    report["load_average_after"] = os.getloadavg()
     if args.out:
         Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
 
