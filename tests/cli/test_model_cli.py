@@ -94,6 +94,26 @@ def test_check_model_warns_on_inverted_classes(model_dir, tmp_path, capsys):
     assert main(["check-model", "--model", str(model_dir), "--data", str(many)]) == 1
     captured = capsys.readouterr()
     assert "inverted" in captured.err and json.loads(captured.out)["accuracy"] == 0.0
+    assert "(nearly) one output whatever the input" in captured.err  # 12 inputs, one answer
+
+
+def test_check_model_is_quiet_about_a_model_whose_outputs_vary(tmp_path, capsys):
+    (tmp_path / "varying.py").write_text(
+        "import numpy as np\n"
+        "def predict(batch):\n"
+        "    p = np.array([len(inputs[0]) % 7 / 7 for inputs in batch])\n"
+        "    return np.stack([1 - p, p], axis=1)\n"
+    )
+    (tmp_path / "model.yaml").write_text(
+        "format: callable\nfunction: varying:predict\ntask: vulnerability\n"
+    )
+    data = tmp_path / "d.jsonl"
+    with open(data, "w") as handle:
+        for i in range(12):
+            handle.write(json.dumps({"idx": i, "func": FUNCS[i % 4] + " " * i, "target": 1}) + "\n")
+    args = ["check-model", "--model", str(tmp_path / "model.yaml"), "--data", str(data)]
+    assert main([*args, "--trust-remote-code"]) in (0, 1)
+    assert "one output" not in capsys.readouterr().err
 
 
 def test_export_onnx_then_predict_with_it(model_dir, tmp_path, capsys):

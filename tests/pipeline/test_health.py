@@ -1,9 +1,10 @@
-"""What makes a finished run incomplete or suspect: follow-ups that tested nothing, and models
-whose classes look inverted."""
+"""What makes a finished run incomplete or suspect: follow-ups that tested nothing, models
+whose classes look inverted, and models that give one output to every input."""
 
 from __future__ import annotations
 
 import pytest
+import numpy as np
 from pipeline_doubles import examples
 
 from metacompress.errors import ConfigError
@@ -53,3 +54,16 @@ def test_data_with_no_example_is_a_config_error_and_the_folder_stays_free(run):
     with pytest.raises(ConfigError, match="gave no example to test"):
         run("empty", data=[])
     assert run("empty").summary["resumed"] is False
+
+
+def test_a_run_with_a_model_that_answers_the_same_to_everything_warns(run):
+    from metacompress.models import CallableClassifier
+
+    constant = CallableClassifier(
+        lambda batch: np.tile([0.4822, 0.5178], (len(batch), 1)), "student", fingerprint="const"
+    )
+    warnings = run("constant", student=constant).summary["warnings"]
+    assert [w for w in warnings if "one output" in w] == [
+        next(w for w in warnings if w.startswith("the student model: P(positive) stays within"))
+    ]
+    assert not [w for w in run("varied").summary["warnings"] if "one output" in w]

@@ -41,6 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from metacompress.models.diagnostics import constant_output_warnings
     from metacompress.stats.polarity import inverted_p_value, inverted_warning, looks_inverted
 
     model = model_from_args(args)
@@ -60,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
         "weights_sha256": info.get("weights_sha256"),
     }
     status = 0
+    for warning in constant_output_warnings(prediction.probs[:, 1]):
+        print(f"metacompress: warning: {warning}", file=sys.stderr)
     if acc is None:
         print("metacompress: warning: no labelled examples, accuracy unknown", file=sys.stderr)
     else:

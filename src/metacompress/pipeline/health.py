@@ -7,6 +7,8 @@
 - A model whose accuracy on the labelled source inputs is far below 0.5 probably has its classes
   read the wrong way round (`metacompress.stats.polarity`, the rule `check-model` uses): a
   warning, as the numbers are still what the model says.
+- A model that gave (nearly) one output to every input it scored is not reading its inputs
+  (`metacompress.models.diagnostics`, also the rule of `check-model`): a warning.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from metacompress.data.types import SOURCE
+from metacompress.models.diagnostics import constant_output_warning, looks_constant
 from metacompress.pipeline.variants import ERROR, TIMEOUT
+from metacompress.rundir import queries
 from metacompress.stats.polarity import inverted_warning, looks_inverted
 
 
@@ -33,6 +37,15 @@ def failed_followups(
         if followup != SOURCE and total and broken == total:
             failed[followup] = {"variants": total, "reason": reason_of(followup)}
     return failed
+
+
+def constant_output_warnings(store: Any) -> list[str]:
+    """One line per model whose outputs in the run look constant."""
+    return [
+        constant_output_warning(low, high, n, model)
+        for model, low, high, n in queries.output_ranges(store)
+        if looks_constant(low, high, n)
+    ]
 
 
 def run_warnings(scores: Iterable[Mapping[str, Any]], failed: Mapping[str, Any]) -> list[str]:

@@ -490,7 +490,8 @@ def run_experiment(
             "timings": {**runner.timer.seconds, "total": round(time.time() - started, 3)},
             "counts": counts,
             "failed_followups": failed,
-            "warnings": health.run_warnings(results["scores"], failed),
+            "warnings": health.run_warnings(results["scores"], failed)
+            + health.constant_output_warnings(store),
             "results": results,
             "gates": [g.to_dict() for g in gate_results],
             "passed": all(g.passed for g in gate_results),

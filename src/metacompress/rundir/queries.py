@@ -161,6 +161,14 @@ def relation_verdicts(
     )
 
 
+def output_ranges(store: RunStore) -> list[tuple[str, float | None, float | None, int]]:
+    """(model, lowest P(positive), highest P(positive), inputs) over each model's ok outputs."""
+    return store.query(
+        "SELECT model, MIN(p_positive), MAX(p_positive), COUNT(*) FROM outputs"
+        " WHERE status = 'ok' GROUP BY model ORDER BY model"
+    )
+
+
 def prediction_columns(
     store: RunStore, followup: str, student: str = STUDENT
 ) -> tuple[np.ndarray, ...]:
