@@ -173,3 +173,39 @@ def test_run_warns_when_a_model_reads_its_classes_inverted(project, capsys):
     err = capsys.readouterr().err
     assert "warning: the student model: accuracy 0.000 is far below 0.5 on 8 labelled" in err
     assert "teacher model" not in err
+
+
+def test_a_resume_after_the_teachers_config_json_changed_is_refused(project, shared_data, capsys):
+    import torch
+    from tokenizers import Tokenizer, processors
+    from transformers import (
+        PreTrainedTokenizerFast,
+        RobertaConfig,
+        RobertaForSequenceClassification,
+    )
+
+    backend = Tokenizer.from_file(
+        str(shared_data / "compressor-tokenizers" / "vulnerability_prediction-BPE_1000.json")
+    )
+    backend.post_processor = processors.RobertaProcessing(("</s>", 2), ("<s>", 0))
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=backend, bos_token="<s>", eos_token="</s>", cls_token="<s>",
+        sep_token="</s>", pad_token="<pad>", unk_token="<unk>", mask_token="<unk>",
+    )  # fmt: skip
+    torch.manual_seed(0)
+    config = RobertaConfig(vocab_size=1000, hidden_size=32, num_hidden_layers=1,
+                           num_attention_heads=2, intermediate_size=37,
+                           max_position_embeddings=66, initializer_range=0.5)  # fmt: skip
+    folder = project / "hf-teacher"
+    RobertaForSequenceClassification(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    (project / "teacher.yaml").write_text(
+        "format: transformers\npath: hf-teacher\ntask: vulnerability\nmax_length: 64\n"
+    )
+    out = str(project / "edited")
+    assert run(project, "--out", out) == 0
+    settings = json.loads((folder / "config.json").read_text())
+    (folder / "config.json").write_text(json.dumps({**settings, "hidden_act": "relu"}))
+    capsys.readouterr()
+    assert run(project, "--out", out, "--resume") == 2
+    assert "the teacher model changed since the run started" in capsys.readouterr().err

@@ -3,8 +3,8 @@ whose classes look inverted, and models that give one output to every input."""
 
 from __future__ import annotations
 
-import pytest
 import numpy as np
+import pytest
 from pipeline_doubles import examples
 
 from metacompress.errors import ConfigError
