@@ -299,6 +299,8 @@ def main() -> None:
         params: dict[str, Any] = {"budget": budget}
         if method == "alert":
             params.update(mlm=str(mlm_dir), **ALERT_MLM[args.alert_substitutes])
+            if args.device != "cpu":
+                params["device"] = args.device  # the masked LM runs where the victim runs
         job = {
             "method": method, "params": params, "victim": str(victim_dir),
             "device": args.device, "threads": args.threads, "examples": args.examples,
@@ -322,10 +324,10 @@ def main() -> None:
         same = [len(set(row)) == 1 for row in zip(*statuses, strict=True)]
         entry["same_status"] = f"{sum(same)}/{len(same)}"
         report["methods"][method] = entry
+        report["load_average_after"] = os.getloadavg()
         print(json.dumps({method: entry}), flush=True)
-    report["load_average_after"] = os.getloadavg()
-    if args.out:
-        Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
+        if args.out:  # after every method, so a run cut short keeps what it measured
+            Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
 
 
 if __name__ == "__main__":

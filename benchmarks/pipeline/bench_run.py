@@ -97,11 +97,14 @@ def build_model(
     return folder, sum(p.numel() for p in model.parameters())
 
 
-def write_config(path: Path, data: Path, n: int, models: dict[str, Path], out: Path) -> Path:
+def write_config(
+    path: Path, data: Path, n: int, models: dict[str, Path], out: Path, device: str = "cpu"
+) -> Path:
     import yaml
 
     config = {
         "task": "vulnerability",
+        "device": device,
         "seed": 0,
         "data": {"format": "devign", "path": str(data), "limit": n},
         "teacher": str(models["teacher"]),
@@ -147,7 +150,7 @@ def run_once(config_path: Path, out: Path, backend: str, workers: int) -> dict:
     }
 
 
-def lower_bound(run_dir: Path, models: dict[str, Path]) -> dict:
+def lower_bound(run_dir: Path, models: dict[str, Path], device: str = "cpu") -> dict:
     """Seconds for each model to score the run's unique inputs once, in ideal batches."""
     import sqlite3
 
@@ -160,7 +163,7 @@ def lower_bound(run_dir: Path, models: dict[str, Path]) -> dict:
     batch = [tuple(json.loads(inputs)) for _, inputs in rows]
     seconds, cpu = {}, {}
     for role, spec in models.items():
-        model = load_model(spec, batch_size=32)
+        model = load_model(spec, batch_size=32, device=device)
         model.predict_proba(batch[:8])  # warm-up: first-call allocations
         start, cpu_start = time.perf_counter(), time.process_time()
         model.predict_proba(batch)
@@ -183,6 +186,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="torch threads (driver)")
     parser.add_argument("--data", type=Path, default=SHARED / "devign" / "test.jsonl.xz")
     parser.add_argument("--tokenizers", type=Path, default=SHARED / "compressor-tokenizers")
+    parser.add_argument("--device", default="cpu", help="device of both models (cpu, cuda)")
     parser.add_argument("--out", type=Path, help="write the JSON report here too")
     args = parser.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
@@ -197,13 +201,15 @@ def main() -> None:
         models, sizes = {}, {}
         for role, arch in ARCHITECTURES.items():
             models[role], sizes[role] = build_model(root / role, tokenizer, args.max_length, arch)
-        config = write_config(root / "bench.yaml", args.data, args.n, models, root / "unused")
+        config = write_config(
+            root / "bench.yaml", args.data, args.n, models, root / "unused", args.device
+        )
         runs = []
         for index, text in enumerate(args.runs):
             backend, _, workers = text.partition(":")
             out = root / f"run{index}-{backend}-{workers}"
             run = run_once(config, out, backend, int(workers or 1))
-            run["lower_bound"] = lower_bound(out, models)
+            run["lower_bound"] = lower_bound(out, models, args.device)
             run["ratio_to_lower_bound"] = round(run["seconds"] / run["lower_bound"]["total"], 3)
             if run["cpu_seconds"] is not None:
                 cpu_bound = run["lower_bound"]["cpu_total"]
