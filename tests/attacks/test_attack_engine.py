@@ -173,3 +173,24 @@ def test_window_memo_skips_inputs_the_victim_cannot_tell_apart():
     assert runs[True][1].window_hits > 0
     assert runs[True][2] < runs[False][2]
     assert runs[True][0].queries == runs[False][0].queries
+
+
+def test_a_finished_search_leaves_the_memo_and_keeps_its_count():
+    victim = LengthVictim()
+    engine = Engine(victim, batch_size=100, max_active=1)
+    budgets = [Budget(10), Budget(10)]
+    seen_during: list[int] = []
+
+    def search(requests):
+        for request in requests:
+            yield request
+            seen_during.append(len(engine._memo))
+        return Outcome("failed", "done")
+
+    first = [[("a",), ("bb",)], [("a",), ("ccc",)]]
+    second = [[("dddd",)], [("a",)]]  # "a" again, after the first example ended
+    engine.run([(budgets[0], search(first)), (budgets[1], search(second))])
+    assert [b.queries for b in budgets] == [3, 2] and not budgets[0].seen
+    assert seen_during == [2, 3, 1, 2]  # only the active search's inputs are held
+    assert engine._memo == {} and engine._window == {}
+    assert [len(call) for call in victim.calls] == [2, 1, 1, 1]  # "a" scored again

@@ -8,8 +8,9 @@ from torch import nn
 from metacompress.models.onednn import (
     OneDNNLinear,
     onednn_available,
+    to_dense_linears,
+    to_onednn_linears,
     with_dense_linears,
-    with_onednn_linears,
 )
 
 pytestmark = pytest.mark.skipif(not onednn_available(), reason="torch built without oneDNN")
@@ -27,23 +28,21 @@ def test_onednn_linear_equals_torch_linear_on_batched_inputs():
         torch.testing.assert_close(got, expected, rtol=0, atol=1e-5)
 
 
-def test_only_linear_layers_are_replaced_and_the_rest_is_shared():
+def test_only_linear_layers_are_replaced_in_place_and_turn_back_exactly():
     torch.manual_seed(1)
     module = nn.Sequential(nn.Embedding(10, 8), nn.Linear(8, 8), nn.LayerNorm(8), nn.Linear(8, 2))
-    fast, count = with_onednn_linears(module)
-    assert count == 2
-    assert isinstance(fast[1], OneDNNLinear) and isinstance(module[1], nn.Linear)
-    assert fast[0].weight is module[0].weight and fast[2].weight is module[2].weight
+    before = {k: v.clone() for k, v in module.state_dict().items()}
+    embedding = module[0].weight
     ids = torch.tensor([[1, 2, 3], [4, 5, 6]])
     with torch.inference_mode():
-        torch.testing.assert_close(fast(ids), module(ids), rtol=0, atol=1e-5)
-
-
-def test_dense_linears_hold_the_original_values():
-    torch.manual_seed(2)
-    module = nn.Sequential(nn.Linear(6, 5), nn.ReLU(), nn.Linear(5, 3, bias=False))
-    fast, _ = with_onednn_linears(module)
-    dense = with_dense_linears(fast)
-    assert all(type(a) is type(b) for a, b in zip(dense, module, strict=True))
-    for key, value in module.state_dict().items():
+        expected = module(ids)
+        assert to_onednn_linears(module) == 2
+        assert isinstance(module[1], OneDNNLinear) and module[0].weight is embedding
+        torch.testing.assert_close(module(ids), expected, rtol=0, atol=1e-5)
+    dense = with_dense_linears(module)  # a copy: the module keeps its oneDNN layers
+    assert isinstance(module[1], OneDNNLinear) and type(dense[1]) is nn.Linear
+    assert dense[0].weight is embedding
+    assert to_dense_linears(module) == 2
+    for key, value in before.items():
+        assert torch.equal(module.state_dict()[key], value), key
         assert torch.equal(dense.state_dict()[key], value), key

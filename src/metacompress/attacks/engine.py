@@ -69,10 +69,16 @@ class Budget:
 
     limit: int
     seen: set[str] = field(default_factory=set)
+    spent: int = 0  # queries of a closed budget (its `seen` set is released)
 
     @property
     def queries(self) -> int:
-        return len(self.seen)
+        return max(self.spent, len(self.seen))
+
+    def close(self) -> set[str]:
+        """End the accounting: keep the count, release and return the keys seen."""
+        seen, self.spent, self.seen = self.seen, self.queries, set()
+        return seen
 
     def admit(self, keys: Sequence[str]) -> int:
         """Admit the longest prefix of `keys` that fits; repeats are free. Returns its length."""
@@ -138,6 +144,12 @@ class Engine:
     tokenizer's boundary), so it is answered from the memo without running the victim. This is
     a saving of compute only: budgets still count it as a query, so searches decide the same.
     Pairs (clone detection) are excluded, since their truncation depends on both lengths.
+
+    Memory: when a search ends, the inputs its example asked about leave the memo (and its
+    budget keeps only the count), so the memo holds the inputs of the active searches only,
+    at most `max_active` x budget entries whatever the number of examples. An input that two
+    examples share (duplicated code) and that is asked again after the first example ended
+    is scored again.
     """
 
     columns = 2
@@ -228,11 +240,19 @@ class Engine:
         except StopIteration as stop:
             task.outcome = stop.value
             task.request = None
+            self._forget(task)
             return
         if partial:
             task.search.close()
             raise RuntimeError("a search asked again after its query budget was exhausted")
         task.request = list(request)
+
+    def _forget(self, task: _Task) -> None:
+        """Drop a finished search's inputs from the memo (see the class docstring)."""
+        for key in task.budget.close():
+            self._memo.pop(key, None)
+            self._window.pop(key, None)
+        task.anchors.clear()
 
     def _evaluate(
         self, groups: list[tuple[_Task | None, dict[str, Inputs]]]

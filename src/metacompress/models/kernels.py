@@ -76,14 +76,15 @@ def attention_of(module: Any) -> str | None:
 def select_kernels(
     module: Any, device: str, dtype: str, wanted: str, probe: dict[str, np.ndarray] | None
 ) -> tuple[Any, dict[str, Any]]:
-    """(the module to run, what was chosen and why) by the rule of the module docstring.
+    """(the module to run, what was chosen and why) by the rule of the module docstring; the
+    linear layers of `module` are converted in place when oneDNN is chosen.
 
     `probe` is the probe batch as encoder arrays (None: no probe possible, eager is kept unless
     "onednn" is insisted on, which is then an error).
     """
     from torch import nn
 
-    from metacompress.models.onednn import onednn_available, with_onednn_linears
+    from metacompress.models.onednn import onednn_available, to_dense_linears, to_onednn_linears
 
     check_choice("kernels", wanted, KERNELS)
     info: dict[str, Any] = {
@@ -110,13 +111,13 @@ def select_kernels(
         blocker = "the model has no linear layers"
     elif blocker is None and wanted == "auto" and largest < MIN_LINEAR_WEIGHTS:
         blocker = f"its largest linear layer has {largest} < {MIN_LINEAR_WEIGHTS} weights"
-    fast = None
     if blocker is None:
-        fast, _ = with_onednn_linears(module)
         expected = probabilities(module, probe, device)
-        diff = float(np.max(np.abs(probabilities(fast, probe, device) - expected)))
+        to_onednn_linears(module)
+        diff = float(np.max(np.abs(probabilities(module, probe, device) - expected)))
         info.update(probe_inputs=int(len(expected)), max_abs_diff=diff)
         if not diff <= TOLERANCE:  # NaN fails too
+            to_dense_linears(module)
             blocker = f"oneDNN differs from eager by {diff:.2e} > {TOLERANCE:.0e} on the probe"
     if blocker is not None:
         if wanted == "onednn":
@@ -124,4 +125,4 @@ def select_kernels(
         info["reason"] = blocker
         return module, info
     info.update(kernels="onednn", reason="CPU float32, equal to eager on the probe")
-    return fast, info
+    return module, info

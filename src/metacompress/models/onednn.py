@@ -9,10 +9,11 @@ input to oneDNN's layout and the output back on each call. Only the summation or
 outputs agree with the torch kernel to float32 rounding (the model layer checks this before
 using it, see `metacompress.models.kernels`).
 
-`with_onednn_linears(module)` returns a copy of `module` whose `nn.Linear` layers are
-`OneDNNLinear` layers; every other parameter and buffer is shared with `module`, not copied.
-`with_dense_linears(module)` turns them back into `nn.Linear` layers holding the same values
-(what an exporter needs).
+`to_onednn_linears(module)` replaces, in place, the `nn.Linear` layers of `module` by
+`OneDNNLinear` layers, one at a time (so the weights are never held twice), and
+`to_dense_linears(module)` turns them back, with the very same values. `with_dense_linears`
+gives a copy with plain `nn.Linear` layers that shares everything else (what an exporter
+needs), leaving `module` as it is.
 """
 
 from __future__ import annotations
@@ -77,15 +78,18 @@ def _shallow_copy(module: nn.Module) -> nn.Module:
     return copy.deepcopy(module, memo)
 
 
-def with_onednn_linears(module: nn.Module) -> tuple[nn.Module, int]:
-    """(a copy of `module` whose linear layers are `OneDNNLinear`, how many were replaced)."""
-    fast = _shallow_copy(module)
-    count = _replace(fast, nn.Linear, OneDNNLinear)
-    return fast.eval(), count
+def to_onednn_linears(module: nn.Module) -> int:
+    """Replace the linear layers of `module` by `OneDNNLinear` in place; how many."""
+    return _replace(module, nn.Linear, OneDNNLinear)
+
+
+def to_dense_linears(module: nn.Module) -> int:
+    """Replace the `OneDNNLinear` layers of `module` by `nn.Linear` in place; how many."""
+    return _replace(module, OneDNNLinear, lambda layer: layer.to_linear())
 
 
 def with_dense_linears(module: nn.Module) -> nn.Module:
     """A copy of `module` whose `OneDNNLinear` layers are plain `nn.Linear` layers again."""
     dense = _shallow_copy(module)
-    _replace(dense, OneDNNLinear, lambda layer: layer.to_linear())
+    to_dense_linears(dense)
     return dense.eval()
