@@ -8,7 +8,9 @@ classifier that has learnt anything scores above 0.5 when its classes are read t
 round; accuracy far below 0.5 means the head convention is probably wrong (classes inverted:
 reading the other column would score 1 - accuracy). "Far below" is the one-sided binomial test
 of `metacompress.stats.polarity` (P(accuracy this low | true accuracy 0.5) < 0.01), the same
-rule `metacompress run` warns with. Then a warning is printed and the exit status is 1.
+rule `metacompress run` warns with. Then a warning is printed and the exit status is 1. A model
+that gives (nearly) the same P(positive) to every input (`metacompress.models.diagnostics`:
+e.g. one loaded without its own tokenizer) gets a warning too.
 """
 
 from __future__ import annotations
