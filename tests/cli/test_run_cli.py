@@ -175,32 +175,13 @@ def test_run_warns_when_a_model_reads_its_classes_inverted(project, capsys):
     assert "teacher model" not in err
 
 
-def test_a_resume_after_the_teachers_config_json_changed_is_refused(project, shared_data, capsys):
-    import torch
-    from tokenizers import Tokenizer, processors
-    from transformers import (
-        PreTrainedTokenizerFast,
-        RobertaConfig,
-        RobertaForSequenceClassification,
-    )
+def test_a_resume_after_the_teachers_config_json_changed_is_refused(project, capsys):
+    import shutil
 
-    backend = Tokenizer.from_file(
-        str(shared_data / "compressor-tokenizers" / "vulnerability_prediction-BPE_1000.json")
-    )
-    backend.post_processor = processors.RobertaProcessing(("</s>", 2), ("<s>", 0))
-    tokenizer = PreTrainedTokenizerFast(
-        tokenizer_object=backend, bos_token="<s>", eos_token="</s>", cls_token="<s>",
-        sep_token="</s>", pad_token="<pad>", unk_token="<unk>", mask_token="<unk>",
-    )  # fmt: skip
-    torch.manual_seed(0)
-    config = RobertaConfig(vocab_size=1000, hidden_size=32, num_hidden_layers=1,
-                           num_attention_heads=2, intermediate_size=37,
-                           max_position_embeddings=66, initializer_range=0.5)  # fmt: skip
     folder = project / "hf-teacher"
-    RobertaForSequenceClassification(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
+    shutil.copytree(Path(__file__).parent / "bad_inputs" / "_shared" / "tiny-hf", folder)
     (project / "teacher.yaml").write_text(
-        "format: transformers\npath: hf-teacher\ntask: vulnerability\nmax_length: 64\n"
+        "format: transformers\npath: hf-teacher\ntask: vulnerability\n"
     )
     out = str(project / "edited")
     assert run(project, "--out", out) == 0
