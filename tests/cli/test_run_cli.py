@@ -175,7 +175,9 @@ def test_run_warns_when_a_model_reads_its_classes_inverted(project, capsys):
     assert "teacher model" not in err
 
 
-def test_a_resume_after_the_teachers_config_json_changed_is_refused(project, capsys):
+def test_the_backend_is_recorded_and_a_resume_after_config_json_changed_is_refused(
+    project, capsys
+):
     import shutil
 
     folder = project / "hf-teacher"
@@ -185,6 +187,11 @@ def test_a_resume_after_the_teachers_config_json_changed_is_refused(project, cap
     )
     out = str(project / "edited")
     assert run(project, "--out", out) == 0
+    described = json.loads((Path(out) / "summary.json").read_text())["models"]["teacher"]
+    backend = described["description"]["backend"]
+    assert backend["backend"] == "torch" and backend["kernels"] == "eager"
+    assert backend["reason"] == "its largest linear layer has 128 < 262144 weights"
+    assert backend["tolerance"] == 1e-5
     settings = json.loads((folder / "config.json").read_text())
     (folder / "config.json").write_text(json.dumps({**settings, "hidden_act": "relu"}))
     capsys.readouterr()
