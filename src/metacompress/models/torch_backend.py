@@ -16,7 +16,6 @@ from metacompress.models.encoding import Encoder
 from metacompress.models.engine import Backend, EngineClassifier
 from metacompress.models.formats import DEFAULT_AUTO_TOKENS, LoadOptions
 from metacompress.models.kernels import PROBE_INPUTS, select_kernels
-from metacompress.models.onednn import with_dense_linears
 
 
 class TorchBackend(Backend):
@@ -52,6 +51,8 @@ class TorchBackend(Backend):
     def eager_module(self) -> Any:
         """The module with torch's own kernels (what an exporter reads)."""
         if self.kernels == "onednn":
+            from metacompress.models.onednn import with_dense_linears
+
             return with_dense_linears(self.module)
         return self.module
 
