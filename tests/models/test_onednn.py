@@ -46,3 +46,17 @@ def test_only_linear_layers_are_replaced_in_place_and_turn_back_exactly():
     for key, value in before.items():
         assert torch.equal(module.state_dict()[key], value), key
         assert torch.equal(dense.state_dict()[key], value), key
+
+
+def test_the_tensors_left_get_memory_of_their_own():
+    """A model loaded from safetensors reads a memory-mapped file until no tensor reads it."""
+    torch.manual_seed(2)
+    module = nn.Sequential(nn.Embedding(10, 8), nn.Linear(8, 8), nn.LayerNorm(8))
+    loaded = {k: v.clone() for k, v in module.state_dict().items()}  # as if read from a file
+    module.load_state_dict(loaded, assign=True)
+    assert module[0].weight.data_ptr() == loaded["0.weight"].data_ptr()
+    to_onednn_linears(module)
+    for name, tensor in module.state_dict().items():
+        if tensor.layout == torch.strided:
+            assert tensor.data_ptr() != loaded[name].data_ptr(), name
+            assert torch.equal(tensor, loaded[name]), name
