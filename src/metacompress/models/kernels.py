@@ -10,7 +10,7 @@ this torch build has oneDNN, the module's largest linear layer holds at least
 the probe batch (`PROBE_INPUTS`: two inputs of different lengths, so padding is exercised)
 every probability differs from the eager one by at most `TOLERANCE` = 1e-5; "eager" otherwise.
 The rule uses no timing, so the choice, and therefore every output, is the same on each load on
-one machine. On the benchmark machine oneDNN ran a 12-layer, 768-hidden encoder at 1.6-1.8x
+one machine. On the benchmark machine oneDNN ran a 12-layer, 768-hidden encoder at 1.5-1.8x
 eager speed, 384-hidden at 1.3x, 256-hidden at 1.2x, but 128-hidden and the 3 MB students
 (hidden 96) at 1.0-1.04x, while its cache of per-shape kernels held about 100 MB more memory
 in an attack run (`benchmarks/inference/README.md`); hence the size threshold.
