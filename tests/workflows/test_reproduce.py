@@ -3,17 +3,21 @@ the tables of an uninterrupted run; changed settings are refused."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from metacompress.cli import main
 from metacompress.distill import presets
 from metacompress.distill.teacher import PRESETS
 from metacompress.errors import ConfigError
+from metacompress.workflows import reproduce_budgets
 from metacompress.workflows.reproduce import run_reproduce
 from metacompress.workflows.reproduce_budgets import StudySettings, query_budget_attacks
 from metacompress.workflows.reproduce_stages import MANIFEST
@@ -36,17 +40,25 @@ class Stop(Exception):
     """Stands for a kill right after a stage was recorded."""
 
 
+@contextlib.contextmanager
+def micro_demo(study: StudySettings = MICRO_STUDY) -> Iterator[None]:
+    """The demo budget with the micro settings above."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(presets.SYNTHETIC_SIZES, "vulnerability", (120, 120, 24, 12))
+        patch.setitem(presets.STUDENTS["demo"], "vulnerability", MICRO_STUDENTS)
+        patch.setattr(presets, "teacher_preset", lambda budget, task, arch: MICRO_TEACHER)
+        patch.setitem(reproduce_budgets.STUDIES, "demo", study)
+        yield
+
+
 def _reproduce(out: Path, stop_at: str | None = None, study: StudySettings = MICRO_STUDY):
     def stop(name: str) -> None:
         if name == stop_at:
             raise Stop(name)
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(presets.SYNTHETIC_SIZES, "vulnerability", (120, 120, 24, 12))
-        patch.setitem(presets.STUDENTS["demo"], "vulnerability", MICRO_STUDENTS)
-        patch.setattr(presets, "teacher_preset", lambda budget, task, arch: MICRO_TEACHER)
+    with micro_demo(study):
         return run_reproduce(out, task="vulnerability", budget="demo", teachers=("roberta",),
-                             quiet=True, study=study, on_stage_done=stop)  # fmt: skip
+                             quiet=True, on_stage_done=stop)  # fmt: skip
 
 
 def _tables(folder: Path) -> dict[str, list[dict[str, str]]]:
@@ -115,6 +127,22 @@ def test_changed_settings_are_refused_not_silently_reused(uninterrupted, tmp_pat
     changed = dataclasses.replace(MICRO_STUDY, bootstrap=30)
     with pytest.raises(ConfigError, match=r"stage study:vulnerability:codebert-like .*bootstrap"):
         _reproduce(out, study=changed)
+
+
+def test_the_cli_on_a_finished_reproduce_reuses_every_stage_and_shows_it(
+    uninterrupted, tmp_path, capsys
+):
+    out = tmp_path / "again"
+    shutil.copytree(uninterrupted.out_dir, out)
+    argv = ["reproduce", "--task", "vulnerability", "--teachers", "roberta", "--out", str(out)]
+    with micro_demo():
+        assert main(argv) == 0
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()  # stderr is not a terminal here: the lines still come
+    assert lines[0].startswith("[reproduce 0:0") and "budget demo" in lines[0]
+    assert sum(": reused (finished earlier in " in line for line in lines) == 6
+    assert f"tables:   {out / 'tables'}" in captured.out
+    assert "## vulnerability, teacher codebert-like" in captured.out
 
 
 def test_bad_arguments_are_config_errors(tmp_path):
