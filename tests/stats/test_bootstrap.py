@@ -144,3 +144,24 @@ def test_weighted_bootstrap_equals_bootstrap_on_copied_rows():
     copied = bootstrap_ci(np.mean, values, clusters=ids, n_boot=200, seed=3)
     assert weighted.estimate == pytest.approx(copied.estimate)
     assert (weighted.low, weighted.high) == pytest.approx((copied.low, copied.high))
+
+
+def test_a_statistic_scored_a_block_at_a_time_gives_the_same_interval():
+    from metacompress.stats.bootstrap import weighted_bootstrap_ci
+
+    values = np.random.default_rng(3).normal(size=40)
+    clusters = np.repeat(np.arange(20), 2)
+
+    def mean(weights):
+        return float(np.average(values, weights=weights))
+
+    def blocked(weights):
+        return mean(weights)
+
+    blocks = []
+    blocked.many = lambda w: (blocks.append(len(w)), w @ values / w.sum(axis=1))[1]
+    one = weighted_bootstrap_ci(mean, 40, clusters=clusters, n_boot=300, seed=5)
+    many = weighted_bootstrap_ci(blocked, 40, clusters=clusters, n_boot=300, seed=5)
+    assert sum(blocks) == 300 and max(blocks) > 1  # the resamples came in blocks
+    assert (many.low, many.high) == pytest.approx((one.low, one.high), rel=1e-12)
+    assert many.estimate == one.estimate

@@ -87,3 +87,23 @@ def test_clustered_form_equals_the_feature_form_for_every_cluster_weighting(n, d
             assert cka(counts) == pytest.approx(expected, rel=1e-8)
     flat = ClusteredCKA(np.ones((n, 2)), y, clusters)
     assert np.isnan(flat(np.ones(len(flat.first))))
+
+
+def test_a_block_of_weightings_gives_the_values_of_each_weighting_alone():
+    from metacompress.stats.cka import ClusteredCKA
+
+    rng = np.random.default_rng(7)
+    x, y = rng.normal(size=(30, 4)), rng.normal(size=(30, 6))
+    cka = ClusteredCKA(x, y, rng.integers(0, 6, 30))
+    block = rng.integers(0, 3, (12, len(cka.first))).astype(float)
+    block[0] = 0.0
+    block[1] = 0.0
+    block[1, 0] = 5.0  # one cluster drawn: a constant-free but single-cluster weighting
+    values = cka.many(block)
+    assert values.shape == (12,) and np.isnan(values[0])
+    for counts, value in zip(block, values, strict=True):
+        expected = linear_cka(x, y, counts[cka.cluster_of])
+        if np.isnan(expected):
+            assert np.isnan(value)
+        else:
+            assert value == pytest.approx(expected, rel=1e-8)

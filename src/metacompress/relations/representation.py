@@ -103,6 +103,11 @@ class RepresentationDrift(SetRelation):
             counts = source.cluster_counts(np.asarray(weights, dtype=float)[rows])
             return source(counts) - followup(counts)
 
+        def many(weights: np.ndarray) -> np.ndarray:
+            counts = source.cluster_counts(np.asarray(weights, dtype=float)[:, rows])
+            return source.many(counts) - followup.many(counts)
+
+        score.many = many  # type: ignore[attr-defined]  # a block of resamples at once
         return score
 
     def _evaluate(self, pair: OutputPair) -> Evaluation:

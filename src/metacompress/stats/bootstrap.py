@@ -139,18 +139,25 @@ def weighted_bootstrap_ci(
 ) -> Interval:
     """Percentile interval of `statistic(weights)` over n rows, each resample given as row
     weights (the number of times each row's cluster was drawn); the estimate is
-    statistic(ones). Equal to `bootstrap_ci` of the same statistic on copied rows."""
+    statistic(ones). Equal to `bootstrap_ci` of the same statistic on copied rows. A
+    `statistic` with a `many` attribute gets the resamples a block at a time:
+    `statistic.many(weights (b, n)) -> (b,)` values, the same as row by row."""
     _check(n_boot, confidence)
     if n == 0:
         return _nan_interval(confidence, n_boot)
     cluster_of = np.arange(n) if clusters is None else _clusters(clusters, n)
     n_clusters = int(cluster_of.max()) + 1
     estimate = float(statistic(np.ones(n)))
-    replicates = []
+    many = getattr(statistic, "many", None)
+    replicates: list[float] = []
     for block in _resample_blocks(n_clusters, n_boot, seed):
-        for drawn in block:
-            drawn_times = np.bincount(drawn, minlength=n_clusters)
-            replicates.append(float(statistic(drawn_times[cluster_of].astype(float))))
+        offsets = (np.arange(len(block)) * n_clusters)[:, None]
+        times = np.bincount((block + offsets).ravel(), minlength=len(block) * n_clusters)
+        weights = times.reshape(len(block), n_clusters)[:, cluster_of].astype(float)
+        if many is not None:
+            replicates.extend(float(v) for v in many(weights))
+        else:
+            replicates.extend(float(statistic(w)) for w in weights)
     return _interval(estimate, np.array(replicates), confidence, n_boot)
 
 

@@ -104,26 +104,35 @@ class ClusteredCKA:
         self.scale = max(np.abs(k).max(initial=0.0), np.abs(m).max(initial=0.0), 1e-300)
 
     def cluster_counts(self, weights: np.ndarray) -> np.ndarray:
-        """c from row weights that are constant within each cluster."""
-        return np.asarray(weights, dtype=float)[self.first]
+        """c from row weights that are constant within each cluster (one weighting (n,), or
+        one per row of a (b, n) block)."""
+        return np.asarray(weights, dtype=float)[..., self.first]
 
     def __call__(self, counts: np.ndarray) -> float:
         """CKA with cluster g counted counts[g] times (NaN with fewer than 2 rows drawn or a
         constant representation)."""
+        return float(self.many(np.asarray(counts, dtype=float)[None, :])[0])
+
+    def many(self, counts: np.ndarray) -> np.ndarray:
+        """The CKA of each row of a (b, g) block of cluster counts, computed as matrix products
+        over the block (one matrix product in place of b matrix-vector products)."""
         c = np.asarray(counts, dtype=float)
-        w = c[self.cluster_of]
-        if np.count_nonzero(w) < 2:
-            return float("nan")
-        total = w.sum()
-        u, v = self.kg @ c, self.mg @ c
-        k_w, m_w = c @ self.k_hat @ c, c @ self.m_hat @ c
+        w = c[:, self.cluster_of]
+        total = w.sum(axis=1)
+        u, v = c @ self.kg.T, c @ self.mg.T
+        k_w = np.einsum("bg,bg->b", c @ self.k_hat, c)
+        m_w = np.einsum("bg,bg->b", c @ self.m_hat, c)
+        with np.errstate(divide="ignore", invalid="ignore"):
 
-        def hsic(name: str, a: np.ndarray, b: np.ndarray, a_w: float, b_w: float) -> float:
-            return c @ self.p[name] @ c - 2.0 / total * np.sum(w * a * b) + a_w * b_w / total**2
+            def hsic(name: str, a: np.ndarray, b: np.ndarray, a_w: np.ndarray,
+                     b_w: np.ndarray) -> np.ndarray:  # fmt: skip
+                return (np.einsum("bg,bg->b", c @ self.p[name], c)
+                        - 2.0 / total * np.einsum("bn,bn,bn->b", w, a, b)
+                        + a_w * b_w / total**2)  # fmt: skip
 
-        self_k = hsic("kk", u, u, k_w, k_w)
-        self_m = hsic("mm", v, v, m_w, m_w)
-        floor = 1e-10 * self.scale**2 * total**2
-        if self_k <= floor or self_m <= floor:
-            return float("nan")
-        return float(np.clip(hsic("km", u, v, k_w, m_w) / np.sqrt(self_k * self_m), 0.0, 1.0))
+            self_k = hsic("kk", u, u, k_w, k_w)
+            self_m = hsic("mm", v, v, m_w, m_w)
+            floor = 1e-10 * self.scale**2 * total**2
+            valid = (np.count_nonzero(w, axis=1) >= 2) & (self_k > floor) & (self_m > floor)
+            cka = np.clip(hsic("km", u, v, k_w, m_w) / np.sqrt(self_k * self_m), 0.0, 1.0)
+        return np.where(valid, cka, np.nan)
