@@ -118,6 +118,7 @@ def main() -> None:
     parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples")
     parser.add_argument("--tokenizers", type=Path, default=SHARED / "compressor-tokenizers")
     parser.add_argument("--out", type=Path, help="write the JSON report here too")
+    parser.add_argument("--keep", type=Path, help="work in this (new) folder and keep it")
     args = parser.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     import torch
@@ -127,8 +128,10 @@ def main() -> None:
     logging.disable_progress_bar()
     tokenizer = args.tokenizers / "vulnerability_prediction-BPE_6000.json"
     load = os.getloadavg()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
+    if args.keep:
+        args.keep.mkdir(parents=True)
+    with tempfile.TemporaryDirectory(dir=args.keep) as tmp:
+        root = args.keep or Path(tmp)
         models, sizes = {}, {}
         for name, arch in {"teacher": TEACHER, **STUDENTS}.items():
             models[name], sizes[name] = build_model(root / name, tokenizer, args.max_length, arch)
