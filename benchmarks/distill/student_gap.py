@@ -11,7 +11,8 @@ or is trained with the teacher preset of --teacher-budget (once, in DIR/teacher)
 --config names a setting; its keys are distiller parameters (temperature, epochs, size_mb,
 budget, max_length, ...) plus `unlabelled` (how many unlabelled examples the student distils
 on, a prefix of the unlabelled split); with --plans they change that budget's student plans
-(`presets.student_plans`). Every (config, method) pair is one distillation into
+(`presets.student_plans`); --surrogate-examples changes how many examples AVATAR's and MORPH's
+surrogate samples distil on (an experiment knob: their budgets cap it). Every (config, method) pair is one distillation into
 DIR/NAME/METHOD; teacher and student are then scored on the test split through the model
 layer. One JSON line per pair goes to benchmarks/distill/gap/LABEL.jsonl as it finishes:
 test accuracy and F1 of both, the gap in points, test agreement, CPU and wall seconds, the
@@ -46,6 +47,17 @@ def parse_config(text: str) -> tuple[str, dict]:
     return name, params
 
 
+def widen_surrogate_sets(n: int | None) -> None:
+    """Every AVATAR/MORPH budget with its surrogate samples distilled on `n` examples."""
+    from dataclasses import replace
+
+    from metacompress.distill import avatar, morph
+
+    for module in (avatar, morph):
+        for name, budget in module.BUDGETS.items():
+            module.BUDGETS[name] = replace(budget, max_train_examples=n)
+
+
 def scores(probs: np.ndarray, labels: np.ndarray) -> dict[str, float]:
     from metacompress.distill.training import classification_metrics
 
@@ -64,6 +76,13 @@ def main() -> int:
     parser.add_argument("--methods", nargs="+", default=["compressor", "avatar", "morph"])
     parser.add_argument("--config", action="append", default=[])
     parser.add_argument("--plans", choices=["demo", "cpu", "paper"], default=None)
+    parser.add_argument(
+        "--surrogate-examples",
+        type=int,
+        default=None,
+        help="AVATAR/MORPH: distil the surrogate samples on this many examples (0: all) "
+        "instead of the budget's cap",
+    )
     parser.add_argument("--label", default="run")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
@@ -78,6 +97,8 @@ def main() -> int:
     from metacompress.models import load_model, predict
 
     torch.set_num_threads(args.threads)
+    if args.surrogate_examples is not None:
+        widen_surrogate_sets(args.surrogate_examples or None)
     if args.data == "synthetic":
         data = synthetic_task_data(args.task, *SYNTHETIC_SIZES[args.task], seed=args.seed)
     else:

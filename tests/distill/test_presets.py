@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from metacompress.distill.base import DISTILLERS
 from metacompress.distill.presets import (
     BUDGETS,
     METHODS,
@@ -24,6 +25,13 @@ def test_every_budget_plans_the_three_methods_at_its_size(task):
         assert sizes == {3.0} if budget != "demo" else max(sizes) < 3.0
 
 
+def test_every_plan_is_a_valid_distiller():
+    for budget in BUDGETS:
+        for plan in student_plans(budget, "clone"):
+            made = DISTILLERS.create(plan.method, **plan.params)
+            assert made.size_mb == plan.params["size_mb"]
+
+
 def test_teacher_presets_and_checkpoints_per_budget():
     assert teacher_preset("cpu", "vulnerability").max_length == 256
     assert teacher_preset("demo", "clone").hidden_size < teacher_preset("paper", "clone").hidden_size
@@ -37,8 +45,9 @@ def test_teacher_presets_and_checkpoints_per_budget():
 
 def test_with_params_changes_one_plan_only():
     plan = student_plans("demo", "vulnerability")[0]
-    changed = with_params(plan, temperature=2.0)
-    assert changed.params["temperature"] == 2.0 and "temperature" not in plan.params
+    changed = with_params(plan, temperature=2.0, seed=3)
+    assert changed.params["temperature"] == 2.0 and changed.params["seed"] == 3
+    assert plan.params["temperature"] != 2.0 and "seed" not in plan.params
     assert changed.params["size_mb"] == plan.params["size_mb"]
 
 
