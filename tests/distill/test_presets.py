@@ -47,7 +47,7 @@ def test_with_params_changes_one_plan_only():
     plan = student_plans("demo", "vulnerability")[0]
     changed = with_params(plan, temperature=2.0, seed=3)
     assert changed.params["temperature"] == 2.0 and changed.params["seed"] == 3
-    assert plan.params["temperature"] != 2.0 and "seed" not in plan.params
+    assert plan.params.get("temperature") != 2.0 and "seed" not in plan.params
     assert changed.params["size_mb"] == plan.params["size_mb"]
 
 

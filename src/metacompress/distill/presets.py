@@ -69,18 +69,13 @@ class StudentPlan:
     unlabelled: int = 0
 
 
-#: Students per budget (per task where they differ). Demo: soft labels at T = 1; AVATAR and
-#: MORPH train 20 final epochs (their `tiny` budget's 3 left MORPH at chance; it learns from
-#: epoch 9) and keep at least 112 tokens (AVATAR's search, blind at this budget, chose a 64-token
-#: student that plateaued 18 points under the teacher; Compressor's 128 reached 5 points).
-#: Measurements: benchmarks/distill/README.md, "Student-teacher gap".
-DEMO_KD = {"size_mb": 0.25, "budget": "tiny", "temperature": 1.0}
+#: Students per budget (per task where they differ).
 STUDENTS: dict[str, dict[str, tuple[StudentPlan, ...]]] = {
     "demo": {
         task: (
-            StudentPlan("compressor", {**DEMO_KD, "max_length": 128}),
-            StudentPlan("avatar", {**DEMO_KD, "epochs": 20, "max_length_range": (112, 128)}),
-            StudentPlan("morph", {**DEMO_KD, "epochs": 20, "max_length_range": (112, 128)}),
+            StudentPlan("compressor", {"size_mb": 0.25, "budget": "tiny", "max_length": 128}),
+            StudentPlan("avatar", {"size_mb": 0.25, "budget": "tiny", "max_length_range": (64, 128)}),
+            StudentPlan("morph", {"size_mb": 0.25, "budget": "tiny", "max_length_range": (64, 128)}),
         )
         for task in TASK_FOLDERS
     },
