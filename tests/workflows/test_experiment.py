@@ -50,6 +50,10 @@ def test_objects_need_no_placeholder_specs_or_data(tmp_path):
     assert set(variants.column("followup").to_pylist()) == {"source", "rename-locals"}
     assert "prediction-agreement" in result.to_markdown()
     assert result.to_html().startswith("<!DOCTYPE html>")
+    effectiveness = result.paper_tables["effectiveness"]
+    assert effectiveness.column("model").to_pylist() == ["teacher", "student"]
+    assert set(result.paper_tables) == {"effectiveness", "robustness", "metamorphic", "transfer",
+                                        "headline"}  # fmt: skip
     again = mc.run(result.config, teacher=teacher, student=student, data=_examples(),
                    out=tmp_path / "again")  # fmt: skip
     assert again.tables["verdicts"].equals(result.tables["verdicts"])

@@ -2,6 +2,7 @@
 
     result = run("examples/devign.yaml", teacher=my_teacher, student=my_student, limit=50)
     result.passed, result.gates, result.tables["rates"], result.to_html()
+    result.paper_tables["effectiveness"].to_pandas()   # the paper's tables, a study's too
 
 `config` is a YAML file, a mapping with the same keys, or a `RunConfig`. A model given as an
 object (anything with `predict_proba`) is used as it is, and the config needs no spec for it; a
@@ -40,6 +41,16 @@ class RunResult(RunOutcome):
 
         folder = self.run_dir / TABLES_DIR
         return {path.stem: pq.read_table(path) for path in sorted(folder.glob("*.parquet"))}
+
+    @functools.cached_property
+    def paper_tables(self) -> dict[str, Any]:
+        """The paper's comparison tables of the run or study (`report.tables`: effectiveness,
+        robustness, metamorphic, transfer, headline) as pyarrow Tables, by name, computed from
+        the run directory (the numbers of tables/paper/)."""
+        from metacompress.report.tables import paper_tables
+        from metacompress.report.tables.collect import read_study
+
+        return {t.name: t.to_arrow() for t in paper_tables([read_study(self.run_dir)])}
 
     def _report(self, name: str, student: str | None) -> str:
         from metacompress.report.formats import REPORT_FORMATS, PairReport
