@@ -91,3 +91,19 @@ def test_light_commands_start_without_importing_torch_transformers_pyarrow_or_ra
         "import metacompress.cli": [],
         **{" ".join(argv): ["exit 0"] for argv in argvs},
     }
+
+
+def test_building_the_parser_imports_no_numpy_yaml_or_model_layer():
+    """Every command module is imported to build the parser (`--help`, and before any command
+    runs), so what they import at module level is paid by every command: the model layer,
+    numpy and YAML are imported inside the handlers that need them."""
+    probe = (
+        "import json, sys, metacompress.cli\n"
+        "metacompress.cli.build_parser()\n"
+        "names = ('numpy', 'yaml', 'metacompress.models', 'metacompress.data.loaders')\n"
+        "print(json.dumps([m for m in names if m in sys.modules]))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert json.loads(completed.stdout) == []

@@ -19,8 +19,6 @@ import argparse
 import json
 import sys
 
-import numpy as np
-
 from metacompress.cli.predict import (
     accuracy,
     add_data_arguments,
@@ -43,6 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from metacompress.models.diagnostics import constant_output_warnings
     from metacompress.stats.polarity import inverted_p_value, inverted_warning, looks_inverted
 

@@ -16,20 +16,22 @@ from metacompress.cli.predict import add_model_arguments, model_from_args
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from metacompress.models.onnx_export import EXPORTERS
-
     parser = subparsers.add_parser("export-onnx", help="export a torch model to ONNX")
     add_model_arguments(parser)
     parser.add_argument("--out", required=True, help="the .onnx file to write")
-    parser.add_argument("--exporter", default="dynamo", choices=EXPORTERS)
+    parser.add_argument(
+        "--exporter", default="dynamo", help="dynamo or torchscript (checked by the exporter)"
+    )
     parser.add_argument("--opset", type=int, help="ONNX opset (default: the exporter's)")
     parser.add_argument("--tolerance", type=float, default=1e-4, help="max |onnx - torch|")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from metacompress.models.onnx_export import export_onnx
+    from metacompress.models.onnx_export import EXPORTERS, export_onnx
+    from metacompress.registry import check_choice
 
+    check_choice("exporter", args.exporter, EXPORTERS)
     model = model_from_args(args)
     result = export_onnx(
         model, args.out, tolerance=args.tolerance, opset=args.opset, exporter=args.exporter

@@ -22,13 +22,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from metacompress.data.types import TASKS, Example
 from metacompress.errors import ConfigError
 from metacompress.progress import progress
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CHUNK = 256
 
@@ -115,6 +116,8 @@ def load_data(args: argparse.Namespace, task: str) -> Any:
 
 def run_model(model: Any, examples: Sequence[Example]) -> Any:
     """The Prediction of `model` on every example, in chunks (with a progress bar)."""
+    import numpy as np
+
     from metacompress.models import Prediction, predict
 
     parts = []
@@ -134,6 +137,8 @@ def run_model(model: Any, examples: Sequence[Example]) -> Any:
 
 def accuracy(examples: Sequence[Example], probs: np.ndarray) -> tuple[float | None, int]:
     """(accuracy of argmax on the labelled examples, their number)."""
+    import numpy as np
+
     labelled = [i for i, e in enumerate(examples) if e.label is not None]
     if not labelled:
         return None, 0
