@@ -85,3 +85,17 @@ def test_repair_removes_the_planted_deviation_without_losing_clean_accuracy(
     assert evaluation["repaired_share"] >= 0.5
     assert (evaluation["search_after"]["queries_per_found"]
             > evaluation["search_before"]["queries_per_found"])  # fmt: skip
+
+
+def test_the_load_options_reach_every_model_loaded_from_a_spec(
+    rough_student, train_functions, tmp_path
+):
+    """The student spec is loaded with the options given (here a device this machine may not
+    have, or one that is refused), named as the student; a Classifier object is used as is."""
+    options = {"device": "cuda:99"}
+    with pytest.raises(ConfigError, match=r"^student: .*cuda"):
+        repair(teacher(), rough_student, train_functions[:3], "vulnerability", tmp_path / "a",
+               QUICK, options)  # fmt: skip
+    with pytest.raises(ConfigError, match=r"^student: .*cuda"):
+        evaluate_repair(teacher(), rough_student, rough_student, train_functions[:3],
+                        "vulnerability", QUICK, options)  # fmt: skip

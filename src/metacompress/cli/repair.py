@@ -101,9 +101,13 @@ def run(args: argparse.Namespace) -> int:
     )
     if not loaded.examples:
         raise ConfigError(f"no examples loaded from {args.data} ({len(loaded.skipped)} skipped)")
-    options = {"allow_pickle": args.allow_pickle, "trust_remote_code": args.trust_remote_code}
-    teacher = load_model_as("--teacher", args.teacher, device=args.device, **options)
-    result = repair(teacher, args.student, loaded.examples, task, args.out, settings)
+    options = {
+        "device": args.device,
+        "allow_pickle": args.allow_pickle,
+        "trust_remote_code": args.trust_remote_code,
+    }
+    teacher = load_model_as("--teacher", args.teacher, **options)
+    result = repair(teacher, args.student, loaded.examples, task, args.out, settings, options)
     searched = result.record["search"]
     print(
         f"triggering inputs on {args.data}: {searched['found']} of {searched['searched']} "
@@ -116,7 +120,9 @@ def run(args: argparse.Namespace) -> int:
         ).examples  # fmt: skip
         if not held:
             raise ConfigError(f"no examples loaded from {args.held_out}")
-        evaluation = evaluate_repair(teacher, args.student, result.spec, held, task, settings)
+        evaluation = evaluate_repair(
+            teacher, args.student, result.spec, held, task, settings, options
+        )
         result.record["evaluation"] = evaluation
         report = Path(args.out) / REPORT_NAME
         report.write_text(json.dumps(result.record, indent=1) + "\n", encoding="utf-8")

@@ -23,7 +23,7 @@ the repair did not see (see `metacompress.workflows.repair_check`).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,11 +79,14 @@ class RepairResult:
     record: dict[str, Any]
 
 
-def as_classifier(model: Any) -> Any:
-    """`model` if it is a Classifier, else the model its spec describes."""
-    from metacompress.models import Classifier, load_model
+def as_classifier(model: Any, label: str = "model", **options: Any) -> Any:
+    """`model` if it is a Classifier, else the model its spec describes, loaded with `options`
+    (those of `load_model`: device, allow_pickle, trust_remote_code, ...); a failure to load is
+    a ConfigError that starts with `label`."""
+    from metacompress.models import Classifier
+    from metacompress.models.spec import load_model_as
 
-    return model if isinstance(model, Classifier) else load_model(model)
+    return model if isinstance(model, Classifier) else load_model_as(label, model, **options)
 
 
 def search_pair(
@@ -131,8 +134,10 @@ def repair(
     task: str,
     out_dir: str | Path,
     settings: RepairSettings | None = None,
+    load_options: Mapping[str, Any] | None = None,
 ) -> RepairResult:
-    """Repair `student` against `teacher` on `train` (see the module docstring)."""
+    """Repair `student` against `teacher` on `train` (see the module docstring); models given
+    as specs are loaded with `load_options` (see `as_classifier`)."""
     from metacompress.attacks.deviation import summarize
     from metacompress.attacks.deviation.pair import split
     from metacompress.distill.finetune import finetune, trainable_spec
@@ -144,7 +149,9 @@ def repair(
     _, student_task, _ = trainable_spec(student)
     if student_task != task:
         raise ConfigError(f"{student}: the student is a {student_task} model, not {task}")
-    teacher_model, student_model = as_classifier(teacher), as_classifier(student)
+    options = dict(load_options or {})
+    teacher_model = as_classifier(teacher, "teacher", **options)
+    student_model = as_classifier(student, "student", **options)
     results, engine = search_pair(teacher_model, student_model, train, task, settings)
     rounds = [results] + [
         search_pair(teacher_model, student_model, train, task, settings,

@@ -17,7 +17,7 @@ before repair S and after it S2:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -104,14 +104,19 @@ def evaluate_repair(
     held_out: Sequence[Example],
     task: str,
     settings: RepairSettings | None = None,
+    load_options: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The measures of the module docstring, as a JSON-ready dict."""
+    """The measures of the module docstring, as a JSON-ready dict; models given as specs are
+    loaded with `load_options` (see `as_classifier`)."""
     settings = settings or RepairSettings()
     from metacompress.attacks.deviation import summarize
     from metacompress.attacks.deviation.pair import split
     from metacompress.models import predict
 
-    teacher, before, after = as_classifier(teacher), as_classifier(before), as_classifier(after)
+    options = dict(load_options or {})
+    teacher = as_classifier(teacher, "teacher", **options)
+    before = as_classifier(before, "student", **options)
+    after = as_classifier(after, "repaired student", **options)
     held_out = list(held_out)
     results_before, engine = search_pair(teacher, before, held_out, task, settings)
     found = [r for r in results_before if r.found]
