@@ -227,69 +227,69 @@ def _pair_probs(run: RunReader, outputs: Evidence, source_key: str, followup_key
     }
 
 
-def _violations(run: RunReader, limit: int) -> tuple[tuple[Violation, ...], int]:
-    rows = run.violating_pairs()
-    total = len(rows)
-    rows = rows[:limit]
+def _probabilities(probs: dict) -> dict[str, tuple[float, float]]:
+    """The four probability fields of a Violation or Deviation, from `_pair_probs`."""
+    return {
+        f"{role}_{which}": probs[(role, which)][0]
+        for role in ROLES
+        for which in ("source", "followup")
+    }
+
+
+def _with_evidence(run: RunReader, rows: list[tuple]) -> list[tuple]:
+    """(row, follow-up inputs, source inputs, label, `_pair_probs`) for each row whose first
+    two cells are a variant id and its example id."""
     if not rows:
-        return (), total
+        return []
     variants, sources, outputs = _evidence(
         run, tuple(r[0] for r in rows), tuple(r[1] for r in rows)
     )
-    result = []
-    for variant_id, example_id, followup, relations, attack_status in rows:
-        followup_inputs, fkey = variants[variant_id]
-        source_inputs, label, skey = sources[example_id]
+    found = []
+    for row in rows:
+        followup_inputs, fkey = variants[row[0]]
+        source_inputs, label, skey = sources[row[1]]
         probs = _pair_probs(run, outputs, skey, fkey)
-        result.append(
-            Violation(
-                example_id=example_id,
-                variant_id=variant_id,
-                origin=followup,
-                relations=tuple(sorted(relations)),
-                source=source_inputs,
-                followup=followup_inputs,
-                teacher_source=probs[("teacher", "source")][0],
-                teacher_followup=probs[("teacher", "followup")][0],
-                student_source=probs[("student", "source")][0],
-                student_followup=probs[("student", "followup")][0],
-                label=label,
-                truncated={role: probs[(role, "followup")][1] for role in ROLES},
-                attack_status=attack_status,
-            )
+        found.append((row, followup_inputs, source_inputs, label, probs))
+    return found
+
+
+def _violations(run: RunReader, limit: int) -> tuple[tuple[Violation, ...], int]:
+    rows = run.violating_pairs()
+    shown = (
+        Violation(
+            example_id=example_id,
+            variant_id=variant_id,
+            origin=followup,
+            relations=tuple(sorted(relations)),
+            source=source_inputs,
+            followup=followup_inputs,
+            label=label,
+            truncated={role: probs[(role, "followup")][1] for role in ROLES},
+            attack_status=attack_status,
+            **_probabilities(probs),
         )
-    return tuple(result), total
+        for row, followup_inputs, source_inputs, label, probs in _with_evidence(run, rows[:limit])
+        for variant_id, example_id, followup, relations, attack_status in [row]
+    )
+    return tuple(shown), len(rows)
 
 
 def _deviations(run: RunReader, limit: int) -> tuple[tuple[Deviation, ...], int]:
     rows = run.deviations()
-    total = len(rows)
-    rows = rows[:limit]
-    if not rows:
-        return (), total
-    variants, sources, outputs = _evidence(
-        run, tuple(r[0] for r in rows), tuple(r[1] for r in rows)
-    )
-    result = []
-    for variant_id, example_id, followup, queries in rows:
-        followup_inputs, fkey = variants[variant_id]
-        source_inputs, label, skey = sources[example_id]
-        probs = _pair_probs(run, outputs, skey, fkey)
-        result.append(
-            Deviation(
-                example_id=example_id,
-                origin=followup,
-                queries=int(queries),
-                source=source_inputs,
-                followup=followup_inputs,
-                teacher_source=probs[("teacher", "source")][0],
-                teacher_followup=probs[("teacher", "followup")][0],
-                student_source=probs[("student", "source")][0],
-                student_followup=probs[("student", "followup")][0],
-                label=label,
-            )
+    shown = (
+        Deviation(
+            example_id=example_id,
+            origin=followup,
+            queries=int(queries),
+            source=source_inputs,
+            followup=followup_inputs,
+            label=label,
+            **_probabilities(probs),
         )
-    return tuple(result), total
+        for row, followup_inputs, source_inputs, label, probs in _with_evidence(run, rows[:limit])
+        for _, example_id, followup, queries in [row]
+    )
+    return tuple(shown), len(rows)
 
 
 def load_report_data(
