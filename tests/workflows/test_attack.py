@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
+from metacompress.errors import ConfigError
 from metacompress.models import CallableClassifier
 from metacompress.testing.attacks import EXAMPLES, name_detector
 from metacompress.workflows.attack import attack
@@ -30,3 +32,18 @@ def test_one_model_alone():
     report = attack("mhm", model, EXAMPLES[:2], budget=10)
     assert list(report.runs) == ["model"] and report.comparison is None
     assert report.drop_increase_percent is None and "transfer_rate" not in report.to_dict()
+
+
+def test_a_student_spec_that_cannot_load_fails_before_the_teacher_is_attacked(tmp_path):
+    calls = []
+
+    def counting(batch):
+        calls.append(len(batch))
+        return name_detector("buf")(batch)
+
+    teacher = CallableClassifier(counting, "teacher")
+    missing = tmp_path / "no-such-student"
+    with pytest.raises(ConfigError, match="student") as raised:
+        attack("wir-random", teacher, EXAMPLES, student=str(missing), budget=30)
+    assert str(missing) in str(raised.value)
+    assert calls == []

@@ -138,7 +138,8 @@ def attack(
     """Attack `model` (a Classifier or a model spec) with the registered attack `method` built
     with `params`, on `examples` (Examples or a LoadResult); with `student`, attack both and
     compare. `task` defaults from the examples' arity; `load_options` go to `load_model` for
-    specs (device, allow_pickle, trust_remote_code)."""
+    specs (device, allow_pickle, trust_remote_code). Every model is loaded before any is
+    attacked, so a student spec that cannot load fails before the teacher's attack is spent."""
     from metacompress.attacks import ATTACKS, Comparison, summarize, transfer
 
     examples = list(getattr(examples, "examples", examples))
@@ -147,9 +148,9 @@ def attack(
     task = _task_of(examples, task)
     chosen = ATTACKS.create(method, **params)
     victims = {"model": model} if student is None else {"teacher": model, "student": student}
+    loaded = {role: _model(given, role, load_options or {}) for role, given in victims.items()}
     runs: dict[str, VictimRun] = {}
-    for role, given in victims.items():
-        victim, spec = _model(given, role, load_options or {})
+    for role, (victim, spec) in loaded.items():
         engine = chosen.engine(victim)
         started = time.perf_counter()
         results = chosen.run(examples, victim, LANGUAGES[task], seed, engine=engine)
