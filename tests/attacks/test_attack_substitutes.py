@@ -75,6 +75,31 @@ def test_resolving_the_masked_lm(tiny_mlm, tmp_path):
         resolve_mlm(tmp_path)
 
 
+def _classifier_config(folder):
+    """A sequence classifier's config.json in `folder` (what train-teacher leaves beside mlm/)."""
+    from transformers import RobertaConfig
+
+    folder.mkdir(parents=True, exist_ok=True)
+    RobertaConfig(architectures=["RobertaForSequenceClassification"]).save_pretrained(folder)
+    (folder / "metacompress-model.yaml").write_text("format: transformers\npath: .\n")
+    return folder
+
+
+def test_a_train_teacher_folder_resolves_to_its_masked_lm(tiny_mlm, tmp_path):
+    import shutil
+
+    teacher = _classifier_config(tmp_path / "teacher")
+    shutil.copytree(tiny_mlm, teacher / "mlm")
+    assert resolve_mlm(teacher) == teacher / "mlm"
+    assert MLMSubstitutes(teacher, top_k=10).path == teacher / "mlm"
+
+
+def test_a_classifier_folder_is_not_taken_for_a_masked_lm(tmp_path):
+    teacher = _classifier_config(tmp_path / "teacher")
+    with pytest.raises(ConfigError, match="RobertaForSequenceClassification, not a masked LM"):
+        resolve_mlm(teacher)
+
+
 def test_the_masked_lm_is_released_after_generating(tiny_mlm, monkeypatch):
     import weakref
 

@@ -57,17 +57,50 @@ class SubstituteRequest:
     spans: Mapping[Hashable, Spans]
 
 
-def resolve_mlm(spec: str | Path) -> Path:
-    """The folder of a masked LM: `spec` itself, or `spec/mlm` (train-teacher's layout)."""
-    path = Path(spec)
-    if (path / "mlm").is_dir() and not (path / "config.json").is_file():
-        path = path / "mlm"
-    if not (path / "config.json").is_file():
-        raise ConfigError(
-            f"no masked language model at {spec}: expected a Hugging Face folder with "
-            "config.json (AutoModelForMaskedLM + AutoTokenizer), or a teacher folder with mlm/"
+def _architectures(folder: Path) -> list[str] | None:
+    """The `architectures` a Hugging Face config.json names (None: none named, or unreadable)."""
+    import json
+
+    try:
+        found = json.loads((folder / "config.json").read_text(encoding="utf-8")).get(
+            "architectures"
         )
-    return path
+    except (OSError, ValueError, AttributeError):
+        return None
+    return [str(name) for name in found] if isinstance(found, list) and found else None
+
+
+def _is_masked_lm(folder: Path) -> bool | None:
+    """Whether the config.json of `folder` names a masked LM class (None: it names none)."""
+    names = _architectures(folder)
+    return None if names is None else any(name.endswith("ForMaskedLM") for name in names)
+
+
+def resolve_mlm(spec: str | Path) -> Path:
+    """The folder of a masked LM, by this rule:
+    1. `spec` when its config.json names a `...ForMaskedLM` architecture;
+    2. else `spec/mlm` when it holds a config.json (the layout of `metacompress train-teacher`,
+       whose folder also holds the fine-tuned classifier's config.json);
+    3. else `spec` when its config.json names no architecture (AutoModelForMaskedLM decides);
+    4. else a ConfigError: no masked LM there (a classifier's folder is not taken for one,
+       since its missing prediction head would be initialised at random)."""
+    path = Path(spec)
+    if _is_masked_lm(path):
+        return path
+    if (path / "mlm" / "config.json").is_file():
+        return path / "mlm"
+    if (path / "config.json").is_file() and _is_masked_lm(path) is None:
+        return path
+    if (path / "config.json").is_file():
+        raise ConfigError(
+            f"no masked language model at {spec}: its config.json names "
+            f"{', '.join(_architectures(path) or [])}, not a masked LM, and there is no mlm/ "
+            "beside it (train-teacher writes one unless masked-LM pre-training is off)"
+        )
+    raise ConfigError(
+        f"no masked language model at {spec}: expected a Hugging Face folder with "
+        "config.json (AutoModelForMaskedLM + AutoTokenizer), or a teacher folder with mlm/"
+    )
 
 
 def load_mlm_tokenizer(path: Path) -> Any:
