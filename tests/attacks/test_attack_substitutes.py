@@ -7,7 +7,13 @@ import re
 import pytest
 from attack_doubles import BUF_CODE, JAVA_A
 
-from metacompress.attacks.substitutes import MLMSubstitutes, SubstituteRequest, resolve_mlm
+from metacompress.attacks.substitutes import (
+    MaskedLM,
+    MLMSubstitutes,
+    SubstituteRequest,
+    SubstituteSettings,
+    resolve_mlm,
+)
 from metacompress.code.parsing import parse
 from metacompress.code.symbols import symbol_table
 from metacompress.errors import ConfigError
@@ -53,10 +59,10 @@ def test_batching_does_not_change_the_substitutes(tiny_mlm):
 
 
 def test_positions_cover_identifiers_exactly(tiny_mlm):
-    generator = MLMSubstitutes(tiny_mlm)
+    masked_lm = MaskedLM(tiny_mlm, SubstituteSettings())
     code = "int a_b = xy + 1;"
-    ids, offsets = generator._encode(code)
-    positions = generator._positions(code, offsets, ((4, 7), (10, 12), (3, 5)))
+    ids, offsets = masked_lm._encode(code)
+    positions = masked_lm._positions(code, offsets, ((4, 7), (10, 12), (3, 5)))
     assert len(positions) == 2
     for span, found in zip(((4, 7), (10, 12)), positions, strict=True):
         assert offsets[found[0]][0] == span[0] and offsets[found[-1]][1] == span[1]
@@ -115,8 +121,37 @@ def test_the_masked_lm_is_released_after_generating(tiny_mlm, monkeypatch):
 
     monkeypatch.setattr(substitutes, "load_mlm_model", tracking)
     generator = MLMSubstitutes(tiny_mlm, top_k=10, batch_size=3)
+    assert not generator.isolate  # a small masked LM runs in the process
     request = SubstituteRequest(BUF_CODE, spans_of(BUF_CODE, "c"))
     first = generator.generate([request])
     assert first[0] and len(loaded) == 1
-    assert generator.model is None and loaded[0]() is None  # nothing holds the MLM any more
+    assert loaded[0]() is None  # nothing holds the MLM any more
     assert generator.generate([request]) == first and len(loaded) == 1  # memoised: not loaded
+
+
+def test_a_large_masked_lm_runs_in_a_child_process_with_the_same_result(tiny_mlm, monkeypatch):
+    from metacompress.attacks import substitutes
+
+    requests = [
+        SubstituteRequest(BUF_CODE, spans_of(BUF_CODE, "c")),
+        SubstituteRequest(JAVA_A, spans_of(JAVA_A, "java")),
+    ]
+    in_process = MLMSubstitutes(tiny_mlm, top_k=10, isolate=False).generate(requests)
+    monkeypatch.setattr(substitutes, "ISOLATE_MIN_BYTES", 1)
+    isolated = MLMSubstitutes(tiny_mlm, top_k=10)
+    assert isolated.isolate
+    monkeypatch.setattr(substitutes, "load_mlm_model", None)  # never loaded in this process
+    assert isolated.generate(requests) == in_process
+
+
+def test_codes_are_taken_in_chunks_with_the_same_result(tiny_mlm, monkeypatch):
+    from metacompress.attacks import substitutes
+
+    requests = [
+        SubstituteRequest(BUF_CODE, spans_of(BUF_CODE, "c")),
+        SubstituteRequest(JAVA_A, spans_of(JAVA_A, "java")),
+        SubstituteRequest(BUF_CODE, {"buf": spans_of(BUF_CODE, "c")["buf"][:1]}),
+    ]
+    together = MLMSubstitutes(tiny_mlm, top_k=10).generate(requests)
+    monkeypatch.setattr(substitutes, "CHUNK_CODES", 1)
+    assert MLMSubstitutes(tiny_mlm, top_k=10).generate(requests) == together

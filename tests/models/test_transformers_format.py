@@ -1,3 +1,5 @@
+import sys
+
 import numpy as np
 import pytest
 import torch
@@ -228,7 +230,7 @@ def test_a_truncated_safetensors_file_is_a_config_error_naming_the_model(make_hf
     folder = make_hf_model()
     weights = folder / "model.safetensors"
     weights.write_bytes(weights.read_bytes()[: weights.stat().st_size // 2])
-    with pytest.raises(ConfigError, match=rf"cannot load model '{folder}'.*SafetensorError"):
+    with pytest.raises(ConfigError, match=rf"safetensors file '{weights}'.*outside the file"):
         load_model(folder)
 
 
@@ -250,3 +252,12 @@ def test_a_tokenizer_larger_than_the_embeddings_is_refused(tokenizer, config_fac
     with pytest.raises(ConfigError, match="input embeddings hold") as error:
         load_model(tmp_path)
     assert str(tmp_path) in str(error.value)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/maps")
+def test_the_weights_file_is_not_left_mapped(make_hf_model):
+    folder = make_hf_model()
+    model = load_model(folder, kernels="eager")
+    with open("/proc/self/maps", encoding="utf-8") as handle:
+        assert not any("model.safetensors" in line and str(folder) in line for line in handle)
+    assert model.predict_proba([("int f() { return 1; }",)]).shape == (1, 2)

@@ -21,20 +21,25 @@ For one code and the byte spans of an identifier's occurrences:
 4. candidates are decoded and stripped; those that are not identifier-shaped are dropped; the
    union over occurrences is ranked by best similarity (ties by name).
 
-All forward passes of a `generate` call are batched (`batch_size` sequences, sorted by length);
-the candidate sequences of step 3 are made one batch at a time, so memory does not grow with
-the number of candidates. The caller filters the names for validity in its code (unused, not
-reserved). Results are memoised per (code, spans), so attacking a teacher and then its student
-pays once.
+All forward passes are batched (`batch_size` sequences, sorted by length); the codes are taken
+`CHUNK_CODES` at a time and the candidate sequences of step 3 are made one batch at a time, so
+memory depends on neither the number of codes nor the number of candidates. The caller filters
+the names for validity in its code (unused, not reserved). Results are memoised per (code,
+spans), by digest, so attacking a teacher and then its student pays once.
 
 Memory: the masked LM is loaded by a `generate` call that has codes not yet memoised and
 released when that call ends, so it never sits in memory beside the victim while the searches
-run (its tokenizer and config stay loaded).
+run. A masked LM whose weights hold at least `ISOLATE_MIN_BYTES` is loaded in a child process
+(spawned; it returns the names and exits), so it is never in the attack's process at all, the
+victim's process keeps its peak at the victim's size, and the memory the child used goes back
+to the system when it exits (in the process, glibc keeps part of it). A smaller one is run in
+the process: a child's own imports (about 250 MB) would cost more than the model.
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import re
 import threading
 from collections.abc import Hashable, Mapping, Sequence
@@ -132,8 +137,36 @@ class _Occurrence:
     positions: tuple[int, ...]
 
 
+#: Masked LMs whose weight files hold at least this many bytes run in a child process.
+ISOLATE_MIN_BYTES = 64 * 2**20
+#: Codes whose substitutes are generated together (bounds the memory of one pass).
+CHUNK_CODES = 64
+
+
+@dataclass(frozen=True)
+class SubstituteSettings:
+    """The generator's settings (see the module docstring)."""
+
+    top_k: int = 60
+    keep: int = 30
+    bpe_width: int = 4
+    batch_size: int = 16
+    max_length: int = 512
+    context_window: int = 0
+    device: str = "cpu"
+
+
+def weights_bytes(path: Path) -> int:
+    """Bytes of the weight files (safetensors, .bin) in the model folder `path`."""
+    return sum(f.stat().st_size for f in (*path.glob("*.safetensors"), *path.glob("*.bin")))
+
+
 class MLMSubstitutes:
-    """Substitute generator over one masked LM (see the module docstring)."""
+    """Substitute generator over one masked LM (see the module docstring).
+
+    `isolate`: run the masked LM in a child process (None: when its weights hold at least
+    `ISOLATE_MIN_BYTES`).
+    """
 
     def __init__(
         self,
@@ -146,41 +179,100 @@ class MLMSubstitutes:
         max_length: int = 512,
         context_window: int = 0,
         device: str = "cpu",
+        isolate: bool | None = None,
     ) -> None:
-        from transformers import AutoConfig
-
         self.path = resolve_mlm(spec)
-        self.tokenizer = load_mlm_tokenizer(self.path)
-        config = AutoConfig.from_pretrained(str(self.path))
-        self.model: Any = None  # loaded by `generate` while it has work, then released
-        self.top_k, self.keep, self.bpe_width = top_k, keep, bpe_width
-        self.batch_size, self.context_window, self.device = batch_size, context_window, device
-        limit = getattr(config, "max_position_embeddings", max_length)
-        offset = 2 if getattr(config, "model_type", "") == "roberta" else 0
-        self.max_length = min(max_length, limit - offset)
-        self._memo: dict[tuple[str, tuple], dict[Hashable, list[str]]] = {}
+        self.settings = SubstituteSettings(
+            top_k, keep, bpe_width, batch_size, max_length, context_window, device
+        )
+        self.isolate = weights_bytes(self.path) >= ISOLATE_MIN_BYTES if isolate is None else isolate
+        self._memo: dict[bytes, dict[Hashable, list[str]]] = {}
         self._lock = threading.Lock()
 
     def generate(self, requests: Sequence[SubstituteRequest]) -> list[dict[Hashable, list[str]]]:
         """Per request, per key: substitute names, most similar first."""
-        keys = [
-            (r.code, tuple(sorted((repr(k), tuple(v)) for k, v in r.spans.items())))
-            for r in requests
-        ]
+        keys = [_memo_key(r) for r in requests]
         with self._lock:
-            todo = [i for i, key in enumerate(keys) if key not in self._memo]
+            todo = sorted({key: i for i, key in enumerate(keys) if key not in self._memo}.values())
             if todo:
-                self.model = load_mlm_model(self.path, self.device)
-                try:
-                    generated = self._generate([requests[i] for i in todo])
-                finally:
-                    self.model = None
-                    gc.collect()
+                wanted = [requests[i] for i in todo]
+                if self.isolate:
+                    generated = _in_child(self.path, self.settings, wanted)
+                else:
+                    generated = generate_substitutes(self.path, self.settings, wanted)
                 for i, found in zip(todo, generated, strict=True):
                     self._memo[keys[i]] = found
             return [self._memo[key] for key in keys]
 
-    def _generate(self, requests: Sequence[SubstituteRequest]) -> list[dict[Hashable, list[str]]]:
+
+def _memo_key(request: SubstituteRequest) -> bytes:
+    spans = sorted((repr(k), tuple(v)) for k, v in request.spans.items())
+    digest = hashlib.blake2b(request.code.encode("utf-8"), digest_size=16)
+    digest.update(repr(spans).encode("utf-8"))
+    return digest.digest()
+
+
+def generate_substitutes(
+    path: Path, settings: SubstituteSettings, requests: Sequence[SubstituteRequest]
+) -> list[dict[Hashable, list[str]]]:
+    """The substitutes of `requests` from the masked LM at `path`, loaded for this call only,
+    `CHUNK_CODES` codes at a time."""
+    masked_lm = MaskedLM(path, settings)
+    try:
+        found: list[dict[Hashable, list[str]]] = []
+        for start in range(0, len(requests), CHUNK_CODES):
+            found.extend(masked_lm.substitutes(requests[start : start + CHUNK_CODES]))
+        return found
+    finally:
+        masked_lm.model = None
+        del masked_lm
+        gc.collect()
+
+
+def _child_main(
+    path: Path, settings: SubstituteSettings, requests: list[SubstituteRequest], threads: int
+) -> list[dict[Hashable, list[str]]]:
+    import torch
+
+    torch.set_num_threads(threads)
+    return generate_substitutes(path, settings, requests)
+
+
+def _in_child(
+    path: Path, settings: SubstituteSettings, requests: Sequence[SubstituteRequest]
+) -> list[dict[Hashable, list[str]]]:
+    """`generate_substitutes` in a spawned child process with this process's torch threads."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    import torch
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        job = pool.submit(_child_main, path, settings, list(requests), torch.get_num_threads())
+        return job.result()
+
+
+class MaskedLM:
+    """One loaded masked LM and its tokenizer, generating substitutes (steps 1-4 of the module
+    docstring)."""
+
+    def __init__(self, path: Path, settings: SubstituteSettings) -> None:
+        from transformers import AutoConfig
+
+        self.path = path
+        self.tokenizer = load_mlm_tokenizer(path)
+        config = AutoConfig.from_pretrained(str(path))
+        self.model: Any = load_mlm_model(path, settings.device)
+        self.top_k, self.keep, self.bpe_width = settings.top_k, settings.keep, settings.bpe_width
+        self.batch_size, self.device = settings.batch_size, settings.device
+        self.context_window = settings.context_window
+        limit = getattr(config, "max_position_embeddings", settings.max_length)
+        offset = 2 if getattr(config, "model_type", "") == "roberta" else 0
+        self.max_length = min(settings.max_length, limit - offset)
+
+    def substitutes(self, requests: Sequence[SubstituteRequest]) -> list[dict[Hashable, list[str]]]:
+        """Per request, per key: substitute names, most similar first."""
         import torch
 
         encoded = [self._encode(r.code) for r in requests]

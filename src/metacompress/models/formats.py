@@ -30,7 +30,12 @@ FORMATS: Registry[type[ModelFormat]] = Registry(
     "model format", packages=("metacompress.models.adapters",)
 )
 DEVICES = ("cpu", "cuda", "auto")
-DEFAULT_AUTO_TOKENS = {"cpu": 4096, "cuda": 262144}
+#: Tokens per batch of batch size "auto". On a CPU a transformer's cost per input does not
+#: fall with larger batches while its activations grow with them: 1,024 tokens measured faster
+#: than 4,096 (12-layer, 768-hidden encoder, 32 Devign functions at 256 tokens: 251-271
+#: against 326-348 CPU ms per input; 3 MB student: 20.8-21.1 against 22.0) with a peak
+#: 110-230 MB lower (`benchmarks/inference/README.md`).
+DEFAULT_AUTO_TOKENS = {"cpu": 1024, "cuda": 262144}
 
 
 def model_format(name: str, description: str) -> Callable[[type[ModelFormat]], type[ModelFormat]]:
@@ -136,7 +141,8 @@ def resolve_path(base_dir: Path | None, value: str, what: str, must_exist: bool 
     if must_exist and not path.exists():
         problem = path_problem(path) or "not found"
         raise ConfigError(
-            f"{what} {str(path)!r} does not exist" if problem == "not found"
+            f"{what} {str(path)!r} does not exist"
+            if problem == "not found"
             else f"{what} {str(path)!r} cannot be read: {problem}"
         )
     return path

@@ -6,11 +6,13 @@ Spec keys: `path` (a folder saved with save_pretrained, or a hub id), `task`, `m
 max_length=L)`, a pair as `tokenizer(code1, code2, truncation="longest_first",
 max_length=L)`; P = softmax(logits), column `positive_column` is the positive class.
 
-Weights follow the loading rule of every format (`metacompress.models.checkpoints`): safetensors
-load through transformers; a folder whose weights are one pickle file (`pytorch_model.bin`, no
-safetensors beside it) is read by `load_state_dict`, which refuses a checkpoint that
-`torch.load(weights_only=True)` refuses unless `allow_pickle` (`--allow-pickle`), exactly as
-the research formats do, and hands the tensors to transformers. A weights file that cannot be
+Weights follow the loading rule of every format (`metacompress.models.checkpoints`): a folder
+whose weights are one file (`model.safetensors`, or `pytorch_model.bin` without safetensors
+beside it; not sharded) is read by `load_state_dict` and the tensors are handed to
+transformers (a safetensors file read into memory, not mapped: see the memory note of
+`checkpoints`; a pickle refused when `torch.load(weights_only=True)` refuses it unless
+`allow_pickle` (`--allow-pickle`), exactly as the research formats do); sharded checkpoints
+and hub ids load through transformers. A weights file that cannot be
 read (truncated safetensors, a damaged or malicious pickle) is a ConfigError naming the model;
 a checkpoint whose weights leave part of the model uninitialised (e.g. a bare encoder without a
 classification head) is refused with the missing keys named.
@@ -84,13 +86,17 @@ def weight_files(folder: Path) -> dict[str, str]:
     return {str(p): file_sha256(p) for p in found}
 
 
-def pickle_weights(folder: Path) -> Path | None:
-    """The folder's pickle weights file when it is the only weights (no safetensors, not
-    sharded), else None: transformers reads safetensors and sharded checkpoints itself."""
-    if any(folder.glob("*.safetensors")) or any(folder.glob("*.index.json")):
+def single_weights(folder: Path) -> Path | None:
+    """The folder's one weights file: `model.safetensors`, or `pytorch_model.bin` when no
+    safetensors file is there; None otherwise (sharded, or named otherwise: transformers reads
+    those)."""
+    if any(folder.glob("*.index.json")):
         return None
-    path = folder / "pytorch_model.bin"
-    return path if path.is_file() else None
+    if (folder / "model.safetensors").is_file():
+        return folder / "model.safetensors"
+    if any(folder.glob("*.safetensors")) or not (folder / "pytorch_model.bin").is_file():
+        return None
+    return folder / "pytorch_model.bin"
 
 
 def _from_state_dict(target: str, state: dict[str, Any], trust_remote_code: bool) -> Any:
@@ -139,8 +145,8 @@ class TransformersFormat(ModelFormat):
         from transformers import AutoModelForSequenceClassification
 
         target, folder = self._target(base_dir)
-        pickled = pickle_weights(folder) if folder is not None else None
-        state = load_state_dict(pickled, allow_pickle=options.allow_pickle) if pickled else None
+        weights = single_weights(folder) if folder is not None else None
+        state = load_state_dict(weights, allow_pickle=options.allow_pickle) if weights else None
         try:
             with quiet_transformers():
                 if state is None:
@@ -152,6 +158,7 @@ class TransformersFormat(ModelFormat):
                     )
                 else:
                     model, info = _from_state_dict(target, state, options.trust_remote_code)
+                    del state  # the model holds its tensors; kept here they could not be freed
         except Exception as error:  # transformers, safetensors and torch raise many types
             first = str(error).strip().splitlines()[0] if str(error).strip() else ""
             raise ConfigError(
