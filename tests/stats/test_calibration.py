@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from metacompress.stats.calibration import (
+    BinnedPredictions,
     bin_index,
     expected_calibration_error,
     reliability_bins,
@@ -56,3 +57,21 @@ def test_weights_count_rows_that_many_times():
     )
     with pytest.raises(ValueError, match="weights"):
         expected_calibration_error(probs, labels, 10, -np.ones(40))
+
+
+def test_ece_many_is_each_rows_ece_bit_for_bit():
+    rng = np.random.default_rng(9)
+    probs = rng.dirichlet([1, 1, 1], size=60)
+    binned = BinnedPredictions.of(probs, rng.integers(0, 3, 60), 10)
+    block = rng.integers(0, 4, (7, 60)).astype(float)
+    block[2] = 0.0  # nothing drawn: NaN
+    block[3, 30:] = 0.0  # some bins empty
+    many = binned.ece_many(block)
+    assert np.isnan(many[2])
+    for row, value in zip(block, many, strict=True):
+        expected = binned.ece(row)
+        assert value == expected or (np.isnan(value) and np.isnan(expected))
+    with pytest.raises(ValueError, match="block"):
+        binned.ece_many(np.ones(60))
+    with pytest.raises(ValueError, match="weights"):
+        binned.ece_many(-np.ones((2, 60)))

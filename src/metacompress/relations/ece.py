@@ -78,7 +78,8 @@ class ECEGap(SetRelation):
     def set_scorer(
         self, pair: OutputPair, clusters: np.ndarray | None = None
     ) -> Callable[[np.ndarray], float]:
-        """Both models' predictions binned once; each weighting re-counts the bins."""
+        """Both models' predictions binned once; each weighting re-counts the bins, and a
+        block of weightings (`score.many`, (b, n) -> (b,)) is counted at once."""
         rows = finite_rows(pair.teacher_followup, pair.student_followup) & (pair.labels >= 0)
         labels = pair.labels[rows]
         teacher = BinnedPredictions.of(pair.teacher_followup[rows], labels, self.n_bins)
@@ -90,6 +91,12 @@ class ECEGap(SetRelation):
                 return float("nan")
             return abs(teacher.ece(w) - student.ece(w))
 
+        def many(weights: np.ndarray) -> np.ndarray:
+            w = np.asarray(weights, dtype=float)[:, rows]
+            gaps = np.abs(teacher.ece_many(w) - student.ece_many(w))
+            return np.where(w.any(axis=1), gaps, np.nan)
+
+        score.many = many  # type: ignore[attr-defined]  # a block of resamples at once
         return score
 
     def _evaluate(self, pair: OutputPair) -> Evaluation:

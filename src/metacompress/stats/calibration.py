@@ -11,7 +11,8 @@ with empty bins contributing nothing, and ECE = NaN for n = 0.
 
 Optional row weights w_i >= 0 count row i w_i times (n_b = sum of the weights in bin b, and the
 bin means are weighted means): a bootstrap resample is the data with weights equal to how often
-each row was drawn, so ECE on a resample needs no copy of the rows.
+each row was drawn, so ECE on a resample needs no copy of the rows, and a block of resamples
+(`BinnedPredictions.ece_many`) is three bincounts over the whole block.
 """
 
 from __future__ import annotations
@@ -119,6 +120,32 @@ class BinnedPredictions:
 
     def ece(self, weights: np.ndarray | None = None) -> float:
         return self.reliability(weights).ece()
+
+    def ece_many(self, weights: np.ndarray) -> np.ndarray:
+        """The ECE of each row of a (b, n) block of weightings, equal bit for bit to `ece` of
+        each row: bin k of row r is bin r * B + k of one bincount over the block, which adds
+        the same terms in the same order as the bincount of that row alone."""
+        w = np.asarray(weights, dtype=float)
+        if w.ndim != 2 or w.shape[1] != self.bins.size:
+            raise ValueError(f"weights must be a (b, {self.bins.size}) block, got {w.shape}")
+        if np.any(w < 0) or not np.all(np.isfinite(w)):
+            raise ValueError("weights must be finite numbers >= 0")
+        b, n_bins = w.shape[0], self.n_bins
+        slots = (self.bins + n_bins * np.arange(b)[:, None]).ravel()
+
+        def per_bin(values: np.ndarray) -> np.ndarray:
+            return np.bincount(slots, weights=values.ravel(), minlength=b * n_bins).reshape(
+                b, n_bins
+            )
+
+        counts = per_bin(w)
+        conf_sum, correct_sum = per_bin(w * self.confidence), per_bin(w * self.correct)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean_conf = np.where(counts > 0, conf_sum / counts, np.nan)
+            acc = np.where(counts > 0, correct_sum / counts, np.nan)
+        edges = np.linspace(0.0, 1.0, n_bins + 1)
+        return np.array([ReliabilityBins(edges, counts[r], mean_conf[r], acc[r]).ece()
+                         for r in range(b)])  # fmt: skip
 
 
 def reliability_bins(

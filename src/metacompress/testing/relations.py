@@ -181,7 +181,7 @@ def check_needs_hidden(cls: type) -> None:
 def check_set_score(cls: type) -> None:
     """A set-level relation's `set_score` is the score `check` reports, weights count rows
     (weight w on a row scores as w copies of it), and its `set_scorer` (for bootstrap draws,
-    per row or per cluster) gives the same scores."""
+    per row or per cluster, one weighting or a block of them) gives the same scores."""
     rel = cls()
     if rel.level != SET_LEVEL:
         return
@@ -203,9 +203,13 @@ def check_set_score(cls: type) -> None:
     )
     clusters = np.arange(30) // 3  # weights constant within each cluster of three pairs
     drawn = np.random.default_rng(2).integers(0, 3, 10)[clusters].astype(float)
-    np.testing.assert_allclose(
-        rel.set_scorer(pair, clusters)(drawn), rel.set_score(pair, drawn), rtol=1e-6
-    )
+    scorer = rel.set_scorer(pair, clusters)
+    np.testing.assert_allclose(scorer(drawn), rel.set_score(pair, drawn), rtol=1e-6)
+    many = getattr(scorer, "many", None)
+    if many is not None:  # a block of weightings scores as each weighting alone
+        block = np.random.default_rng(3).integers(0, 3, (5, 10))[:, clusters].astype(float)
+        block[0] = 0.0
+        np.testing.assert_allclose(many(block), [scorer(w) for w in block], rtol=1e-10)
 
 
 #: Every check, in the order `check_relation` runs them.
