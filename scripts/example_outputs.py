@@ -10,8 +10,8 @@ BigCloneBench from the shared data folder, the synthetic benchmark generated), t
   writer's version);
 - ``report.md`` and ``report.junit.xml``;
 - ``report.json`` and ``summary.json`` with their machine- and time-dependent keys left out
-  (provenance, timings, cache counters, the config hash and model specs) and the rest
-  serialised canonically, the temporary folder replaced by ``<WORK>``;
+  (provenance, timings and CPU timings, cache counters, the config hash and model specs) and
+  the rest serialised canonically, the temporary folder replaced by ``<WORK>``;
 - ``config.yaml`` with the temporary folder replaced by ``<WORK>``.
 
 Everywhere the temporary folder is replaced by ``<WORK>``, and the speed the run measures on
@@ -46,7 +46,7 @@ RECORD = Path(__file__).with_suffix(".json")
 CONFIGS = ("devign", "bigclonebench", "synthetic")
 LIMIT = 3
 #: summary.json / report.json keys that name the machine, the time or the temporary folder.
-VOLATILE = ("provenance", "timings", "cache", "config_sha256", "spec", "report_error", "meta")
+VOLATILE = ("provenance", "timings", "cpu_timings", "cache", "config_sha256", "spec", "report_error", "meta")
 #: Table columns measured on the machine (column name: its title in Markdown and LaTeX).
 MEASURED = {"latency_ms": "Latency (ms)", "throughput": "Thr. (/s)"}
 #: The cell separator of the table rows of a text format.

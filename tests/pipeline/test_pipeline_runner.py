@@ -256,6 +256,8 @@ def test_summary_records_provenance_timings_and_models(run):
     assert "git_commit" in summary["provenance"]
     assert summary["models"]["teacher"]["fingerprint"] == "teacher-v1"
     assert {"load", "variants", "inference", "relations", "aggregate"} <= set(summary["timings"])
+    assert set(summary["cpu_timings"]) == set(summary["timings"])
+    assert 0 < summary["cpu_timings"]["inference"] <= summary["cpu_timings"]["total"]
 
 
 def test_a_pathological_input_times_out_instead_of_hanging(run):

@@ -110,16 +110,22 @@ class RunOutcome:
 
 
 class _Timer:
+    """Wall seconds and CPU seconds (this process: `time.process_time`) of each stage."""
+
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self.cpu_seconds: dict[str, float] = {}
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         try:
             yield
         finally:
             self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - start, 3)
+            self.cpu_seconds[name] = round(
+                self.cpu_seconds.get(name, 0.0) + time.process_time() - cpu, 3
+            )
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -425,7 +431,7 @@ def run_experiment(
     ...}, e.g. {"teacher": ..., "student": ...} for a run of one pair) replace the config's
     data and model specs when given (tests, notebooks).
     """
-    started = time.time()
+    started, started_cpu = time.time(), time.process_time()
     run_dir = Path(config.output)
     check_writable(run_dir)
     with RunStore(run_dir) as store:
@@ -488,6 +494,8 @@ def run_experiment(
             },
             "cache": {name: cached[name].counters() for name in config.model_names},
             "timings": {**runner.timer.seconds, "total": round(time.time() - started, 3)},
+            "cpu_timings": {**runner.timer.cpu_seconds,
+                            "total": round(time.process_time() - started_cpu, 3)},  # fmt: skip
             "counts": counts,
             "failed_followups": failed,
             "warnings": health.run_warnings(results["scores"], failed)

@@ -97,7 +97,9 @@ class RepresentationDrift(SetRelation):
         if rows.sum() < 2:
             return super().set_scorer(pair, clusters)
         t_src, s_src, t_fu, s_fu = (r[rows] for r in reps)
-        source, followup = ClusteredCKA(t_src, s_src, ids), ClusteredCKA(t_fu, s_fu, ids)
+        source = ClusteredCKA(t_src, s_src, ids)
+        same = np.array_equal(t_src, t_fu) and np.array_equal(s_src, s_fu)  # the source set
+        followup = source if same else ClusteredCKA(t_fu, s_fu, ids)
 
         def score(weights: np.ndarray) -> float:
             counts = source.cluster_counts(np.asarray(weights, dtype=float)[rows])
@@ -105,7 +107,8 @@ class RepresentationDrift(SetRelation):
 
         def many(weights: np.ndarray) -> np.ndarray:
             counts = source.cluster_counts(np.asarray(weights, dtype=float)[:, rows])
-            return source.many(counts) - followup.many(counts)
+            at_source = source.many(counts)
+            return at_source - (at_source if same else followup.many(counts))
 
         score.many = many  # type: ignore[attr-defined]  # a block of resamples at once
         return score

@@ -6,7 +6,7 @@ summary.json (strict JSON, NaN written as null) holds: ``metacompress`` (version
 host, started}, ``models`` {teacher, student: {spec, fingerprint, description (the model's
 `describe()`), weights_sha256 (None when the model does not expose one)}}, ``cache`` {model:
 {queries, hits, misses} of this invocation}, ``timings`` {stage: seconds of this invocation,
-total}, ``counts`` {examples, data, unique_inputs, variants {followup: {status: n}}, outputs
+total}, ``cpu_timings`` (the same, in CPU seconds of the running process), ``counts`` {examples, data, unique_inputs, variants {followup: {status: n}}, outputs
 {model: {status: n, truncated}}, errors {"STAGE:KIND": n}, attacks {followup: {status: n}}},
 ``failed_followups`` {follow-up: {variants, reason}} of the follow-ups whose every variant
 failed, ``warnings`` (lines: failed follow-ups, models whose classes look inverted),
