@@ -89,3 +89,30 @@ def test_settings_pass_the_config_checks():
                data=_examples(), workers=0)  # fmt: skip
     with pytest.raises(ConfigError, match="teacher: missing required key"):
         mc.run(CONFIG, student=CallableClassifier(student_fn), data=_examples())
+
+
+def test_a_study_with_student_objects_from_python(tmp_path):
+    teacher = CallableClassifier(teacher_fn, "t")
+    a, b = CallableClassifier(student_fn, "a"), CallableClassifier(teacher_fn, "b")
+    students = {"alpha": a, "beta": {"model": b, "method": "BETA", "seed": 3}}
+    result = mc.run({**CONFIG, "student": "no/such/student.yaml"}, teacher=teacher,
+                    students=students, data=_examples(), out=tmp_path / "s")  # fmt: skip
+    assert [(s.name, s.model, s.method, s.seed) for s in result.config.students] == [
+        ("alpha", None, None, None), ("beta", None, "BETA", 3)]
+    effectiveness = result.paper_tables["effectiveness"]
+    assert effectiveness.column("model").to_pylist() == ["teacher", "alpha", "beta"]
+    accuracy = dict(zip(effectiveness.column("model").to_pylist(),
+                        effectiveness.column("accuracy").to_pylist(), strict=True))  # fmt: skip
+    assert accuracy["beta"] == accuracy["teacher"]  # beta answers as the teacher does
+    rates = result.tables["rates"].to_pylist()
+    agreement = {r["pair"]: r["rate"] for r in rates
+                 if r["relation"] == "prediction-agreement" and r["followup"] == "source"}
+    assert set(agreement) == {"teacher/alpha", "teacher/beta"}
+    assert agreement["teacher/beta"] == 0.0 < agreement["teacher/alpha"]
+    again = mc.run(result.config, teacher=teacher, students=students, data=_examples(),
+                   out=tmp_path / "again")  # fmt: skip
+    assert again.tables["verdicts"].equals(result.tables["verdicts"])
+    with pytest.raises(ConfigError, match="not both"):
+        mc.run(CONFIG, teacher=teacher, student=a, students=students, data=_examples())
+    with pytest.raises(ConfigError, match="alpha"):  # a student the config gives no model for
+        mc.run(result.config, teacher=teacher, data=_examples(), out=tmp_path / "none")

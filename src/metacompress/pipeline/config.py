@@ -260,8 +260,11 @@ class RunConfig:
                             given=self.given_sources())  # fmt: skip
 
     def given_sources(self) -> tuple[str, ...]:
-        """The SOURCES this config leaves to objects given to the run (no data, no spec)."""
-        return tuple(k for k in SOURCES if not getattr(self, k))
+        """The SOURCES this config leaves to objects given to the run (no data, no spec), and
+        the names of the students it leaves to objects."""
+        sources = tuple(k for k in SOURCES if not getattr(self, k))
+        return (*sources, *(s.name for s in self.students
+                            if s.model is None and s.name not in sources))  # fmt: skip
 
 
 def _model(r: Reader, raw: Any, path: KeyPath, base: Path) -> str | dict[str, Any]:
@@ -400,8 +403,9 @@ def parse_config(
     checks as one from the file; an error about one names `flags[key]` (the command-line flag)
     or "KEY (override)". `out` replaces `output` (relative to the working folder), `limit`
     replaces `data.limit` (their flags: `flags["out"]`, `flags["limit"]`) and `extra_gates` add
-    gates. `given` names the SOURCES the caller passes as objects: they may be left out of
-    `raw` (a model given as an object is recorded as None).
+    gates. `given` names the SOURCES the caller passes as objects, and the students (by name)
+    whose models it passes as objects: they may be left out of `raw` (a model given as an
+    object is recorded as None).
     """
     base = Path(base_dir or Path.cwd()).resolve()
     labels = dict(flags or {})
@@ -421,7 +425,7 @@ def parse_config(
         if key in top and top[key] is None:
             del top[key]
     students = parse_students(r, top, lambda value, path: _model(r, value, path, base),
-                              given=STUDENT in given)  # fmt: skip
+                              given=given)  # fmt: skip
     task = r.string(top["task"], ("task",), TASKS)
     lang = LANG_OF_TASK[task]
     stats = r.mapping(top.get("statistics") or {}, ("statistics",), ("bootstrap", "confidence"))

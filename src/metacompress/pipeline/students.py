@@ -22,7 +22,7 @@ declares another task than the run (and its teacher).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,31 +70,39 @@ class StudentSpec:
         return {"model": self.model, **self.extras} if self.extras else self.model
 
 
-def _entry(r: Any, name: str, value: Any, path: KeyPath, model: ModelParser) -> StudentSpec:
+def _entry(r: Any, name: str, value: Any, path: KeyPath, model: ModelParser,
+           given: bool = False) -> StudentSpec:  # fmt: skip
+    """The student `name` of config `value`; `given`: its model is given to the run as an
+    object, so its spec may be None."""
     if not isinstance(name, str) or not _NAME.match(name) or name in RESERVED:
         raise r.error(path, f"a student's name must be letters, digits and -_. and not one of "
                             f"{', '.join(RESERVED)}; got {name!r}")  # fmt: skip
+
+    def spec(raw: Any, where: KeyPath) -> Any:
+        return None if given and raw is None else model(raw, where)
+
     if isinstance(value, Mapping) and "model" in value:
         entry = r.mapping(value, path, ENTRY_KEYS)
         seed = entry.get("seed")
         size = entry.get("size_mb")
         params = entry.get("parameters")
         return StudentSpec(
-            name, model(entry["model"], (*path, "model")),
+            name, spec(entry["model"], (*path, "model")),
             method=r.string(entry["method"], (*path, "method")) if "method" in entry else None,
             seed=None if seed is None else r.integer(seed, (*path, "seed"), 0),
             size_mb=None if size is None else r.number(size, (*path, "size_mb"), 0.0),
             parameters=None if params is None else r.integer(params, (*path, "parameters"), 0),
         )  # fmt: skip
-    return StudentSpec(name, model(value, path))
+    return StudentSpec(name, spec(value, path))
 
 
 def parse_students(
-    r: Any, top: Mapping[str, Any], model: ModelParser, given: bool = False
+    r: Any, top: Mapping[str, Any], model: ModelParser, given: Collection[str] = ()
 ) -> tuple[StudentSpec, ...]:
     """The students of the config mapping `top`; `r` is the config's `configfile.Reader`,
-    `model(value, path)` resolves a model spec; `given`: the student models are given to the
-    run as objects (``student`` may be left out)."""
+    `model(value, path)` resolves a model spec; `given` names the students whose models are
+    given to the run as objects: their spec is None (``STUDENT`` given: ``student`` may be left
+    out)."""
     if "student" in top and "students" in top:
         raise r.error(("students",), "give either student (one) or students (several), not both")
     if "students" in top:
@@ -114,11 +122,11 @@ def parse_students(
         for name, value, path in items:
             if any(s.name == name for s in students):
                 raise r.error(path, f"student name {name!r} is used twice")
-            students.append(_entry(r, name, value, path, model))
+            students.append(_entry(r, name, value, path, model, name in given))
         return tuple(students)
     if "student" in top:
         return (StudentSpec(STUDENT, model(top["student"], ("student",))),)
-    if given:
+    if STUDENT in given:
         return (StudentSpec(STUDENT, None),)
     raise r.error(("student",), "missing required key (or students: NAME: SPEC for several)")
 

@@ -4,9 +4,16 @@
     result.passed, result.gates, result.tables["rates"], result.to_html()
     result.paper_tables["effectiveness"].to_pandas()   # the paper's tables, a study's too
 
+    study = run("examples/study-devign.yaml", teacher=my_teacher,
+                students={"compressor": c, "avatar": {"model": a, "method": "AVATAR", "seed": 1}})
+    study.paper_tables["robustness"].to_pandas()
+
 `config` is a YAML file, a mapping with the same keys, or a `RunConfig`. A model given as an
 object (anything with `predict_proba`) is used as it is, and the config needs no spec for it; a
-model given as a spec (path, hub id or mapping) replaces the config's. Data given as Examples
+model given as a spec (path, hub id or mapping) replaces the config's. `students` (name -> model
+object, spec, or entry {model, method, seed, size_mb, parameters} as in a config's
+``students:``) replaces the config's students (``student:`` or ``students:``); `student` gives
+the one student of a run of one pair. Data given as Examples
 (or a LoadResult) is used as it is, and the config needs no data section; a path or a data
 mapping replaces the config's. Other keyword arguments set top-level config keys (seed,
 workers, device, relations, ...). Every value passes the config parser's checks.
@@ -72,11 +79,27 @@ def _is_model(value: Any) -> bool:
     return hasattr(value, "predict_proba")
 
 
+def _students(students: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The config value of `students` (see the module docstring), a model given as an object
+    recorded as None, and those objects by student name."""
+    entries, objects = {}, {}
+    for name, value in students.items():
+        is_entry = isinstance(value, Mapping) and "model" in value
+        entry = dict(value) if is_entry else {"model": value}
+        if _is_model(entry["model"]):
+            objects[name], entry["model"] = entry["model"], None
+        elif isinstance(entry["model"], Path):
+            entry["model"] = str(entry["model"])
+        entries[name] = entry if is_entry else entry["model"]
+    return entries, objects
+
+
 def run(
     config: str | Path | Mapping[str, Any] | RunConfig,
     *,
     teacher: Any = None,
     student: Any = None,
+    students: Mapping[str, Any] | None = None,
     data: Any = None,
     out: str | Path | None = None,
     limit: int | None = None,
@@ -86,6 +109,7 @@ def run(
     """Run the experiment of `config` (see the module docstring) and return its RunResult;
     `out` is the run directory (default: the config's output), `limit` a seeded stratified
     sample of the data, `resume` continues the run in `out`."""
+    from metacompress.errors import ConfigError
     from metacompress.pipeline.config import load_config, parse_config
     from metacompress.pipeline.runner import run_experiment
 
@@ -95,16 +119,27 @@ def run(
             models[role], overrides[role] = value, None
         elif value is not None:
             overrides[role] = str(value) if isinstance(value, Path) else value
+    named: list[str] = []
+    if students is not None:
+        if student is not None:
+            raise ConfigError("give student= (one student) or students= (several), not both")
+        if not isinstance(students, Mapping):
+            raise ConfigError(f"students= must map names to models, got {type(students).__name__}")
+        overrides["students"], objects = _students(students)
+        overrides["student"] = None  # the config's one student is replaced too
+        models.update(objects)
+        named = list(objects)
     if isinstance(data, str | Path):
         overrides["data"] = {"path": str(data)}
     elif isinstance(data, Mapping):
         overrides["data"] = dict(data)
     elif data is not None:
         examples, overrides["data"] = data, None
-    given = [k for k in SOURCES if k in overrides and overrides[k] is None]
+    given = [k for k in SOURCES if k in overrides and overrides[k] is None] + named
     options = {"overrides": overrides, "out": out, "limit": limit}
     if isinstance(config, RunConfig):
-        given += [k for k in config.given_sources() if k not in overrides]
+        given += [k for k in config.given_sources() if k not in overrides
+                  and (k in SOURCES or students is None)]  # fmt: skip
         resolved = parse_config(config.to_dict(), source=config.source, given=given, **options)
     elif isinstance(config, Mapping):
         resolved = parse_config(dict(config), given=given, **options)
