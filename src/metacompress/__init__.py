@@ -5,9 +5,11 @@ The public Python API (imported lazily: `import metacompress` loads no model lib
     import metacompress as mc
     result = mc.run("examples/devign.yaml", teacher=teacher, student=student, limit=50)
 
-- `run(config, teacher=, student=, data=, out=, limit=, resume=, **settings) -> RunResult`: one
-  experiment (`workflows.experiment`); the result has the summary, the gates, `passed`, the
-  per-example `tables` (pyarrow) and `to_html()` / `to_markdown()`;
+- `run(config, teacher=, student=, students=, data=, out=, limit=, resume=, **settings) ->
+  RunResult`: one experiment or study (`workflows.experiment`; models as objects or specs,
+  `students={NAME: model}` for several); the result has the summary, the gates, `passed`, the
+  per-example `tables` and the paper's `paper_tables` (pyarrow) and `to_html()` /
+  `to_markdown()`;
 - `load_model(spec, device=...)`: a model from a spec file, folder, hub id or mapping;
 - `load_examples(source, task, format=..., limit=...)`: a data set, bad rows counted;
 - `transform(code, name, lang, seed=0, **params)`: one registered transformation;
