@@ -194,3 +194,27 @@ def test_a_finished_search_leaves_the_memo_and_keeps_its_count():
     assert seen_during == [2, 3, 1, 2]  # only the active search's inputs are held
     assert engine._memo == {} and engine._window == {}
     assert [len(call) for call in victim.calls] == [2, 1, 1, 1]  # "a" scored again
+
+
+def test_searches_are_read_only_when_there_is_room_for_them():
+    victim = LengthVictim()
+    pulled: list[int] = []
+    at_call: list[int] = []
+    real = victim.predict_proba
+
+    def predict(batch):
+        at_call.append(len(pulled))
+        return real(batch)
+
+    victim.predict_proba = predict
+    logs: list[list[int]] = [[] for _ in range(5)]
+
+    def searches():
+        for k in range(5):
+            pulled.append(k)
+            yield Budget(10), asking([[("a" * (k + 1),)]], logs[k])
+
+    outcomes = Engine(victim, max_active=2).run(searches())
+    assert [o.status for o in outcomes] == ["success"] * 5
+    assert at_call[0] == 2  # the first round ran with two searches read, not five
+    assert logs == [[1]] * 5

@@ -13,7 +13,10 @@ whose fields are its parameters, registered with `@attack(name, description)`, a
    attacked;
 4. the attack prepares each attacked example (`prepare`: parse, identifiers, substitutes) and
    builds one step-wise search per example (`search`), and the engine drives all searches,
-   pooling their queries (see `metacompress.attacks.engine`).
+   pooling their queries (see `metacompress.attacks.engine`). Examples are prepared
+   `PREPARE_CHUNK` at a time, when the engine has room for their searches, so what is held in
+   memory (parsed code, substitutes) is that of at most `PREPARE_CHUNK` + `max_active`
+   examples, whatever the number of examples; the results are what grows with it.
 
 Clone pairs: with `perturb="first"` (default) only the first method is changed, with
 `perturb="both"` both are.
@@ -23,7 +26,7 @@ from __future__ import annotations
 
 import abc
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -48,6 +51,8 @@ UNLABELLED = "unlabelled"
 MISCLASSIFIED = "misclassified"
 NO_IDENTIFIERS = "no renamable identifiers"
 ERROR = "error"
+#: Examples prepared together (see step 4 above).
+PREPARE_CHUNK = 256
 
 
 def attack(name: str, description: str):
@@ -217,17 +222,28 @@ class Attack(abc.ABC):
                 results[index] = self._result(example, SKIPPED, reason, 1, probs)
             else:
                 attacked.append(index)
-        contexts = self.prepare([examples[i] for i in attacked], lang, seed, examples)
-        searches: list[tuple[int, Search]] = []
-        for index, context in zip(attacked, contexts, strict=True):
-            example = examples[index]
-            if isinstance(context, str):
-                results[index] = self._result(example, SKIPPED, context, 1, originals[index])
-                continue
-            rng = random.Random(derive_seed(seed, self.name, example.id))
-            searches.append((index, _guarded(self.search(context, originals[index], rng))))
-        outcomes = engine.run([(budgets[i], search) for i, search in searches])
-        for (index, _), outcome in zip(searches, outcomes, strict=True):
+        searched: list[int] = []
+
+        def searches() -> Iterator[tuple[Budget, Search]]:
+            """The searches, prepared `PREPARE_CHUNK` examples at a time as the engine asks."""
+            for start in range(0, len(attacked), PREPARE_CHUNK):
+                chunk = attacked[start : start + PREPARE_CHUNK]
+                contexts = self.prepare([examples[i] for i in chunk], lang, seed, examples)
+                for index, context in zip(chunk, contexts, strict=True):
+                    example = examples[index]
+                    if isinstance(context, str):
+                        results[index] = self._result(
+                            example, SKIPPED, context, 1, originals[index]
+                        )
+                        continue
+                    rng = random.Random(derive_seed(seed, self.name, example.id))
+                    searched.append(index)
+                    search = _guarded(self.search(context, originals[index], rng))
+                    yield budgets[index], search
+                del contexts  # the active searches hold what they need
+
+        outcomes = engine.run(searches())
+        for index, outcome in zip(searched, outcomes, strict=True):
             example = examples[index]
             queries = budgets[index].queries
             if outcome.status == SKIPPED:

@@ -171,14 +171,22 @@ class Engine:
         answers = self._evaluate([(None, dict(zip(keys, batch, strict=True)))])
         return np.array([answers[key] for key in keys]).reshape(len(batch), -1)
 
-    def run(self, searches: Sequence[tuple[Budget, Search]]) -> list[Outcome]:
-        """Drive every search to its end; outcomes in the order given."""
-        tasks = [_Task(budget, search) for budget, search in searches]
-        waiting = list(reversed(tasks))
+    def run(self, searches: Iterable[tuple[Budget, Search]]) -> list[Outcome]:
+        """Drive every search to its end; outcomes in the order given. `searches` is read
+        lazily, a search only when a place among the `max_active` frees, so a generator of
+        searches keeps in memory only what the active ones need."""
+        tasks: list[_Task] = []
+        waiting = iter(searches)
+        more = True
         active: list[_Task] = []
-        while waiting or active:
-            while waiting and len(active) < self.max_active:
-                task = waiting.pop()
+        while more or active:
+            while more and len(active) < self.max_active:
+                given = next(waiting, None)
+                if given is None:
+                    more = False
+                    break
+                task = _Task(*given)
+                tasks.append(task)
                 self._remember(task, task.budget.seen)
                 self._advance(task, None)
                 if task.outcome is None:
@@ -296,9 +304,7 @@ class Engine:
                     answers[key] = row
         return answers
 
-    def _note_window(
-        self, key: str, inputs: Inputs, visible: np.ndarray | None, row: int
-    ) -> None:
+    def _note_window(self, key: str, inputs: Inputs, visible: np.ndarray | None, row: int) -> None:
         if visible is None or len(inputs) != 1:
             return
         seen = int(visible[row][0])
