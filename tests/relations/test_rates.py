@@ -73,6 +73,11 @@ def test_set_interval_is_a_bootstrap_over_examples():
     assert value.low < value.high
     with pytest.raises(ValueError, match="one entry per pair"):
         set_interval(rel, pair, ids[:5])
+    made = rel.set_scorer(pair, ids.astype(object))  # made once, drawn with two seeds
+    for seed in (1, 2):
+        assert set_interval(rel, pair, ids, n_boot=200, seed=seed, scorer=made) == set_interval(
+            rel, pair, ids, n_boot=200, seed=seed
+        )
 
 
 # -- planted teacher/student pairs ------------------------------------------------------------

@@ -18,6 +18,8 @@ order in which things were computed.
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -239,15 +241,24 @@ def relation_rates(
             union_ids.setdefault(spec.name, spec.id)
     sources: dict[str, Verdicts | None] = {}
     rates: list[Rate] = []
+    # sets of the same members (the pools `transformations` and `all` of a run without attacks)
+    # share their outputs and set-level scorers; each keeps its own name and bootstrap seed
+    repeated = {k for k, n in Counter(tuple(m) for m in sets.values()).items() if n > 1}
+    pooled: dict[tuple[str, ...], tuple[Any, dict[str, Any]]] = {}
     for name, members in sets.items():
         per_relation: dict[str, Verdicts] = {}
         outputs = None
         for relation_id, relation in relations:
             if is_set_level(relation):
                 if outputs is None:
-                    outputs = pooled_outputs(store, name, members, hidden, student)
+                    shared, scorers = pooled.get(tuple(members)) or (
+                        pooled_outputs(store, name, members, hidden, student), {})
+                    if tuple(members) in repeated:
+                        pooled[tuple(members)] = (shared, scorers)
+                    outputs = dataclasses.replace(shared, followup=name)
                 values = queries.set_level_values(store, relation_id, name, student)
-                rates.append(set_rate(relation_id, name, relation, values, outputs, **options))
+                rates.append(set_rate(relation_id, name, relation, values, outputs, **options,
+                                      scorers=scorers))  # fmt: skip
                 continue
             verdicts = Verdicts.from_rows(
                 queries.relation_verdicts(store, relation_id, members, student)

@@ -179,9 +179,12 @@ def set_rate(
     confidence: float,
     seed: int,
     student: str = STUDENT,
+    scorers: dict[str, Any] | None = None,
 ) -> Rate:
     """The row of a set-level relation on one set of the pair (teacher, `student`): its score (saved in `set_level`) with a
-    bootstrap interval over examples, from the set's `verdicts.FollowupOutputs`."""
+    bootstrap interval over examples, from the set's `verdicts.FollowupOutputs`. `scorers`
+    (relation id -> the relation's `set_scorer` of these outputs) keeps each scorer made, for
+    a set with the same outputs under another name (`relations.rates.set_interval`)."""
     from metacompress.relations.rates import set_interval
 
     n_pairs = len(outputs)
@@ -194,10 +197,14 @@ def set_rate(
     holds = int(bool(set_level.get("holds")))
     value, low, high = finite(set_level.get("score")), None, None
     if n_boot:
+        pair = outputs.output_pair(True)
+        scorer = None if scorers is None else scorers.get(relation_id)
+        if scorer is None and scorers is not None and len(set(outputs.example_ids)) > 1:
+            ids = np.asarray(outputs.example_ids, dtype=object)
+            scorer = scorers[relation_id] = relation.set_scorer(pair, ids)
         interval = set_interval(
-            relation, outputs.output_pair(True), outputs.example_ids, n_boot=n_boot,
-            confidence=confidence,
-            seed=bootstrap_seed(seed, relation_id, followup, student=student),
+            relation, pair, outputs.example_ids, n_boot=n_boot, confidence=confidence,
+            seed=bootstrap_seed(seed, relation_id, followup, student=student), scorer=scorer,
         )  # fmt: skip
         low, high = finite(interval.low), finite(interval.high)
     return Rate(*counts, 1, 1 - holds, None, None, None, NONE, None, 0, 0, None, None, None,

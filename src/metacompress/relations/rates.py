@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -180,9 +180,12 @@ def set_interval(
     n_boot: int = 1000,
     confidence: float = 0.95,
     seed: int = 0,
+    scorer: Callable[[np.ndarray], float] | None = None,
 ) -> Interval:
     """The set-level score of `relation` on `pair` (exactly `set_score(pair)`) with its
-    bootstrap interval over examples."""
+    bootstrap interval over examples. `scorer`: `relation.set_scorer(pair, example_ids)` made
+    before, for a set whose bootstrap is drawn more than once (two pools of the same members,
+    with their own seeds), so its precomputation is done once."""
     ids = np.asarray(example_ids, dtype=object)
     if ids.shape != (len(pair),):
         raise ValueError(f"example_ids must have one entry per pair ({len(pair)}), got {ids.shape}")
@@ -191,7 +194,7 @@ def set_interval(
         nan = float("nan")
         return Interval(estimate, nan, nan, confidence, n_boot)
     interval = weighted_bootstrap_ci(
-        relation.set_scorer(pair, ids), len(pair),
+        scorer or relation.set_scorer(pair, ids), len(pair),
         clusters=ids, n_boot=n_boot, confidence=confidence, seed=seed,
     )  # fmt: skip
     return dataclasses.replace(interval, estimate=estimate)
