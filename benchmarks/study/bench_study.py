@@ -15,31 +15,31 @@ With `--attack`, an MHM attack (budget 20) against the teacher and every student
 the lower bound then covers the inputs the run stored (the final adversarial inputs), not
 the attacks' search queries, so only the comparison with separate runs is meaningful.
 
-Measured in one process, one torch thread, each run in a fresh folder:
+Every run, merge and bound is measured in a fresh process of its own (`--job`), one after
+another, one torch thread, each run in a fresh folder: the CPU kernels are built once per
+input shape (oneDNN primitives for each padded batch shape), so a process that has already
+run the same inputs skips a cost that a first pass pays (the teacher at n = 500: 21.6 CPU-s on
+a first pass, 16.0 on the next ones). Before, everything ran in one process: the bound and the
+separate runs, measured after the study, had every kernel built for them.
 1. the study, with `cache: run` (nothing shared with another run): `run_experiment` from the
-   YAML config to the reports, models loaded from their specs;
-2. its lower bound: in a fresh process (one torch thread, like the study's), each of the four
-   models, in the study's order, loaded, warmed up on 8 inputs, then called once on all the
-   study's unique inputs (`bench_run.lower_bound`: ideal length-sorted batches); only that
-   call is timed. A fresh process because the CPU kernels are built once per input shape
-   (oneDNN primitives for each padded batch shape): a process that has already run the study
-   holds them all, and its pass over the inputs leaves out a cost that any single pass pays
-   (the teacher at n = 500: 21.6 CPU-s on a first pass, 16.0 on the next ones). That in-process
-   bound is reported too (`lower_bound_hot`), measured right after the fresh one;
+   YAML config to the reports, models loaded from their specs; after it, in the same process,
+   the "hot" lower bound below (`lower_bound_hot`: every kernel already built; shown for
+   comparison, its CPU not counted as the study's);
+2. its lower bound: each of the four models, in the study's order, loaded, warmed up on 8
+   inputs, then called once on all the study's unique inputs (`bench_run.lower_bound`: ideal
+   length-sorted batches, the run's batch size 32); only that call is timed;
 3. three separate runs with `cache: run` (the teacher with one student each, the same config
    otherwise; no prediction shared, as before the shared cache existed) and `compare` of the
-   three;
+   three, like four commands;
 4. the same three runs sharing one fresh prediction cache folder (`cache: FOLDER`, the default
    `cache: shared` pointed at an empty folder) and `compare` of the three.
-Ratios: study / sum of the lower bounds (target <= 1.15; also against the in-process bound),
-study / (three runs + merge) (target < 1) for 3 and for 4. Wall and CPU time (this process and
-its waited-for children) of each; per run, the model inputs scored (cache misses, summed over
-the models: the work a model does) and the queries the models got; the study's CPU seconds
-per stage (summary.json `cpu_timings`).
-
-    python benchmarks/study/bench_study.py --lower-bound RUN_DIR --models-root FOLDER
-
-prints the lower bound of a kept run directory (models in FOLDER/teacher, ...) as JSON.
+Ratios: study / sum of the lower bounds (target <= 1.15; also against the hot bound), study /
+(three runs + merge) (target < 1) for 3 and for 4. For each job: wall and CPU seconds of the
+job itself (`seconds`, `cpu_seconds`: from the config to the reports, the process and its
+waited-for children, torch already imported) and of its whole process (`process_seconds`,
+`process_cpu_seconds`: start-up and imports included, what a command costs); per run, the
+model inputs scored (cache misses, summed over the models: the work a model does), the
+queries the models got, and the CPU seconds per stage (summary.json `cpu_timings`).
 """
 
 from __future__ import annotations
@@ -90,30 +90,72 @@ def timed(run, *args, **kwargs) -> tuple[object, float, float]:
     return result, round(time.perf_counter() - start, 2), round(cpu_seconds() - cpu, 2)
 
 
-def work(outcome) -> dict[str, int]:
+def work(summary: dict) -> dict[str, int]:
     """Model inputs scored (cache misses) and queries, summed over the run's models."""
-    counters = outcome.summary["cache"].values()
+    counters = summary["cache"].values()
     return {"scored": sum(c["misses"] for c in counters),
             "queries": sum(c["queries"] for c in counters)}  # fmt: skip
 
 
-def separate_runs(models: dict[str, Path], args, folder: Path, cache: str) -> dict:
-    """The teacher with each student in its own run, then `compare` of the runs."""
-    from metacompress.report.compare import compare
+def in_fresh_process(job: dict) -> dict:
+    """`job` done by this script in a new process (`--job`): its JSON answer, with the wall
+    and CPU seconds of the whole process (start-up and imports included) beside the seconds
+    the job measured itself."""
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    start, cpu = time.perf_counter(), cpu_seconds()
+    done = subprocess.run([sys.executable, __file__, "--job", json.dumps(job)], env=env,
+                          capture_output=True, text=True)  # fmt: skip
+    if done.returncode:
+        raise RuntimeError(f"job {job['kind']} failed:\n{done.stderr[-3000:]}")
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    return {**answer, "process_seconds": round(time.perf_counter() - start, 2),
+            "process_cpu_seconds": round(cpu_seconds() - cpu, 2)}  # fmt: skip
 
-    runs, total = [], {"seconds": 0.0, "cpu_seconds": 0.0, "scored": 0, "queries": 0}
+
+def run_job(raw: dict, folder: Path, hot_bound: dict[str, str] | None = None) -> dict:
+    """One run from its config, timed; with `hot_bound` (model name -> folder), the lower
+    bound of its inputs measured afterwards in this same process."""
+    outcome, seconds, cpu = timed(run_config, raw, folder)
+    answer = {"seconds": seconds, "cpu_seconds": cpu, **work(outcome.summary),
+              "unique_inputs": outcome.summary["counts"]["unique_inputs"],
+              "cache": outcome.summary["cache"], "stages": outcome.summary["timings"],
+              "stages_cpu": outcome.summary["cpu_timings"]}  # fmt: skip
+    if hot_bound:
+        models = {k: Path(v) for k, v in hot_bound.items()}
+        bound, _, bound_cpu = timed(lower_bound, Path(raw["output"]), models)
+        answer.update(lower_bound_hot=bound, lower_bound_hot_cpu_seconds=bound_cpu)
+    return answer
+
+
+def do_job(job: dict) -> dict:
+    """What `--job` does: a run, a `compare` of runs, or a lower bound."""
+    if job["kind"] == "run":
+        return run_job(job["config"], Path(job["folder"]), job.get("hot_bound"))
+    if job["kind"] == "compare":
+        from metacompress.report.compare import compare
+
+        _, seconds, cpu = timed(compare, [Path(d) for d in job["dirs"]], Path(job["out"]))
+        return {"seconds": seconds, "cpu_seconds": cpu}
+    return lower_bound(Path(job["run_dir"]), {k: Path(v) for k, v in job["models"].items()})
+
+
+def separate_runs(models: dict[str, Path], args, folder: Path, cache: str) -> dict:
+    """The teacher with each student in its own run, then `compare` of the runs, each in a
+    fresh process, one after another."""
+    runs, total = [], {"seconds": 0.0, "cpu_seconds": 0.0, "process_cpu_seconds": 0.0,
+                       "scored": 0, "queries": 0}  # fmt: skip
     for name in STUDENTS:
         raw = config({**models, "student": models[name]}, ["student"], args.n, args.attack,
                      args.bootstrap, folder / name, cache)  # fmt: skip
-        outcome, seconds, cpu = timed(run_config, raw, folder)
-        runs.append({"student": name, "seconds": seconds, "cpu_seconds": cpu, **work(outcome),
-                     "cache": outcome.summary["cache"], "stages": outcome.summary["timings"]})
-        for key, value in {"seconds": seconds, "cpu_seconds": cpu, **work(outcome)}.items():
-            total[key] += value
-    _, merge_s, merge_cpu = timed(compare, [folder / name for name in STUDENTS], folder / "merged")
-    total["seconds"] = round(total["seconds"] + merge_s, 2)
-    total["cpu_seconds"] = round(total["cpu_seconds"] + merge_cpu, 2)
-    return {**total, "runs": runs, "merge": {"seconds": merge_s, "cpu_seconds": merge_cpu}}
+        run = in_fresh_process({"kind": "run", "config": raw, "folder": str(folder)})
+        runs.append({"student": name, **run})
+        for key in total:
+            total[key] += run[key]
+    merge = in_fresh_process({"kind": "compare", "dirs": [str(folder / n) for n in STUDENTS],
+                              "out": str(folder / "merged")})  # fmt: skip
+    for key in ("seconds", "cpu_seconds", "process_cpu_seconds"):
+        total[key] = round(total[key] + merge[key], 2)
+    return {**total, "runs": runs, "merge": merge}
 
 
 def run_config(raw: dict, folder: Path):
@@ -121,18 +163,6 @@ def run_config(raw: dict, folder: Path):
     from metacompress.pipeline.runner import run_experiment
 
     return run_experiment(parse_config(raw, base_dir=folder))
-
-
-def fresh_lower_bound(run_dir: Path, models: dict[str, Path]) -> dict:
-    """`bench_run.lower_bound` of `run_dir` measured in a new process (see the docstring)."""
-    root = {path.parent for path in models.values()}
-    if len(root) != 1 or any(path.name != name for name, path in models.items()):
-        raise ValueError(f"expected the models in one folder under their names, got {models}")
-    command = [sys.executable, __file__, "--lower-bound", str(run_dir), "--models-root",
-               str(root.pop())]  # fmt: skip
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -144,8 +174,7 @@ def main() -> None:
     parser.add_argument("--tokenizers", type=Path, default=SHARED / "compressor-tokenizers")
     parser.add_argument("--out", type=Path, help="write the JSON report here too")
     parser.add_argument("--keep", type=Path, help="work in this (new) folder and keep it")
-    parser.add_argument("--lower-bound", type=Path, help="only the lower bound of this run dir")
-    parser.add_argument("--models-root", type=Path, help="with --lower-bound: the models' folder")
+    parser.add_argument("--job", help="(internal) one measured job, as JSON")
     args = parser.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     import torch
@@ -153,9 +182,8 @@ def main() -> None:
 
     torch.set_num_threads(1)
     logging.disable_progress_bar()
-    if args.lower_bound:
-        names = ["teacher", *STUDENTS]
-        print(json.dumps(lower_bound(args.lower_bound, {n: args.models_root / n for n in names})))
+    if args.job:
+        print(json.dumps(do_job(json.loads(args.job))))
         return
     tokenizer = args.tokenizers / "vulnerability_prediction-BPE_6000.json"
     load = os.getloadavg()
@@ -168,21 +196,26 @@ def main() -> None:
             models[name], sizes[name] = build_model(root / name, tokenizer, args.max_length, arch)
         study_raw = config(models, list(STUDENTS), args.n, args.attack, args.bootstrap,
                            root / "study")  # fmt: skip
-        study, study_s, study_cpu = timed(run_config, study_raw, root)
-        bound = fresh_lower_bound(root / "study", models)
-        hot = lower_bound(root / "study", models)
+        paths = {name: str(path) for name, path in models.items()}
+        study = in_fresh_process({"kind": "run", "config": study_raw, "folder": str(root),
+                                  "hot_bound": paths})  # fmt: skip
+        hot = study.pop("lower_bound_hot")  # its CPU is not the study's
+        study["process_cpu_seconds"] = round(
+            study["process_cpu_seconds"] - study.pop("lower_bound_hot_cpu_seconds"), 2
+        )
+        bound = in_fresh_process({"kind": "bound", "run_dir": str(root / "study"),
+                                  "models": paths})  # fmt: skip
         separate = separate_runs(models, args, root / "separate", "run")
         shared = separate_runs(models, args, root / "shared", str(root / "shared" / "cache"))
+        study_s, study_cpu = study["seconds"], study["cpu_seconds"]
         report = {
             "command": " ".join(["python", *sys.argv]),
             "n": args.n,
             "attack": args.attack,
             "bootstrap": args.bootstrap,
             "parameters": sizes,
-            "unique_inputs": study.summary["counts"]["unique_inputs"],
-            "study": {"seconds": study_s, "cpu_seconds": study_cpu, **work(study),
-                      "stages": study.summary["timings"],
-                      "stages_cpu": study.summary["cpu_timings"]},  # fmt: skip
+            "unique_inputs": study["unique_inputs"],
+            "study": study,
             "lower_bound": bound,
             "lower_bound_hot": hot,
             "separate_runs": separate,
@@ -192,13 +225,19 @@ def main() -> None:
             "cpu_ratio_to_lower_bound_hot": round(study_cpu / hot["cpu_total"], 3),
             "ratio_to_separate_runs": round(study_s / separate["seconds"], 3),
             "cpu_ratio_to_separate_runs": round(study_cpu / separate["cpu_seconds"], 3),
-            "scored_ratio_to_separate_runs": round(work(study)["scored"] / separate["scored"], 3),
+            "scored_ratio_to_separate_runs": round(study["scored"] / separate["scored"], 3),
             "ratio_to_separate_runs_shared_cache": round(study_s / shared["seconds"], 3),
             "cpu_ratio_to_separate_runs_shared_cache": round(
                 study_cpu / shared["cpu_seconds"], 3
             ),
             "scored_ratio_to_separate_runs_shared_cache": round(
-                work(study)["scored"] / shared["scored"], 3
+                study["scored"] / shared["scored"], 3
+            ),
+            "process_cpu_ratio_to_separate_runs": round(
+                study["process_cpu_seconds"] / separate["process_cpu_seconds"], 3
+            ),
+            "process_cpu_ratio_to_separate_runs_shared_cache": round(
+                study["process_cpu_seconds"] / shared["process_cpu_seconds"], 3
             ),
             "load_average_before": [round(x, 2) for x in load],
             "load_average_after": [round(x, 2) for x in os.getloadavg()],
