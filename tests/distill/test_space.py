@@ -106,3 +106,23 @@ def test_pruning_categorical_heads_and_fixed_settings():
     assert pruned.gene("vocab_size").high < 50000
     with pytest.raises(ConfigError, match="no student"):
         prune(space, 0.001, {"max_length": 400})
+
+
+def test_pruning_gives_the_same_box_whatever_ran_before_it():
+    # in z3's shared context the terms of earlier calls changed the solver's path, and a
+    # wall-clock timeout made the box depend on the machine's load
+    import z3
+
+    first = prune(avatar_space({"bpe": 721}, (112, 128)), 0.3, {})[1]
+    prune(avatar_space(CAPS, (256, 512)), 3.0, {})
+    _ = [z3.Int(f"other_{k}") * k for k in range(500)]
+    assert prune(avatar_space({"bpe": 721}, (112, 128)), 0.3, {})[1] == first
+
+
+def test_a_query_the_solver_gives_up_on_keeps_the_value(monkeypatch):
+    from metacompress.distill.search import constraints
+
+    monkeypatch.setattr(constraints, "SOLVER_RLIMIT", 1)  # every query ends "unknown"
+    space = avatar_space(CAPS, (256, 512))
+    _, report = prune(space, 3.0, {})
+    assert all(r["after"] == r["before"] for r in report.values())

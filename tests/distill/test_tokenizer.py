@@ -77,3 +77,25 @@ def test_spec_validation():
         TokenizerSpec("sentencepiece")
     with pytest.raises(ConfigError, match="vocab_size"):
         TokenizerSpec("bpe", 3)
+
+
+@pytest.mark.parametrize("kind", TOKENIZER_KINDS)
+@pytest.mark.parametrize("vocab_size", [120, 300])
+def test_the_same_texts_give_the_same_tokenizer_every_time(kind, vocab_size, texts):
+    # WordPiece's ids and merges and Unigram's scores followed Rust hash-map order: a resumed
+    # run got another student vocabulary than an uninterrupted one
+    spec = TokenizerSpec(kind, vocab_size, lowercase=True, nfkd=True)
+    made = [train_tokenizer(texts, spec) for _ in range(4)]
+    assert len({t.backend_tokenizer.to_str() for t in made}) == 1
+    assert made[0].all_special_tokens == made[-1].all_special_tokens
+    assert sorted(made[0].all_special_tokens) == sorted(SPECIAL_TOKENS)
+
+
+def test_wordpiece_continuation_pieces_stay_ordinary_pieces(texts):
+    tokenizer = train_tokenizer(texts, TokenizerSpec("wordpiece", 200))
+    assert "a" in tokenizer.tokenize("int a##b;") and "##" not in "".join(
+        tokenizer.all_special_tokens
+    )
+    assert tokenizer.decode(tokenizer("int foo_bar")["input_ids"], skip_special_tokens=True) == (
+        "int foo_bar"
+    )

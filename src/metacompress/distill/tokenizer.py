@@ -15,6 +15,22 @@ Normalisation, in order:
 
 Pre-tokenisation per kind (AVATAR's replication package): byte-level for BPE, whitespace and
 punctuation for WordPiece, Metaspace for Unigram, whitespace and single digits for word-level.
+
+Determinism: the same texts and spec give the same tokenizer in every call and process. The
+`tokenizers` trainers of two kinds are not so by themselves (they iterate Rust hash maps, whose
+order is randomised per map):
+- WordPiece gives the continuation pieces `##c` ids in the order it meets them, and its merges
+  break count ties by id, so the vocabulary itself changed from call to call. Every `##c` of
+  the texts' characters is therefore declared before training, in sorted order (as extra
+  special tokens, which fixes their ids), and dropped from the special tokens afterwards (it
+  stays a vocabulary piece);
+- Unigram gives each character the texts need but its model dropped a score of
+  (lowest score + k * 1e-4), k counting such characters in hash order, and its other scores
+  differ in the last bits between calls. So every single character scored below
+  lowest + 1e-4 * (number of single-character pieces) gets the lowest score (these are the
+  rarest characters; the set is the same whatever the order was), the scores are rounded to
+  `UNIGRAM_DECIMALS` decimals, and the pieces after the special tokens are sorted by
+  (score descending, piece).
 """
 
 from __future__ import annotations
@@ -28,6 +44,10 @@ from metacompress.registry import check_choice, check_range
 TOKENIZER_KINDS = ("bpe", "wordpiece", "unigram", "word")
 SPECIAL_TOKENS = ("<s>", "<pad>", "</s>", "<unk>", "<mask>")
 BOS_ID, PAD_ID, EOS_ID, UNK_ID, MASK_ID = range(5)
+CONTINUATION = "##"
+UNIGRAM_DECIMALS = 9
+#: Score step the Unigram trainer puts between the characters it adds back (`tokenizers`).
+UNIGRAM_CHAR_PENALTY = 1e-4
 
 
 @dataclass(frozen=True)
@@ -62,10 +82,19 @@ def _normalizer(spec: TokenizerSpec) -> Any:
     return normalizers.Sequence(steps)
 
 
-def _model_and_trainer(spec: TokenizerSpec) -> tuple[Any, Any, Any, Any]:
+def _continuation_pieces(texts: Sequence[str], normalizer: Any) -> list[str]:
+    """`##c` for every character c of the normalised texts, sorted."""
+    chars = set()
+    for text in texts:
+        chars.update(normalizer.normalize_str(text))
+    chars.discard(" ")
+    return [CONTINUATION + c for c in sorted(chars)]
+
+
+def _model_and_trainer(spec: TokenizerSpec, extra: Sequence[str] = ()) -> tuple[Any, Any, Any, Any]:
     from tokenizers import decoders, models, pre_tokenizers, trainers
 
-    special = list(SPECIAL_TOKENS)
+    special = [*SPECIAL_TOKENS, *extra]
     if spec.kind == "bpe":
         return (
             models.BPE(unk_token="<unk>"),
@@ -81,9 +110,9 @@ def _model_and_trainer(spec: TokenizerSpec) -> tuple[Any, Any, Any, Any]:
         )
     if spec.kind == "wordpiece":
         return (
-            models.WordPiece(unk_token="<unk>"),
+            models.WordPiece(unk_token="<unk>", continuing_subword_prefix=CONTINUATION),
             pre_tokenizers.Whitespace(),
-            decoders.WordPiece(prefix="##"),
+            decoders.WordPiece(prefix=CONTINUATION),
             trainers.WordPieceTrainer(
                 vocab_size=spec.vocab_size,
                 min_frequency=spec.min_frequency,
@@ -127,12 +156,16 @@ def train_tokenizer(texts: Sequence[str], spec: TokenizerSpec, max_length: int =
     from tokenizers import Tokenizer, processors
     from transformers import PreTrainedTokenizerFast
 
-    model, pre_tokenizer, decoder, trainer = _model_and_trainer(spec)
+    texts = list(texts)
+    normalizer = _normalizer(spec)
+    extra = _continuation_pieces(texts, normalizer) if spec.kind == "wordpiece" else []
+    model, pre_tokenizer, decoder, trainer = _model_and_trainer(spec, extra)
     tokenizer = Tokenizer(model)
-    tokenizer.normalizer = _normalizer(spec)
+    tokenizer.normalizer = normalizer
     tokenizer.pre_tokenizer = pre_tokenizer
     tokenizer.decoder = decoder
-    tokenizer.train_from_iterator(list(texts), trainer=trainer, length=len(texts))
+    tokenizer.train_from_iterator(texts, trainer=trainer, length=len(texts))
+    tokenizer = _canonical(tokenizer)
     for expected, token in enumerate(SPECIAL_TOKENS):
         if tokenizer.token_to_id(token) != expected:
             raise RuntimeError(f"special token {token} got id {tokenizer.token_to_id(token)}")
@@ -152,3 +185,33 @@ def train_tokenizer(texts: Sequence[str], spec: TokenizerSpec, max_length: int =
         sep_token="</s>",
         model_max_length=max_length,
     )
+
+
+def _canonical(tokenizer: Any) -> Any:
+    """The trained tokenizer with only the real special tokens, and a Unigram vocabulary in
+    canonical order with rounded scores (see "Determinism" in the module docstring)."""
+    import json
+
+    from tokenizers import Tokenizer
+
+    state = json.loads(tokenizer.to_str())
+    state["added_tokens"] = [t for t in state["added_tokens"] if t["content"] in SPECIAL_TOKENS]
+    model = state["model"]
+    if model["type"] == "Unigram":
+        special = model["vocab"][: len(SPECIAL_TOKENS)]
+        model["vocab"] = special + _canonical_unigram(model["vocab"][len(special) :])
+    return Tokenizer.from_str(json.dumps(state))
+
+
+def _canonical_unigram(pieces: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    """Unigram (piece, score) pairs in the canonical order of the module docstring."""
+    if not pieces:
+        return []
+    lowest = min(score for _, score in pieces)
+    chars = sum(len(piece) == 1 for piece, _ in pieces)
+    band = lowest + UNIGRAM_CHAR_PENALTY * chars + 1e-9
+    fixed = [
+        [piece, round(lowest if len(piece) == 1 and score < band else score, UNIGRAM_DECIMALS)]
+        for piece, score in pieces
+    ]
+    return sorted(fixed, key=lambda pair: (-pair[1], pair[0]))

@@ -11,6 +11,12 @@ every gene, the smallest and largest value that some complete feasible configura
 search runs inside these pruned bounds, so no gene is ever set to a value that cannot be part
 of a model within the size target. (AVATAR enumerates the feasible models in chunks; bounds by
 binary search over `check()` give the same box and take well under a second.)
+
+Determinism: the box depends only on the space and the target. Each call builds its problem
+in a fresh z3 context (in a shared one, the terms earlier calls made change the solver's
+heuristics), and limits each query by z3's deterministic resource count (`SOLVER_RLIMIT`), not
+by wall time (a timeout made the box depend on the machine's load). A query the solver gives
+up on ("unknown") cannot exclude a value: it is kept, so the box is never tighter than proven.
 """
 
 from __future__ import annotations
@@ -29,16 +35,18 @@ ARCH_GENES = (
     "num_heads",
     "max_length",
 )
-SOLVER_TIMEOUT_MS = 20_000
+#: z3 resource units per query (`rlimit`, deterministic; about 0.1-0.5 s per million here): the
+#: queries of the three methods' spaces use under 0.25 M each.
+SOLVER_RLIMIT = 50_000_000
 
 
 def _grid_variable(z3: Any, solver: Any, gene: Gene, name: str) -> Any:
     """An integer z3 variable restricted to the gene's grid (a choice list for categoricals)."""
-    var = z3.Int(name)
+    var = z3.Int(name, solver.ctx)
     if gene.choices:
         solver.add(z3.Or([var == int(c) for c in gene.choices]))
         return var
-    k = z3.Int(f"{name}_k")
+    k = z3.Int(f"{name}_k", solver.ctx)
     solver.add(k >= 0, k < gene.size, var == int(gene.low) + int(gene.step) * k)
     return var
 
@@ -51,8 +59,8 @@ def prune(space: SearchSpace, target_mb: float, fixed: dict[str, int]) -> tuple[
     """
     import z3
 
-    solver = z3.Solver()
-    solver.set("timeout", SOLVER_TIMEOUT_MS)
+    solver = z3.Solver(ctx=z3.Context())
+    solver.set("rlimit", SOLVER_RLIMIT)
     variables: dict[str, Any] = {}
     for name in ARCH_GENES:
         if name in space.names:
@@ -61,7 +69,7 @@ def prune(space: SearchSpace, target_mb: float, fixed: dict[str, int]) -> tuple[
                 raise ConfigError(f"gene {name} must hold integers to be pruned")
             variables[name] = _grid_variable(z3, solver, gene, name)
         elif name in fixed:
-            variables[name] = z3.IntVal(int(fixed[name]))
+            variables[name] = z3.IntVal(int(fixed[name]), solver.ctx)
         else:
             raise ConfigError(f"pruning needs {name}: expected a gene or a fixed value")
     lows = {
@@ -69,7 +77,7 @@ def prune(space: SearchSpace, target_mb: float, fixed: dict[str, int]) -> tuple[
     }
     solver.add(variables["hidden_size"] % variables["num_heads"] == 0)
     solver.add(_parameters(z3, solver, variables, lows) <= int(target_mb * 1e6 // 4))
-    if solver.check() != z3.sat:
+    if solver.check() == z3.unsat:
         raise ConfigError(
             f"no student configuration fits within {target_mb} MB in this search space"
         )
@@ -93,7 +101,7 @@ def prune(space: SearchSpace, target_mb: float, fixed: dict[str, int]) -> tuple[
 
 def _product(z3: Any, solver: Any, x: Any, y: Any, x_low: int, y_low: int, name: str) -> Any:
     """A variable equal to x*y, with the linear bound (x - x_low)(y - y_low) >= 0 added."""
-    product = z3.Int(name)
+    product = z3.Int(name, solver.ctx)
     solver.add(product == x * y, product >= x_low * y + y_low * x - x_low * y_low)
     return product
 
@@ -116,7 +124,7 @@ def _parameters(z3: Any, solver: Any, var: dict[str, Any], low: dict[str, int]) 
     ph = _product(z3, solver, positions, h, low["max_length"] + 2, hl, "ph")
     hh = _product(z3, solver, h, h, hl, hl, "hh")
     hi = _product(z3, solver, h, i, hl, il, "hi")
-    layer = z3.Int("layer")
+    layer = z3.Int("layer", solver.ctx)
     layer_low = parameter_terms(0, 1, hl, il, 0, 0) - parameter_terms(0, 0, hl, il, 0, 0)
     solver.add(layer == 4 * hh + 4 * h + 2 * hi + i + h + 4 * h)
     stack = _product(z3, solver, layers, layer, low["num_layers"], layer_low, "stack")
@@ -132,7 +140,8 @@ def _bounds(gene: Gene) -> list[float]:
 def _extreme(
     z3: Any, solver: Any, var: Any, gene: Gene, values: list[int] | None, largest: bool
 ) -> int:
-    """The smallest or largest feasible value of `var`, by binary search over its grid."""
+    """The smallest or largest feasible value of `var`, by binary search over its grid (a
+    query the solver cannot decide counts as feasible)."""
     grid = (
         values if values is not None else [int(gene.low + k * gene.step) for k in range(gene.size)]
     )
@@ -141,7 +150,7 @@ def _extreme(
         mid = (lo + hi) // 2
         solver.push()
         solver.add(var >= grid[mid] if largest else var <= grid[mid])
-        feasible = solver.check() == z3.sat
+        feasible = solver.check() != z3.unsat
         solver.pop()
         if feasible == largest:
             lo = mid + 1
