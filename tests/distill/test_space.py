@@ -126,3 +126,21 @@ def test_a_query_the_solver_gives_up_on_keeps_the_value(monkeypatch):
     space = avatar_space(CAPS, (256, 512))
     _, report = prune(space, 3.0, {})
     assert all(r["after"] == r["before"] for r in report.values())
+
+
+def test_a_budget_can_fix_the_searched_learning_rate():
+    from metacompress.distill import avatar, morph
+
+    rng = np.random.default_rng(1)
+    searched = avatar_space(CAPS, (256, 512))
+    rates = {
+        searched.decode(x).learning_rate
+        for x in rng.uniform(searched.lower, searched.upper, size=(60, len(searched.genes)))
+    }
+    assert rates == {1e-3, 1e-4, 5e-5}
+    fixed = avatar_space(CAPS, (256, 512), learning_rate=1e-3)
+    assert "learning_rate" not in fixed.names and len(fixed.genes) == len(searched.genes) - 1
+    xs = rng.uniform(fixed.lower, fixed.upper, size=(60, len(fixed.genes)))
+    assert {fixed.decode(x).learning_rate for x in xs} == {1e-3}
+    assert avatar.BUDGETS["tiny"].learning_rate == morph.BUDGETS["tiny"].learning_rate == 1e-3
+    assert avatar.BUDGETS["paper"].learning_rate is None  # the published space searches it

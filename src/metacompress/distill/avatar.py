@@ -21,7 +21,9 @@ population 20, 50 generations, the 20 initial configurations distilled for the s
 5 epochs each, tournament size 10, crossover 0.6, mutation 0.1, the chosen model trained
 15 epochs. The search itself only queries the surrogate and the size/FLOPs model, so the short
 budgets cut the distillations, not the search: `tiny`: population 20, 30 generations, 3 samples
-of 1 epoch on at most 200 examples, 3 final epochs. `small`: population 20, 50 generations,
+of 1 epoch on at most 200 examples, 3 final epochs, the learning rate fixed at 1e-3 (a few
+hundred steps at the space's 5e-5 or 1e-4 leave a student at chance, and 1-epoch samples cannot
+show it; `spaces.avatar_space`). `small`: population 20, 50 generations,
 4 samples of 2 epochs on at most 300 examples, 8 final epochs.
 """
 
@@ -42,7 +44,9 @@ from metacompress.errors import ConfigError
 from metacompress.registry import check_range, get_params
 
 BUDGETS = {
-    "tiny": Budget(20, 30, surrogate_samples=3, final_epochs=3, max_train_examples=200),
+    "tiny": Budget(
+        20, 30, surrogate_samples=3, final_epochs=3, max_train_examples=200, learning_rate=1e-3
+    ),
     "small": Budget(
         20, 50, surrogate_samples=4, surrogate_epochs=2, final_epochs=8, max_train_examples=300
     ),
@@ -216,7 +220,9 @@ class Avatar(Distiller):
 
     def run(self, job: DistillJob) -> DistillResult:
         budget = self.budget_settings()
-        space = avatar_space(job.vocab_caps(AVATAR_CEILINGS), self.max_length_range)
+        space = avatar_space(
+            job.vocab_caps(AVATAR_CEILINGS), self.max_length_range, budget.learning_rate
+        )
         outcome = self.search(
             space,
             lambda s, xs: measure_samples(job, s, xs, budget, "kl", self.temperature),

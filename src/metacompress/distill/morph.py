@@ -24,7 +24,7 @@ Budgets. Published settings (the replication package's search script): populatio
 chosen model 20. The number of surrogate samples is not stated there; `paper` uses AVATAR's 20.
 The short budgets cut the distillations more than the search (which only queries the
 surrogates): `tiny`: population 20, 20 generations, 3 samples of 1 epoch on at most 120
-examples (and their copies), 3 final epochs. `small`: population 30, 40 generations, 4 samples
+examples (and their copies), 3 final epochs, the learning rate fixed at 1e-3 (as AVATAR's). `small`: population 30, 40 generations, 4 samples
 of 2 epochs on at most 150 examples (and their copies), 8 final epochs.
 """
 
@@ -46,7 +46,9 @@ from metacompress.errors import ConfigError
 from metacompress.registry import check_range, get_params
 
 BUDGETS = {
-    "tiny": Budget(20, 20, surrogate_samples=3, final_epochs=3, max_train_examples=120),
+    "tiny": Budget(
+        20, 20, surrogate_samples=3, final_epochs=3, max_train_examples=120, learning_rate=1e-3
+    ),
     "small": Budget(
         30, 40, surrogate_samples=4, surrogate_epochs=2, final_epochs=8, max_train_examples=150
     ),
@@ -218,7 +220,9 @@ class Morph(Distiller):
                 [subset_probs, job.probs[[train_src[k] for k in picked]].reshape(-1, 2)]
             ),
         )
-        space = avatar_space(job.vocab_caps(AVATAR_CEILINGS), self.max_length_range)
+        space = avatar_space(
+            job.vocab_caps(AVATAR_CEILINGS), self.max_length_range, budget.learning_rate
+        )
         outcome = self.search(
             space,
             lambda s, xs: measure_samples(

@@ -11,7 +11,9 @@ activation in {gelu, relu, silu, gelu_new}; hidden and attention dropout 0.2-0.5
 intermediate size 32-3,072; heads 1-12; maximum sequence length 256-512 (by 16); position
 embeddings in {absolute, relative_key, relative_key_query} (restricted to the types the
 installed transformers implements); learning rate in {1e-3, 1e-4, 5e-5}; batch size in {8, 16}.
-Their tokenizers lowercase and apply NFKD.
+Their tokenizers lowercase and apply NFKD. A short budget may fix the learning rate instead
+(`Budget.learning_rate`): a student trained for a few hundred steps at 5e-5 or 1e-4 stays at
+chance, and a search whose samples all score chance cannot tell the rates apart.
 
 The vocabulary is capped, per tokenizer kind, at the largest vocabulary that kind reaches on the
 task's code, so the size a candidate is ranked by is the size of the student that gets built.
@@ -56,7 +58,12 @@ def compressor_space(
     return SearchSpace(genes, fixed, tuple(vocab_caps.items()))
 
 
-def avatar_space(vocab_caps: dict[str, int], max_length_range: tuple[int, int]) -> SearchSpace:
+def avatar_space(
+    vocab_caps: dict[str, int],
+    max_length_range: tuple[int, int],
+    learning_rate: float | None = None,
+) -> SearchSpace:
+    """AVATAR's and MORPH's space; `learning_rate` fixes the rate instead of searching it."""
     low, high = max_length_range
     genes = (
         Gene("tokenizer", choices=tuple(AVATAR_TOKENIZERS)),
@@ -73,4 +80,8 @@ def avatar_space(vocab_caps: dict[str, int], max_length_range: tuple[int, int]) 
         Gene("learning_rate", choices=(1e-3, 1e-4, 5e-5)),
         Gene("batch_size", choices=(8, 16)),
     )
-    return SearchSpace(genes, (("lowercase", True), ("nfkd", True)), tuple(vocab_caps.items()))
+    fixed: tuple[tuple[str, object], ...] = (("lowercase", True), ("nfkd", True))
+    if learning_rate is not None:
+        genes = tuple(g for g in genes if g.name != "learning_rate")
+        fixed += (("learning_rate", learning_rate),)
+    return SearchSpace(genes, fixed, tuple(vocab_caps.items()))
