@@ -168,8 +168,21 @@ def reset_peak() -> None:
         handle.write("5")
 
 
+def children_peak_mb() -> int:
+    """Peak resident memory of the largest child process this process has waited for (ALERT's
+    masked LM runs in one when it is large), in MB."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+
+
 def child(job: dict[str, Any]) -> dict[str, Any]:
-    """One attack run in this (fresh) process: time, peak memory by stage, outcome."""
+    """One attack run in this (fresh) process: time, peak memory by stage, outcome.
+
+    Memory by stage: the peak resident memory within each stage (VmHWM, reset when a stage
+    starts), so the largest of them is the process's peak; and the peak of a child process
+    that generated ALERT's substitutes, if one did.
+    """
     import torch
 
     from metacompress.attacks import ATTACKS, summarize
@@ -178,7 +191,8 @@ def child(job: dict[str, Any]) -> dict[str, Any]:
     from metacompress.models import load_model
 
     torch.set_num_threads(job["threads"])
-    stages = {"imports": memory_mb()[0]}
+    stages = {"imports": memory_mb()[1]}
+    reset_peak()
     published = job["mode"] == "published"
     victim: Any = load_model(
         job["victim"], device=job["device"], kernels="eager" if published else "auto"
@@ -190,7 +204,7 @@ def child(job: dict[str, Any]) -> dict[str, Any]:
         SHARED / "devign" / "test.jsonl.xz", "vulnerability", limit=job["examples"],
         seed=job["seed"],
     ).examples  # fmt: skip
-    stages["victim_and_data"] = memory_mb()[0]
+    stages["victim_and_data_peak"] = memory_mb()[1]
     attack = ATTACKS.create(job["method"], **job["params"])
     if job["mode"] == "published":
         attack = published_style(attack)
@@ -203,6 +217,8 @@ def child(job: dict[str, Any]) -> dict[str, Any]:
         attack.prepare(examples, "c", job["seed"], examples)
         substitute_seconds = round(time.perf_counter() - started, 2)
         stages["substitutes_peak"] = memory_mb()[1]
+        stages["substitutes_child_peak"] = children_peak_mb()
+        stages["after_substitutes"] = memory_mb()[0]
     engine = attack.engine(victim)
     reset_peak()
     wall, cpu = time.perf_counter(), time.process_time()
@@ -215,7 +231,8 @@ def child(job: dict[str, Any]) -> dict[str, Any]:
     return {
         "wall_seconds": round(wall, 2),
         "cpu_seconds": round(cpu, 2),
-        "peak_rss_mb": max(v for k, v in stages.items() if k != "imports"),
+        "peak_rss_mb": max(v for k, v in stages.items() if k.endswith("peak") and "child" not in k),
+        "substitutes_child_peak_mb": stages.get("substitutes_child_peak", 0),
         "memory_mb": stages,
         "virtual_peak": peak.strip(),
         "kernels": kernels,
@@ -230,10 +247,14 @@ def child(job: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_child(job: dict[str, Any]) -> dict[str, Any]:
-    """`child(job)` in a fresh Python process."""
+    """`child(job)` in a fresh Python process (importing the package from `job["src"]` when
+    given: the code before a change, measured in the same run)."""
+    env = dict(os.environ)
+    if job.get("src"):
+        env["PYTHONPATH"] = job["src"]
     done = subprocess.run(
         [sys.executable, __file__, "--child", json.dumps(job)],
-        capture_output=True, text=True, check=False,
+        capture_output=True, text=True, check=False, env=env,
     )  # fmt: skip
     if done.returncode != 0:
         raise RuntimeError(f"benchmark child failed:\n{done.stderr[-3000:]}")
@@ -270,6 +291,11 @@ def main() -> None:
     parser.add_argument("--out", help="write the results as JSON here")
     parser.add_argument("--alert-substitutes", default="cheap", choices=sorted(ALERT_MLM))
     parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument(
+        "--before-src",
+        help="also run every mode with the package imported from this src folder (e.g. "
+        "`git archive COMMIT src | tar -x -C DIR`, then DIR/src): rows MODE@before",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -284,6 +310,9 @@ def main() -> None:
     victim_dir = build_victim(work / f"victim-{tag}", args)
     mlm_dir = build_mlm(work / f"mlm-{tag}", args)
     modes = args.modes.split(",")
+    variants = {mode: None for mode in modes}
+    if args.before_src:
+        variants.update({f"{mode}@before": str(Path(args.before_src).resolve()) for mode in modes})
     report: dict[str, Any] = {
         "command": " ".join(["python", "benchmarks/attacks/bench_attacks.py", *sys.argv[1:]]),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, torch threads {args.threads}",
@@ -306,21 +335,22 @@ def main() -> None:
             "device": args.device, "threads": args.threads, "examples": args.examples,
             "seed": args.seed,
         }  # fmt: skip
-        runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode in modes}
+        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in variants}
         for _ in range(args.repeat):
-            for mode in modes:
-                runs[mode].append(run_child({**job, "mode": mode}))
+            for name, src in variants.items():
+                mode = name.split("@")[0]
+                runs[name].append(run_child({**job, "mode": mode, "src": src}))
         entry: dict[str, Any] = {"budget": budget}
-        for mode in modes:
-            entry[mode] = best_of(runs[mode])
+        for name in variants:
+            entry[name] = best_of(runs[name])
         reference = entry["engine"] if "engine" in entry else entry[modes[-1]]
-        for mode in modes:
+        for mode in variants:
             if entry[mode] is reference:
                 continue
             for clock in ("wall", "cpu"):
                 ratio = entry[mode][f"{clock}_seconds"] / reference[f"{clock}_seconds"]
                 entry[f"{clock}_ratio_{mode}_to_engine"] = round(ratio, 2)
-        statuses = [entry[mode].pop("statuses") for mode in modes]
+        statuses = [entry[name].pop("statuses") for name in variants]
         same = [len(set(row)) == 1 for row in zip(*statuses, strict=True)]
         entry["same_status"] = f"{sum(same)}/{len(same)}"
         report["methods"][method] = entry

@@ -32,9 +32,9 @@ FORMATS: Registry[type[ModelFormat]] = Registry(
 DEVICES = ("cpu", "cuda", "auto")
 #: Tokens per batch of batch size "auto". On a CPU a transformer's cost per input does not
 #: fall with larger batches while its activations grow with them: 1,024 tokens measured faster
-#: than 4,096 (12-layer, 768-hidden encoder, 32 Devign functions at 256 tokens: 251-271
-#: against 326-348 CPU ms per input; 3 MB student: 20.8-21.1 against 22.0) with a peak
-#: 110-230 MB lower (`benchmarks/inference/README.md`).
+#: than 4,096 (12-layer, 768-hidden encoder, 32 Devign functions at 256 tokens: 232-262
+#: against 334-335 CPU ms per input, peak 854-885 against 1,022-1,077 MB; 3 MB student: the
+#: same, 21.7-21.9 against 21.5-22.4 ms), `benchmarks/inference/README.md`.
 DEFAULT_AUTO_TOKENS = {"cpu": 1024, "cuda": 262144}
 
 
