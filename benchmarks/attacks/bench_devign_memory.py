@@ -18,6 +18,8 @@ memory of the machinery, not hours of search: a larger masked LM runs in a child
 (`metacompress.attacks.substitutes`) and a larger budget adds queries, not memory.
 
     python benchmarks/attacks/bench_devign_memory.py --sizes 100 300 1000 --out RESULTS.json
+
+`--victim small` (2 layers, hidden 128) runs the same with a victim whose own memory is small.
 """
 
 from __future__ import annotations
@@ -37,22 +39,26 @@ sys.path.insert(0, str(HERE))
 
 from bench_attacks import SHARED, _tokenizer  # noqa: E402
 
-#: CodeBERT's sizes (RoBERTa-base).
-TEACHER = {"layers": 12, "hidden": 768, "heads": 12, "intermediate": 3072, "vocab": 50265}
+#: Victims: CodeBERT's sizes (RoBERTa-base), and a 2-layer one that shows what is not the model.
+VICTIMS = {
+    "125m": {"layers": 12, "hidden": 768, "heads": 12, "intermediate": 3072, "vocab": 50265},
+    "small": {"layers": 2, "hidden": 128, "heads": 2, "intermediate": 512, "vocab": None},
+}
 MLM = {"layers": 2, "hidden": 128, "heads": 2, "intermediate": 512}
 
 
-def build(folder: Path, max_length: int, masked: bool) -> Path:
-    """The teacher (a sequence classifier) or the small masked LM, built once."""
+def build(folder: Path, max_length: int, masked: bool, victim: str = "125m") -> Path:
+    """The victim (a sequence classifier of size `victim`) or the small masked LM, built
+    once."""
     import torch
     from transformers import RobertaConfig, RobertaForMaskedLM, RobertaForSequenceClassification
 
     if (folder / "config.json").is_file():
         return folder
     tokenizer = _tokenizer(max_length)
-    sizes = MLM if masked else TEACHER
+    sizes = MLM if masked else VICTIMS[victim]
     config = RobertaConfig(
-        vocab_size=len(tokenizer) if masked else TEACHER["vocab"],
+        vocab_size=(None if masked else VICTIMS[victim]["vocab"]) or len(tokenizer),
         hidden_size=sizes["hidden"],
         num_hidden_layers=sizes["layers"],
         num_attention_heads=sizes["heads"],
@@ -100,12 +106,15 @@ def main() -> None:
     parser.add_argument("--max-length", type=int, default=256)
     parser.add_argument("--budget", type=int, default=2)
     parser.add_argument("--top-k", type=int, default=6, help="ALERT's masked-LM candidates")
+    parser.add_argument("--victim", default="125m", choices=sorted(VICTIMS))
     parser.add_argument("--work", default="/tmp/metacompress-bench-devign-memory")
     parser.add_argument("--out", help="write the results as JSON here")
     args = parser.parse_args()
 
     work = Path(args.work)
-    teacher = build(work / f"teacher-125m-T{args.max_length}", args.max_length, masked=False)
+    teacher = build(
+        work / f"teacher-{args.victim}-T{args.max_length}", args.max_length, False, args.victim
+    )
     mlm = build(work / f"mlm-small-T{args.max_length}", args.max_length, masked=True)
     data = SHARED / "devign" / "test.jsonl.xz"
     report: dict[str, Any] = {
@@ -115,7 +124,7 @@ def main() -> None:
         "runs": [],
     }
     for size in args.sizes:
-        out = work / f"run-{size}"
+        out = work / f"run-{args.victim}-{size}"
         command = [
             sys.executable, "-m", "metacompress", "attack", "--model", str(teacher),
             "--data", str(data), "--task", "vulnerability", "--method", "alert",
