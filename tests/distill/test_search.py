@@ -15,6 +15,7 @@ from metacompress.distill.morph import Morph
 from metacompress.distill.search.agemoea import agemoea_select, corner_solutions
 from metacompress.distill.search.moga import adaptive_random_population, dominates, run_moga
 from metacompress.distill.spaces import avatar_space, compressor_space
+from metacompress.errors import ConfigError
 
 CAPS = {"bpe": 6000, "wordpiece": 4000, "unigram": 5000, "word": 900}
 
@@ -46,6 +47,15 @@ def test_compressor_tiny_search_is_feasible_and_reproducible():
     again = Compressor(budget="tiny", seed=3).search({"bpe": 6000})
     assert again.chosen == chosen and again.history == outcome.history
     assert Compressor(budget="tiny", seed=4).search({"bpe": 6000}).history != outcome.history
+
+
+def test_compressor_students_take_the_published_dropout_unless_told_otherwise():
+    published = Compressor(budget="tiny", seed=3).search({"bpe": 6000}).chosen
+    lighter = Compressor(budget="tiny", seed=3, hidden_dropout=0.1).search({"bpe": 6000}).chosen
+    assert published.hidden_dropout == 0.5 and lighter.hidden_dropout == 0.1
+    assert published.num_layers == lighter.num_layers  # the search is analytic: same choice
+    with pytest.raises(ConfigError, match="hidden_dropout"):
+        Compressor(hidden_dropout=1.5)
 
 
 def test_compressor_fitness_rewards_flops_at_the_size_target():

@@ -19,4 +19,5 @@ def test_the_demo_students_are_within_3_points_of_the_teacher(tmp_path):
     students = {r["method"]: float(r["accuracy"]) for r in rows if r["role"] == "student"}
     assert set(students) == {"Compressor", "AVATAR", "MORPH"}
     for method, accuracy in students.items():
-        assert abs(accuracy - teacher) <= 0.03, (method, accuracy, teacher)
+        # at most 3 points, in points rounded to 1e-9: 0.81 - 0.78 is 0.030000000000000027
+        assert round(100 * abs(accuracy - teacher), 9) <= 3, (method, accuracy, teacher)

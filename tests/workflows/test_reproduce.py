@@ -23,10 +23,11 @@ from metacompress.workflows.reproduce_budgets import StudySettings, query_budget
 from metacompress.workflows.reproduce_stages import MANIFEST
 
 #: The demo budget made small enough for the default suite: a 2-epoch tiny teacher on 120
-#: functions, 0.3 MB students on 60, six test functions, attacks of a dozen queries.
+#: functions, 0.3 MB students on 60 for their budget's epochs, six test functions, attacks of a
+#: dozen queries.
 MICRO_TEACHER = dataclasses.replace(PRESETS["tiny"], epochs=2)
 MICRO_STUDENTS = tuple(
-    presets.with_params(dataclasses.replace(plan, unlabelled=60), size_mb=0.3)
+    presets.with_params(dataclasses.replace(plan, unlabelled=60), size_mb=0.3, epochs=0)
     for plan in presets.student_plans("demo", "vulnerability")
 )
 MICRO_STUDY = StudySettings(

@@ -35,8 +35,12 @@ AVATAR_CEILINGS = tuple(
 
 
 def compressor_space(
-    vocab_caps: dict[str, int], max_length: int, learning_rate: float = PUBLISHED_LEARNING_RATE
+    vocab_caps: dict[str, int],
+    max_length: int,
+    learning_rate: float = PUBLISHED_LEARNING_RATE,
+    hidden_dropout: float = 0.5,
 ) -> SearchSpace:
+    """Compressor's space; `learning_rate` and `hidden_dropout` replace the published values."""
     genes = (
         Gene("vocab_size", 1000, 50000, 1000).capped(vocab_caps["bpe"]),
         Gene("num_heads", choices=(1, 2, 4, 8)),
@@ -49,7 +53,7 @@ def compressor_space(
         ("lowercase", True),
         ("nfkd", False),
         ("hidden_act", "gelu"),
-        ("hidden_dropout", 0.5),
+        ("hidden_dropout", hidden_dropout),
         ("attention_dropout", 0.1),
         ("learning_rate", learning_rate),
         ("batch_size", 16),
