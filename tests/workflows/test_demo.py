@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 
 import pytest
+import torch
 
 
 @pytest.mark.slow
@@ -21,3 +22,17 @@ def test_the_demo_students_are_within_3_points_of_the_teacher(tmp_path):
     for method, accuracy in students.items():
         # at most 3 points, in points rounded to 1e-9: 0.81 - 0.78 is 0.030000000000000027
         assert round(100 * abs(accuracy - teacher), 9) <= 3, (method, accuracy, teacher)
+
+
+def test_the_demo_runs_torch_on_one_thread_and_restores_the_callers(monkeypatch, tmp_path):
+    from metacompress.workflows import demo
+
+    seen = []
+    monkeypatch.setattr(demo, "run_reproduce", lambda *a, **k: seen.append(torch.get_num_threads()))
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        demo.run_demo(tmp_path)
+        assert seen == [1] and torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
