@@ -60,6 +60,7 @@ def main() -> None:
     parser.add_argument("--budget", type=int, default=200)
     parser.add_argument("--weight", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--valid-share", type=float, default=0.2)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--learning-rate", type=float, default=1e-4)
     parser.add_argument("--temperature", type=float, default=1.0)
@@ -93,6 +94,7 @@ def main() -> None:
         budget=args.budget,
         rounds=args.rounds,
         weight=args.weight,
+        valid_share=args.valid_share,
         finetune=FinetuneSettings(
             epochs=args.epochs,
             learning_rate=args.learning_rate,

@@ -28,6 +28,29 @@ def test_fine_tuning_moves_the_student_towards_the_soft_labels(tiny_teacher, vul
     assert predict(load_model(tiny_teacher), inputs).probs[:, 1].mean() == pytest.approx(before)
 
 
+def test_with_select_the_student_keeps_the_epoch_with_the_best_score(
+    tiny_teacher, vuln_data, tmp_path
+):
+    """Scores 1, 3, 2 over three epochs: the saved student answers as it did after epoch 2,
+    not as after the last epoch (which the fine-tuning would keep without `select`)."""
+    _, unlabelled, _ = vuln_data
+    examples = unlabelled[:32]
+    inputs = [e.inputs for e in examples]
+    seen: list[np.ndarray] = []
+
+    def select(probs_of):
+        seen.append(probs_of(inputs))
+        return {"score": [1.0, 3.0, 2.0][len(seen) - 1]}
+
+    settings = FinetuneSettings(epochs=3, learning_rate=5e-3, batch_size=8)
+    target = np.tile([0.02, 0.98], (len(examples), 1))
+    result = finetune(tiny_teacher, examples, target, tmp_path / "tuned", settings, select)
+    assert [h["score"] for h in result.history] == [1.0, 3.0, 2.0]
+    saved = predict(load_model(result.spec), inputs).probs
+    assert np.abs(saved - seen[1]).max() < 1e-5
+    assert np.abs(seen[2] - seen[1]).max() > 1e-4  # the last epoch answered otherwise
+
+
 def test_bad_input_is_refused_with_the_reason(tiny_teacher, vuln_data, tmp_path):
     _, unlabelled, _ = vuln_data
     with pytest.raises(ConfigError, match="3 examples but 2 rows"):

@@ -16,7 +16,12 @@ from repair_doubles import (
 from metacompress.distill.finetune import FinetuneSettings
 from metacompress.errors import ConfigError
 from metacompress.models import load_model, predict
-from metacompress.workflows.repair import RepairSettings, repair
+from metacompress.workflows.repair import (
+    RepairSettings,
+    repair,
+    selection_score,
+    validation_ids,
+)
 from metacompress.workflows.repair_check import evaluate_repair
 
 QUICK = RepairSettings(budget=20, weight=2, finetune=FinetuneSettings(epochs=1))
@@ -31,17 +36,44 @@ def test_repair_writes_a_student_and_the_record_of_what_it_trained_on(
     repaired = load_model(result.spec)
     assert predict(repaired, [train[0].inputs]).probs.shape == (1, 2)
     record = json.loads((tmp_path / "s2" / "repair.json").read_text())
-    found = sum(r.found for r in result.results)
-    assert record["search"]["found"] == found and record["search"]["sources"] == 20
+    held = validation_ids(train, QUICK.valid_share, QUICK.seed)
+    assert len(held) == 4
+    found = sum(r.found for r in result.results if r.example_id not in held)
+    valid_found = sum(r.found for r in result.results if r.example_id in held)
+    assert record["search"]["found"] == found + valid_found and record["search"]["sources"] == 20
     counts = record["training_inputs"]
     assert counts == {
-        "train": 20, "triggering": found, "sources": found, "weight": 2,
-        "total": 20 + 2 * 2 * found,
+        "train": 16, "triggering": found, "sources": found, "weight": 2,
+        "total": 16 + 2 * 2 * found,
     }  # fmt: skip
+    assert record["validation"]["sources"] == 4
+    assert record["validation"]["triggering"] == valid_found
     assert len(record["history"]) == 1 and record["settings"]["budget"] == 20
+    assert {"valid_clean", "score"} <= set(record["history"][0])
     lines = [json.loads(line) for line in (tmp_path / "s2" / "deviations.jsonl").open()]
     assert [line["example_id"] for line in lines] == [e.id for e in train]
-    assert {line["round"] for line in lines} == {0} and record["found_per_round"] == [found]
+    assert {line["round"] for line in lines} == {0}
+    assert record["found_per_round"] == [found + valid_found]
+
+
+def test_validation_sources_are_a_seeded_share_and_never_all():
+    examples = copy_examples(20, 0, "v")
+    held = validation_ids(examples, 0.2, 0)
+    assert len(held) == 4 and held <= {e.id for e in examples}
+    assert held == validation_ids(examples, 0.2, 0) != validation_ids(examples, 0.2, 1)
+    assert validation_ids(examples[:2], 0.2, 0) == set()  # round(0.4) = 0
+    assert len(validation_ids(examples[:2], 0.5, 0)) == 1
+    assert validation_ids(examples[:1], 0.5, 0) == set()  # nothing would be left to train on
+    assert validation_ids(examples, 0.0, 0) == set()
+
+
+def test_an_epoch_that_loses_clean_agreement_ranks_below_every_one_that_does_not():
+    before = 0.9
+    kept = [selection_score(0.9, 0.2, before), selection_score(1.0, 0.8, before)]
+    lost = [selection_score(0.85, 1.0, before), selection_score(0.5, 1.0, before)]
+    assert min(kept) > max(lost) and lost[0] > lost[1]
+    assert kept[1] > kept[0]  # more triggering inputs repaired, clean agreement kept
+    assert selection_score(0.7, None, before) == 0.7
 
 
 def test_repair_refuses_what_it_cannot_do(rough_student, train_functions, tmp_path):

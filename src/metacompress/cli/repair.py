@@ -51,6 +51,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="search parameter (value read as YAML), e.g. p=0.2",
     )  # fmt: skip
     parser.add_argument("--weight", type=int, default=4, help="repeats of triggering inputs (4)")
+    parser.add_argument(
+        "--valid-share", type=float, default=0.2,
+        help="share of --data set aside to choose the epoch kept (0.2; 0: the last epoch)",
+    )  # fmt: skip
     parser.add_argument("--epochs", type=int, default=3, help="fine-tuning epochs (3)")
     parser.add_argument("--learning-rate", type=float, default=1e-4, help="(1e-4)")
     parser.add_argument("--temperature", type=float, default=1.0, help="distillation T (1)")
@@ -90,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
         search_params=key_values(args.param),
         rounds=args.rounds,
         weight=args.weight,
+        valid_share=args.valid_share,
         finetune=FinetuneSettings(
             args.epochs, args.learning_rate, args.batch_size, args.temperature, args.seed
         ),

@@ -9,12 +9,16 @@ tokenizer and `metacompress-model.yaml`, format `transformers`), trains it furth
 
 and saves the result in `out_dir` as a new model spec with the same task and max_length.
 Inputs are encoded exactly as the model layer encodes them (`encoding.encode_table` at the
-spec's max_length). The weights of the last epoch are kept.
+spec's max_length). The weights of the last epoch are kept, unless `select` is given:
+`select(probs_of)` is called after every epoch with `probs_of(inputs)`, the student's
+probabilities (n, 2) on a list of inputs at that point, and returns metrics holding a `score`;
+they join the epoch's record and the student keeps the weights of the epoch with the highest
+score (the earliest of equals).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +28,9 @@ import numpy as np
 from metacompress.data.types import Example
 from metacompress.errors import ConfigError
 from metacompress.registry import check_range
+
+#: `select(probs_of)`: metrics of the student at the end of an epoch, `score` among them.
+Selection = Callable[[Callable[[Sequence[tuple[str, ...]]], np.ndarray]], dict[str, float]]
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,8 @@ class FinetuneSettings:
 
 @dataclass(frozen=True)
 class Finetuned:
-    """Where the fine-tuned student was saved and its training loss per epoch."""
+    """Where the fine-tuned student was saved and its record per epoch (training loss, and the
+    `select` metrics when given)."""
 
     spec: Path
     history: list[dict[str, float]]
@@ -86,14 +94,21 @@ def finetune(
     teacher_probs: np.ndarray,
     out_dir: str | Path,
     settings: FinetuneSettings = FinetuneSettings(),
+    select: Selection | None = None,
 ) -> Finetuned:
     """Fine-tune `student` on `examples` (see the module docstring)."""
     import torch
 
-    from metacompress.distill.encoding import encode_table
+    from metacompress.distill.encoding import encode, encode_table
     from metacompress.distill.losses import kd_kl_loss, teacher_log_probs
     from metacompress.distill.spec import save_classifier
-    from metacompress.distill.training import FitSettings, fit, sequence_loss
+    from metacompress.distill.training import (
+        FitSettings,
+        fit,
+        predict_logits,
+        sequence_loss,
+        softmax,
+    )
 
     if len(examples) != len(teacher_probs):
         raise ConfigError(
@@ -104,6 +119,11 @@ def finetune(
     model, tokenizer, task, max_length = load_trainable(student)
     torch.manual_seed(settings.seed)
     sequences = encode_table(tokenizer, [e.inputs for e in examples], max_length)
+
+    def probs_of(inputs: Sequence[tuple[str, ...]]) -> np.ndarray:
+        encoded = encode(tokenizer, list(inputs), max_length)
+        return softmax(predict_logits(model, encoded, tokenizer.pad_token_id))
+
     history = fit(
         model,
         sequences.lengths,
@@ -119,8 +139,10 @@ def finetune(
             settings.learning_rate,
             settings.batch_size,
             settings.seed,
+            select_metric="score" if select is not None else None,
             desc="repair",
         ),
+        evaluate=(lambda: select(probs_of)) if select is not None else None,
     )
     spec = save_classifier(Path(out_dir), model, tokenizer, task, max_length)
     return Finetuned(spec, history)

@@ -6,15 +6,23 @@
    distilled on, or data like it; labels are not needed) against teacher T and student S,
    `rounds` times with seeds derived from `seed` (a search stops at its first triggering
    input; more rounds find more of them per source).
-2. *Data.* `train` itself (so the student does not forget what it learned), plus every
-   distinct triggering input found and its source, each `weight` times; every input labelled
-   with T's soft labels. T's probabilities come from the searches' memo: no input is scored
-   twice.
-3. *Training.* S is fine-tuned by knowledge distillation on that data
-   (`metacompress.distill.finetune`) and saved in `out_dir` as a new model spec, S2.
-4. `out_dir/repair.json` records the settings, the search's summary (`summarize`), the counts
-   of each kind of training input and the training loss per epoch; `out_dir/deviations.jsonl`
-   holds the search's result for every source and round.
+2. *Validation.* A seeded share `valid_share` of the sources (round(share x n), none when
+   that is 0 or would leave no source to train on) is set aside with the triggering inputs
+   found on it: the fine-tuning never sees them.
+3. *Data.* The other sources (so the student does not forget what it learned), plus every
+   distinct triggering input found on them and its source, each `weight` times; every input
+   labelled with T's soft labels. T's probabilities come from the searches' memo: no input is
+   scored twice.
+4. *Training.* S is fine-tuned by knowledge distillation on that data
+   (`metacompress.distill.finetune`) and saved in `out_dir` as a new model spec, S2. After
+   every epoch the student is measured on the validation set (`selection_score`) and S2 is
+   the epoch with the best score: the clean accuracy of a student fine-tuned on a few hundred
+   inputs swings by several points from one epoch to the next, and which epoch happened to be
+   last must not decide how much of it a repair loses.
+5. `out_dir/repair.json` records the settings, the search's summary (`summarize`), the counts
+   of each kind of training and validation input, the validation agreement of S, and the
+   training loss and validation metrics per epoch; `out_dir/deviations.jsonl` holds the
+   search's result for every source and round.
 
 `evaluate_repair(teacher, before, after, held_out, task, settings)` measures a repair on data
 the repair did not see (see `metacompress.workflows.repair_check`).
@@ -45,13 +53,14 @@ DEVIATIONS_NAME = "deviations.jsonl"
 class RepairSettings:
     """The search (`search`, `budget` unique queries per source, further `search_params`,
     `rounds` per source), the repeat `weight` of triggering inputs and their sources, the
-    fine-tuning and the seed."""
+    share of sources kept for validation, the fine-tuning and the seed."""
 
     search: str = "deviation"
     budget: int = 200
     search_params: dict[str, Any] = field(default_factory=dict)
     rounds: int = 1
     weight: int = 4
+    valid_share: float = 0.2
     finetune: FinetuneSettings = FinetuneSettings()
     seed: int = 0
 
@@ -59,6 +68,7 @@ class RepairSettings:
         check_range("budget", self.budget, 1)
         check_range("rounds", self.rounds, 1)
         check_range("weight", self.weight, 1)
+        check_range("valid_share", self.valid_share, 0.0, 0.5)
 
     def create_search(self) -> Any:
         from metacompress.attacks.deviation import SEARCHES
@@ -127,6 +137,65 @@ def triggering_examples(
     return list(found.values())
 
 
+def validation_ids(examples: Sequence[Example], share: float, seed: int) -> set[str]:
+    """Ids of the round(share x n) examples set aside for validation (a permutation seeded by
+    `seed`); none when that is 0 or would leave no example to train on."""
+    count = round(share * len(examples))
+    if count < 1 or count >= len(examples):
+        return set()
+    rng = np.random.default_rng(derive_seed(seed, "repair validation"))
+    return {examples[i].id for i in rng.permutation(len(examples))[:count]}
+
+
+def selection_score(clean: float, triggering: float | None, clean_before: float) -> float:
+    """The score by which repair keeps an epoch, from the student's agreement with T's label
+    on the validation sources (`clean`), on their triggering inputs (`triggering`, None when
+    there are none) and S's agreement on those sources (`clean_before`):
+
+        triggering      when clean >= clean_before (the epoch lost nothing on clean inputs)
+        clean - 1       otherwise (below every epoch that lost nothing; the least loss first)
+
+    and `clean` alone when there is no triggering input to repair."""
+    if triggering is None:
+        return clean
+    return triggering if clean >= clean_before else clean - 1.0
+
+
+def validation(
+    engine: Any, sources: Sequence[Example], found: Sequence[Example]
+) -> tuple[Any, dict[str, Any]]:
+    """The `select` of `finetune` that scores an epoch on the validation `sources` and the
+    triggering inputs `found` on them (`selection_score`; None without sources), and the
+    record of the validation set (counts, S's agreement on the sources). T's and S's answers
+    come from the engine's memo."""
+    from metacompress.attacks.deviation.pair import split
+
+    record: dict[str, Any] = {"sources": len(sources), "triggering": len(found)}
+    if not sources:
+        return None, record
+    clean_inputs, found_inputs = [e.inputs for e in sources], [e.inputs for e in found]
+    teacher_probs, before = split(engine.score(clean_inputs))
+    wanted = teacher_probs.argmax(axis=1)
+    wanted_found = split(engine.score(found_inputs))[0].argmax(axis=1) if found else None
+    record["clean_before"] = clean_before = _agreement(before, wanted)
+
+    def select(probs_of: Any) -> dict[str, float]:
+        clean = _agreement(probs_of(clean_inputs), wanted)
+        metrics = {"valid_clean": clean}
+        repaired = None
+        if found:
+            repaired = metrics["valid_triggering"] = _agreement(
+                probs_of(found_inputs), wanted_found
+            )
+        return {**metrics, "score": selection_score(clean, repaired, clean_before)}
+
+    return select, record
+
+
+def _agreement(probs: np.ndarray, wanted: np.ndarray) -> float:
+    return float((np.asarray(probs).argmax(axis=1) == wanted).mean())
+
+
 def repair(
     teacher: Any,
     student: str | Path,
@@ -158,16 +227,21 @@ def repair(
                     derive_seed(settings.seed, "repair round", number), engine)[0]
         for number in range(1, settings.rounds)
     ]  # fmt: skip
-    triggering = triggering_examples(train, rounds)
+    found = triggering_examples(train, rounds)
+    held = validation_ids(train, settings.valid_share, settings.seed)
+    kept = [e for e in train if e.id not in held]
+    triggering = [e for e in found if e.meta["source"] not in held]
     by_id = {example.id: example for example in train}
     sources = [by_id[e.meta["source"]] for e in triggering]
-    examples = train + (triggering + sources) * settings.weight
+    examples = kept + (triggering + sources) * settings.weight
     teacher_probs, _ = split(engine.score([e.inputs for e in examples]))
-    finetuned = finetune(student, examples, teacher_probs, out_dir, settings.finetune)
+    select, valid = validation(engine, [e for e in train if e.id in held],
+                               [e for e in found if e.meta["source"] in held])  # fmt: skip
+    finetuned = finetune(student, examples, teacher_probs, out_dir, settings.finetune, select)
     out = Path(out_dir)
     with (out / DEVIATIONS_NAME).open("w", encoding="utf-8") as handle:
-        for number, found in enumerate(rounds):
-            for result in found:
+        for number, round_results in enumerate(rounds):
+            for result in round_results:
                 line = {"round": number, **result.to_dict()}
                 handle.write(json.dumps(line, ensure_ascii=False) + "\n")
     record = {
@@ -175,15 +249,16 @@ def repair(
         "task": task,
         "settings": settings.to_dict(),
         "search": summarize(results).to_dict(),
-        "found_per_round": [sum(r.found for r in found) for found in rounds],
+        "found_per_round": [sum(r.found for r in round_results) for round_results in rounds],
         "engine": engine.stats.to_dict(),
         "training_inputs": {
-            "train": len(train),
+            "train": len(kept),
             "triggering": len(triggering),
             "sources": len(sources),
             "weight": settings.weight,
             "total": len(examples),
         },
+        "validation": valid,
         "history": finetuned.history,
     }
     (out / REPORT_NAME).write_text(json.dumps(record, indent=1, default=_plain) + "\n")
