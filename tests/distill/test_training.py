@@ -117,3 +117,26 @@ def test_micro_batching_gives_the_same_updates_as_whole_batches():
         finals.append(model.state_dict())
     for name, value in finals[0].items():
         assert torch.allclose(value, finals[1][name], atol=1e-6)
+
+
+def test_each_step_trains_with_dropout_on_at_the_scheduled_rate(monkeypatch):
+    """16 steps with a quarter of warm-up: the rates 1/4, 2/4, 3/4, 1 then (16 - s) / 12 for
+    steps s = 4..15 (transformers' linear schedule, a step earlier in the warm-up); dropout on
+    in every step, the model in eval mode after the fit."""
+    model, loss_of = problem()
+    modes: list[bool] = []
+    rates: list[float] = []
+    step = torch.optim.AdamW.step
+
+    def recording_step(self, *args, **kwargs):
+        rates.append(self.param_groups[0]["lr"])
+        return step(self, *args, **kwargs)
+
+    def recording_loss(index, at):
+        modes.append(model.training)
+        return loss_of(index, at)
+
+    monkeypatch.setattr(torch.optim.AdamW, "step", recording_step)
+    fit(model, [5] * N, recording_loss, FitSettings(2, 1.0, 8, warmup_fraction=0.25))
+    assert rates == pytest.approx([0.25, 0.5, 0.75, 1.0] + [(16 - s) / 12 for s in range(4, 16)])
+    assert modes == [True] * 16 and not model.training

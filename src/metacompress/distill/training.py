@@ -1,7 +1,7 @@
 """The training loop shared by teachers and students, and what it needs around it.
 
 `fit` trains a torch model with AdamW and a linear schedule (warm-up over the first
-`warmup_fraction` of the steps, then linear decay to 0 at the last step), clips gradients at
+`warmup_fraction` of the steps, then linear decay to 0 after the last step), clips gradients at
 1.0 and draws its batches with `batching.epoch_batches` (shuffled per (seed, epoch),
 length-bucketed, padded per batch). The caller supplies `loss_of(indices, step)`, which builds
 the batch and returns its loss, so one loop serves sequence classifiers, masked LMs, pair
