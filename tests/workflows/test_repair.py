@@ -108,12 +108,19 @@ def test_repair_removes_the_planted_deviation_without_losing_clean_accuracy(
 
     before, after = agreement(planted, variants), agreement(result.spec, variants)
     assert before < 0.5 and after >= 0.85, (before, after)
-    # The rule teacher gives every function its label, so agreement is clean accuracy.
-    clean_before = agreement(planted, held_out_functions)
-    assert agreement(result.spec, held_out_functions) >= clean_before - 0.01
+    # The rule teacher gives every function its label, so agreement is clean accuracy. At most
+    # one point lost, measured on 200 held-out functions (the 40 above and 160 more): on 40
+    # one function is 2.5 points, so the bar would read "no function lost", and which of a
+    # few borderline functions flip changes from one fine-tuning epoch or seed to the next
+    # (the planted student: 0.975 on the 40, 0.955 on the 200).
+    clean = copy_examples(200, 1, "h")
+    assert [e.inputs for e in clean[:40]] == [e.inputs for e in held_out_functions]
+    clean_before, clean_after = agreement(planted, clean), agreement(result.spec, clean)
+    assert clean_after >= clean_before - 0.01, (clean_before, clean_after)
     evaluation = evaluate_repair(teacher(), planted, result.spec, held_out_functions,
                                  "vulnerability", settings)  # fmt: skip
-    assert evaluation["clean_accuracy"]["before"] == pytest.approx(clean_before)
+    held_before = agreement(planted, held_out_functions)
+    assert evaluation["clean_accuracy"]["before"] == pytest.approx(held_before)
     assert evaluation["repaired_share"] >= 0.5
     assert (evaluation["search_after"]["queries_per_found"]
             > evaluation["search_before"]["queries_per_found"])  # fmt: skip
