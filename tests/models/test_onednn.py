@@ -7,6 +7,8 @@ from torch import nn
 
 from metacompress.models.onednn import (
     OneDNNLinear,
+    _in_file_mapping,
+    file_mappings,
     onednn_available,
     to_dense_linears,
     to_onednn_linears,
@@ -48,15 +50,27 @@ def test_only_linear_layers_are_replaced_in_place_and_turn_back_exactly():
         assert torch.equal(dense.state_dict()[key], value), key
 
 
-def test_the_tensors_left_get_memory_of_their_own():
-    """A model loaded from safetensors reads a memory-mapped file until no tensor reads it."""
+def test_the_tensors_left_that_read_a_file_get_memory_of_their_own(tmp_path):
+    """A model loaded by transformers reads a memory-mapped safetensors file until no tensor
+    reads it; tensors in memory of their own are not copied again."""
+    from safetensors.torch import load_file, save_file
+
     torch.manual_seed(2)
     module = nn.Sequential(nn.Embedding(10, 8), nn.Linear(8, 8), nn.LayerNorm(8))
-    loaded = {k: v.clone() for k, v in module.state_dict().items()}  # as if read from a file
-    module.load_state_dict(loaded, assign=True)
-    assert module[0].weight.data_ptr() == loaded["0.weight"].data_ptr()
+    save_file({k: v.contiguous() for k, v in module.state_dict().items()}, tmp_path / "w.st")
+    mapped = load_file(str(tmp_path / "w.st"))
+    module.load_state_dict(mapped, assign=True)
+    ranges = file_mappings()
+    if ranges is None:
+        pytest.skip("no /proc/self/maps here")
+    assert _in_file_mapping(module[0].weight, ranges)
     to_onednn_linears(module)
     for name, tensor in module.state_dict().items():
         if tensor.layout == torch.strided:
-            assert tensor.data_ptr() != loaded[name].data_ptr(), name
-            assert torch.equal(tensor, loaded[name]), name
+            assert not _in_file_mapping(tensor, file_mappings()), name
+            assert torch.equal(tensor, mapped[name]), name
+
+    own = nn.Sequential(nn.Embedding(10, 8), nn.Linear(8, 8))
+    before = own[0].weight.data_ptr()
+    to_onednn_linears(own)
+    assert own[0].weight.data_ptr() == before  # not copied
