@@ -112,6 +112,7 @@ def test_teacher_and_student_are_compared_and_transferred(setup: Path):
     assert summary["drop_ratio"] == pytest.approx(ratio)
     assert (out / "teacher" / "results.jsonl").is_file()
     assert (out / "student" / "results.jsonl").is_file()
+    assert not (out / ".journal").exists()  # kept only until summary.json is written
     moved = _read_jsonl(out / "transfer.jsonl")
     assert {m["direction"] for m in moved} <= {"teacher->student", "student->teacher"}
     assert moved

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import abc
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -193,20 +193,35 @@ class Attack(abc.ABC):
         lang: str,
         seed: int = 0,
         engine: Engine | None = None,
+        done: Mapping[str, AttackResult] | None = None,
+        on_result: Callable[[AttackResult], None] | None = None,
     ) -> list[AttackResult]:
         """Attack every example; one result per example, in order (see the module docstring).
 
         `engine` (default: `self.engine(victim)`) may be given to read its statistics after.
+        `done` maps example ids to results kept from an interrupted run: those examples are
+        neither scored nor searched again (each search draws from its own example's seed and
+        the substitute pool is still all of `examples`, so the others come out the same).
+        `on_result(result)` is called as each new result becomes final, in the order found.
         """
         if engine is None:
             engine = self.engine(victim)
         elif engine.victim is not victim:
             raise ConfigError("the engine given was built for another victim")
+        done = done or {}
         results: dict[int, AttackResult] = {}
+
+        def keep(index: int, result: AttackResult) -> None:
+            results[index] = result
+            if on_result is not None:
+                on_result(result)
+
         labelled = []
         for index, example in enumerate(examples):
-            if example.label is None:
-                results[index] = self._result(example, SKIPPED, UNLABELLED)
+            if example.id in done:
+                results[index] = done[example.id]
+            elif example.label is None:
+                keep(index, self._result(example, SKIPPED, UNLABELLED))
             else:
                 labelled.append(index)
         budgets = {i: Budget(self.budget) for i in labelled}
@@ -219,7 +234,7 @@ class Attack(abc.ABC):
             predicted = int(np.argmax(probs))
             if predicted != example.label:
                 reason = f"{MISCLASSIFIED}: victim predicts {predicted}, label {example.label}"
-                results[index] = self._result(example, SKIPPED, reason, 1, probs)
+                keep(index, self._result(example, SKIPPED, reason, 1, probs))
             else:
                 attacked.append(index)
         searched: list[int] = []
@@ -232,9 +247,7 @@ class Attack(abc.ABC):
                 for index, context in zip(chunk, contexts, strict=True):
                     example = examples[index]
                     if isinstance(context, str):
-                        results[index] = self._result(
-                            example, SKIPPED, context, 1, originals[index]
-                        )
+                        keep(index, self._result(example, SKIPPED, context, 1, originals[index]))
                         continue
                     rng = random.Random(derive_seed(seed, self.name, example.id))
                     searched.append(index)
@@ -242,33 +255,35 @@ class Attack(abc.ABC):
                     yield budgets[index], search
                 del contexts  # the active searches hold what they need
 
-        outcomes = engine.run(searches())
-        for index, outcome in zip(searched, outcomes, strict=True):
-            example = examples[index]
-            queries = budgets[index].queries
-            if outcome.status == SKIPPED:
-                results[index] = self._result(
-                    example, SKIPPED, outcome.reason, queries, originals[index]
-                )
-                continue
-            results[index] = AttackResult(
-                example_id=example.id,
-                status=outcome.status,
-                reason=outcome.reason,
-                queries=queries,
-                identifiers_changed=sum(1 for _, old, new in outcome.renamings if old != new),
-                adversarial_inputs=outcome.inputs,
-                edits=outcome.edits,
-                original_probs=_probs(originals[index]),
-                final_probs=_probs(
-                    outcome.probs if outcome.probs is not None else originals[index]
-                ),
-                label=example.label,
-                attack=self.name,
-                steps=outcome.steps,
-                renamings=outcome.renamings,
-            )
+        def finish(position: int, outcome: Outcome) -> None:
+            index = searched[position]
+            keep(index, self._outcome_result(examples[index], outcome, budgets[index].queries,
+                                             originals[index]))  # fmt: skip
+
+        engine.run(searches(), finish)
         return [results[i] for i in range(len(examples))]
+
+    def _outcome_result(
+        self, example: Example, outcome: Outcome, queries: int, original: np.ndarray
+    ) -> AttackResult:
+        """The result of a search that ended with `outcome` after `queries` unique queries."""
+        if outcome.status == SKIPPED:
+            return self._result(example, SKIPPED, outcome.reason, queries, original)
+        return AttackResult(
+            example_id=example.id,
+            status=outcome.status,
+            reason=outcome.reason,
+            queries=queries,
+            identifiers_changed=sum(1 for _, old, new in outcome.renamings if old != new),
+            adversarial_inputs=outcome.inputs,
+            edits=outcome.edits,
+            original_probs=_probs(original),
+            final_probs=_probs(outcome.probs if outcome.probs is not None else original),
+            label=example.label,
+            attack=self.name,
+            steps=outcome.steps,
+            renamings=outcome.renamings,
+        )
 
     def _score_originals(self, engine: Engine, examples: Sequence[Example]) -> list[np.ndarray]:
         step = engine.max_active

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,14 +171,20 @@ class Engine:
         answers = self._evaluate([(None, dict(zip(keys, batch, strict=True)))])
         return np.array([answers[key] for key in keys]).reshape(len(batch), -1)
 
-    def run(self, searches: Iterable[tuple[Budget, Search]]) -> list[Outcome]:
+    def run(
+        self,
+        searches: Iterable[tuple[Budget, Search]],
+        on_outcome: Callable[[int, Outcome], None] | None = None,
+    ) -> list[Outcome]:
         """Drive every search to its end; outcomes in the order given. `searches` is read
         lazily, a search only when a place among the `max_active` frees, so a generator of
-        searches keeps in memory only what the active ones need."""
+        searches keeps in memory only what the active ones need. `on_outcome(position,
+        outcome)` is called as each search ends, so a caller can keep its result at once."""
         tasks: list[_Task] = []
         waiting = iter(searches)
         more = True
         active: list[_Task] = []
+        position: dict[int, int] = {}
         while more or active:
             while more and len(active) < self.max_active:
                 given = next(waiting, None)
@@ -186,14 +192,21 @@ class Engine:
                     more = False
                     break
                 task = _Task(*given)
+                position[id(task)] = len(tasks)
                 tasks.append(task)
                 self._remember(task, task.budget.seen)
                 self._advance(task, None)
                 if task.outcome is None:
                     active.append(task)
+                elif on_outcome is not None:
+                    on_outcome(len(tasks) - 1, task.outcome)
             if not active:
                 continue
             self._answer(active)
+            if on_outcome is not None:
+                for task in active:
+                    if task.outcome is not None:
+                        on_outcome(position.pop(id(task)), task.outcome)
             active = [task for task in active if task.outcome is None]
         return [task.outcome for task in tasks]  # type: ignore[misc]
 

@@ -15,7 +15,9 @@ perturbation size, skip and failure reasons, engine statistics, timings). With `
 other) and a `summary.json` with both summaries, how much larger the student's relative drop
 is (percent) and the transfer rates. ALERT's masked LM defaults to `--model`'s `mlm/` folder
 (where train-teacher keeps it). The attack is `metacompress.workflows.attack.attack`, which
-Python code calls as `metacompress.attack`.
+Python code calls as `metacompress.attack`. Each result is kept in `DIR/.journal/` as it is found: a call that is
+interrupted loses none, and the same command run again goes on from them (the journal is
+removed once `summary.json` is written; other settings start it afresh).
 
 `--method deviation` (or its baseline `deviation-random`, `metacompress.attacks.deviation`)
 needs `--student`: it searches, per example, for a variant on which the student's answer
@@ -30,11 +32,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import time
 from pathlib import Path
 from typing import Any
 
 LANGUAGES = {"vulnerability": "c", "clone": "java"}
+#: The folder inside --out where results are kept as they are found, until summary.json.
+JOURNAL = ".journal"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -194,8 +199,9 @@ def run(args: argparse.Namespace) -> int:
         (out / "summary.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {out / 'summary.json'}")
         return 0
+    journal = out / JOURNAL
     result = attack(args.method, args.model, examples, student=args.student, task=task,
-                    seed=args.seed, load_options=options, **params)  # fmt: skip
+                    seed=args.seed, load_options=options, journal=journal, **params)  # fmt: skip
     for role, victim in result.runs.items():
         summary = victim.summary
         print(
@@ -213,4 +219,5 @@ def run(args: argparse.Namespace) -> int:
                f"{result.drop_increase_percent:+.1f} %)")
         )  # fmt: skip
     print(f"wrote {result.write(out, extra)}")
+    shutil.rmtree(journal, ignore_errors=True)
     return 0

@@ -36,10 +36,17 @@ class VictimRun:
     summary: Any
     engine: dict[str, Any]
     seconds: float
+    resumed: dict[str, int] = field(default_factory=dict)
 
     def record(self) -> dict[str, Any]:
-        return {"model": self.spec, "summary": self.summary.to_dict(), "engine": self.engine,
+        """The summary.json record; after a resume, `resumed` says how many results came from
+        the journal and how many cut lines were dropped (the engine counts and the seconds are
+        this call's only)."""
+        body = {"model": self.spec, "summary": self.summary.to_dict(), "engine": self.engine,
                 "seconds": self.seconds}  # fmt: skip
+        if any(self.resumed.values()):
+            body["resumed"] = dict(self.resumed)
+        return body
 
 
 @dataclass
@@ -124,6 +131,17 @@ def _model(model: Any, role: str, load_options: Mapping[str, Any]) -> tuple[Any,
     return load_model_as(role, model, **load_options), str(model)
 
 
+def _journal(
+    folder: str | Path, role: str, chosen: Any, seed: int, victim: Any, examples: list[Example]
+) -> Any:
+    from metacompress.registry import get_params
+    from metacompress.workflows.attack_journal import AttackJournal, journal_header
+
+    fingerprint = str(getattr(victim, "fingerprint", ""))
+    header = journal_header(chosen.name, get_params(chosen), seed, fingerprint, examples)
+    return AttackJournal(Path(folder) / f"{role}.jsonl", header)
+
+
 def attack(
     method: str,
     model: Any,
@@ -133,13 +151,16 @@ def attack(
     task: str | None = None,
     seed: int = 0,
     load_options: Mapping[str, Any] | None = None,
+    journal: str | Path | None = None,
     **params: Any,
 ) -> AttackReport:
     """Attack `model` (a Classifier or a model spec) with the registered attack `method` built
     with `params`, on `examples` (Examples or a LoadResult); with `student`, attack both and
     compare. `task` defaults from the examples' arity; `load_options` go to `load_model` for
     specs (device, allow_pickle, trust_remote_code). Every model is loaded before any is
-    attacked, so a student spec that cannot load fails before the teacher's attack is spent."""
+    attacked, so a student spec that cannot load fails before the teacher's attack is spent.
+    With `journal` (a folder), each model's results are kept there as they are found
+    (`workflows.attack_journal`) and a call with the same settings goes on from them."""
     from metacompress.attacks import ATTACKS, Comparison, summarize, transfer
 
     examples = list(getattr(examples, "examples", examples))
@@ -152,11 +173,20 @@ def attack(
     runs: dict[str, VictimRun] = {}
     for role, (victim, spec) in loaded.items():
         engine = chosen.engine(victim)
+        kept = None if journal is None else _journal(journal, role, chosen, seed, victim, examples)
         started = time.perf_counter()
-        results = chosen.run(examples, victim, LANGUAGES[task], seed, engine=engine)
+        done = None if kept is None else kept.done
+        write = None if kept is None else kept.write
+        try:
+            results = chosen.run(examples, victim, LANGUAGES[task], seed, engine=engine,
+                                 done=done, on_result=write)  # fmt: skip
+        finally:
+            if kept is not None:
+                kept.close()
         seconds = time.perf_counter() - started
+        resumed = {} if kept is None else {"results": len(kept.done), "torn_lines": kept.torn}
         runs[role] = VictimRun(spec, victim, results, summarize(results, task),
-                               engine.stats.to_dict(), seconds)  # fmt: skip
+                               engine.stats.to_dict(), seconds, resumed)  # fmt: skip
     report = AttackReport(chosen, task, seed, len(examples), runs)
     if student is not None:
         teacher_run, student_run = runs["teacher"], runs["student"]
