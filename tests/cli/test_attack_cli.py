@@ -187,6 +187,36 @@ def test_a_deviation_search_compares_teacher_and_student(setup: Path, capsys):
     assert summary["summary"]["found"] == len(found) and summary["summary"]["searched"] == 3
     assert summary["engine"]["model_inputs"] > 0 and summary["student"].endswith("student.yaml")
     assert "triggering inputs found for" in capsys.readouterr().out
+    assert not (out / ".journal").exists()  # kept only until summary.json is written
+
+
+def test_an_interrupted_deviation_search_goes_on_from_its_journal(setup: Path, monkeypatch):
+    from metacompress.cli import EXIT_INTERRUPTED
+    from metacompress.workflows.attack_journal import AttackJournal
+
+    def command(out: Path) -> list[str]:
+        return ["attack", "--model", str(setup / "teacher.yaml"),
+                "--student", str(setup / "student.yaml"), "--data", str(setup / "data.jsonl"),
+                "--method", "deviation", "--budget", "200", "--trust-remote-code",
+                "--out", str(out)]  # fmt: skip
+
+    assert main(command(setup / "whole")) == 0
+    write = AttackJournal.write
+
+    def write_then_stop(self, result):
+        write(self, result)
+        if len(self.path.read_text().splitlines()) > 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(AttackJournal, "write", write_then_stop)
+    out = setup / "interrupted"
+    assert main(command(out)) == EXIT_INTERRUPTED
+    assert not (out / "summary.json").exists()
+    monkeypatch.setattr(AttackJournal, "write", write)
+    assert main(command(out)) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["resumed"] == {"results": 2, "torn_lines": 0}
+    assert _read_jsonl(out / "results.jsonl") == _read_jsonl(setup / "whole" / "results.jsonl")
 
 
 def test_a_deviation_search_needs_a_student(setup: Path, capsys):

@@ -131,13 +131,23 @@ def _fmt(value: float | None) -> str:
 def _deviations(
     search: Any, examples: list, teacher: Any, student: Any, lang: str, seed: int, out: Path
 ) -> dict[str, Any]:
-    """Run a deviation search, write its results; its summary record."""
-    from metacompress.attacks.deviation import summarize
+    """Run a deviation search, its results kept in the journal as found, write them; its
+    summary record."""
+    from metacompress.attacks.deviation import DeviationResult, summarize
+    from metacompress.registry import get_params
     from metacompress.workflows.attack import write_jsonl
+    from metacompress.workflows.attack_journal import AttackJournal, journal_header
 
     engine = search.engine(teacher, student)
+    models = f"{teacher.fingerprint}+{student.fingerprint}"
+    header = journal_header(search.name, get_params(search), seed, models, examples)
+    kept = AttackJournal(out / JOURNAL / "search.jsonl", header, DeviationResult)
     started = time.perf_counter()
-    results = search.run(examples, teacher, student, lang, seed, engine=engine)
+    try:
+        results = search.run(examples, teacher, student, lang, seed, engine=engine,
+                             done=kept.done, on_result=kept.write)  # fmt: skip
+    finally:
+        kept.close()
     seconds = time.perf_counter() - started
     write_jsonl(out / "results.jsonl", [r.to_dict() for r in results])
     summary = summarize(results)
@@ -146,7 +156,10 @@ def _deviations(
         f"(share {_fmt(summary.found_share)}), median queries {_fmt(summary.median_queries)}, "
         f"queries per triggering input {_fmt(summary.queries_per_found)}"
     )
-    return {"summary": summary.to_dict(), "engine": engine.stats.to_dict(), "seconds": seconds}
+    record = {"summary": summary.to_dict(), "engine": engine.stats.to_dict(), "seconds": seconds}
+    if kept.done or kept.torn:
+        record["resumed"] = {"results": len(kept.done), "torn_lines": kept.torn}
+    return record
 
 
 def _is_search(method: str) -> bool:
@@ -198,6 +211,7 @@ def run(args: argparse.Namespace) -> int:
         report.update({"teacher": str(args.model), "student": str(args.student)})
         (out / "summary.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {out / 'summary.json'}")
+        shutil.rmtree(out / JOURNAL, ignore_errors=True)
         return 0
     journal = out / JOURNAL
     result = attack(args.method, args.model, examples, student=args.student, task=task,

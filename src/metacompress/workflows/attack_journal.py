@@ -1,8 +1,10 @@
-"""The results of an attack kept line by line as they are found, so an interrupted
-`metacompress attack` loses none of them and the next call with the same settings goes on.
+"""The results of an attack or a deviation search kept line by line as they are found, so an
+interrupted `metacompress attack` loses none of them and the next call with the same settings
+goes on.
 
-A journal is one JSON-lines file per attacked model. Its first line is the header: the attack,
-its parameters, the seed, the model's fingerprint and a digest of the example ids in order.
+A journal is one JSON-lines file per attacked model (one for a deviation search). Its first
+line is the header: the attack, its parameters, the seed, the fingerprint of the model (both
+models' for a search) and a digest of the example ids in order.
 Every further line is one `AttackResult.to_dict()`, written and flushed as the result becomes
 final. Reopened with the same header, the complete lines are the results already found (a last
 line cut by the interruption is dropped, and counted); with another header the journal belongs
@@ -33,13 +35,18 @@ def journal_header(
 
 class AttackJournal:
     """One model's journal at `path`: `done` holds the results kept from an earlier call,
-    `write(result)` appends one, `torn` counts the cut lines dropped on reopening."""
+    `write(result)` appends one, `torn` counts the cut lines dropped on reopening. Results are
+    `result_type` (default `AttackResult`; a deviation search's are `DeviationResult`), read
+    back with its `from_dict`."""
 
-    def __init__(self, path: str | Path, header: Mapping[str, Any]) -> None:
+    def __init__(
+        self, path: str | Path, header: Mapping[str, Any], result_type: type | None = None
+    ) -> None:
         from metacompress.attacks.base import AttackResult
 
+        result_type = result_type or AttackResult
         self.path = Path(path)
-        self.done: dict[str, AttackResult] = {}
+        self.done: dict[str, Any] = {}
         self.torn = 0
         header_line = json.dumps(dict(header), sort_keys=True)
         kept: list[str] = []
@@ -48,7 +55,7 @@ class AttackJournal:
             if lines and lines[0] == header_line:
                 for line in lines[1:]:
                     try:
-                        result = AttackResult.from_dict(json.loads(line))
+                        result = result_type.from_dict(json.loads(line))
                     except (ValueError, KeyError, TypeError):
                         self.torn += bool(line)
                         continue

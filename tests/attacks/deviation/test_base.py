@@ -100,3 +100,25 @@ def test_a_failed_search_reports_the_input_with_the_largest_gap(name, pair, sour
     assert gap == pytest.approx(STEP * result.inputs[0].count(PATTERN))
     variants = [code for code in asked if code != example.inputs[0]]
     assert result.inputs[0].count(PATTERN) == max(code.count(PATTERN) for code in variants)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_results_kept_from_an_interrupted_call_are_reused_and_the_rest_come_out_the_same(
+    name, pair, sources
+):
+    teacher, student = pair
+    search = SEARCHES.create(name, budget=60)
+    whole = search.run(sources, teacher, student, "c", seed=1)
+    found = []
+    done = {r.example_id: r for r in whole[: len(whole) // 2]}
+    asked = []
+
+    def counting(batch):
+        asked.extend(batch)
+        return student.fn(batch)
+
+    counted = CallableClassifier(counting, "counting")
+    again = search.run(sources, teacher, counted, "c", seed=1, done=done, on_result=found.append)
+    assert [r.to_dict() for r in again] == [r.to_dict() for r in whole]
+    assert sorted(r.example_id for r in found) == sorted(e.id for e in sources[len(done):])
+    assert not {example.inputs for example in sources[: len(done)]} & set(asked)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import abc
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -129,29 +129,46 @@ class DeviationSearch(abc.ABC):
         seed: int = 0,
         engine: PairEngine | None = None,
         corpus: Sequence[Example] | None = None,
+        done: Mapping[str, DeviationResult] | None = None,
+        on_result: Callable[[DeviationResult], None] | None = None,
     ) -> list[DeviationResult]:
         """Search every source; one result per example, in order (see the module docstring).
 
         `engine` (default: `self.engine(teacher, student)`) may be given to read its
         statistics; `corpus` (default: `examples`) is where the renaming vocabulary comes from,
-        e.g. every example of a run searched in shards.
+        e.g. every example of a run searched in shards. `done` maps example ids to results kept
+        from an interrupted call (not scored or searched again; each search draws from its own
+        example's seed), and `on_result(result)` is called as each new result becomes final.
         """
         if engine is None:
             engine = self.engine(teacher, student)
         elif engine.teacher is not teacher or engine.student is not student:
             raise ConfigError("the engine given was built for other models")
+        done = done or {}
         results: dict[int, DeviationResult] = {}
-        budgets = [Budget(self.budget) for _ in examples]
-        rows = self._score_sources(engine, examples)
+
+        def keep(index: int, result: DeviationResult) -> None:
+            results[index] = result
+            if on_result is not None:
+                on_result(result)
+
+        for index, example in enumerate(examples):
+            if example.id in done:
+                results[index] = done[example.id]
+        todo = [index for index in range(len(examples)) if index not in results]
+        budgets = {index: Budget(self.budget) for index in todo}
+        rows = dict(zip(todo, self._score_sources(engine, [examples[i] for i in todo]),
+                        strict=True))  # fmt: skip
         contexts: list[tuple[int, Context]] = []
         agreeing = []
-        for index, (example, row) in enumerate(zip(examples, rows, strict=True)):
+        for index in todo:
+            example, row = examples[index], rows[index]
             budgets[index].admit([input_key(example.inputs)])
             teacher_probs, student_probs = split(row)
             label, other = int(np.argmax(teacher_probs[0])), int(np.argmax(student_probs[0]))
             if label != other:
                 reason = f"{DISAGREE}: teacher predicts {label}, student {other}"
-                results[index] = self._result(example, SKIPPED, reason, 1, row, label)
+                keep(index, self._result(example, SKIPPED, reason, 1, row, label))
             else:
                 agreeing.append(index)
         spaces = self.prepare([examples[i] for i in agreeing], lang, seed, corpus or examples)
@@ -159,7 +176,7 @@ class DeviationSearch(abc.ABC):
             example, row = examples[index], rows[index]
             label = int(np.argmax(split(row)[0][0]))
             if isinstance(space, str):
-                results[index] = self._result(example, SKIPPED, space, 1, row, label)
+                keep(index, self._result(example, SKIPPED, space, 1, row, label))
             else:
                 contexts.append((index, Context(example, space, label)))
         searches = [
@@ -175,17 +192,14 @@ class DeviationSearch(abc.ABC):
             )
             for index, context in contexts
         ]
-        outcomes = engine.run(searches)
-        for (index, context), outcome in zip(contexts, outcomes, strict=True):
-            results[index] = self._result(
-                context.example,
-                outcome.status,
-                outcome.reason,
-                budgets[index].queries,
-                rows[index],
-                context.label,
-                outcome,
-            )
+
+        def finish(position: int, outcome: Any) -> None:
+            index, context = contexts[position]
+            keep(index, self._result(context.example, outcome.status, outcome.reason,
+                                     budgets[index].queries, rows[index], context.label,
+                                     outcome))  # fmt: skip
+
+        engine.run(searches, finish)
         return [results[i] for i in range(len(examples))]
 
     def prepare(
