@@ -134,14 +134,13 @@ def _deviations(
     """Run a deviation search, its results kept in the journal as found, write them; its
     summary record."""
     from metacompress.attacks.deviation import DeviationResult, summarize
-    from metacompress.registry import get_params
     from metacompress.workflows.attack import write_jsonl
-    from metacompress.workflows.attack_journal import AttackJournal, journal_header
+    from metacompress.workflows.attack_journal import open_journal
 
     engine = search.engine(teacher, student)
     models = f"{teacher.fingerprint}+{student.fingerprint}"
-    header = journal_header(search.name, get_params(search), seed, models, examples)
-    kept = AttackJournal(out / JOURNAL / "search.jsonl", header, DeviationResult)
+    kept = open_journal(out / JOURNAL / "search.jsonl", search, seed, models, examples,
+                        DeviationResult)  # fmt: skip
     started = time.perf_counter()
     try:
         results = search.run(examples, teacher, student, lang, seed, engine=engine,
@@ -158,7 +157,7 @@ def _deviations(
     )
     record = {"summary": summary.to_dict(), "engine": engine.stats.to_dict(), "seconds": seconds}
     if kept.done or kept.torn:
-        record["resumed"] = {"results": len(kept.done), "torn_lines": kept.torn}
+        record["resumed"] = kept.resumed()
     return record
 
 

@@ -131,17 +131,6 @@ def _model(model: Any, role: str, load_options: Mapping[str, Any]) -> tuple[Any,
     return load_model_as(role, model, **load_options), str(model)
 
 
-def _journal(
-    folder: str | Path, role: str, chosen: Any, seed: int, victim: Any, examples: list[Example]
-) -> Any:
-    from metacompress.registry import get_params
-    from metacompress.workflows.attack_journal import AttackJournal, journal_header
-
-    fingerprint = str(getattr(victim, "fingerprint", ""))
-    header = journal_header(chosen.name, get_params(chosen), seed, fingerprint, examples)
-    return AttackJournal(Path(folder) / f"{role}.jsonl", header)
-
-
 def attack(
     method: str,
     model: Any,
@@ -162,6 +151,7 @@ def attack(
     With `journal` (a folder), each model's results are kept there as they are found
     (`workflows.attack_journal`) and a call with the same settings goes on from them."""
     from metacompress.attacks import ATTACKS, Comparison, summarize, transfer
+    from metacompress.workflows.attack_journal import open_journal
 
     examples = list(getattr(examples, "examples", examples))
     if not examples:
@@ -173,7 +163,10 @@ def attack(
     runs: dict[str, VictimRun] = {}
     for role, (victim, spec) in loaded.items():
         engine = chosen.engine(victim)
-        kept = None if journal is None else _journal(journal, role, chosen, seed, victim, examples)
+        fingerprint = str(getattr(victim, "fingerprint", ""))
+        kept = None if journal is None else open_journal(
+            Path(journal) / f"{role}.jsonl", chosen, seed, fingerprint, examples
+        )
         started = time.perf_counter()
         done = None if kept is None else kept.done
         write = None if kept is None else kept.write
@@ -184,7 +177,7 @@ def attack(
             if kept is not None:
                 kept.close()
         seconds = time.perf_counter() - started
-        resumed = {} if kept is None else {"results": len(kept.done), "torn_lines": kept.torn}
+        resumed = {} if kept is None else kept.resumed()
         runs[role] = VictimRun(spec, victim, results, summarize(results, task),
                                engine.stats.to_dict(), seconds, resumed)  # fmt: skip
     report = AttackReport(chosen, task, seed, len(examples), runs)

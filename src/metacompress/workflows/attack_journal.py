@@ -33,6 +33,22 @@ def journal_header(
             "model": fingerprint, "examples": ids}  # fmt: skip
 
 
+def open_journal(
+    path: str | Path,
+    method: Any,
+    seed: int,
+    fingerprint: str,
+    examples: Sequence[Example],
+    result_type: type | None = None,
+) -> AttackJournal:
+    """The journal at `path` of the registered attack or search `method` (its name and
+    parameters go into the header) run with `seed` on the model(s) of `fingerprint`."""
+    from metacompress.registry import get_params
+
+    header = journal_header(method.name, get_params(method), seed, fingerprint, examples)
+    return AttackJournal(path, header, result_type)
+
+
 class AttackJournal:
     """One model's journal at `path`: `done` holds the results kept from an earlier call,
     `write(result)` appends one, `torn` counts the cut lines dropped on reopening. Results are
@@ -67,6 +83,10 @@ class AttackJournal:
             self._handle: TextIO = self.path.open("a", encoding="utf-8")
         except OSError as error:
             raise ConfigError(f"cannot write the attack journal {self.path}: {error}") from None
+
+    def resumed(self) -> dict[str, int]:
+        """What summary.json records of this journal: results kept, cut lines dropped."""
+        return {"results": len(self.done), "torn_lines": self.torn}
 
     def write(self, result: Any) -> None:
         """Append `result` and flush it to the file."""
