@@ -13,7 +13,7 @@ labelled examples p stays large, so a bad but honest model on a small sample is 
 
 from __future__ import annotations
 
-from scipy.stats import binom
+from metacompress.stats.distributions import binomial_cdf
 
 #: The one-sided p-value under which an accuracy below 0.5 counts as inverted classes.
 INVERTED_P_VALUE = 0.01
@@ -21,7 +21,7 @@ INVERTED_P_VALUE = 0.01
 
 def inverted_p_value(accuracy: float, n: int) -> float:
     """P(X <= accuracy * n) for X ~ Binomial(n, 1/2): how surprising an accuracy this low is."""
-    return float(binom.cdf(round(accuracy * n), n, 0.5))
+    return binomial_cdf(round(accuracy * n), n, 0.5)
 
 
 def looks_inverted(accuracy: float | None, n: int) -> bool:

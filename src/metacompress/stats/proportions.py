@@ -32,9 +32,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import beta, norm
 
 from metacompress.stats.bootstrap import ratio_bootstrap_ci
+from metacompress.stats.distributions import beta_quantile, normal_quantile
 
 #: Fewer clusters than this carrying a rate: the exact interval instead of the bootstrap.
 MIN_CLUSTERS = 30
@@ -54,8 +54,8 @@ def clopper_pearson(successes: float, n: float, confidence: float = 0.95) -> tup
     if n == 0:
         return float("nan"), float("nan")
     alpha = 1.0 - confidence
-    low = 0.0 if successes <= 0 else float(beta.ppf(alpha / 2, successes, n - successes + 1))
-    high = 1.0 if successes >= n else float(beta.ppf(1 - alpha / 2, successes + 1, n - successes))
+    low = 0.0 if successes <= 0 else beta_quantile(alpha / 2, successes, n - successes + 1)
+    high = 1.0 if successes >= n else beta_quantile(1 - alpha / 2, successes + 1, n - successes)
     return low, high
 
 
@@ -64,7 +64,7 @@ def wilson(successes: float, n: float, confidence: float = 0.95) -> tuple[float,
     _check(successes, n, confidence)
     if n == 0:
         return float("nan"), float("nan")
-    z = float(norm.ppf(1 - (1.0 - confidence) / 2))
+    z = normal_quantile(1 - (1.0 - confidence) / 2)
     p = successes / n
     centre = p + z * z / (2 * n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))

@@ -30,7 +30,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import binom, chi2
+
+from metacompress.stats.distributions import binomial_cdf, chi2_sf
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def mcnemar_exact_counts(b: int, c: int) -> McNemarResult:
     if b < 0 or c < 0:
         raise ValueError(f"discordant counts must be >= 0, got b={b}, c={c}")
     n = b + c
-    p = 1.0 if n == 0 else min(1.0, 2.0 * float(binom.cdf(min(b, c), n, 0.5)))
+    p = 1.0 if n == 0 else min(1.0, 2.0 * binomial_cdf(min(b, c), n, 0.5))
     return McNemarResult(int(b), int(c), p)
 
 
@@ -113,5 +114,5 @@ def mcnemar_clustered(
         return ClusteredMcNemarResult(float(p_a), float(p_b), b, c, k, 0.0, 1.0)
     statistic = float((p_a - p_b) ** 2 / variance)
     return ClusteredMcNemarResult(
-        float(p_a), float(p_b), b, c, k, statistic, float(chi2.sf(statistic, 1))
+        float(p_a), float(p_b), b, c, k, statistic, chi2_sf(statistic, 1)
     )
