@@ -57,7 +57,9 @@ ARCHITECTURES = {
 def build_model(
     folder: Path, tokenizer_json: Path, max_length: int, arch: dict
 ) -> tuple[Path, int]:
-    """A random-init RobertaForSequenceClassification + tokenizer + metacompress spec."""
+    """A random-init RobertaForSequenceClassification + tokenizer + metacompress spec; the
+    embedding has `arch["vocab"]` rows when given (more rows than the tokenizer's vocabulary
+    are never looked up, only stored), else the tokenizer's vocabulary size."""
     import torch
     from tokenizers import Tokenizer, processors
     from transformers import (
@@ -79,7 +81,7 @@ def build_model(
         mask_token="<unk>",
     )
     config = RobertaConfig(
-        vocab_size=backend.get_vocab_size(),
+        vocab_size=arch.get("vocab", backend.get_vocab_size()),
         hidden_size=arch["hidden"],
         num_hidden_layers=arch["layers"],
         num_attention_heads=arch["heads"],

@@ -43,8 +43,10 @@ def callable_pair(probs: Callable[[list[tuple[str, ...]]], Any]) -> dict[str, An
     }
 
 
-def write_report(report: dict[str, Any], out: Path | None) -> None:
+def write_report(report: dict[str, Any], out: Path | None, quiet: bool = False) -> None:
+    """`report` as JSON to `out` (when given) and, unless `quiet`, to stdout."""
     text = json.dumps(report, indent=2)
-    print(text)
+    if not quiet:
+        print(text)
     if out:
         out.write_text(text + "\n", encoding="utf-8")

@@ -3,11 +3,16 @@ against three separate runs plus a merge.
 
     python benchmarks/study/bench_study.py --n 500 --out benchmarks/study/results.json
 
-Models: random-init RoBERTa classifiers saved as Hugging Face folders with the Compressor
-BPE_6000 vulnerability tokenizer (format `transformers`, max_length `--max-length`), built by
-`benchmarks/pipeline/bench_run.build_model`: the teacher of the pipeline benchmark (4 layers,
-hidden 256) and three students (2 layers, hidden 128, seeds 1 to 3, named compressor, avatar
-and morph). Data: `--n` examples of the built-in synthetic vulnerability benchmark (seed 0).
+Models (`--models`): random-init RoBERTa classifiers saved as Hugging Face folders with the
+Compressor BPE_6000 vulnerability tokenizer (format `transformers`, max_length `--max-length`),
+built by `benchmarks/pipeline/bench_run.build_model`, three students of one architecture
+(seeds 1 to 3, named compressor, avatar and morph):
+- `tiny` (default): the teacher of the pipeline benchmark (4 layers, hidden 256, 4.8M
+  parameters) and students of 2 layers, hidden 128 (1.2M parameters, 4.9 MB);
+- `paper`: the paper's shapes, a CodeBERT-sized teacher (12 layers, hidden 768, 12 heads,
+  intermediate 3,072, the embedding padded to RoBERTa's 50,265 rows: 124.5M parameters,
+  498 MB) and 3 MB students (2 layers, hidden 96, 4 heads, intermediate 256: 0.79M
+  parameters) like Compressor's. Data: `--n` examples of the built-in synthetic vulnerability benchmark (seed 0).
 Follow-ups: rename-locals, rename-parameters, for-to-while, insert-unused-variable; every
 relation; `--bootstrap` resamples (1,000 by default); the default reports, so the paper tables
 are included.
@@ -24,7 +29,7 @@ separate runs, measured after the study, had every kernel built for them.
 1. the study, with `cache: run` (nothing shared with another run): `run_experiment` from the
    YAML config to the reports, models loaded from their specs; after it, in the same process,
    the "hot" lower bound below (`lower_bound_hot`: every kernel already built; shown for
-   comparison, its CPU not counted as the study's);
+   comparison, its CPU not counted as the study's; left out with `--no-hot-bound`);
 2. its lower bound: each of the four models, in the study's order, loaded, warmed up on 8
    inputs, then called once on all the study's unique inputs (`bench_run.lower_bound`: ideal
    length-sorted batches, the run's batch size 32); only that call is timed;
@@ -59,11 +64,25 @@ from bench_run import SHARED, build_model, cpu_seconds, lower_bound  # noqa: E40
 from synthetic_run import write_report  # noqa: E402
 
 FOLLOWUPS = ["rename-locals", "rename-parameters", "for-to-while", "insert-unused-variable"]
-TEACHER = {"layers": 4, "hidden": 256, "heads": 4, "intermediate": 1024, "seed": 0}
-STUDENTS = {
-    name: {"layers": 2, "hidden": 128, "heads": 2, "intermediate": 512, "seed": seed}
-    for seed, name in enumerate(("compressor", "avatar", "morph"), start=1)
+STUDENTS = ("compressor", "avatar", "morph")
+#: The teacher's and the students' architecture (`bench_run.build_model`) of each `--models`.
+SIZES = {
+    "tiny": (
+        {"layers": 4, "hidden": 256, "heads": 4, "intermediate": 1024},
+        {"layers": 2, "hidden": 128, "heads": 2, "intermediate": 512},
+    ),
+    "paper": (
+        {"layers": 12, "hidden": 768, "heads": 12, "intermediate": 3072, "vocab": 50265},
+        {"layers": 2, "hidden": 96, "heads": 4, "intermediate": 256},
+    ),
 }
+
+
+def architectures(size: str) -> dict[str, dict]:
+    """The architecture of the teacher (seed 0) and of each student (seeds 1 to 3)."""
+    teacher, student = SIZES[size]
+    return {"teacher": {**teacher, "seed": 0},
+            **{name: {**student, "seed": seed} for seed, name in enumerate(STUDENTS, start=1)}}
 
 
 def config(models: dict[str, Path], students: list[str], n: int, attack: bool, boot: int,
@@ -109,7 +128,8 @@ def in_fresh_process(job: dict) -> dict:
         raise RuntimeError(f"job {job['kind']} failed:\n{done.stderr[-3000:]}")
     answer = json.loads(done.stdout.strip().splitlines()[-1])
     return {**answer, "process_seconds": round(time.perf_counter() - start, 2),
-            "process_cpu_seconds": round(cpu_seconds() - cpu, 2)}  # fmt: skip
+            "process_cpu_seconds": round(cpu_seconds() - cpu, 2),
+            "load_average_after": [round(x, 2) for x in os.getloadavg()]}  # fmt: skip
 
 
 def run_job(raw: dict, folder: Path, hot_bound: dict[str, str] | None = None) -> dict:
@@ -158,6 +178,24 @@ def separate_runs(models: dict[str, Path], args, folder: Path, cache: str) -> di
     return {**total, "runs": runs, "merge": merge}
 
 
+#: The report's key of the separate runs with each `--separate` cache.
+SEPARATE = {"run": "separate_runs", "shared": "separate_runs_shared_cache"}
+
+
+def ratios(study: dict, other: dict, key: str, seconds: str) -> dict[str, float]:
+    """The study's wall and CPU seconds (and its scored inputs and whole-process CPU seconds,
+    where `other` has them) over `other`'s, named after `key`."""
+    name = key.replace("separate_runs", "to_separate_runs").replace("lower_bound",
+                                                                    "to_lower_bound")
+    cpu = "cpu_" + ("total" if seconds == "total" else "seconds")
+    out = {f"ratio_{name}": round(study["seconds"] / other[seconds], 3),
+           f"cpu_ratio_{name}": round(study["cpu_seconds"] / other[cpu], 3)}  # fmt: skip
+    for measure, prefix in (("scored", "scored"), ("process_cpu_seconds", "process_cpu")):
+        if measure in other and key != "lower_bound":
+            out[f"{prefix}_ratio_{name}"] = round(study[measure] / other[measure], 3)
+    return out
+
+
 def run_config(raw: dict, folder: Path):
     from metacompress.pipeline.config import parse_config
     from metacompress.pipeline.runner import run_experiment
@@ -168,6 +206,14 @@ def run_config(raw: dict, folder: Path):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=500, help="synthetic examples")
+    parser.add_argument("--models", choices=sorted(SIZES), default="tiny",
+                        help="model sizes (module docstring)")
+    parser.add_argument("--separate", nargs="*", choices=sorted(SEPARATE),
+                        default=["run", "shared"],
+                        help="the separate runs to measure: with `cache: run`, with one shared "
+                        "cache (default both)")
+    parser.add_argument("--no-hot-bound", action="store_true",
+                        help="leave out the lower bound in the study's process")
     parser.add_argument("--max-length", type=int, default=256)
     parser.add_argument("--attack", action="store_true", help="add MHM against every model")
     parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples")
@@ -192,56 +238,45 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=args.keep) as tmp:
         root = args.keep or Path(tmp)
         models, sizes = {}, {}
-        for name, arch in {"teacher": TEACHER, **STUDENTS}.items():
+        for name, arch in architectures(args.models).items():
             models[name], sizes[name] = build_model(root / name, tokenizer, args.max_length, arch)
         study_raw = config(models, list(STUDENTS), args.n, args.attack, args.bootstrap,
                            root / "study")  # fmt: skip
         paths = {name: str(path) for name, path in models.items()}
         study = in_fresh_process({"kind": "run", "config": study_raw, "folder": str(root),
-                                  "hot_bound": paths})  # fmt: skip
-        hot = study.pop("lower_bound_hot")  # its CPU is not the study's
+                                  "hot_bound": None if args.no_hot_bound else paths})  # fmt: skip
+        hot = study.pop("lower_bound_hot", None)  # its CPU is not the study's
         study["process_cpu_seconds"] = round(
-            study["process_cpu_seconds"] - study.pop("lower_bound_hot_cpu_seconds"), 2
+            study["process_cpu_seconds"] - study.pop("lower_bound_hot_cpu_seconds", 0.0), 2
         )
-        bound = in_fresh_process({"kind": "bound", "run_dir": str(root / "study"),
-                                  "models": paths})  # fmt: skip
-        separate = separate_runs(models, args, root / "separate", "run")
-        shared = separate_runs(models, args, root / "shared", str(root / "shared" / "cache"))
-        study_s, study_cpu = study["seconds"], study["cpu_seconds"]
         report = {
             "command": " ".join(["python", *sys.argv]),
             "n": args.n,
+            "models": args.models,
+            "max_length": args.max_length,
+            "architectures": architectures(args.models),
             "attack": args.attack,
             "bootstrap": args.bootstrap,
             "parameters": sizes,
             "unique_inputs": study["unique_inputs"],
             "study": study,
-            "lower_bound": bound,
             "lower_bound_hot": hot,
-            "separate_runs": separate,
-            "separate_runs_shared_cache": shared,
-            "ratio_to_lower_bound": round(study_s / bound["total"], 3),
-            "cpu_ratio_to_lower_bound": round(study_cpu / bound["cpu_total"], 3),
-            "cpu_ratio_to_lower_bound_hot": round(study_cpu / hot["cpu_total"], 3),
-            "ratio_to_separate_runs": round(study_s / separate["seconds"], 3),
-            "cpu_ratio_to_separate_runs": round(study_cpu / separate["cpu_seconds"], 3),
-            "scored_ratio_to_separate_runs": round(study["scored"] / separate["scored"], 3),
-            "ratio_to_separate_runs_shared_cache": round(study_s / shared["seconds"], 3),
-            "cpu_ratio_to_separate_runs_shared_cache": round(
-                study_cpu / shared["cpu_seconds"], 3
-            ),
-            "scored_ratio_to_separate_runs_shared_cache": round(
-                study["scored"] / shared["scored"], 3
-            ),
-            "process_cpu_ratio_to_separate_runs": round(
-                study["process_cpu_seconds"] / separate["process_cpu_seconds"], 3
-            ),
-            "process_cpu_ratio_to_separate_runs_shared_cache": round(
-                study["process_cpu_seconds"] / shared["process_cpu_seconds"], 3
-            ),
+            "cpu_ratio_to_lower_bound_hot": round(study["cpu_seconds"] / hot["cpu_total"], 3)
+            if hot else None,
             "load_average_before": [round(x, 2) for x in load],
-            "load_average_after": [round(x, 2) for x in os.getloadavg()],
-        }
+        }  # fmt: skip
+        bound = in_fresh_process({"kind": "bound", "run_dir": str(root / "study"),
+                                  "models": paths})  # fmt: skip
+        report.update(lower_bound=bound, **ratios(study, bound, "lower_bound", "total"))
+        write_report(report, args.out, quiet=True)  # a partial report, in case of a stop
+        for cache in args.separate:
+            key = SEPARATE[cache]
+            folder = root / key
+            runs = separate_runs(models, args, folder, "run" if cache == "run" else
+                                 str(folder / "cache"))  # fmt: skip
+            report.update({key: runs}, **ratios(study, runs, key, "seconds"))
+            write_report(report, args.out, quiet=True)
+        report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     write_report(report, args.out)
 
 
