@@ -107,3 +107,24 @@ def test_a_block_of_weightings_gives_the_values_of_each_weighting_alone():
             assert np.isnan(value)
         else:
             assert value == pytest.approx(expected, rel=1e-8)
+
+
+def test_a_shared_memo_reuses_the_first_representation_and_changes_no_bit():
+    from metacompress.stats.cka import ClusteredCKA
+
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(40, 6))
+    students = [rng.normal(size=(40, 3)) for _ in range(3)]
+    clusters = rng.integers(0, 9, 40)
+    block = rng.integers(0, 3, (16, 9)).astype(float)
+    shared: dict = {}
+    for y in students:
+        alone = ClusteredCKA(x, y, clusters).many(block)
+        with_memo = ClusteredCKA(x, y, clusters, shared).many(block)
+        assert np.array_equal(alone, with_memo, equal_nan=True)
+    assert len(shared) == 1  # X's sums, made once; Y's are never kept
+    other = x.copy()
+    other[0, 0] += 1.0
+    ClusteredCKA(other, students[0], clusters, shared)
+    ClusteredCKA(x, students[0], np.roll(clusters, 1), shared)
+    assert len(shared) == 3  # another X, or other clusters: sums of their own

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -199,11 +199,20 @@ def aggregate(
 
     sets = {SOURCE: [SOURCE], **{f.name: [f.name] for f in config.followups}, **config.pools()}
     options = {"n_boot": config.bootstrap, "confidence": config.confidence, "seed": config.seed}
+    students = [s.name for s in config.students]
+    rates_of: dict[str, list[Rate]] = {student: [] for student in students}
+    shared: dict = {}  # the teacher's half of the set-level precomputations, per set
+    streams = [(student, relation_rates(store, config, relations, sets, hidden, student, shared))
+               for student in students]  # fmt: skip
+    for _ in sets:  # every student on one set before the next: the teacher's part is shared
+        shared.clear()
+        for student, stream in streams:
+            rates_of[student] += next(stream)
     rates: list[Rate] = []
     tests: list[McNemar] = []
     pair_gaps: dict[str, dict[str, Any]] = {}
-    for student in (s.name for s in config.students):
-        pair_rates = relation_rates(store, config, relations, sets, hidden, student)
+    for student in students:
+        pair_rates = rates_of[student]
         rates += pair_rates
         tests += pair_tests(store, sets, student)
         pair_gaps[student] = gaps(
@@ -226,10 +235,12 @@ def relation_rates(
     sets: Mapping[str, Sequence[str]],
     hidden: bool,
     student: str = STUDENT,
-) -> list[Rate]:
+    shared: dict | None = None,
+) -> Iterator[list[Rate]]:
     """The ``rates`` rows of every relation (and ``any-paper-relation``) between the teacher
-    and `student` on every set, the source set first, whose verdicts every follow-up set is
-    read against."""
+    and `student`, one list per set of `sets`, the source set first, whose verdicts every
+    follow-up set is read against. `shared`: the set-level scorers' memo of what the pairs
+    have in common (`SetRelation.set_scorer`), for the scorers of every student on one set."""
     from metacompress.pipeline.verdicts import is_set_level, pooled_outputs
     from metacompress.relations.union import ANY_PAPER_RELATION, PAPER_RELATIONS
 
@@ -240,25 +251,25 @@ def relation_rates(
         if spec.name in PAPER_RELATIONS:
             union_ids.setdefault(spec.name, spec.id)
     sources: dict[str, Verdicts | None] = {}
-    rates: list[Rate] = []
     # sets of the same members (the pools `transformations` and `all` of a run without attacks)
     # share their outputs and set-level scorers; each keeps its own name and bootstrap seed
     repeated = {k for k, n in Counter(tuple(m) for m in sets.values()).items() if n > 1}
     pooled: dict[tuple[str, ...], tuple[Any, dict[str, Any]]] = {}
     for name, members in sets.items():
+        rates: list[Rate] = []
         per_relation: dict[str, Verdicts] = {}
         outputs = None
         for relation_id, relation in relations:
             if is_set_level(relation):
                 if outputs is None:
-                    shared, scorers = pooled.get(tuple(members)) or (
+                    read, scorers = pooled.get(tuple(members)) or (
                         pooled_outputs(store, name, members, hidden, student), {})
                     if tuple(members) in repeated:
-                        pooled[tuple(members)] = (shared, scorers)
-                    outputs = dataclasses.replace(shared, followup=name)
+                        pooled[tuple(members)] = (read, scorers)
+                    outputs = dataclasses.replace(read, followup=name)
                 values = queries.set_level_values(store, relation_id, name, student)
                 rates.append(set_rate(relation_id, name, relation, values, outputs, **options,
-                                      scorers=scorers))  # fmt: skip
+                                      scorers=scorers, shared=shared))  # fmt: skip
                 continue
             verdicts = Verdicts.from_rows(
                 queries.relation_verdicts(store, relation_id, members, student)
@@ -276,7 +287,7 @@ def relation_rates(
         rates.append(row)
         if name == SOURCE:
             sources[ANY_PAPER_RELATION] = union
-    return rates
+        yield rates
 
 
 def set_scores(

@@ -180,11 +180,14 @@ def set_rate(
     seed: int,
     student: str = STUDENT,
     scorers: dict[str, Any] | None = None,
+    shared: dict | None = None,
 ) -> Rate:
-    """The row of a set-level relation on one set of the pair (teacher, `student`): its score (saved in `set_level`) with a
-    bootstrap interval over examples, from the set's `verdicts.FollowupOutputs`. `scorers`
-    (relation id -> the relation's `set_scorer` of these outputs) keeps each scorer made, for
-    a set with the same outputs under another name (`relations.rates.set_interval`)."""
+    """The row of a set-level relation on one set of the pair (teacher, `student`): its score
+    (saved in `set_level`) with a bootstrap interval over examples, from the set's
+    `verdicts.FollowupOutputs`. `scorers` (relation id -> the relation's `set_scorer` of these
+    outputs) keeps each scorer made, for a set with the same outputs under another name
+    (`relations.rates.set_interval`); `shared` is the scorers' memo of what several pairs
+    have in common (the teacher's half of a precomputation, see `SetRelation.set_scorer`)."""
     from metacompress.relations.rates import set_interval
 
     n_pairs = len(outputs)
@@ -201,7 +204,7 @@ def set_rate(
         scorer = None if scorers is None else scorers.get(relation_id)
         if scorer is None and scorers is not None and len(set(outputs.example_ids)) > 1:
             ids = np.asarray(outputs.example_ids, dtype=object)
-            scorer = scorers[relation_id] = relation.set_scorer(pair, ids)
+            scorer = scorers[relation_id] = relation.set_scorer(pair, ids, shared)
         interval = set_interval(
             relation, pair, outputs.example_ids, n_boot=n_boot, confidence=confidence,
             seed=bootstrap_seed(seed, relation_id, followup, student=student), scorer=scorer,

@@ -246,11 +246,14 @@ class SetRelation(Relation):
         """The set-level score with pair i counted weights[i] times (all once when None)."""
 
     def set_scorer(
-        self, pair: OutputPair, clusters: np.ndarray | None = None
-    ) -> Callable[[np.ndarray], float]:
+        self, pair: OutputPair, clusters: np.ndarray | None = None,
+        shared: dict | None = None,
+    ) -> Callable[[np.ndarray], float]:  # fmt: skip
         """weights -> `set_score(pair, weights)`, for many weightings of one pair (a
         bootstrap); `clusters` (one id per pair) promises weights constant within each
-        cluster. A subclass may precompute what every weighting shares."""
+        cluster. A subclass may precompute what every weighting shares, and keep in `shared`
+        (a memo by content, for the scorers of several pairs with one model in common) what
+        other scorers can reuse."""
         return lambda weights: self.set_score(pair, weights)
 
 

@@ -76,8 +76,9 @@ class ECEGap(SetRelation):
         return abs(ece_t - ece_s)
 
     def set_scorer(
-        self, pair: OutputPair, clusters: np.ndarray | None = None
-    ) -> Callable[[np.ndarray], float]:
+        self, pair: OutputPair, clusters: np.ndarray | None = None,
+        shared: dict | None = None,
+    ) -> Callable[[np.ndarray], float]:  # fmt: skip
         """Both models' predictions binned once; each weighting re-counts the bins, and a
         block of weightings (`score.many`, (b, n) -> (b,)) is counted at once."""
         rows = finite_rows(pair.teacher_followup, pair.student_followup) & (pair.labels >= 0)

@@ -85,10 +85,13 @@ class RepresentationDrift(SetRelation):
         return cka_source - cka_followup
 
     def set_scorer(
-        self, pair: OutputPair, clusters: np.ndarray | None = None
-    ) -> Callable[[np.ndarray], float]:
+        self, pair: OutputPair, clusters: np.ndarray | None = None,
+        shared: dict | None = None,
+    ) -> Callable[[np.ndarray], float]:  # fmt: skip
         """With `clusters`, the CKAs of each weighting from cluster-level products computed
-        once (`stats.cka.ClusteredCKA`), up to GRAM_LIMIT pairs."""
+        once (`stats.cka.ClusteredCKA`), up to GRAM_LIMIT pairs; each representation's half
+        of them is kept in (and taken from) `shared`, so the teacher's is computed once for
+        all students."""
         reps = _representations(pair)
         if reps is None or clusters is None or len(pair) > GRAM_LIMIT:
             return super().set_scorer(pair, clusters)
@@ -97,9 +100,9 @@ class RepresentationDrift(SetRelation):
         if rows.sum() < 2:
             return super().set_scorer(pair, clusters)
         t_src, s_src, t_fu, s_fu = (r[rows] for r in reps)
-        source = ClusteredCKA(t_src, s_src, ids)
+        source = ClusteredCKA(t_src, s_src, ids, shared)
         same = np.array_equal(t_src, t_fu) and np.array_equal(s_src, s_fu)  # the source set
-        followup = source if same else ClusteredCKA(t_fu, s_fu, ids)
+        followup = source if same else ClusteredCKA(t_fu, s_fu, ids, shared)
 
         def score(weights: np.ndarray) -> float:
             counts = source.cluster_counts(np.asarray(weights, dtype=float)[rows])

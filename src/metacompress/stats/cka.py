@@ -21,6 +21,9 @@ precomputes cluster-level products once, so each weighting costs O(n g) for g cl
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+
 import numpy as np
 
 
@@ -86,7 +89,13 @@ class ClusteredCKA:
     expansion's terms small.
     """
 
-    def __init__(self, x: np.ndarray, y: np.ndarray, clusters: np.ndarray) -> None:
+    def __init__(
+        self, x: np.ndarray, y: np.ndarray, clusters: np.ndarray,
+        shared: dict[tuple, GramSums] | None = None,
+    ) -> None:  # fmt: skip
+        """`shared`: a memo of X's `GramSums` by content (X and the clusters), for an X
+        compared with several Y (a teacher with each student): its half of the
+        precomputation is done once."""
         x = np.asarray(x, dtype=float)
         y = np.asarray(y, dtype=float)
         if x.ndim != 2 or y.ndim != 2 or x.shape[0] != y.shape[0]:
@@ -94,20 +103,14 @@ class ClusteredCKA:
         labels = np.asarray(clusters, dtype=object).astype(str)
         if labels.shape != (x.shape[0],):
             raise ValueError(f"clusters must have one entry per row ({x.shape[0]})")
-        _, self.first, self.cluster_of = np.unique(labels, return_index=True, return_inverse=True)
-        order = np.argsort(self.cluster_of, kind="stable")
-        starts = np.searchsorted(self.cluster_of[order], np.arange(len(self.first)))
-
-        def by_cluster(a: np.ndarray) -> np.ndarray:  # a @ G: columns summed per cluster
-            return np.add.reduceat(a[:, order], starts, axis=1)
-
-        k = (x - x.mean(axis=0)) @ (x - x.mean(axis=0)).T
-        m = (y - y.mean(axis=0)) @ (y - y.mean(axis=0)).T
-        self.kg, self.mg = by_cluster(k), by_cluster(m)  # K G, M G (K and M are symmetric)
-        self.k_hat, self.m_hat = by_cluster(self.kg.T), by_cluster(self.mg.T)
-        self.p = {name: by_cluster(by_cluster(a * b).T) for name, (a, b) in
-                  {"km": (k, m), "kk": (k, k), "mm": (m, m)}.items()}  # fmt: skip
-        self.scale = max(np.abs(k).max(initial=0.0), np.abs(m).max(initial=0.0), 1e-300)
+        grouping = ClusterGrouping(labels)
+        self.first, self.cluster_of = grouping.first, grouping.cluster_of
+        sums_x, sums_y = GramSums.of(x, grouping, shared), GramSums.of(y, grouping)
+        self.kg, self.mg = sums_x.gram_g, sums_y.gram_g  # K G, M G
+        self.k_hat, self.m_hat = sums_x.hat, sums_y.hat
+        cross = grouping.by_cluster(grouping.by_cluster(sums_x.gram * sums_y.gram).T)
+        self.p = {"km": cross, "kk": sums_x.square, "mm": sums_y.square}
+        self.scale = max(sums_x.scale, sums_y.scale, 1e-300)
 
     def cluster_counts(self, weights: np.ndarray) -> np.ndarray:
         """c from row weights that are constant within each cluster (one weighting (n,), or
@@ -142,3 +145,51 @@ class ClusteredCKA:
             valid = (np.count_nonzero(w, axis=1) >= 2) & (self_k > floor) & (self_m > floor)
             cka = np.clip(hsic("km", u, v, k_w, m_w) / np.sqrt(self_k * self_m), 0.0, 1.0)
         return np.where(valid, cka, np.nan)
+
+
+class ClusterGrouping:
+    """Rows grouped by cluster label: `first` (the first row of each cluster, clusters in
+    label order), `cluster_of` (the cluster of each row), and `by_cluster(a)` = a G, the
+    columns of `a` summed per cluster (G: rows x clusters indicator, never built)."""
+
+    def __init__(self, labels: np.ndarray) -> None:
+        self.labels = labels
+        _, self.first, self.cluster_of = np.unique(labels, return_index=True, return_inverse=True)
+        self.order = np.argsort(self.cluster_of, kind="stable")
+        self.starts = np.searchsorted(self.cluster_of[self.order], np.arange(len(self.first)))
+
+    def by_cluster(self, a: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(a[:, self.order], self.starts, axis=1)
+
+
+@dataclass(frozen=True)
+class GramSums:
+    """One representation's half of `ClusteredCKA`'s precomputation: its Gram matrix
+    K = X_c X_c^T (columns centred on their plain means), K G, G^T K G, G^T (K o K) G, and
+    max |K|."""
+
+    gram: np.ndarray
+    gram_g: np.ndarray
+    hat: np.ndarray
+    square: np.ndarray
+    scale: float
+
+    @classmethod
+    def of(cls, x: np.ndarray, grouping: ClusterGrouping,
+           shared: dict[tuple, GramSums] | None = None) -> GramSums:  # fmt: skip
+        """The sums of `x` under `grouping`, from `shared` (keyed by content) when there."""
+        key = None
+        if shared is not None:
+            digest = hashlib.blake2b(np.ascontiguousarray(x).tobytes(), digest_size=16)
+            digest.update("\0".join(grouping.labels.tolist()).encode())
+            key = (x.shape, digest.hexdigest())
+            if key in shared:
+                return shared[key]
+        gram = (x - x.mean(axis=0)) @ (x - x.mean(axis=0)).T
+        gram_g = grouping.by_cluster(gram)  # K is symmetric: G^T K = (K G)^T
+        sums = cls(gram, gram_g, grouping.by_cluster(gram_g.T),
+                   grouping.by_cluster(grouping.by_cluster(gram * gram).T),
+                   float(np.abs(gram).max(initial=0.0)))  # fmt: skip
+        if key is not None:
+            shared[key] = sums
+        return sums
