@@ -194,10 +194,13 @@ def child(job: dict[str, Any]) -> dict[str, Any]:
     stages = {"imports": memory_mb()[1]}
     reset_peak()
     published = job["mode"] == "published"
-    victim: Any = load_model(
-        job["victim"], device=job["device"], kernels="eager" if published else "auto"
-    )
+    load_options = {"kernels": "eager", "modelling": "transformers"} if published else {}
+    if job.get("src"):  # the code before a change may not know every option
+        load_options = {k: v for k, v in load_options.items() if k == "kernels"}
+    victim: Any = load_model(job["victim"], device=job["device"], **load_options)
     kernels = victim.backend_info()["kernels"]
+    modelling = victim.backend_info().get("modelling", "transformers")
+    stages["load_check_child_peak"] = children_peak_mb()
     if published:
         victim = PublishedStyleVictim(victim)
     examples = load_examples(
@@ -236,6 +239,7 @@ def child(job: dict[str, Any]) -> dict[str, Any]:
         "memory_mb": stages,
         "virtual_peak": peak.strip(),
         "kernels": kernels,
+        "modelling": modelling,
         "substitute_seconds": substitute_seconds,
         "attacked": summary.attacked,
         "succeeded": summary.succeeded,

@@ -6,120 +6,12 @@ probabilities as eager on real batches for every torch format, and a disagreemen
 import numpy as np
 import pytest
 import torch
-from torch import nn
-from transformers import RobertaForSequenceClassification, RobertaModel
 
 from metacompress.errors import ConfigError
 from metacompress.models import kernels, load_model, predict
 from metacompress.models.onednn import onednn_available
 
 pytestmark = pytest.mark.skipif(not onednn_available(), reason="torch built without oneDNN")
-
-CODES = [
-    "int f(int a) { int x = a * 2; if (x > 3) x = x - 1; return x; }",
-    "void g(char *p, int n) { while (n > 0) { p[n] = 0; n--; } }",
-    "x",
-    " ".join(f"v{i} = v{i} + {i};" for i in range(60)),
-]
-
-
-class Wrapper(nn.Module):
-    """The research code's `Model`: `encoder` (and a pair head for clone models)."""
-
-    def __init__(self, encoder, hidden=None):
-        super().__init__()
-        self.encoder = encoder
-        if hidden is not None:
-            self.classifier = nn.Module()
-            self.classifier.dense = nn.Linear(hidden * 2, hidden)
-            self.classifier.out_proj = nn.Linear(hidden, 2)
-
-
-def research_folder(path, config, wrapper, tokenizer):
-    path.mkdir()
-    torch.save(wrapper.state_dict(), path / "model.bin")
-    config.to_json_file(path / "config.json")
-    tokenizer.save_pretrained(path)
-    return path
-
-
-@pytest.fixture
-def specs(make_hf_model, tmp_path, tokenizer, config_factory):
-    """A spec of every torch format, with its batch (single inputs or pairs)."""
-    torch.manual_seed(4)
-    config = config_factory(len(tokenizer), positions=130)
-    single = [(c,) for c in CODES]
-    pairs = [(CODES[0], CODES[3]), (CODES[2], CODES[1]), (CODES[1], CODES[1])]
-    defect = config_factory(len(tokenizer), num_labels=1, positions=130)
-    bare = tmp_path / "bare-tokenizer.json"
-    tokenizer.backend_tokenizer.save(str(bare))
-    return {
-        "transformers": (
-            make_hf_model(seed=4, spec={"format": "transformers", "max_length": 48}),
-            single,
-        ),
-        "codexglue-defect": (
-            {
-                "format": "codexglue-defect",
-                "max_length": 40,
-                "path": str(
-                    research_folder(
-                        tmp_path / "defect",
-                        defect,
-                        Wrapper(RobertaForSequenceClassification(defect)),
-                        tokenizer,
-                    )
-                ),
-            },
-            single,
-        ),
-        "compressor": (
-            {
-                "format": "compressor",
-                "task": "vulnerability",
-                "max_length": 40,
-                "tokenizer": str(bare),
-                "path": str(
-                    research_folder(
-                        tmp_path / "student",
-                        config,
-                        Wrapper(RobertaForSequenceClassification(config)),
-                        tokenizer,
-                    )
-                ),
-            },
-            single,
-        ),
-        "codexglue-clone": (
-            {
-                "format": "codexglue-clone",
-                "max_length": 40,
-                "path": str(
-                    research_folder(
-                        tmp_path / "clone", config, Wrapper(RobertaModel(config), 32), tokenizer
-                    )
-                ),
-            },
-            pairs,
-        ),
-        "graphcodebert": (
-            {
-                "format": "graphcodebert",
-                "task": "clone",
-                "max_length": 48,
-                "data_flow_length": 16,
-                "path": str(
-                    research_folder(
-                        tmp_path / "gcb",
-                        config,
-                        Wrapper(RobertaForSequenceClassification(config), 32),
-                        tokenizer,
-                    )
-                ),
-            },
-            pairs,
-        ),
-    }
 
 
 def test_onednn_equals_eager_for_every_torch_format(specs):

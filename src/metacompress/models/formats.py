@@ -23,6 +23,7 @@ from metacompress.configfile import Origin
 from metacompress.data.types import TASKS
 from metacompress.errors import ConfigError
 from metacompress.models.kernels import KERNELS
+from metacompress.models.modelling import MODELLINGS
 from metacompress.paths import path_problem
 from metacompress.registry import Registry, check_choice, check_range, get_params
 
@@ -69,7 +70,9 @@ class LoadOptions:
     - `trust_remote_code`: run model code shipped with a checkpoint (and import the function
       named by a `callable` spec file);
     - `kernels`: "auto", "eager" or "onednn" for torch models (see
-      `metacompress.models.kernels`).
+      `metacompress.models.kernels`);
+    - `modelling`: "auto", "transformers" or "lean": whose code computes a RoBERTa classifier
+      (see `metacompress.models.modelling`).
     """
 
     device: str = "cpu"
@@ -78,9 +81,11 @@ class LoadOptions:
     allow_pickle: bool = False
     trust_remote_code: bool = False
     kernels: str = "auto"
+    modelling: str = "auto"
 
     def __post_init__(self) -> None:
         check_choice("kernels", self.kernels, KERNELS)
+        check_choice("modelling", self.modelling, MODELLINGS)
         check_device(self.device)
         if self.batch_size != "auto":
             if not isinstance(self.batch_size, int):

@@ -14,7 +14,7 @@ A spec is one of:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from metacompress.configfile import Origin, read_yaml
 from metacompress.errors import ConfigError, MetaCompressError
 from metacompress.models.base import Classifier
 from metacompress.models.formats import FORMATS, LoadOptions, create_format
+from metacompress.models.modelling import checked
 from metacompress.paths import path_problem
 
 SPEC_NAME = "metacompress-model.yaml"
@@ -86,13 +87,16 @@ def load_model(
     allow_pickle: bool = False,
     trust_remote_code: bool = False,
     kernels: str = "auto",
+    modelling: str = "auto",
 ) -> Classifier:
     """Load the model described by `spec` (see the module docstring) as a Classifier.
 
     `device` is "cpu", "cuda", "cuda:N" or "auto"; `half` runs in float16 (GPU only);
     `batch_size` is an integer or "auto"; `allow_pickle` and `trust_remote_code` opt in to
     loading that can run code from the checkpoint; `kernels` ("auto", "eager", "onednn") picks
-    the CPU kernels of torch models (`metacompress.models.kernels`).
+    the CPU kernels of torch models (`metacompress.models.kernels`); `modelling` ("auto",
+    "transformers", "lean") whose code computes a RoBERTa classifier
+    (`metacompress.models.modelling`).
     """
     options = LoadOptions(
         device=device,
@@ -101,6 +105,7 @@ def load_model(
         allow_pickle=allow_pickle,
         trust_remote_code=trust_remote_code,
         kernels=kernels,
+        modelling=modelling,
     )
     data, base_dir, origin = _read(spec)
     return reload(SpecSource(data, base_dir, options, origin))
@@ -124,13 +129,15 @@ def load_model_as(label: str, spec: str | Path | dict[str, Any], **options: Any)
 
 @dataclass(frozen=True)
 class SpecSource:
-    """What a model was loaded from: the spec's keys, its folder, the load options and, for a
-    spec file, where its keys are (for errors)."""
+    """What a model was loaded from: the spec's keys, its folder, the load options, for a
+    spec file where its keys are (for errors), and the verdict of the lean RoBERTa's check
+    once made (`metacompress.models.modelling`; a model sent to another process keeps it)."""
 
     data: dict[str, Any]
     base_dir: Path | None
     options: LoadOptions
     origin: Origin | None = field(default=None, compare=False)
+    modelling_check: dict[str, Any] | None = field(default=None, compare=False)
 
 
 def reload(source: SpecSource) -> Classifier:
@@ -140,6 +147,7 @@ def reload(source: SpecSource) -> Classifier:
     if name is None:
         raise ConfigError(f"model spec has no 'format' key; expected one of: {FORMATS.names()}")
     model = create_format(str(name), data, source.origin).load(source.base_dir, source.options)
-    if hasattr(model, "spec_source"):
-        model.spec_source = source
+    model, verdict = checked(model, source)
+    if hasattr(model, "spec_source") and model.spec_source is None:
+        model.spec_source = replace(source, modelling_check=verdict)
     return model

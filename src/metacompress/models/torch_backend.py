@@ -108,14 +108,21 @@ def build_classifier(
     weights_sha256: str,
     files: dict[str, str],
     arity: int | None,
+    modelling: tuple[bool, str] = (False, "not a RoBERTa the lean code could run"),
 ) -> EngineClassifier:
     """The EngineClassifier running `module` (loaded from `source`) with the load options,
     after `check_vocabulary`; its identity holds the checksum of the model config inside
-    `module` and `module`'s head convention."""
+    `module`, `module`'s head convention and, when `module` is the lean RoBERTa, that fact.
+    `modelling` is (whether it is the lean RoBERTa, why), as `modelling.choose` says; the
+    backend's info records it (`metacompress.models.modelling` checks the lean one)."""
     check_vocabulary(encoder, module, source)
     device = options.resolved_device()
     probe = encoder.collate(encoder.encode_batch(PROBE_INPUTS[arity or 1]))
     backend = TorchBackend(module, device, options.half, options.kernels, probe)
+    lean, why = modelling
+    backend.info.update(modelling="lean" if lean else "transformers", modelling_reason=why)
+    if lean:
+        backend.info["attention"] = "sdpa"
     convention = getattr(module, "convention", None)
     return EngineClassifier(
         encoder=encoder,
@@ -130,6 +137,7 @@ def build_classifier(
         identity={
             "config": config_sha256(module),
             "head": convention() if convention is not None else None,
+            **({"modelling": "lean"} if lean else {}),
         },
     )
 

@@ -85,7 +85,7 @@ class GraphCodeBERTFormat(RawCheckpointFormat):
             source=hf,
         )
 
-    def build_module(self, config: Any, state: dict[str, Any]) -> Any:
+    def build_module(self, config: Any, state: dict[str, Any], lean: bool = False) -> Any:
         from transformers import RobertaForSequenceClassification
 
         from metacompress.models.graphcodebert import GraphCodeBERTModule

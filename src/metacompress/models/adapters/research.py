@@ -53,6 +53,7 @@ from metacompress.models.formats import (
     resolve_path,
 )
 from metacompress.models.heads import PairModule, SequenceModule
+from metacompress.models.modelling import choose, roberta_model, sequence_classifier
 from metacompress.models.torch_backend import (
     build_classifier,
     load_backend_tokenizer,
@@ -78,6 +79,8 @@ class RawCheckpointFormat(ModelFormat):
 
     #: tasks this format can run
     tasks: ClassVar[tuple[str, ...]] = ("vulnerability", "clone")
+    #: whether `build_module` can build the lean RoBERTa (`metacompress.models.modelling`)
+    lean_capable: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         check_task(self.task)
@@ -129,8 +132,9 @@ class RawCheckpointFormat(ModelFormat):
         return config, repr(reference)
 
     @abc.abstractmethod
-    def build_module(self, config: Any, state: dict[str, Any]) -> Any:
-        """The torch module whose state dict the checkpoint holds."""
+    def build_module(self, config: Any, state: dict[str, Any], lean: bool = False) -> Any:
+        """The torch module whose state dict the checkpoint holds (with the lean RoBERTa when
+        `lean`, for a format that is `lean_capable`)."""
 
     def resolved(self, config: Any) -> RawCheckpointFormat:
         """This format with settings that default to the config filled in."""
@@ -143,7 +147,13 @@ class RawCheckpointFormat(ModelFormat):
             state = {f"encoder.{k}": v for k, v in state.items()}
         config, config_name = self._config(base_dir, options)
         fmt = self.resolved(config)
-        module = fmt.build_module(copy.deepcopy(config), state)
+        if fmt.lean_capable:
+            modelling = choose(config, options.modelling)
+        elif options.modelling == "lean":
+            raise ConfigError(f"modelling 'lean' cannot run format {fmt.format_name!r}")
+        else:
+            modelling = (False, f"format {fmt.format_name!r} runs transformers' code")
+        module = fmt.build_module(copy.deepcopy(config), state, lean=modelling[0])
         fit_state_dict(module, state, weights, config_name)
         backend, hf, files = fmt._tokenizer_parts(base_dir, options)
         return build_classifier(
@@ -156,6 +166,7 @@ class RawCheckpointFormat(ModelFormat):
             weights_sha256=state_dict_sha256(module.state_dict()),
             files={str(weights): file_sha256(weights), **files},
             arity=arity_of(fmt.task),
+            modelling=modelling,
         )
 
 
@@ -164,6 +175,7 @@ class BlockCheckpointFormat(RawCheckpointFormat):
     """Research formats whose inputs are `[bos] + tokens[:L-2] + [eos]` blocks."""
 
     normalize_whitespace: bool = True
+    lean_capable: ClassVar[bool] = True
 
     def encoder_for(self, backend: Any, hf: Any) -> Encoder:
         if hf is None:
@@ -184,18 +196,16 @@ class BlockCheckpointFormat(RawCheckpointFormat):
         )
 
 
-def _sequence_classifier(config: Any, num_labels: int) -> Any:
-    from transformers import RobertaForSequenceClassification
-
+def _sequence_classifier(config: Any, num_labels: int, lean: bool) -> Any:
     config.num_labels = num_labels
-    return RobertaForSequenceClassification(config)
+    return sequence_classifier(config, lean)
 
 
-def _pair_module(config: Any, state: dict[str, Any], positive_column: int = 1) -> PairModule:
-    from transformers import RobertaModel
-
+def _pair_module(
+    config: Any, state: dict[str, Any], lean: bool, positive_column: int = 1
+) -> PairModule:
     pooler = any(k.startswith("encoder.pooler.") for k in state)
-    encoder = RobertaModel(config, add_pooling_layer=pooler)
+    encoder = roberta_model(config, pooler, lean)
     return PairModule(encoder, config.hidden_size, positive_column)
 
 
@@ -205,8 +215,10 @@ class CodeXGLUEDefectFormat(BlockCheckpointFormat):
     task: str | None = "vulnerability"
     tasks: ClassVar[tuple[str, ...]] = ("vulnerability",)
 
-    def build_module(self, config: Any, state: dict[str, Any]) -> SequenceModule:
-        return SequenceModule(_sequence_classifier(config, 1), "sigmoid")
+    def build_module(
+        self, config: Any, state: dict[str, Any], lean: bool = False
+    ) -> SequenceModule:
+        return SequenceModule(_sequence_classifier(config, 1, lean), "sigmoid")
 
 
 @model_format("codexglue-clone", "CodeXGLUE BigCloneBench checkpoint: two blocks, pair head")
@@ -219,8 +231,8 @@ class CodeXGLUECloneFormat(BlockCheckpointFormat):
         super().__post_init__()
         check_choice("weights_layout", self.weights_layout, ("study",))
 
-    def build_module(self, config: Any, state: dict[str, Any]) -> PairModule:
-        return _pair_module(config, state)
+    def build_module(self, config: Any, state: dict[str, Any], lean: bool = False) -> PairModule:
+        return _pair_module(config, state, lean)
 
 
 #: The positive column of Compressor-family students, per task, as their evaluation reads it.
@@ -245,7 +257,7 @@ class CompressorFormat(BlockCheckpointFormat):
             return self.positive_column
         return COMPRESSOR_POSITIVE_COLUMN[str(self.task)]
 
-    def build_module(self, config: Any, state: dict[str, Any]) -> Any:
+    def build_module(self, config: Any, state: dict[str, Any], lean: bool = False) -> Any:
         if self.task == "clone":
-            return _pair_module(config, state, self.column)
-        return SequenceModule(_sequence_classifier(config, 2), "softmax", self.column)
+            return _pair_module(config, state, lean, self.column)
+        return SequenceModule(_sequence_classifier(config, 2, lean), "softmax", self.column)

@@ -43,6 +43,7 @@ from metacompress.models.formats import (
     model_format,
 )
 from metacompress.models.heads import SequenceModule
+from metacompress.models.modelling import choose, sequence_classifier
 from metacompress.models.torch_backend import build_classifier, load_hf_tokenizer
 from metacompress.registry import check_choice, check_range
 
@@ -99,19 +100,35 @@ def single_weights(folder: Path) -> Path | None:
     return folder / "pytorch_model.bin"
 
 
-def _from_state_dict(target: str, state: dict[str, Any], trust_remote_code: bool) -> Any:
-    """The folder's model class, built from its config and filled with `state`."""
+def _from_state_dict(target: str, state: dict[str, Any], options: LoadOptions) -> Any:
+    """(the folder's model built from its config and filled with `state`, transformers'
+    loading info, (lean or not, why)): the lean RoBERTa when `modelling.choose` allows it and
+    `state` holds exactly its tensors, else the folder's transformers class."""
     import torch
-    from transformers import AutoConfig, AutoModelForSequenceClassification
+    from transformers import AutoConfig
 
-    config = AutoConfig.from_pretrained(target, trust_remote_code=trust_remote_code)
+    config = AutoConfig.from_pretrained(target, trust_remote_code=options.trust_remote_code)
+    lean, why = choose(config, options.modelling)
+    if lean:
+        model = sequence_classifier(config, lean=True)  # no initial values: `state` fills it
+        expected = set(model.state_dict())
+        found = {k for k in state if not k.endswith(IGNORABLE_SUFFIXES)}
+        if found == expected:
+            model.load_state_dict({k: state[k] for k in expected}, assign=True)
+            return model, {}, (True, why)
+        lean, why = False, "the checkpoint's tensors are not the lean RoBERTa's"
+        if options.modelling == "lean":
+            raise ConfigError(f"modelling 'lean' cannot be used: {why}")
+    from transformers import AutoModelForSequenceClassification
+
     with torch.device("meta"):  # only to learn the class: no memory, no initialisation
         probe = AutoModelForSequenceClassification.from_config(
-            config, trust_remote_code=trust_remote_code
+            config, trust_remote_code=options.trust_remote_code
         )
-    return type(probe).from_pretrained(
+    model, info = type(probe).from_pretrained(
         None, config=config, state_dict=state, dtype=torch.float32, output_loading_info=True
     )
+    return model, info, (lean, why)
 
 
 @model_format("transformers", "Hugging Face sequence classifier (folder or hub id)")
@@ -147,6 +164,10 @@ class TransformersFormat(ModelFormat):
         target, folder = self._target(base_dir)
         weights = single_weights(folder) if folder is not None else None
         state = load_state_dict(weights, allow_pickle=options.allow_pickle) if weights else None
+        modelling = (False, "asked for" if options.modelling == "transformers" else
+                     "the weights are not one file of a local folder")  # fmt: skip
+        if state is None and options.modelling == "lean":
+            raise ConfigError(f"modelling 'lean' cannot be used: {modelling[1]}")
         try:
             with quiet_transformers():
                 if state is None:
@@ -157,8 +178,10 @@ class TransformersFormat(ModelFormat):
                         output_loading_info=True,
                     )
                 else:
-                    model, info = _from_state_dict(target, state, options.trust_remote_code)
+                    model, info, modelling = _from_state_dict(target, state, options)
                     del state  # the model holds its tensors; kept here they could not be freed
+        except ConfigError:
+            raise
         except Exception as error:  # transformers, safetensors and torch raise many types
             first = str(error).strip().splitlines()[0] if str(error).strip() else ""
             raise ConfigError(
@@ -194,6 +217,7 @@ class TransformersFormat(ModelFormat):
             weights_sha256=state_dict_sha256(model.state_dict()),
             files=weight_files(folder) if folder is not None else {},
             arity=arity_of(self.task),
+            modelling=modelling,
         )
 
     def _tokenizer(self, base_dir: Path | None, options: LoadOptions) -> Any:
