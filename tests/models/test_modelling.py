@@ -47,9 +47,7 @@ def test_lean_equals_transformers_for_every_format_that_runs_it(specs):
         assert lean.fingerprint != reference.fingerprint  # like the kernels: no shared cache
 
 
-def test_a_probe_disagreement_keeps_transformers_or_fails_when_insisted(
-    make_hf_model, monkeypatch
-):
+def test_a_probe_disagreement_keeps_transformers_or_fails_when_insisted(make_hf_model, monkeypatch):
     folder = make_hf_model(seed=8)
     monkeypatch.setattr(modelling, "TOLERANCE", -1.0)
     info = load_model(folder).backend_info()

@@ -159,7 +159,6 @@ class TransformersFormat(ModelFormat):
 
     def load(self, base_dir: Path | None, options: LoadOptions) -> EngineClassifier:
         import torch
-        from transformers import AutoModelForSequenceClassification
 
         target, folder = self._target(base_dir)
         weights = single_weights(folder) if folder is not None else None
@@ -171,6 +170,8 @@ class TransformersFormat(ModelFormat):
         try:
             with quiet_transformers():
                 if state is None:
+                    from transformers import AutoModelForSequenceClassification
+
                     model, info = AutoModelForSequenceClassification.from_pretrained(
                         target,
                         dtype=torch.float32,
