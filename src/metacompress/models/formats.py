@@ -32,11 +32,12 @@ FORMATS: Registry[type[ModelFormat]] = Registry(
 )
 DEVICES = ("cpu", "cuda", "auto")
 #: Tokens per batch of batch size "auto". On a CPU a transformer's cost per input does not
-#: fall with larger batches while its activations grow with them: 1,024 tokens measured faster
-#: than 4,096 (12-layer, 768-hidden encoder, 32 Devign functions at 256 tokens: 232-262
-#: against 334-335 CPU ms per input, peak 854-885 against 1,022-1,077 MB; 3 MB student: the
-#: same, 21.7-21.9 against 21.5-22.4 ms), `benchmarks/inference/README.md`.
-DEFAULT_AUTO_TOKENS = {"cpu": 1024, "cuda": 262144}
+#: fall with larger batches while its activations grow with them: 512 tokens measured no slower
+#: than 1,024 and 1,024 faster than 4,096, each with less memory (12-layer, 768-hidden
+#: encoder, Devign functions at 256 tokens, CPU ms per input and peak MB while scoring: 4,096:
+#: 334-335, 1,022-1,077; 1,024: 242-264, 712-733; 512: 232-241, 681-718; 3 MB student: 21.5-22.9
+#: at every size), `benchmarks/inference/README.md`.
+DEFAULT_AUTO_TOKENS = {"cpu": 512, "cuda": 262144}
 
 
 def model_format(name: str, description: str) -> Callable[[type[ModelFormat]], type[ModelFormat]]:
