@@ -17,7 +17,8 @@ Models: `bench_inference.py`'s teacher-125m (CodeBERT's sizes, 512 tokens) and 3
   processes, counted as their CPU time once they have ended: `compiler_processes_cpu_s*`), and
   later calls with shapes it has not seen may compile again (inside the timed pass's CPU
   time).
-Modes run `--repeat` times, interleaved, the fastest CPU time of each kept.
+Modes run `--repeat` times, interleaved, the fastest CPU time of each kept. `--freezing` sets
+inductor's freezing (weights folded as constants and, on a CPU, prepacked for oneDNN).
 """
 
 from __future__ import annotations
@@ -115,9 +116,17 @@ def main() -> None:
     parser.add_argument("--models", nargs="+", default=["teacher-125m", "student"])
     parser.add_argument("--n", type=int, default=8, help="number of Devign test functions")
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument(
+        "--freezing", action="store_true",
+        help="inductor's freezing (weights as constants, prepacked for oneDNN on a CPU)",
+    )  # fmt: skip
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     torch.set_num_threads(1)
+    if args.freezing:
+        from torch._inductor import config as inductor_config
+
+        inductor_config.freezing = True
     batch = devign_functions(SHARED / "devign" / "test.jsonl.xz", args.n)
     load_before = os.getloadavg()
     results = []

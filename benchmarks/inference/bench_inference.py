@@ -17,8 +17,9 @@ this process) of:
 (a) fixed padding: the model's encoder, batches of 32 in input order, each padded to max_length,
     torch's kernels (what a naive runner does);
 (b) engine, eager: `predict_proba` (length-sorted batches, dynamic padding, batch size auto)
-    with torch's own kernels (`kernels="eager"`, what the model layer did before oneDNN);
-(c) engine, auto: the same with the kernels `kernels="auto"` chooses (`backend_info()` says
+    with transformers' modelling code and torch's own kernels (`kernels="eager",
+    modelling="transformers"`, what the model layer did before oneDNN and the lean RoBERTa);
+(c) engine, auto: the same with the modelling and kernels chosen at load (`backend_info()` says
     which);
 (d) ONNX Runtime: the model exported with `export_onnx` (TorchScript exporter) and loaded as
     format `onnx` (graph optimisation level all, one intra-op thread per torch thread); the
@@ -153,7 +154,7 @@ def bench(name: str, spec: Path, batch: list[tuple[str, ...]], work: Path, repea
     from metacompress.models.onnx_export import export_onnx
 
     n = len(batch)
-    eager = load_model(spec, kernels="eager")
+    eager = load_model(spec, kernels="eager", modelling="transformers")
     auto = load_model(spec)
     started = time.perf_counter()
     export_onnx(eager, work / f"{name}.onnx", exporter="torchscript")
