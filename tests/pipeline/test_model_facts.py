@@ -37,6 +37,19 @@ def test_size_of_torch_weights_counts_every_parameter_and_its_bytes():
     assert half["size_mb"] == pytest.approx(size["size_mb"] / 2)
 
 
+def test_size_counts_the_linear_weights_the_model_layer_runs_by_onednn():
+    from metacompress.models.onednn import onednn_available, to_onednn_linears
+
+    if not onednn_available():
+        pytest.skip("this torch build has no oneDNN")
+    module = torch.nn.Sequential(torch.nn.Embedding(50, 6), torch.nn.Linear(6, 4),
+                                 torch.nn.Linear(4, 2, bias=False))  # fmt: skip
+    dense = model_size(_TorchModel(module))
+    assert dense["parameters"] == 50 * 6 + 6 * 4 + 4 + 4 * 2
+    assert to_onednn_linears(module) == 2
+    assert model_size(_TorchModel(module)) == dense
+
+
 def test_a_callable_has_the_declared_size_or_none():
     model = CallableClassifier(constant, "c")
     assert model_size(model) == {"parameters": None, "size_mb": None, "source": None}

@@ -1,8 +1,11 @@
 """What the effectiveness table says about a model besides its scores: size and CPU speed.
 
 Size, read from the loaded model (never estimated):
-- a PyTorch model: parameters = the number of elements of its parameters; size in MB =
-  their bytes as loaded / 10^6 (float32: 4 bytes each, the convention of `distill`);
+- a PyTorch model: parameters = the number of elements of its weights; size in MB =
+  their bytes as loaded / 10^6 (float32: 4 bytes each, the convention of `distill`). Its
+  weights are its parameters and the weight (and bias, when it has one) of each linear layer
+  the model layer runs by oneDNN (`models.onednn.OneDNNLinear` holds them as buffers, not
+  parameters: without them a 125M encoder on the CPU counted 39M);
 - an ONNX model: size in MB = the bytes of its .onnx file and external data / 10^6
   (parameters unknown);
 - anything else (a Python callable): what the study config declares (`size_mb`,
@@ -40,7 +43,7 @@ def model_size(model: Any, declared: Mapping[str, Any] | None = None) -> dict[st
     model = _inner(model)
     module = getattr(getattr(model, "backend", None), "module", None)
     if module is not None and hasattr(module, "parameters"):
-        tensors = list(module.parameters())
+        tensors = _weights(module)
         return {
             "parameters": int(sum(t.numel() for t in tensors)),
             "size_mb": sum(t.numel() * t.element_size() for t in tensors) / 1e6,
@@ -55,6 +58,17 @@ def model_size(model: Any, declared: Mapping[str, Any] | None = None) -> dict[st
         return {"parameters": declared.get("parameters"), "size_mb": declared.get("size_mb"),
                 "source": "declared"}  # fmt: skip
     return {"parameters": None, "size_mb": None, "source": None}
+
+
+def _weights(module: Any) -> list[Any]:
+    """The parameters of a torch `module` and the weights of its oneDNN linear layers."""
+    from metacompress.models.onednn import OneDNNLinear
+
+    tensors = list(module.parameters())
+    for layer in module.modules():
+        if isinstance(layer, OneDNNLinear):
+            tensors += [layer.weight, layer.bias] if layer.has_bias else [layer.weight]
+    return tensors
 
 
 def model_speed(model: Any, inputs: Sequence[tuple[str, ...]], batch_size: int) -> dict[str, Any]:
