@@ -15,7 +15,7 @@ Choices (`LoadOptions.modelling`):
 
 The reference runs in this process when transformers' RoBERTa code is already imported or the
 weights hold less than `ISOLATE_MIN_BYTES` = 64 MiB (a small model: the import costs time, not
-memory that matters); otherwise in a spawned child process that loads the model with
+memory that matters); otherwise in a child interpreter that loads the model with
 transformers, scores the probe and exits, so this process never imports that code (about
 6 CPU seconds for a 12-layer, 768-hidden encoder on the benchmark machine). The
 verdict (modelling, reason, largest difference, where it was checked) is part of
