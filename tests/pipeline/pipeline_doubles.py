@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -87,10 +88,14 @@ def raising_student() -> CallableClassifier:
     return CallableClassifier(fn, "student", fingerprint="raising")
 
 
-def slow(model: CallableClassifier, seconds: float) -> CallableClassifier:
-    """`model`, sleeping `seconds` per call (to widen the window a fault can hit)."""
+def slow(
+    model: CallableClassifier, seconds: float, on_call: Callable[[], None] = lambda: None
+) -> CallableClassifier:
+    """`model`, calling `on_call` and then sleeping `seconds` per call (to widen the window a
+    fault can hit)."""
 
     def fn(batch: list[tuple[str, ...]]) -> np.ndarray:
+        on_call()
         time.sleep(seconds)
         return model.fn(batch)
 

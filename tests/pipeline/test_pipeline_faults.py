@@ -1,11 +1,14 @@
 """Fault injection: a run killed with SIGKILL at random points of each stage, then resumed,
 ends with exactly the tables of an uninterrupted run.
 
-Each run is a forked child process (cheap to start, with the test doubles already imported);
-the test watches the run store from outside and kills the child once the chosen stage has
-committed a random number of units, so the kill lands between or inside transactions. In the
-child, every unit of work and every model call sleeps a little, which changes no result but
-makes each stage last long enough to be hit.
+Each run is a forked child process (cheap to start, with the test doubles already imported).
+The child carries its own fault: each time a unit of work starts (a variant, a model call, a
+relation, the export) it reads its run store, and once the chosen stage has committed the
+chosen number of units it arms a timer that SIGKILLs it a random few milliseconds later, so
+the kill lands between or inside transactions. Where the fault is armed depends only on the
+committed work, never on how fast the machine is (a watcher polling from outside missed short
+stages under load). In the child, every unit of work and every model call sleeps a little,
+which changes no result but widens the window a kill can hit.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import os
 import random
 import signal
 import sqlite3
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -34,6 +38,7 @@ STAGES = ("load", "variants", "inference", "relations", "final")
 
 def config(out: Path) -> RunConfig:
     raw = {
+        "cache": "run",  # every run calls its models: the inference stage is killed in a call
         "task": "vulnerability",
         "seed": 11,
         "data": {"format": "jsonl", "path": "given.jsonl"},
@@ -49,31 +54,70 @@ def config(out: Path) -> RunConfig:
     return parse_config(raw, base_dir=out.parent)
 
 
-def run(out: Path, resume: bool = False, sleep: float = 0.0) -> runner.RunOutcome:
+def run(out: Path, resume: bool = False, sleep: float = 0.0, fault=None) -> runner.RunOutcome:
+    check = fault.check if fault is not None else lambda: None
     models = {
-        "teacher": slow(teacher(), sleep),
-        "student": slow(flipping_student({"f3", "f4"}), sleep),
+        "teacher": slow(teacher(), sleep, check),
+        "student": slow(flipping_student({"f3", "f4"}), sleep, check),
     }
     return runner.run_experiment(
         config(out), resume=resume, data=examples(N_EXAMPLES), models=models
     )
 
 
-def _child(out: Path, resume: bool) -> None:
+class Fault:
+    """SIGKILL of this process `delay` seconds after the first unit of work that starts while
+    its run is in `stage` with at least `threshold` units committed (see the module
+    docstring). A unit that starts after the stage has ended arms it too, and leaves a
+    `missed` file beside the run for the test to fail on."""
+
+    def __init__(self, run_dir: Path, stage: str, threshold: int, delay: float) -> None:
+        self.run_dir, self.stage, self.threshold = run_dir, stage, threshold
+        self.killer = threading.Timer(delay, os.kill, (os.getpid(), signal.SIGKILL))
+
+    def check(self) -> None:
+        if self.killer.is_alive() or self.killer.finished.is_set():
+            return
+        now, count = progress(self.run_dir)
+        if STAGES.index(now) > STAGES.index(self.stage):
+            missed_marker(self.run_dir).write_text(f"missed stage {self.stage}: in {now}")
+        elif now != self.stage or count < self.threshold:
+            return
+        self.killer.start()
+
+    def wait(self) -> None:
+        """Block until the kill (a run that ends first is killed after its end)."""
+        if not self.killer.is_alive():
+            self.killer.start()
+        self.killer.join()
+
+
+def missed_marker(run_dir: Path) -> Path:
+    return run_dir.with_name(run_dir.name + ".missed")
+
+
+def _child(out: Path, resume: bool, fault_at: tuple[str, int, float] | None = None) -> None:
     try:
+        fault = Fault(out, *fault_at) if fault_at is not None else None
+        check = fault.check if fault is not None else lambda: None
+        if fault is not None and fault.stage == "load":
+            fault.killer.start()
         make_variant, evaluate_relations = runner.make_variant, runner.evaluate_relations
 
         def slow_variant(unit):
+            check()
             time.sleep(0.004)
             return make_variant(unit)
 
         def slow_relations(outputs, relations, student):
+            check()
             time.sleep(0.05)
             return evaluate_relations(outputs, relations, student)
 
         export = runner.RunStore.export
 
         def slow_export(store, folder):
+            check()
             time.sleep(0.1)  # a kill in "final" lands before, inside or after the export
             written = export(store, folder)
             time.sleep(0.15)
@@ -82,7 +126,9 @@ def _child(out: Path, resume: bool) -> None:
         runner.make_variant = slow_variant
         runner.evaluate_relations = slow_relations
         runner.RunStore.export = slow_export
-        run(out, resume, sleep=0.01)
+        run(out, resume, sleep=0.01, fault=fault)
+        if fault is not None:
+            fault.wait()
     except BaseException:
         traceback.print_exc()
         os._exit(1)
@@ -122,28 +168,23 @@ def progress(run_dir: Path) -> tuple[str, int]:
 
 
 def kill_inside(run_dir: Path, stage: str, rng: random.Random, resume: bool) -> None:
-    """Start the run and SIGKILL it at a random point inside `stage`."""
+    """Run (or resume) the run and SIGKILL it at a random point inside `stage`."""
     threshold = {"load": 0, "variants": N_EXAMPLES + rng.randrange(50),
                  "inference": rng.randrange(70), "relations": rng.randrange(6),
                  "final": 0}[stage]  # fmt: skip
-    delay = rng.uniform(0.0, 0.2) if stage in ("load", "final") else 0.0
-    process = multiprocessing.get_context("fork").Process(target=_child, args=(run_dir, resume))
+    delay = rng.uniform(0.0, 0.2) if stage in ("load", "final") else rng.uniform(0.0, 0.005)
+    fault = (stage, threshold, delay)
+    process = multiprocessing.get_context("fork").Process(
+        target=_child, args=(run_dir, resume, fault)
+    )
     process.start()
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if not process.is_alive():
-            pytest.fail(f"the run ended (exit {process.exitcode}) before its fault in {stage}")
-        now, count = progress(run_dir)
-        if now == stage and count >= threshold:
-            time.sleep(delay)
-            os.kill(process.pid, signal.SIGKILL)
-            process.join()
-            assert process.exitcode == -signal.SIGKILL
-            return
-        assert STAGES.index(now) <= STAGES.index(stage), f"missed stage {stage}: in {now}"
-        time.sleep(0.001)
-    process.kill()
-    pytest.fail(f"stage {stage} never came")
+    process.join(120)
+    if process.is_alive():
+        process.kill()
+        pytest.fail(f"the run with a fault in {stage} neither ended nor was killed")
+    assert process.exitcode == -signal.SIGKILL, f"exit {process.exitcode} with a fault in {stage}"
+    missed = missed_marker(run_dir)
+    assert not missed.exists(), missed.read_text()
 
 
 def resume_to_the_end(run_dir: Path) -> None:
