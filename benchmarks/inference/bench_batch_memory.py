@@ -16,6 +16,7 @@ FOLDER: a model folder with a metacompress-model.yaml, e.g. the 12-layer victim 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import itertools
 import json
 import lzma
@@ -29,6 +30,7 @@ SHARED = Path(
         "METACOMPRESS_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
     )
 ).resolve()
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 
 
 def memory_mb() -> dict[str, int]:
@@ -51,7 +53,7 @@ def main() -> None:
     parser.add_argument("--budgets", type=int, nargs="+", default=[4096, 1024, 2048])
     parser.add_argument(
         "--limit-heap", action="store_true",
-        help="fix glibc's mmap threshold first (`distill.memory.limit_heap_growth`)",
+        help="fix glibc's mmap threshold at 64 KiB first (what training did until 2026-12-02)",
     )  # fmt: skip
     parser.add_argument("--out", help="write the results as JSON here")
     args = parser.parse_args()
@@ -70,9 +72,9 @@ def main() -> None:
     from metacompress.models import load_model
 
     if args.limit_heap:
-        from metacompress.distill.memory import limit_heap_growth
-
-        limit_heap_growth()
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+        libc.mallopt(M_MMAP_THRESHOLD, 64 * 1024)
     stage("import metacompress")
     model = load_model(args.model, kernels=args.kernels)
     stage(f"load ({model.backend_info()['kernels']})")

@@ -24,7 +24,8 @@ larger is run as micro-batches of at most that size, each loss weighted by its s
 batch's examples and the gradients accumulated before the one optimizer step: the same
 update as the whole batch for a loss that is a mean over examples, with the activation memory
 of the micro-batch (attention alone holds batch x heads x length^2 floats per layer); and
-`memory.limit_heap_growth` keeps tensors of changing shapes from fragmenting the heap.
+`memory.release_freed_heap` after each step keeps tensors of changing shapes from piling up
+free heap pages.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ import numpy as np
 from metacompress.distill.batching import POOL_BATCHES, epoch_batches
 from metacompress.distill.checkpoints import Checkpoints
 from metacompress.distill.encoding import pad_batch
-from metacompress.distill.memory import limit_heap_growth
+from metacompress.distill.memory import release_freed_heap
 from metacompress.progress import progress
 
 MAX_GRAD_NORM = 1.0
@@ -129,7 +130,6 @@ def fit(
     evaluation records (the learning curve). See the module docstring."""
     import torch
 
-    limit_heap_growth()
     n = len(lengths)
     per_epoch = max(1, -(-n // settings.batch_size))
     total = settings.total_steps(n)
@@ -175,6 +175,7 @@ def fit(
         torch.nn.utils.clip_grad_norm_(model.parameters(), MAX_GRAD_NORM)
         optimizer.step()
         scheduler.step()
+        release_freed_heap()
         counters.step = step + 1
         counters.loss_sum += batch_loss
         counters.loss_steps += 1
