@@ -11,6 +11,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from repair_doubles import copy_examples, train_planted_student  # noqa: E402
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _one_thread_for_fixtures():
+    """One torch thread from the start, for the module and session fixtures too: they are set
+    up before any function fixture, and the thread count changes floating-point sums, so a
+    trained fixture model made with torch's default threads differed from the same model
+    trained inside a test (`test_reproduce` compares the two)."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(autouse=True)
 def _one_thread():
     import torch

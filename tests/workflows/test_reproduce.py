@@ -52,14 +52,16 @@ def micro_demo(study: StudySettings = MICRO_STUDY) -> Iterator[None]:
         yield
 
 
-def _reproduce(out: Path, stop_at: str | None = None, study: StudySettings = MICRO_STUDY):
+def _reproduce(
+    out: Path, stop_at: str | None = None, study: StudySettings = MICRO_STUDY, jobs: int = 1
+):
     def stop(name: str) -> None:
         if name == stop_at:
             raise Stop(name)
 
     with micro_demo(study):
         return run_reproduce(out, task="vulnerability", budget="demo", teachers=("roberta",),
-                             quiet=True, on_stage_done=stop)  # fmt: skip
+                             quiet=True, on_stage_done=stop, jobs=jobs)  # fmt: skip
 
 
 def _tables(folder: Path) -> dict[str, list[dict[str, str]]]:
@@ -122,6 +124,23 @@ def test_a_reproduce_stopped_after_each_stage_and_resumed_gives_the_same_tables(
     assert resumed.summary.read_text() == uninterrupted.summary.read_text()
 
 
+def test_students_distilled_two_at_a_time_in_their_own_processes_give_the_same_tables(
+    uninterrupted, tmp_path
+):
+    out = tmp_path / "jobs"
+    with pytest.raises(Stop):
+        _reproduce(out, "teacher:vulnerability:codebert-like")
+    together = _reproduce(out, jobs=2)
+    stages = json.loads((out / MANIFEST).read_text())["stages"]
+    alone = json.loads((uninterrupted.out_dir / MANIFEST).read_text())["stages"]
+    students = [name for name in stages if name.startswith("student:")]
+    assert len(students) == 3
+    for name in students:
+        assert stages[name]["outputs"] == alone[name]["outputs"]
+    assert _tables(together.tables_dir) == _tables(uninterrupted.tables_dir)
+    assert together.summary.read_text() == uninterrupted.summary.read_text()
+
+
 def test_changed_settings_are_refused_not_silently_reused(uninterrupted, tmp_path):
     out = tmp_path / "copy"
     shutil.copytree(uninterrupted.out_dir, out)
@@ -153,3 +172,5 @@ def test_bad_arguments_are_config_errors(tmp_path):
         run_reproduce(tmp_path, task="clone", budget="huge")
     with pytest.raises(ConfigError, match="teachers"):
         run_reproduce(tmp_path, task="clone", teachers=("bert",))
+    with pytest.raises(ConfigError, match="--jobs"):
+        run_reproduce(tmp_path, task="clone", jobs=0)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import os
+import random
+import time
 
 import pytest
 
 from metacompress.errors import ConfigError
-from metacompress.workflows.reproduce_stages import MANIFEST, StageBook, fingerprint
+from metacompress.workflows.reproduce_stages import MANIFEST, Stage, StageBook, fingerprint
 
 
 def _counting_work(calls: list[str], name: str, folder):
@@ -89,3 +93,62 @@ def test_an_unreadable_manifest_is_a_config_error_naming_it(tmp_path):
     (tmp_path / MANIFEST).write_text("{not json")
     with pytest.raises(ConfigError, match=MANIFEST):
         StageBook(tmp_path)
+
+
+def _drawing_job(folder, seconds: float = 0.0, fail: bool = False) -> dict:
+    """A stage job for worker processes: a draw of the stage's seeded generator, its pid."""
+    time.sleep(seconds)
+    if fail:
+        raise ValueError("the stage failed")
+    folder.mkdir(parents=True, exist_ok=True)
+    return {"draw": random.random(), "pid": os.getpid()}
+
+
+def _drawing_stages(base, names, **job_args) -> list[Stage]:
+    return [Stage(n, {"n": n}, base / n, functools.partial(_drawing_job, base / n, **job_args))
+            for n in names]  # fmt: skip
+
+
+def test_stages_run_in_worker_processes_give_what_they_give_in_this_one(tmp_path):
+    names = ["a", "b", "c"]
+    alone = StageBook(tmp_path / "alone", quiet=True).run_all(
+        _drawing_stages(tmp_path / "alone", names), jobs=1
+    )
+    done: list[str] = []
+    book = StageBook(tmp_path / "jobs", quiet=True, on_done=done.append)
+    together = book.run_all(_drawing_stages(tmp_path / "jobs", names), jobs=2)
+    assert {n: (key, out["draw"]) for n, (key, out) in together.items()} == {
+        n: (key, out["draw"]) for n, (key, out) in alone.items()
+    }
+    assert {out["pid"] for _, out in alone.values()} == {os.getpid()}
+    assert os.getpid() not in {out["pid"] for _, out in together.values()}
+    assert len({out["pid"] for _, out in together.values()}) == 3  # a fresh process each
+    assert sorted(done) == names
+    recorded = json.loads((tmp_path / "jobs" / MANIFEST).read_text())["stages"]
+    assert {n: r["outputs"]["draw"] for n, r in recorded.items()} == {
+        n: out["draw"] for n, (_, out) in alone.items()
+    }
+    again = StageBook(tmp_path / "jobs", quiet=True).run_all(
+        _drawing_stages(tmp_path / "jobs", names, fail=True), jobs=2
+    )  # finished: reused, the failing jobs never run
+    assert again == together
+
+
+def test_a_failing_worker_stage_raises_here_and_the_stages_still_running_are_not_recorded(
+    tmp_path,
+):
+    stages = [*_drawing_stages(tmp_path, ["slow"], seconds=60),
+              *_drawing_stages(tmp_path, ["failing"], fail=True)]  # fmt: skip
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="the stage failed"):
+        StageBook(tmp_path, quiet=True).run_all(stages, jobs=2)
+    assert time.monotonic() - started < 50  # the slow stage's worker was killed
+    assert not (tmp_path / MANIFEST).exists()
+
+
+def test_workers_print_their_start_and_this_process_their_end(tmp_path, capfd):
+    StageBook(tmp_path, prefix="demo").run_all(_drawing_stages(tmp_path, ["a", "b"]), jobs=2)
+    lines = capfd.readouterr().err.splitlines()
+    assert sum("started (in its own process)" in x for x in lines) == 2
+    assert sum(": done in 0:0" in x for x in lines) == 2
+    assert all(x.startswith("[demo 0:") for x in lines)

@@ -2,7 +2,7 @@
 
     metacompress reproduce [--task clone|vulnerability|both] [--budget demo|cpu|paper]
                            --out DIR [--teachers roberta,graphcodebert] [--data FOLDER]
-                           [--seed S] [--threads N] [--restart]
+                           [--seed S] [--threads N] [--jobs N] [--restart]
 
 Per task and teacher (roberta: CodeBERT-like; graphcodebert): 1 the teacher (masked-LM
 pre-training, fine-tuning), 2 its Compressor, AVATAR and MORPH students, 3 one study run
@@ -10,7 +10,9 @@ pre-training, fine-tuning), 2 its Compressor, AVATAR and MORPH students, 3 one s
 against every model), 4 the paper's tables over every study (DIR/tables/, a row group per task
 and teacher) and DIR/summary.md. Run it again with the same arguments to continue a killed
 reproduce: finished stages are reused (DIR/reproduce.json), changed settings are refused
-unless --restart. One progress line per stage goes to stderr, also when it is not a terminal.
+unless --restart. --jobs N trains up to N teachers (then students) at once, each in its own
+process with --threads torch threads (on 2 cores: --jobs 2 --threads 1); the results are those
+of --jobs 1. One progress line per stage goes to stderr, also when it is not a terminal.
 The demo budget runs on the built-in synthetic benchmark; cpu and paper read Devign and
 BigCloneBench from --data (a folder holding devign/ and bigclonebench/ as CodeXGLUE lays them
 out; default $METACOMPRESS_SHARED_DATA). Exit status 0, or 2 for a usage or config error.
@@ -42,6 +44,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--data", help="folder with devign/ and bigclonebench/ (cpu, paper)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's)")
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="teachers or students trained at once (default: 1)"
+    )
     parser.add_argument("--restart", action="store_true", help="redo stages whose settings changed")
     parser.set_defaults(handler=run)
 
@@ -66,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
         data_dir=args.data,
         quiet=args.quiet,
         restart=args.restart,
+        jobs=args.jobs,
     )
     print_result(result)
     return 0

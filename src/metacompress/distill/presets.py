@@ -20,7 +20,7 @@ teacher's cache).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -123,24 +123,38 @@ def student_plans(budget: str, task: str) -> tuple[StudentPlan, ...]:
     return STUDENTS[budget][task]
 
 
-def task_data(budget: str, task: str, shared_data: str | Path | None = None, seed: int = 0):
-    """The budget's data for `task`: synthetic for demo, the shared CodeXGLUE files otherwise
-    (`shared_data` is the folder holding devign/ and bigclonebench/)."""
+def task_data(
+    budget: str,
+    task: str,
+    shared_data: str | Path | None = None,
+    seed: int = 0,
+    sizes: Sequence[int] | None = None,
+):
+    """The budget's data for `task`: synthetic for demo (`sizes`, default `SYNTHETIC_SIZES`),
+    the shared CodeXGLUE files otherwise (`shared_data` is the folder holding devign/ and
+    bigclonebench/)."""
     from metacompress.distill.task_data import load_task_data, synthetic_task_data
 
     check_choice("budget", budget, BUDGETS)
     if budget == "demo":
-        return synthetic_task_data(task, *SYNTHETIC_SIZES[task], seed=seed)
+        return synthetic_task_data(task, *(sizes or SYNTHETIC_SIZES[task]), seed=seed)
     if shared_data is None:
         raise ConfigError(f"budget {budget!r} needs the folder of the Devign/BigCloneBench files")
     return load_task_data(task, Path(shared_data) / TASK_FOLDERS[task], seed=seed)
 
 
 def train_stage_teacher(
-    budget: str, task: str, arch: str, data: Any, out_dir: str | Path, seed: int = 0
+    budget: str,
+    task: str,
+    arch: str,
+    data: Any,
+    out_dir: str | Path,
+    seed: int = 0,
+    preset: TeacherPreset | None = None,
 ) -> Path:
-    """The budget's teacher of `arch` for `task` in `out_dir`: read back when finished,
-    resumed when interrupted, trained otherwise. Returns its model spec."""
+    """The budget's teacher of `arch` for `task` in `out_dir` (with `preset`, default the
+    budget's): read back when finished, resumed when interrupted, trained otherwise. Returns
+    its model spec."""
     from metacompress.distill.teacher import train_teacher
     from metacompress.models.spec import SPEC_NAME
 
@@ -153,7 +167,7 @@ def train_stage_teacher(
         data.valid,
         task,
         out,
-        preset=teacher_preset(budget, task, arch),
+        preset=preset or teacher_preset(budget, task, arch),
         mlm_pretrain=init is None,  # a published checkpoint is fine-tuned directly (CodeXGLUE)
         seed=seed,
         arch=arch,

@@ -20,7 +20,9 @@ benchmark at the demo budget, Devign and BigCloneBench otherwise; the studies' s
 `data/TASK/test.jsonl`. Stages are recorded in `reproduce.json` (`reproduce_stages.StageBook`):
 a killed reproduce continues with the first unfinished stage, a teacher's training from its
 checkpoints, a study from its run store; a finished stage is reused only when its inputs
-(settings, seed, upstream stages) are unchanged.
+(settings, seed, upstream stages) are unchanged. The teachers are independent of each other,
+and so are the students once their teachers are done: with `jobs` > 1 they run that many at a
+time, each in its own process (`reproduce_jobs`), with the same results.
 """
 
 from __future__ import annotations
@@ -46,7 +48,12 @@ from metacompress.workflows.reproduce_budgets import (
     StudySettings,
     study_settings,
 )
-from metacompress.workflows.reproduce_stages import StageBook
+from metacompress.workflows.reproduce_jobs import (
+    DataSource,
+    distil_student_job,
+    train_teacher_job,
+)
+from metacompress.workflows.reproduce_stages import Stage, StageBook
 from metacompress.workflows.reproduce_summary import write_summary
 
 TASK_CHOICES = {"vulnerability": ("vulnerability",), "clone": ("clone",),
@@ -135,11 +142,16 @@ class Reproduction:
         self.book = book
         self.keys: dict[str, str] = {}
 
+    def source(self, task: str) -> DataSource:
+        from metacompress.distill.presets import SYNTHETIC_SIZES
+
+        sizes = tuple(SYNTHETIC_SIZES[task]) if self.budget == "demo" else None
+        folder = str(self.data_dir) if self.data_dir is not None else None
+        return DataSource(self.budget, task, folder, self.seed, sizes)
+
     @functools.cache  # noqa: B019 - one Reproduction per call of run_reproduce
     def data(self, task: str) -> Any:
-        from metacompress.distill.presets import task_data
-
-        return task_data(self.budget, task, self.data_dir, seed=self.seed)
+        return self.source(task).load()
 
     def base_inputs(self, task: str) -> dict[str, Any]:
         return {"task": task, "seed": self.seed, "budget": self.budget,
@@ -158,46 +170,36 @@ class Reproduction:
         return self.out / "data" / task / "test.jsonl"
 
     # -- stage 1 ---------------------------------------------------------------------------
-    def teacher(self, task: str, arch: str) -> None:
+    def teacher(self, task: str, arch: str) -> Stage:
         from metacompress.distill.presets import teacher_init, teacher_preset
 
         preset = teacher_preset(self.budget, task, arch)
         inputs = {**self.base_inputs(task), "arch": arch, "preset": _plain(preset),
                   "init": teacher_init(self.budget, arch)}  # fmt: skip
         folder = self.teacher_dir(task, arch)
-
-        def work() -> dict[str, Any]:
-            from metacompress.distill.presets import train_stage_teacher
-
-            spec = train_stage_teacher(self.budget, task, arch, self.data(task), folder,
-                                       seed=self.seed)  # fmt: skip
-            return {"spec": str(Path(spec).relative_to(self.out)), **_teacher_metrics(folder)}
-
-        name = f"teacher:{task}:{TEACHER_NAMES[arch]}"
+        job = functools.partial(train_teacher_job, self.source(task), arch, preset, self.out,
+                                folder)  # fmt: skip
         what = f"{arch}, {preset.num_layers} layers of {preset.hidden_size}"
-        self.keys[name], _ = self.book.run(name, inputs, folder, work, what)
+        return Stage(f"teacher:{task}:{TEACHER_NAMES[arch]}", inputs, folder, job, what)
 
     # -- stage 2 ---------------------------------------------------------------------------
-    def student(self, task: str, arch: str, plan: Any) -> None:
+    def student(self, task: str, arch: str, plan: Any) -> Stage:
         teacher_key = self.keys[f"teacher:{task}:{TEACHER_NAMES[arch]}"]
         inputs = {**self.base_inputs(task), "teacher": teacher_key, "plan": _plain(plan)}
         folder = self.student_dir(task, arch, plan.method)
-
-        def work() -> dict[str, Any]:
-            from metacompress.distill.presets import distil_stage_student
-
-            result = distil_stage_student(plan, task, self.teacher_dir(task, arch),
-                                          self.data(task), folder, seed=self.seed)  # fmt: skip
-            return {"spec": str(result.student_spec.relative_to(self.out)),
-                    "size_mb": result.size_mb, "parameters": result.parameters,
-                    "valid_accuracy": result.accuracy, "valid_agreement": result.agreement}  # fmt: skip
-
-        name = f"student:{task}:{TEACHER_NAMES[arch]}:{plan.method}"
+        job = functools.partial(distil_student_job, self.source(task), plan,
+                                self.teacher_dir(task, arch), self.out, folder)  # fmt: skip
         size = plan.params.get("size_mb")
         what = (
             f"{STUDENT_METHODS[plan.method]}, {size:g} MB" if size else STUDENT_METHODS[plan.method]
         )
-        self.keys[name], _ = self.book.run(name, inputs, folder, work, what)
+        name = f"student:{task}:{TEACHER_NAMES[arch]}:{plan.method}"
+        return Stage(name, inputs, folder, job, what)
+
+    def run_stages(self, stages: Sequence[Stage], jobs: int) -> None:
+        """Run (or reuse) independent stages, up to `jobs` at a time; keeps their keys."""
+        for name, (key, _) in self.book.run_all(stages, jobs).items():
+            self.keys[name] = key
 
     # -- stage 3 ---------------------------------------------------------------------------
     def study(self, task: str, arch: str) -> None:
@@ -306,15 +308,6 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
-def _teacher_metrics(folder: Path) -> dict[str, Any]:
-    import json
-
-    record = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
-    best = record.get("best") or {}
-    return {"valid": {k: v for k, v in best.items() if k.startswith("valid_")},
-            "seconds": record.get("seconds")}  # fmt: skip
-
-
 def run_reproduce(
     out_dir: str | Path,
     task: str = "both",
@@ -326,8 +319,12 @@ def run_reproduce(
     restart: bool = False,
     study: StudySettings | None = None,
     on_stage_done: Callable[[str], None] | None = None,
+    jobs: int = 1,
 ) -> ReproduceResult:
     """Run (or continue) the reproduction into `out_dir` (see the module docstring).
+
+    `jobs` > 1 runs up to that many teachers (then students) at once, each in its own process
+    with this process's torch threads; the results are those of `jobs` = 1.
 
     `study` replaces the budget's study settings; `on_stage_done(name)` is called after each
     stage is recorded (tests stop a run there).
@@ -341,6 +338,8 @@ def run_reproduce(
         raise ConfigError(
             f"teachers must be some of {', '.join(TEACHER_ARCHS)}, got {', '.join(teachers)!r}"
         )
+    if jobs < 1:
+        raise ConfigError(f"--jobs must be at least 1, got {jobs}")
     settings = study if study is not None else study_settings(budget)
     if budget not in BUDGETS:
         raise ConfigError(f"--budget must be one of {', '.join(BUDGETS)}, got {budget!r}")
@@ -353,11 +352,9 @@ def run_reproduce(
     work = Reproduction(out, budget, settings, seed, data, book)
     book.say(f"budget {budget}, tasks {', '.join(tasks)}, teachers {', '.join(teachers)}")
     pairs = [(t, a) for t in tasks for a in teachers]
-    for t, a in pairs:
-        work.teacher(t, a)
-    for t, a in pairs:
-        for plan in student_plans(budget, t):
-            work.student(t, a, plan)
+    work.run_stages([work.teacher(t, a) for t, a in pairs], jobs)
+    work.run_stages([work.student(t, a, plan) for t, a in pairs
+                     for plan in student_plans(budget, t)], jobs)  # fmt: skip
     for t, a in pairs:
         work.study(t, a)
     tables = work.tables(tasks, teachers)
