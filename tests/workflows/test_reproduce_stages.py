@@ -152,3 +152,26 @@ def test_workers_print_their_start_and_this_process_their_end(tmp_path, capfd):
     assert sum("started (in its own process)" in x for x in lines) == 2
     assert sum(": done in 0:0" in x for x in lines) == 2
     assert all(x.startswith("[demo 0:") for x in lines)
+
+
+def _logging_job(step: int) -> dict:
+    import logging
+
+    logging.getLogger("metacompress.distill").info("pre-training step=%d", step)
+    return {}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_training_records_become_progress_lines_of_their_stage(tmp_path, capfd, jobs):
+    import logging
+
+    stages = [Stage(f"s{i}", {"i": i}, None, functools.partial(_logging_job, i)) for i in (1, 2)]
+    (tmp_path / "shown").mkdir()
+    (tmp_path / "quiet").mkdir()
+    StageBook(tmp_path / "shown", prefix="demo").run_all(stages, jobs=jobs)
+    lines = capfd.readouterr().err.splitlines()
+    assert sum("] s1: pre-training step=1" in x for x in lines) == 1
+    assert sum("] s2: pre-training step=2" in x for x in lines) == 1
+    StageBook(tmp_path / "quiet", quiet=True).run_all(stages, jobs=jobs)
+    assert "pre-training" not in capfd.readouterr().err
+    assert not logging.getLogger("metacompress.distill").handlers  # removed after each stage

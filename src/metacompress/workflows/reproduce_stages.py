@@ -29,15 +29,19 @@ its fingerprint and its job carries every setting it reads.
 
 Progress: one line per stage on stderr when it starts and when it ends, with its own wall time
 and the workflow's elapsed time, flushed at once, so it shows in a log file or a pipe (not only
-on a terminal); silent with `quiet`.
+on a terminal); and while a stage runs, in its process, each evaluation record of training
+(logger `metacompress.distill`: step, loss, validation metrics, CPU seconds) as a line of the
+same form, so an hour-long teacher shows its learning curve as it goes. Silent with `quiet`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import hashlib
 import json
+import logging
 import multiprocessing
 import multiprocessing.connection
 import shutil
@@ -45,7 +49,7 @@ import signal
 import sys
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +58,8 @@ from metacompress.atomic import write_atomic
 from metacompress.errors import ConfigError
 
 MANIFEST = "reproduce.json"
+#: The logger training writes its evaluation records to (`distill.training`).
+TRAINING_LOG = "metacompress.distill"
 FORMAT = 1
 
 
@@ -87,6 +93,35 @@ def progress_line(prefix: str, started: float, message: str) -> None:
     print(f"[{prefix} {_clock(time.monotonic() - started)}] {message}", file=sys.stderr, flush=True)
 
 
+class _TrainingLines(logging.Handler):
+    """The training log's records as progress lines of one stage."""
+
+    def __init__(self, prefix: str, started: float, stage: str) -> None:
+        super().__init__(logging.INFO)
+        self.prefix, self.started, self.stage = prefix, started, stage
+
+    def emit(self, record: logging.LogRecord) -> None:
+        progress_line(self.prefix, self.started, f"{self.stage}: {record.getMessage()}")
+
+
+@contextlib.contextmanager
+def training_lines(progress: tuple[str, float, str] | None) -> Iterator[None]:
+    """While it is open, training's evaluation records become progress lines of the stage
+    `progress` = (prefix, started, stage name) names; nothing when `progress` is None."""
+    if progress is None:
+        yield
+        return
+    logger = logging.getLogger(TRAINING_LOG)
+    handler, level = _TrainingLines(*progress), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
 @dataclass(frozen=True)
 class Stage:
     """A stage for `StageBook.run_all`: `job()` does it and returns plain JSON values; to run
@@ -113,12 +148,13 @@ def _worker_setup(threads: int) -> None:
 
 def _work_in_worker(task: tuple) -> tuple[int, dict[str, Any], float, float]:
     """Run one stage's job in a worker: (its index, outputs, wall seconds, CPU seconds)."""
-    index, job, seed, progress = task
+    index, job, seed, progress, what = task
     if progress is not None:
-        progress_line(*progress)
+        progress_line(progress[0], progress[1], f"{progress[2]}: started{what} (in its own process)")
     seed_globals(seed)
     wall, cpu = time.monotonic(), time.process_time()
-    outputs = job()
+    with training_lines(progress):
+        outputs = job()
     return index, outputs, time.monotonic() - wall, time.process_time() - cpu
 
 
@@ -254,7 +290,8 @@ class StageBook:
                 self.say(f"{stage.name}: started{' - ' + stage.what if stage.what else ''}")
                 seed_globals(int(key[:8], 16))
                 wall, cpu = time.monotonic(), time.process_time()
-                outputs = stage.job()
+                with training_lines(self._progress(stage)):
+                    outputs = stage.job()
                 results[stage.name] = (key, outputs)
                 self._record(stage, key, outputs, time.monotonic() - wall, time.process_time() - cpu)
             return results
@@ -266,17 +303,15 @@ class StageBook:
             results[stage.name] = (key, outputs)
             self._record(stage, key, outputs, seconds, cpu)
 
-        tasks = [(i, stage.job, int(key[:8], 16), self._start_line(stage))
+        tasks = [(i, stage.job, int(key[:8], 16), self._progress(stage),
+                  f" - {stage.what}" if stage.what else "")
                  for i, (stage, key) in enumerate(pending)]  # fmt: skip
         _run_in_workers(tasks, jobs, torch.get_num_threads(), record)
         return results
 
-    def _start_line(self, stage: Stage) -> tuple[str, float, str] | None:
-        """The arguments of the progress line a worker prints when it starts `stage`."""
-        if self.quiet:
-            return None
-        what = f" - {stage.what}" if stage.what else ""
-        return self.prefix, self.started, f"{stage.name}: started{what} (in its own process)"
+    def _progress(self, stage: Stage) -> tuple[str, float, str] | None:
+        """(prefix, start, stage name) of the stage's progress lines; None when quiet."""
+        return None if self.quiet else (self.prefix, self.started, stage.name)
 
     def _prepare(self, stage: Stage) -> tuple[str, dict[str, Any] | None]:
         """(fingerprint, recorded outputs when the stage is reused, else None); refuses or
