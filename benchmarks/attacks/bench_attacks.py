@@ -43,6 +43,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from process_memory import reset_peak, status_mb  # noqa: E402
+
 SHARED = Path(
     os.environ.get(
         "METACOMPRESS_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
@@ -157,15 +160,8 @@ def build_mlm(folder: Path, args: argparse.Namespace) -> Path:
 
 def memory_mb() -> tuple[int, int]:
     """(resident, peak resident) memory of this process in MB."""
-    with open("/proc/self/status", encoding="ascii") as handle:
-        fields = dict(line.split(":", 1) for line in handle)
-    return int(fields["VmRSS"].split()[0]) // 1024, int(fields["VmHWM"].split()[0]) // 1024
-
-
-def reset_peak() -> None:
-    """Start a new peak-resident-memory measurement (Linux: VmHWM := VmRSS)."""
-    with open("/proc/self/clear_refs", "w", encoding="ascii") as handle:
-        handle.write("5")
+    found = status_mb("VmRSS", "VmHWM")
+    return found["VmRSS"], found["VmHWM"]
 
 
 def children_peak_mb() -> int:

@@ -21,7 +21,6 @@ changes no arithmetic).
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import resource
@@ -37,18 +36,10 @@ from metacompress.distill.presets import task_data, teacher_preset
 from metacompress.distill.teacher import build_teacher
 from metacompress.distill.training import FitSettings
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from process_memory import reset_peak, status_mb  # noqa: E402
+
 SHARED = Path(os.environ.get("METACOMPRESS_SHARED_DATA", Path(__file__).parents[2] / ".." / "shared" / "data"))  # fmt: skip
-M_MMAP_THRESHOLD = -3
-
-
-def status_mb(field: str) -> float:
-    with open("/proc/self/status") as status:
-        line = next(x for x in status if x.startswith(field + ":"))
-    return int(line.split()[1]) / 1024
-
-
-def reset_peak() -> None:
-    Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current VmRSS
 
 
 def use_setting(setting: str) -> None:
@@ -59,9 +50,7 @@ def use_setting(setting: str) -> None:
         return
     training.release_freed_heap = lambda: False
     if setting != "default":
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-        assert libc.mallopt(M_MMAP_THRESHOLD, int(setting)) == 1
+        assert memory.fix_mmap_threshold(int(setting))
 
 
 def main(setting: str, steps: int, out: Path) -> None:
@@ -76,11 +65,11 @@ def main(setting: str, steps: int, out: Path) -> None:
         desc="pre-training", eval_every=steps, max_steps=steps,
     )  # fmt: skip
     reset_peak()
-    start_mb = status_mb("VmRSS")
+    start_mb = status_mb("VmRSS")["VmRSS"]
     before, started = resource.getrusage(resource.RUSAGE_SELF), time.time()
     teacher.pretrain(codes, fit, out / "mlm", None, None)
     after = resource.getrusage(resource.RUSAGE_SELF)
-    peak_mb, end_mb = status_mb("VmHWM"), status_mb("VmRSS")
+    peak_mb, end_mb = status_mb("VmHWM")["VmHWM"], status_mb("VmRSS")["VmRSS"]
     loss = json.loads((out / "mlm" / "metrics.json").read_text())[-1]["train_loss"]
     print(f"setting={setting} steps={steps} user_s={after.ru_utime - before.ru_utime:.1f} "
           f"sys_s={after.ru_stime - before.ru_stime:.1f} wall_s={time.time() - started:.0f} "

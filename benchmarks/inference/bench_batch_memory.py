@@ -16,7 +16,6 @@ FOLDER: a model folder with a metacompress-model.yaml, e.g. the 12-layer victim 
 from __future__ import annotations
 
 import argparse
-import ctypes
 import itertools
 import json
 import lzma
@@ -25,24 +24,19 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from process_memory import reset_peak, status_mb  # noqa: E402
+
 SHARED = Path(
     os.environ.get(
         "METACOMPRESS_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
     )
 ).resolve()
-M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 
 
 def memory_mb() -> dict[str, int]:
     """VmRSS, its anonymous and file-backed parts, and VmHWM of this process, in MB."""
-    with open("/proc/self/status", encoding="ascii") as handle:
-        fields = dict(line.split(":", 1) for line in handle)
-    return {k: int(fields[k].split()[0]) // 1024 for k in ("VmRSS", "RssAnon", "RssFile", "VmHWM")}
-
-
-def reset_peak() -> None:
-    with open("/proc/self/clear_refs", "w", encoding="ascii") as handle:
-        handle.write("5")
+    return status_mb("VmRSS", "RssAnon", "RssFile", "VmHWM")
 
 
 def main() -> None:
@@ -72,9 +66,9 @@ def main() -> None:
     from metacompress.models import load_model
 
     if args.limit_heap:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-        libc.mallopt(M_MMAP_THRESHOLD, 64 * 1024)
+        from metacompress.distill.memory import fix_mmap_threshold
+
+        fix_mmap_threshold(64 * 1024)
     stage("import metacompress")
     model = load_model(args.model, kernels=args.kernels)
     stage(f"load ({model.backend_info()['kernels']})")

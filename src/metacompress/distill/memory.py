@@ -37,6 +37,7 @@ from typing import Any
 
 #: Free heap bytes tolerated between steps before the heap is given back.
 SLACK_BYTES = 256 * 2**20
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 
 _MALLINFO2_FIELDS = ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
                      "uordblks", "fordblks", "keepcost")  # fmt: skip
@@ -60,6 +61,8 @@ def _glibc() -> Any:
         libc.malloc_trim.restype = ctypes.c_int
         libc.mallinfo2.argtypes = []
         libc.mallinfo2.restype = _MallInfo2
+        libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+        libc.mallopt.restype = ctypes.c_int
     except (OSError, AttributeError):  # not glibc, or older than 2.33
         return None
     return libc
@@ -80,3 +83,11 @@ def release_freed_heap(slack_bytes: int = SLACK_BYTES) -> bool:
         return False
     _glibc().malloc_trim(0)
     return True
+
+
+def fix_mmap_threshold(size_bytes: int) -> bool:
+    """Fix glibc's mmap threshold at `size_bytes` for the whole process (which also ends its
+    dynamic adjustment; what training did until 2026-12-02, kept for the benchmarks that
+    compare it); True when glibc took it."""
+    libc = _glibc()
+    return libc is not None and libc.mallopt(M_MMAP_THRESHOLD, size_bytes) == 1
