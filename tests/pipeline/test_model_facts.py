@@ -69,4 +69,23 @@ def test_speed_calls_the_model_itself_one_input_at_a_time_then_one_batch():
     speed = model_speed(cached, inputs, batch_size=16)
     assert calls == [1] * (1 + SINGLES) + [16]  # warm-up, singles, one batch; no cache hit
     assert speed["latency_ms"] > 0 and speed["throughput"] > 0
+    assert (speed["throughput_source"], speed["throughput_inputs"]) == ("one batch", 16)
+    assert speed["inputs"] == 1 + SINGLES + 16
     assert model_speed(cached, [], 16)["latency_ms"] is None
+
+
+def test_speed_takes_the_throughput_from_the_inference_stage_without_a_batch_call():
+    calls = []
+
+    def fn(batch):
+        calls.append(len(batch))
+        return constant(batch)
+
+    inputs = [(f"int f{i};",) for i in range(40)]
+    speed = model_speed(CallableClassifier(fn, "c"), inputs, 16, computed=(1200, 3.0))
+    assert calls == [1] * (1 + SINGLES)  # warm-up and singles only
+    assert speed["throughput"] == pytest.approx(400.0)
+    assert (speed["throughput_source"], speed["throughput_inputs"]) == ("inference", 1200)
+    assert speed["inputs"] == 1 + SINGLES
+    without_inputs = model_speed(CallableClassifier(fn, "c"), [], 16, computed=(10, 0.5))
+    assert without_inputs["latency_ms"] is None and without_inputs["throughput"] == 20.0

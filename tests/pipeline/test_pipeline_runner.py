@@ -260,6 +260,26 @@ def test_summary_records_provenance_timings_and_models(run):
     assert 0 < summary["cpu_timings"]["inference"] <= summary["cpu_timings"]["total"]
 
 
+def test_throughput_comes_from_the_inputs_each_model_computed_in_the_inference_stage(run):
+    d = run().run_dir
+    for model, info in rows(d, "SELECT name, info FROM models"):
+        scored = rows(d, "SELECT COUNT(*) FROM outputs WHERE model = ?", (model,))[0][0]
+        cost = json.loads(rows(d, "SELECT value FROM meta WHERE key = ?",
+                               (f"inference_cost:{model}",))[0][0])  # fmt: skip
+        speed = json.loads(info)["speed"]
+        assert cost["inputs"] == scored > 0 and cost["seconds"] > 0, model
+        assert (speed["throughput_source"], speed["throughput_inputs"]) == ("inference", scored)
+        assert speed["throughput"] == pytest.approx(scored / cost["seconds"])
+
+
+def test_a_run_served_entirely_by_the_shared_cache_times_one_batch_instead(run, tmp_path):
+    run("first", cache=str(tmp_path / "shared"))
+    d = run("second", cache=str(tmp_path / "shared")).run_dir
+    for model, info in rows(d, "SELECT name, info FROM models"):
+        speed = json.loads(info)["speed"]
+        assert speed["throughput_source"] == "one batch" and speed["throughput"] > 0, model
+
+
 def test_a_pathological_input_times_out_instead_of_hanging(run):
     body = "".join(f"    int v{i} = a + {i};\n    if (v{i} > 3) {{ a = a * v{i}; }}\n"
                    for i in range(16000))  # fmt: skip

@@ -45,7 +45,7 @@ FIXED_SPEED = {"latency_ms": 2.5, "throughput": 400.0, "inputs": 8}
 
 def fix_speed(patch: pytest.MonkeyPatch) -> None:
     """Make `measure_facts` report FIXED_SPEED instead of timing the models."""
-    patch.setattr(run_models, "model_speed", lambda model, inputs, batch: dict(FIXED_SPEED))
+    patch.setattr(run_models, "model_speed", lambda model, inputs, batch, computed: dict(FIXED_SPEED))
 
 
 @pytest.fixture(scope="module", autouse=True)

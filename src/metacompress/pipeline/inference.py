@@ -4,10 +4,16 @@ Inputs are deduplicated by content (`metacompress.hashing.input_key`) before the
 identical to its source, or to another follow-up, is scored once. A call that raises is
 split until the inputs that fail are isolated, so an input the model cannot score is recorded
 with its reason (status "error") and every other input is still scored.
+
+A chunk also says what it cost the model (`ScoredChunk`): the inputs the model itself computed
+(a cached model's misses; every input of a model without a cache) and the wall seconds of the
+call. Summed over the run's chunks they give the model's throughput on the run's own inputs
+(`metacompress.pipeline.model_facts`).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -113,7 +119,31 @@ def decode_hidden(blob: bytes | None) -> np.ndarray | None:
     return np.frombuffer(blob, dtype="<f4").astype(np.float64)
 
 
-def score_chunk(models: Mapping[str, Any], unit: tuple) -> list[ModelOutput]:
-    """Unit of the inference stage: (role, [(input_key, inputs)], hidden) -> model outputs."""
+@dataclass(frozen=True)
+class ScoredChunk:
+    """The outputs of one inference unit, and the `computed` inputs the model ran for them
+    (cache hits excluded) in `seconds` of wall time."""
+
+    outputs: list[ModelOutput]
+    computed: int
+    seconds: float
+
+
+def _misses(model: Any) -> int | None:
+    """The inputs a cached model has computed so far; None for a model without a cache."""
+    counters = getattr(model, "counters", None)
+    return counters()["misses"] if callable(counters) else None
+
+
+def score_chunk(models: Mapping[str, Any], unit: tuple) -> ScoredChunk:
+    """Unit of the inference stage: (role, [(input_key, inputs)], hidden) -> the chunk's
+    outputs and their cost."""
     role, items, hidden = unit
-    return score_inputs(models[role], items, hidden)
+    model = models[role]
+    before = _misses(model)
+    start = time.perf_counter()
+    outputs = score_inputs(model, items, hidden)
+    seconds = time.perf_counter() - start
+    after = _misses(model)
+    computed = len(items) if before is None or after is None else after - before
+    return ScoredChunk(outputs=outputs, computed=computed, seconds=seconds)

@@ -11,11 +11,16 @@ Size, read from the loaded model (never estimated):
 - anything else (a Python callable): what the study config declares (`size_mb`,
   `parameters`), else unknown.
 
-Speed, measured once per run on the run's device with the model itself (no cache), on the
-first source inputs of the data:
-- latency (ms) = the median over `SINGLES` calls of one input each, after one warm-up call;
-- throughput (inputs / s) = the size of one batch (the config's batch size, at most the
-  inputs available) / the seconds of one call on it.
+Speed, on the run's device:
+- latency (ms) = the median over `SINGLES` calls of one input each, after one warm-up call,
+  made with the model itself (no cache) on the first source inputs of the data;
+- throughput (inputs / s) = the inputs the model computed in the run's inference stage / the
+  wall seconds of those calls (`metacompress.pipeline.inference.ScoredChunk`, summed over the
+  chunks): the model on all of the run's own inputs, with the batches the run gave it, at no
+  extra cost. A run whose model computed nothing there (every answer came from a shared
+  cache) measures it instead: the size of one batch (the config's batch size, at most the
+  inputs available) / the seconds of one call on it. `throughput_source` says which
+  ("inference" or "one batch") and `throughput_inputs` on how many inputs.
 Timings are not deterministic: a run stores them once and a resumed run keeps them.
 """
 
@@ -71,25 +76,40 @@ def _weights(module: Any) -> list[Any]:
     return tensors
 
 
-def model_speed(model: Any, inputs: Sequence[tuple[str, ...]], batch_size: int) -> dict[str, Any]:
-    """{"latency_ms", "throughput", "inputs"} of `model` on `inputs` (module docstring);
-    None values when there is no input."""
+def model_speed(
+    model: Any,
+    inputs: Sequence[tuple[str, ...]],
+    batch_size: int,
+    computed: tuple[int, float] = (0, 0.0),
+) -> dict[str, Any]:
+    """{"latency_ms", "throughput", "inputs", "throughput_source", "throughput_inputs"} of
+    `model` on `inputs`, given the (inputs, seconds) it `computed` in the run's inference
+    stage (module docstring). `inputs` counts the inputs the measurement itself ran; a value
+    that could not be measured (no input) is None."""
     model = _inner(model)
     inputs = list(inputs)
-    if not inputs:
-        return {"latency_ms": None, "throughput": None, "inputs": 0}
-    predict(model, inputs[:1])  # warm-up
-    singles = []
-    for item in inputs[:SINGLES]:
-        start = time.perf_counter()
-        predict(model, [item])
-        singles.append(time.perf_counter() - start)
-    batch = inputs[: max(1, batch_size)]
+    speed: dict[str, Any] = {"latency_ms": None, "throughput": None, "inputs": 0,
+                             "throughput_source": None, "throughput_inputs": 0}  # fmt: skip
+    if inputs:
+        predict(model, inputs[:1])  # warm-up
+        singles = sorted(_seconds(model, [item]) for item in inputs[:SINGLES])
+        middle = len(singles) // 2
+        median = singles[middle] if len(singles) % 2 else (singles[middle - 1] + singles[middle]) / 2
+        speed.update(latency_ms=1000 * median, inputs=1 + len(singles))
+    count, seconds = computed
+    if count > 0 and seconds > 0:
+        speed.update(throughput=count / seconds, throughput_source="inference",
+                     throughput_inputs=count)  # fmt: skip
+    elif inputs:
+        batch = inputs[: max(1, batch_size)]
+        speed.update(throughput=len(batch) / max(_seconds(model, batch), 1e-9),
+                     inputs=speed["inputs"] + len(batch), throughput_source="one batch",
+                     throughput_inputs=len(batch))  # fmt: skip
+    return speed
+
+
+def _seconds(model: Any, batch: list[tuple[str, ...]]) -> float:
+    """Wall seconds of one call of `model` on `batch`."""
     start = time.perf_counter()
     predict(model, batch)
-    seconds = max(time.perf_counter() - start, 1e-9)
-    singles.sort()
-    middle = len(singles) // 2
-    median = singles[middle] if len(singles) % 2 else (singles[middle - 1] + singles[middle]) / 2
-    return {"latency_ms": 1000 * median, "throughput": len(batch) / seconds,
-            "inputs": len(singles) + len(batch)}  # fmt: skip
+    return time.perf_counter() - start

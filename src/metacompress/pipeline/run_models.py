@@ -10,15 +10,21 @@
   the machine's shared cache unless the config says ``cache: run``
   (`metacompress.models.shared_cache`);
 - `model_rows(config, models)`: the rows of the ``models`` table;
+- `record_inference_cost(db, name, computed, seconds)` / `inference_cost(store, name)`: the
+  inputs a model computed in the inference stage and the seconds they took, summed over the
+  committed chunks (the ``meta`` entry ``inference_cost:MODEL``, written with each chunk, so a
+  resumed run goes on counting);
 - `measure_facts(store, config, models)`: each model's size and CPU speed
-  (`pipeline.model_facts`, on the first clean inputs the model scored), measured once and kept
-  in the ``models`` table (stage ``facts:MODEL``), so a resumed run keeps the first
-  measurement; a model that raises while timed has no speed, and the reason is kept.
+  (`pipeline.model_facts`: latency on the first clean inputs the model scored, throughput from
+  its inference cost), measured once and kept in the ``models`` table (stage
+  ``facts:MODEL``), so a resumed run keeps the first measurement; a model that raises while
+  timed has no speed, and the reason is kept.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,6 +39,7 @@ from metacompress.rundir.store import RunStore, dumps
 from metacompress.rundir.study_reader import model_label
 
 STUDENT_ROLE = "student"
+INFERENCE_COST = "inference_cost:{}"
 
 
 def load_models(config: RunConfig, names: Sequence[str] | None = None) -> dict[str, Any]:
@@ -96,6 +103,21 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
+def inference_cost(store: RunStore, name: str) -> tuple[int, float]:
+    """(inputs, seconds): what model `name` computed in the inference stage so far."""
+    value = store.get_meta(INFERENCE_COST.format(name))
+    if value is None:
+        return 0, 0.0
+    cost = json.loads(value)
+    return int(cost["inputs"]), float(cost["seconds"])
+
+
+def record_inference_cost(db: sqlite3.Connection, name: str, computed: int, seconds: float) -> None:
+    """Keep (inputs, seconds) as model `name`'s inference cost, in the caller's transaction."""
+    RunStore.write_meta(db, INFERENCE_COST.format(name),
+                        dumps({"inputs": computed, "seconds": seconds}))  # fmt: skip
+
+
 def measure_facts(store: RunStore, config: RunConfig, models: Mapping[str, Any]) -> None:
     """Describe each model in the ``models`` table: fingerprint, description, size, speed."""
     for name in config.model_names:
@@ -105,7 +127,8 @@ def measure_facts(store: RunStore, config: RunConfig, models: Mapping[str, Any])
             store, name, max(config.batch_size, SINGLES))]  # fmt: skip
         model = models[name]
         try:
-            speed = model_speed(model, inputs, config.batch_size)
+            speed = model_speed(model, inputs, config.batch_size,
+                                inference_cost(store, name))
         except Exception as error:  # timing must not lose a run: say why there is no speed
             speed = {"latency_ms": None, "throughput": None, "inputs": 0,
                      "error": f"{type(error).__name__}: {error}"}  # fmt: skip

@@ -48,14 +48,16 @@ from metacompress.pipeline.adversarial import AttackShard, attack_shard
 from metacompress.pipeline.config import NOT_RESULT_KEYS, RunConfig
 from metacompress.pipeline.executors import Executor, make_executor
 from metacompress.pipeline.gates import GateResult, evaluate_gates
-from metacompress.pipeline.inference import ModelOutput, score_chunk
+from metacompress.pipeline.inference import ScoredChunk, score_chunk
 from metacompress.pipeline.rates import Rate
 from metacompress.pipeline.run_models import (
     cached_models,
     check_models,
+    inference_cost,
     load_models,
     measure_facts,
     model_rows,
+    record_inference_cost,
 )
 from metacompress.pipeline.variants import (
     ERROR,
@@ -309,19 +311,23 @@ class Runner:
                 pending = queries.pending_inputs(self.store, role)
                 chunks = list(_chunks(pending, cfg.batch_size * INFERENCE_BATCHES_PER_CHUNK))
                 scored = self._scored(role, chunks, hidden)
-                for outputs in progress(scored, f"scoring ({role})", total=len(chunks)):
+                computed, seconds = inference_cost(self.store, role)
+                for chunk in progress(scored, f"scoring ({role})", total=len(chunks)):
+                    if chunk.computed:
+                        computed, seconds = computed + chunk.computed, seconds + chunk.seconds
                     with self.store.transaction() as db:
-                        RunStore.insert(db, "outputs", [o.row(role) for o in outputs])
+                        RunStore.insert(db, "outputs", [o.row(role) for o in chunk.outputs])
                         RunStore.insert(db, "errors", [
                             ("inference", o.input_key, "", role, "error", o.reason)
-                            for o in outputs if o.status != OK
+                            for o in chunk.outputs if o.status != OK
                         ])  # fmt: skip
+                        record_inference_cost(db, role, computed, seconds)
                 with self.store.transaction() as db:
                     self.store.mark_done(db, f"inference:{role}")
 
     def _scored(
         self, role: str, chunks: Sequence[np.ndarray], hidden: bool
-    ) -> Iterator[list[ModelOutput]]:
+    ) -> Iterator[ScoredChunk]:
         """The outputs of every chunk of variants rowids, in chunk order."""
         window = INFERENCE_CHUNKS_PER_WINDOW * self.executor.model_workers
         for part in _chunks(chunks, window):
