@@ -96,3 +96,13 @@ def test_whitespace_normalization_maps_back_to_the_original():
     assert original_end(origin, 0) == 0
     empty, origin = normalize_whitespace(" \n ")
     assert empty == "" and origin.size == 0
+
+
+def test_token_lengths_are_the_lengths_the_batching_rule_sorts_by(make_hf_model, tokenizer):
+    from metacompress.models import load_model
+
+    model = load_model(make_hf_model(spec={"format": "transformers", "max_length": 10}))
+    codes = ["int a;", "x", " ".join(f"v{i}" for i in range(60)), "return a + b * c;"]
+    expected = [min(len(tokenizer(c)["input_ids"]), 10) for c in codes]
+    assert model.token_lengths([(c,) for c in codes]) == expected
+    assert expected[2] == 10 and len(set(expected)) > 2  # truncation and order both tested

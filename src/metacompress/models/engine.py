@@ -213,6 +213,11 @@ class EngineClassifier:
     def predict_proba(self, batch: Sequence[tuple[str, ...]]) -> np.ndarray:
         return self.predict_detailed(batch).probs
 
+    def token_lengths(self, batch: Sequence[tuple[str, ...]]) -> list[int]:
+        """The length each input of `batch` has in the batching rule (its longest token row,
+        after truncation): what a caller sorts by to hand the engine batches it pads little."""
+        return [item.length for item in self.encoder.encode_batch(list(batch))]
+
     def predict_detailed(
         self, batch: Sequence[tuple[str, ...]], return_hidden: bool = False
     ) -> Prediction:

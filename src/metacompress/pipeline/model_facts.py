@@ -32,20 +32,14 @@ from pathlib import Path
 from typing import Any
 
 from metacompress.models.base import predict
+from metacompress.pipeline.inference import innermost
 
 SINGLES = 8
 
 
-def _inner(model: Any) -> Any:
-    """The model under any caching wrapper."""
-    while hasattr(model, "inner"):
-        model = model.inner
-    return model
-
-
 def model_size(model: Any, declared: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """{"parameters", "size_mb", "source"} of `model` (see the module docstring)."""
-    model = _inner(model)
+    model = innermost(model)
     module = getattr(getattr(model, "backend", None), "module", None)
     if module is not None and hasattr(module, "parameters"):
         tensors = _weights(module)
@@ -86,7 +80,7 @@ def model_speed(
     `model` on `inputs`, given the (inputs, seconds) it `computed` in the run's inference
     stage (module docstring). `inputs` counts the inputs the measurement itself ran; a value
     that could not be measured (no input) is None."""
-    model = _inner(model)
+    model = innermost(model)
     inputs = list(inputs)
     speed: dict[str, Any] = {"latency_ms": None, "throughput": None, "inputs": 0,
                              "throughput_source": None, "throughput_inputs": 0}  # fmt: skip

@@ -11,7 +11,7 @@ in flight) and marking itself done, so `resume=True` skips finished stages and f
    models (see `adversarial`), the examples cut into one shard per model worker of the
    executor (`attack_shard`);
 4. inference: each model on every unique input not yet scored (dedupe by content), in
-   length-sorted chunks scored where the executor keeps the models (`score_chunk`); the
+   chunks sorted by the model's token lengths (`token_sorted`) scored where the executor keeps the models (`score_chunk`); the
    inputs are read from the store a window of chunks at a time, so memory does not grow with
    the data;
 5. relations: every relation on every follow-up set (the source baseline included);
@@ -48,7 +48,7 @@ from metacompress.pipeline.adversarial import AttackShard, attack_shard
 from metacompress.pipeline.config import NOT_RESULT_KEYS, RunConfig
 from metacompress.pipeline.executors import Executor, make_executor
 from metacompress.pipeline.gates import GateResult, evaluate_gates
-from metacompress.pipeline.inference import ScoredChunk, score_chunk
+from metacompress.pipeline.inference import ScoredChunk, score_chunk, token_sorted
 from metacompress.pipeline.rates import Rate
 from metacompress.pipeline.run_models import (
     cached_models,
@@ -308,7 +308,8 @@ class Runner:
             if self.store.is_done(f"inference:{role}"):
                 continue
             with self.timer.stage("inference"):
-                pending = queries.pending_inputs(self.store, role)
+                pending = token_sorted(self.models[role], queries.pending_inputs(self.store, role),
+                                       lambda part: [i for _, i in queries.inputs_of(self.store, part)])  # fmt: skip
                 chunks = list(_chunks(pending, cfg.batch_size * INFERENCE_BATCHES_PER_CHUNK))
                 scored = self._scored(role, chunks, hidden)
                 computed, seconds = inference_cost(self.store, role)
