@@ -109,18 +109,21 @@ def build_classifier(
     files: dict[str, str],
     arity: int | None,
     modelling: tuple[bool, str] = (False, "not a RoBERTa the lean code could run"),
+    reading: dict[str, str] | None = None,
 ) -> EngineClassifier:
     """The EngineClassifier running `module` (loaded from `source`) with the load options,
     after `check_vocabulary`; its identity holds the checksum of the model config inside
     `module`, `module`'s head convention and, when `module` is the lean RoBERTa, that fact.
     `modelling` is (whether it is the lean RoBERTa, why), as `modelling.choose` says; the
-    backend's info records it (`metacompress.models.modelling` checks the lean one)."""
+    backend's info records it (`metacompress.models.modelling` checks the lean one), and
+    `reading` (`reader_info` of the config and the tokenizer)."""
     check_vocabulary(encoder, module, source)
     device = options.resolved_device()
     probe = encoder.collate(encoder.encode_batch(PROBE_INPUTS[arity or 1]))
     backend = TorchBackend(module, device, options.half, options.kernels, probe)
     lean, why = modelling
     backend.info.update(modelling="lean" if lean else "transformers", modelling_reason=why)
+    backend.info.update(reading or {})
     if lean:
         backend.info["attention"] = "sdpa"
     convention = getattr(module, "convention", None)
@@ -142,21 +145,54 @@ def build_classifier(
     )
 
 
-def load_config(reference: str, base_dir: Path | None, trust_remote_code: bool = False) -> Any:
-    """A transformers config from a JSON file, a folder holding config.json, or a hub id."""
+def reader_info(kind: str, lean: bool, reason: str) -> dict[str, str]:
+    """What the backend's info records of whose code read the model's `kind` ("config" or
+    "tokenizer") files: `<kind>_reader` "lean" or "transformers", and why."""
+    return {f"{kind}_reader": "lean" if lean else "transformers", f"{kind}_reader_reason": reason}
+
+
+#: Why transformers read a file that the lean readers could have read.
+ASKED = "modelling 'transformers' was asked for"
+
+
+def _local(reference: str, base_dir: Path | None) -> Path:
+    path = Path(reference).expanduser()
+    return base_dir / path if not path.is_absolute() and base_dir is not None else path
+
+
+def load_config(
+    reference: str,
+    base_dir: Path | None,
+    trust_remote_code: bool = False,
+    lean: bool = False,
+    why_not: str = ASKED,
+) -> tuple[Any, dict[str, str]]:
+    """A model config from a JSON file, a folder holding config.json, or a hub id, with
+    `reader_info`. With `lean`, a local file that `metacompress.models.lean_config` reads is
+    read without transformers (the same `to_dict()`); any other by transformers (without
+    `lean`, for the reason `why_not`)."""
+    path = _local(reference, base_dir)
+    reason = why_not
+    if lean:
+        from metacompress.models.lean_config import read_config
+
+        file = path / "config.json" if path.is_dir() else path
+        found = read_config(file) if file.is_file() else "not a local config file"
+        if not isinstance(found, str):
+            return found, reader_info("config", True, "read from config.json alone")
+        reason = found
     from transformers import AutoConfig
 
-    path = Path(reference).expanduser()
-    if not path.is_absolute() and base_dir is not None:
-        path = base_dir / path
     try:
         if path.is_file():
-            return _config_file(path)
-        if path.is_dir():
-            return AutoConfig.from_pretrained(str(path), trust_remote_code=trust_remote_code)
-        return AutoConfig.from_pretrained(reference, trust_remote_code=trust_remote_code)
+            config = _config_file(path)
+        elif path.is_dir():
+            config = AutoConfig.from_pretrained(str(path), trust_remote_code=trust_remote_code)
+        else:
+            config = AutoConfig.from_pretrained(reference, trust_remote_code=trust_remote_code)
     except (OSError, ValueError, KeyError) as error:
         raise ConfigError(f"cannot load model config {reference!r}: {error}") from None
+    return config, reader_info("config", False, reason)
 
 
 def _config_file(path: Path) -> Any:
@@ -178,23 +214,28 @@ VOCABULARY_FILES = (
 )  # fmt: skip
 
 
-def load_hf_tokenizer(reference: str, base_dir: Path | None, trust_remote_code: bool) -> Any:
-    """A Hugging Face tokenizer from a folder, a hub id, or a tokenizer.json file.
+def load_hf_tokenizer(
+    reference: str,
+    base_dir: Path | None,
+    trust_remote_code: bool,
+    lean: bool = False,
+    why_not: str = ASKED,
+) -> tuple[Any, dict[str, str]]:
+    """A Hugging Face tokenizer from a folder, a hub id, or a tokenizer.json file, with
+    `reader_info`.
 
     A tokenizer.json beside a tokenizer_config.json loads its folder (special tokens and all);
     a bare JSON file becomes a PreTrainedTokenizerFast whose padding token is `<pad>`. A folder
-    without any of VOCABULARY_FILES is refused.
+    without any of VOCABULARY_FILES is refused. With `lean` (and not `trust_remote_code`), a
+    folder that `metacompress.models.lean_tokenizer` reads is read without transformers (the
+    same encodings); any other by transformers (without `lean`, for the reason `why_not`).
     """
-    from transformers import AutoTokenizer
-
-    path = Path(reference).expanduser()
-    if not path.is_absolute() and base_dir is not None:
-        path = base_dir / path
+    path = _local(reference, base_dir)
     if path.is_file():
         if (path.parent / "tokenizer_config.json").is_file():
             path = path.parent
         else:
-            return _bare_hf_tokenizer(path)
+            return _bare_hf_tokenizer(path), reader_info("tokenizer", False, "a bare JSON file")
     if path.is_dir() and not any((path / name).is_file() for name in VOCABULARY_FILES):
         raise ConfigError(
             f"model folder {str(path)!r} has no tokenizer files (none of "
@@ -202,11 +243,22 @@ def load_hf_tokenizer(reference: str, base_dir: Path | None, trust_remote_code: 
             "tokenizer and every input looks the same to the model. Save the model's tokenizer "
             "there (tokenizer.save_pretrained(folder)) or name it with the spec key 'tokenizer'"
         )
+    reason = "trust_remote_code is on" if trust_remote_code and lean else why_not
+    if lean and not trust_remote_code:
+        from metacompress.models.lean_tokenizer import read_tokenizer
+
+        found = read_tokenizer(path) if path.is_dir() else "not a local folder"
+        if not isinstance(found, str):
+            return found, reader_info("tokenizer", True, "read with the tokenizers library")
+        reason = found
+    from transformers import AutoTokenizer
+
     target = str(path) if path.exists() else reference
     try:
-        return AutoTokenizer.from_pretrained(target, trust_remote_code=trust_remote_code)
+        tokenizer = AutoTokenizer.from_pretrained(target, trust_remote_code=trust_remote_code)
     except (OSError, ValueError, KeyError) as error:
         raise ConfigError(f"cannot load tokenizer {reference!r}: {error}") from None
+    return tokenizer, reader_info("tokenizer", False, reason)
 
 
 def _bare_hf_tokenizer(path: Path) -> Any:
@@ -230,15 +282,13 @@ def load_backend_tokenizer(
     tokenizer (folder or hub id); with the sha256 of the JSON file when one was read."""
     from tokenizers import Tokenizer
 
-    path = Path(reference).expanduser()
-    if not path.is_absolute() and base_dir is not None:
-        path = base_dir / path
+    path = _local(reference, base_dir)
     if path.is_file():
         try:
             return Tokenizer.from_file(str(path)), {str(path): file_sha256(path)}
         except Exception as error:  # tokenizers raises its own exception type
             raise ConfigError(f"cannot read tokenizer file {str(path)!r}: {error}") from None
-    tokenizer = load_hf_tokenizer(reference, base_dir, trust_remote_code)
+    tokenizer, _ = load_hf_tokenizer(reference, base_dir, trust_remote_code)
     backend = getattr(tokenizer, "backend_tokenizer", None)
     if backend is None:
         raise ConfigError(f"tokenizer {reference!r} has no tokenizers backend (tokenizer.json)")

@@ -55,10 +55,12 @@ from metacompress.models.formats import (
 from metacompress.models.heads import PairModule, SequenceModule
 from metacompress.models.modelling import choose, roberta_model, sequence_classifier
 from metacompress.models.torch_backend import (
+    ASKED,
     build_classifier,
     load_backend_tokenizer,
     load_config,
     load_hf_tokenizer,
+    reader_info,
 )
 from metacompress.registry import check_choice, check_range
 
@@ -98,8 +100,9 @@ class RawCheckpointFormat(ModelFormat):
 
     def _tokenizer_parts(
         self, base_dir: Path | None, options: LoadOptions
-    ) -> tuple[Any, Any, dict[str, str]]:
-        """(tokenizers backend, the Hugging Face tokenizer or None, sha256 of files read)."""
+    ) -> tuple[Any, Any, dict[str, str], dict[str, str]]:
+        """(tokenizers backend, the Hugging Face tokenizer or None, sha256 of files read,
+        `reader_info`)."""
         reference = self.tokenizer
         if reference is None:
             reference = str(self._weights_folder(base_dir))
@@ -108,9 +111,18 @@ class RawCheckpointFormat(ModelFormat):
             path = base_dir / path
         if path.is_file():
             backend, files = load_backend_tokenizer(str(path), None, options.trust_remote_code)
-            return backend, None, files
-        hf = load_hf_tokenizer(reference, base_dir, options.trust_remote_code)
-        return hf.backend_tokenizer, hf, {}
+            return backend, None, files, reader_info("tokenizer", True, "a bare JSON file")
+        hf, reading = load_hf_tokenizer(
+            reference, base_dir, options.trust_remote_code, *self._lean_files(options)
+        )
+        return hf.backend_tokenizer, hf, {}, reading
+
+    def _lean_files(self, options: LoadOptions) -> tuple[bool, str]:
+        """(whether the lean readers may read the config and the tokenizer, why not): only for
+        a format that can run the lean RoBERTa, unless modelling 'transformers' is asked for."""
+        if not self.lean_capable:
+            return False, f"format {self.format_name!r} runs transformers' code"
+        return options.modelling != "transformers", ASKED
 
     @abc.abstractmethod
     def encoder_for(self, backend: Any, hf: Any) -> Encoder:
@@ -118,18 +130,22 @@ class RawCheckpointFormat(ModelFormat):
 
     def make_encoder(self, base_dir: Path | None, options: LoadOptions) -> Encoder:
         """The encoder alone (also used for an exported ONNX model)."""
-        backend, hf, _ = self._tokenizer_parts(base_dir, options)
+        backend, hf, _, _ = self._tokenizer_parts(base_dir, options)
         return self.encoder_for(backend, hf)
 
-    def _config(self, base_dir: Path | None, options: LoadOptions) -> tuple[Any, str]:
+    def _config(
+        self, base_dir: Path | None, options: LoadOptions, lean: tuple[bool, str]
+    ) -> tuple[Any, str, dict[str, str]]:
+        """(the config, its name, `reader_info`): read without transformers when `lean` (as
+        `_lean_files` gives it) allows it (`torch_backend.load_config`)."""
         reference = self.config or str(self._weights_folder(base_dir))
-        config = load_config(reference, base_dir, options.trust_remote_code)
+        config, reading = load_config(reference, base_dir, options.trust_remote_code, *lean)
         if config.model_type != "roberta":
             raise ConfigError(
                 f"format {self.format_name!r} expects a RoBERTa config, got model_type "
                 f"{config.model_type!r} in {reference!r}"
             )
-        return config, repr(reference)
+        return config, repr(reference), reading
 
     @abc.abstractmethod
     def build_module(self, config: Any, state: dict[str, Any], lean: bool = False) -> Any:
@@ -145,7 +161,7 @@ class RawCheckpointFormat(ModelFormat):
         state = load_state_dict(weights, allow_pickle=options.allow_pickle, key=self.state_dict_key)
         if self.weights_layout == "huggingface":
             state = {f"encoder.{k}": v for k, v in state.items()}
-        config, config_name = self._config(base_dir, options)
+        config, config_name, reading = self._config(base_dir, options, self._lean_files(options))
         fmt = self.resolved(config)
         if fmt.lean_capable:
             modelling = choose(config, options.modelling)
@@ -153,9 +169,12 @@ class RawCheckpointFormat(ModelFormat):
             raise ConfigError(f"modelling 'lean' cannot run format {fmt.format_name!r}")
         else:
             modelling = (False, f"format {fmt.format_name!r} runs transformers' code")
+        if not modelling[0] and reading["config_reader"] == "lean":
+            why = "transformers' RoBERTa runs the model"
+            config, config_name, reading = self._config(base_dir, options, (False, why))
         module = fmt.build_module(copy.deepcopy(config), state, lean=modelling[0])
         fit_state_dict(module, state, weights, config_name)
-        backend, hf, files = fmt._tokenizer_parts(base_dir, options)
+        backend, hf, files, tokenizer_reading = fmt._tokenizer_parts(base_dir, options)
         return build_classifier(
             source=str(weights),
             module=module,
@@ -167,6 +186,7 @@ class RawCheckpointFormat(ModelFormat):
             files={str(weights): file_sha256(weights), **files},
             arity=arity_of(fmt.task),
             modelling=modelling,
+            reading={**reading, **tokenizer_reading},
         )
 
 

@@ -44,7 +44,12 @@ from metacompress.models.formats import (
 )
 from metacompress.models.heads import SequenceModule
 from metacompress.models.modelling import choose, sequence_classifier
-from metacompress.models.torch_backend import build_classifier, load_hf_tokenizer
+from metacompress.models.torch_backend import (
+    build_classifier,
+    load_config,
+    load_hf_tokenizer,
+    reader_info,
+)
 from metacompress.registry import check_choice, check_range
 
 
@@ -100,35 +105,42 @@ def single_weights(folder: Path) -> Path | None:
     return folder / "pytorch_model.bin"
 
 
-def _from_state_dict(target: str, state: dict[str, Any], options: LoadOptions) -> Any:
+def _from_state_dict(
+    target: str, state: dict[str, Any], options: LoadOptions
+) -> tuple[Any, dict[str, Any], tuple[bool, str], dict[str, str]]:
     """(the folder's model built from its config and filled with `state`, transformers'
-    loading info, (lean or not, why)): the lean RoBERTa when `modelling.choose` allows it and
-    `state` holds exactly its tensors, else the folder's transformers class."""
+    loading info, (lean or not, why), the config's `reader_info`): the lean RoBERTa (on a
+    config read without transformers when `lean_config` reads it) when `modelling.choose`
+    allows it and `state` holds exactly its tensors, else the folder's transformers class."""
     import torch
-    from transformers import AutoConfig
 
-    config = AutoConfig.from_pretrained(target, trust_remote_code=options.trust_remote_code)
-    lean, why = choose(config, options.modelling)
+    wanted = options.modelling
+    config, reading = load_config(target, None, options.trust_remote_code, wanted != "transformers")
+    lean, why = choose(config, wanted)
     if lean:
         model = sequence_classifier(config, lean=True)  # no initial values: `state` fills it
         expected = set(model.state_dict())
         found = {k for k in state if not k.endswith(IGNORABLE_SUFFIXES)}
         if found == expected:
             model.load_state_dict({k: state[k] for k in expected}, assign=True)
-            return model, {}, (True, why)
+            return model, {}, (True, why), reading
         lean, why = False, "the checkpoint's tensors are not the lean RoBERTa's"
-        if options.modelling == "lean":
+        if wanted == "lean":
             raise ConfigError(f"modelling 'lean' cannot be used: {why}")
-    from transformers import AutoModelForSequenceClassification
+    if reading["config_reader"] == "lean":
+        why_not = "transformers' RoBERTa runs the model"
+        config, reading = load_config(target, None, options.trust_remote_code, False, why_not)
+    with quiet_transformers():
+        from transformers import AutoModelForSequenceClassification
 
-    with torch.device("meta"):  # only to learn the class: no memory, no initialisation
-        probe = AutoModelForSequenceClassification.from_config(
-            config, trust_remote_code=options.trust_remote_code
+        with torch.device("meta"):  # only to learn the class: no memory, no initialisation
+            probe = AutoModelForSequenceClassification.from_config(
+                config, trust_remote_code=options.trust_remote_code
+            )
+        model, info = type(probe).from_pretrained(
+            None, config=config, state_dict=state, dtype=torch.float32, output_loading_info=True
         )
-    model, info = type(probe).from_pretrained(
-        None, config=config, state_dict=state, dtype=torch.float32, output_loading_info=True
-    )
-    return model, info, (lean, why)
+    return model, info, (lean, why), reading
 
 
 @model_format("transformers", "Hugging Face sequence classifier (folder or hub id)")
@@ -167,9 +179,10 @@ class TransformersFormat(ModelFormat):
                      "the weights are not one file of a local folder")  # fmt: skip
         if state is None and options.modelling == "lean":
             raise ConfigError(f"modelling 'lean' cannot be used: {modelling[1]}")
+        reading = reader_info("config", False, "the model is loaded by transformers")
         try:
-            with quiet_transformers():
-                if state is None:
+            if state is None:
+                with quiet_transformers():
                     from transformers import AutoModelForSequenceClassification
 
                     model, info = AutoModelForSequenceClassification.from_pretrained(
@@ -178,9 +191,9 @@ class TransformersFormat(ModelFormat):
                         trust_remote_code=options.trust_remote_code,
                         output_loading_info=True,
                     )
-                else:
-                    model, info, modelling = _from_state_dict(target, state, options)
-                    del state  # the model holds its tensors; kept here they could not be freed
+            else:
+                model, info, modelling, reading = _from_state_dict(target, state, options)
+                del state  # the model holds its tensors; kept here they could not be freed
         except ConfigError:
             raise
         except Exception as error:  # transformers, safetensors and torch raise many types
@@ -202,7 +215,7 @@ class TransformersFormat(ModelFormat):
                 f"model {target!r} has {model.config.num_labels} output(s); format "
                 "'transformers' expects 2 (a single-logit model is format 'codexglue-defect')"
             )
-        tokenizer = self._tokenizer(base_dir, options)
+        tokenizer, tokenizer_reading = self._tokenizer(base_dir, options)
         limit = position_limit(model, tokenizer)
         max_length = self.max_length or limit
         if max_length > limit:
@@ -219,18 +232,21 @@ class TransformersFormat(ModelFormat):
             files=weight_files(folder) if folder is not None else {},
             arity=arity_of(self.task),
             modelling=modelling,
+            reading={**reading, **tokenizer_reading},
         )
 
-    def _tokenizer(self, base_dir: Path | None, options: LoadOptions) -> Any:
+    def _tokenizer(self, base_dir: Path | None, options: LoadOptions) -> tuple[Any, dict[str, str]]:
+        """The tokenizer (read without transformers where `lean_tokenizer` reads it, unless
+        modelling 'transformers' is asked for) and its `reader_info`."""
+        lean = options.modelling != "transformers"
         if self.tokenizer:
-            return load_hf_tokenizer(self.tokenizer, base_dir, options.trust_remote_code)
+            return load_hf_tokenizer(self.tokenizer, base_dir, options.trust_remote_code, lean)
         target, _ = self._target(base_dir)
-        return load_hf_tokenizer(target, None, options.trust_remote_code)
+        return load_hf_tokenizer(target, None, options.trust_remote_code, lean)
 
     def make_encoder(self, base_dir: Path | None, options: LoadOptions) -> HFTemplateEncoder:
         """The encoder alone (for an exported ONNX model); needs `max_length` set."""
         if self.max_length is None:
             raise ConfigError("an encoder without its model needs max_length")
-        return HFTemplateEncoder(
-            self._tokenizer(base_dir, options), self.max_length, arity_of(self.task)
-        )
+        tokenizer, _ = self._tokenizer(base_dir, options)
+        return HFTemplateEncoder(tokenizer, self.max_length, arity_of(self.task))
