@@ -32,6 +32,7 @@ their time is reported separately.
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import lzma
 import os
@@ -191,8 +192,8 @@ def child(job: dict[str, Any]) -> dict[str, Any]:
     reset_peak()
     published = job["mode"] == "published"
     load_options = {"kernels": "eager", "modelling": "transformers"} if published else {}
-    if job.get("src"):  # the code before a change may not know every option
-        load_options = {k: v for k, v in load_options.items() if k == "kernels"}
+    known = inspect.signature(load_model).parameters  # the code before a change may not
+    load_options = {k: v for k, v in load_options.items() if k in known}  # know every option
     victim: Any = load_model(job["victim"], device=job["device"], **load_options)
     kernels = victim.backend_info()["kernels"]
     modelling = victim.backend_info().get("modelling", "transformers")

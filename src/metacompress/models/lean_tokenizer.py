@@ -2,7 +2,7 @@
 transformers' tokenizer classes costs about 30 MB of resident memory (`tokenizers` 4 MB).
 
 It reads a folder only where transformers 5 uses the folder's tokenizer.json as it is
-(`unreadable_reason`):
+(`config_of`, `backend_reason`):
 - the folder holds tokenizer.json and tokenizer_config.json, and no special_tokens_map.json or
   added_tokens.json (older layouts, which transformers merges in);
 - tokenizer_config.json names the class TokenizersBackend or PreTrainedTokenizerFast (whose
@@ -50,9 +50,9 @@ OLDER_FILES = ("special_tokens_map.json", "added_tokens.json")
 FILES = ("tokenizer.json", "tokenizer_config.json")
 
 
-def unreadable_reason(folder: Path) -> str | None:
-    """Why this module cannot read the tokenizer folder `folder` as transformers does (None:
-    it can)."""
+def config_of(folder: Path) -> dict[str, Any] | str:
+    """The folder's tokenizer_config.json, or why this module cannot read the folder as
+    transformers does (the folder's files and the config's keys, class and settings)."""
     missing = [name for name in FILES if not (folder / name).is_file()]
     if missing:
         return f"the folder has no {' or '.join(missing)}"
@@ -61,11 +61,10 @@ def unreadable_reason(folder: Path) -> str | None:
         return f"the folder has {', '.join(older)}"
     try:
         config = json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8"))
-        state = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        return f"cannot read its files: {error}"
-    if not isinstance(config, dict) or not isinstance(state, dict):
-        return "its files do not hold JSON objects"
+        return f"cannot read tokenizer_config.json: {error}"
+    if not isinstance(config, dict):
+        return "tokenizer_config.json does not hold a JSON object"
     unknown = sorted(set(config) - set(CONFIG_KEYS))
     if unknown:
         return f"tokenizer_config.json has keys this reader does not know: {', '.join(unknown)}"
@@ -79,17 +78,23 @@ def unreadable_reason(folder: Path) -> str | None:
     length = config.get("model_max_length")
     if length is not None and (isinstance(length, bool) or not isinstance(length, int)):
         return f"model_max_length is {length!r}"
-    added = {t.get("content"): t for t in state.get("added_tokens") or ()}
+    return config
+
+
+def backend_reason(config: dict[str, Any], backend: Any) -> str | None:
+    """Why transformers would change the `tokenizers.Tokenizer` read from tokenizer.json, for
+    the tokenizer_config.json `config` (None: it keeps it as it is)."""
+    added = {t.content: t for t in backend.get_added_tokens_decoder().values()}
     for name in SPECIAL_NAMES:
         token = config.get(name)
         if token is None:
             continue
         entry = added.get(token) if isinstance(token, str) else None
-        if entry is None or not entry.get("special") or entry.get("normalized"):
+        if entry is None or not entry.special or entry.normalized:
             return f"{name} {token!r} is not a special, unnormalized added token of tokenizer.json"
-    if state.get("truncation") is not None or state.get("padding") is not None:
+    if backend.truncation is not None or backend.padding is not None:
         return "tokenizer.json sets truncation or padding"
-    if state.get("post_processor") is None:
+    if backend.post_processor is None:
         return "tokenizer.json has no post-processor"
     return None
 
@@ -107,17 +112,15 @@ class LeanTokenizer:
 
     is_fast = True
 
-    def __init__(self, folder: Path, config: dict[str, Any]) -> None:
-        from tokenizers import Tokenizer
-
-        self.backend_tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    def __init__(self, folder: Path, config: dict[str, Any], backend: Any) -> None:
+        self.backend_tokenizer = backend
         self.name_or_path = str(folder)
         self.special_tokens_map = {k: config[k] for k in SPECIAL_NAMES if config.get(k)}
         self.padding_side = config.get("padding_side", "right")
         self.truncation_side = config.get("truncation_side", "right")
         self.model_max_length = config.get("model_max_length")
         pad = self.pad_token
-        self.pad_token_id = None if pad is None else self.backend_tokenizer.token_to_id(pad)
+        self.pad_token_id = None if pad is None else backend.token_to_id(pad)
 
     @property
     def pad_token(self) -> str | None:
@@ -173,8 +176,17 @@ class LeanTokenizer:
 
 def read_tokenizer(folder: Path) -> LeanTokenizer | str:
     """The tokenizer of the folder, or why this module does not read it (transformers does)."""
-    reason = unreadable_reason(folder)
+    from tokenizers import Tokenizer
+
+    refused = "the tokenizer is not one the lean reader reads: "
+    config = config_of(folder)
+    if isinstance(config, str):
+        return refused + config
+    try:
+        backend = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    except Exception as error:  # tokenizers raises its own exception type
+        return f"{refused}cannot read tokenizer.json: {error}"
+    reason = backend_reason(config, backend)
     if reason is not None:
-        return f"the tokenizer is not one the lean reader reads: {reason}"
-    config = json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8"))
-    return LeanTokenizer(folder, config)
+        return refused + reason
+    return LeanTokenizer(folder, config, backend)
